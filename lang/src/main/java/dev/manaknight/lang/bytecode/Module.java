@@ -1,0 +1,38 @@
+package dev.manaknight.lang.bytecode;
+
+import dev.manaknight.lang.types.Type;
+import java.util.List;
+
+/**
+ * A compiled app: what `manaknight build` writes to a `.mkb` file and what every VM executes.
+ * Immutable; one instance is shared by all requests.
+ *
+ * @param typeRefs full types referenced by {@code JSON T} and by the route manifest
+ */
+public record Module(List<Constant> constants, List<TypeDef> types, List<Type> typeRefs,
+                     List<Function> functions, List<EffectOp> effects, List<Route> routes,
+                     List<TestCase> tests) {
+    /** `MKB` + format byte 0x01. */
+    public static final int MAGIC = 0x4D4B4201;
+    public static final int VERSION = 1;
+
+    public Module {
+        constants = List.copyOf(constants);
+        types = List.copyOf(types);
+        typeRefs = List.copyOf(typeRefs);
+        functions = List.copyOf(functions);
+        effects = List.copyOf(effects);
+        routes = List.copyOf(routes);
+        tests = List.copyOf(tests);
+    }
+
+    public TypeDef type(String name) {
+        for (TypeDef t : types) if (t.name().equals(name)) return t;
+        return null;
+    }
+
+    public int typeIndex(String name) {
+        for (int i = 0; i < types.size(); i++) if (types.get(i).name().equals(name)) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.manaknight.lang.bytecode;
+
+import dev.manaknight.lang.types.Type;
+import java.util.List;
+
+/** A declared record or enum in the module's type table; ops refer to it by index. */
+public sealed interface TypeDef {
+    String name();
+
+    record FieldDef(String name, Type type) {}
+
+    record RecordDef(String name, List<FieldDef> fields) implements TypeDef {
+        public RecordDef { fields = List.copyOf(fields); }
+
+        public int fieldIndex(String field) {
+            for (int i = 0; i < fields.size(); i++) if (fields.get(i).name().equals(field)) return i;
+            return -1;
+        }
+    }
+
+    record VariantDef(String name, List<FieldDef> fields) {
+        public VariantDef { fields = List.copyOf(fields); }
+    }
+
+    record EnumDef(String name, List<VariantDef> variants) implements TypeDef {
+        public EnumDef { variants = List.copyOf(variants); }
+
+        public int variantIndex(String variant) {
+            for (int i = 0; i < variants.size(); i++) if (variants.get(i).name().equals(variant)) return i;
+            return -1;
+        }
+
+        /** True when no variant carries a payload: such an enum can be a path/query/header input. */
+        public boolean plain() {
+            for (VariantDef v : variants) if (!v.fields().isEmpty()) return false;
+            return true;
+        }
+    }
+}

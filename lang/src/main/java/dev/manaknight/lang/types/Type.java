@@ -1,0 +1,71 @@
+package dev.manaknight.lang.types;
+
+import java.util.List;
+
+/**
+ * A Manaknight type as the checker, the module format and the runtime see it. Declared records
+ * and enums are referred to by name ({@link Named}); their shapes live in the module's type table.
+ */
+public sealed interface Type {
+    Type INT = Prim.INT;
+    Type DECIMAL = Prim.DECIMAL;
+    Type FLOAT = Prim.FLOAT;
+    Type BOOL = Prim.BOOL;
+    Type STRING = Prim.STRING;
+    Type UNIT = Prim.UNIT;
+    Type JSON = Prim.JSON;
+
+    /** The built-in scalar types. */
+    enum Prim implements Type {
+        INT("Int"), DECIMAL("Decimal"), FLOAT("Float"), BOOL("Bool"), STRING("String"), UNIT("Unit"), JSON("Json");
+
+        private final String display;
+
+        Prim(String display) { this.display = display; }
+
+        @Override public String toString() { return display; }
+    }
+
+    record ListOf(Type element) implements Type {
+        @Override public String toString() { return "List<" + element + ">"; }
+    }
+
+    /** String keys, insertion-ordered. */
+    record MapOf(Type value) implements Type {
+        @Override public String toString() { return "Map<" + value + ">"; }
+    }
+
+    record OptionOf(Type value) implements Type {
+        @Override public String toString() { return "Option<" + value + ">"; }
+    }
+
+    record ResultOf(Type ok, Type err) implements Type {
+        @Override public String toString() { return "Result<" + ok + ", " + err + ">"; }
+    }
+
+    /** A declared record or enum, by name. */
+    record Named(String name) implements Type {
+        @Override public String toString() { return name; }
+    }
+
+    /** How the VM stores a value of this type: in the primitive (long) lane or the reference lane. */
+    default Kind kind() {
+        return this == INT || this == BOOL || this == FLOAT ? Kind.P : Kind.R;
+    }
+
+    static Type listOf(Type t) { return new ListOf(t); }
+
+    static Type optionOf(Type t) { return new OptionOf(t); }
+
+    /** All the types directly inside this one. */
+    default List<Type> children() {
+        return switch (this) {
+            case Prim p -> List.of();
+            case ListOf l -> List.of(l.element());
+            case MapOf m -> List.of(m.value());
+            case OptionOf o -> List.of(o.value());
+            case ResultOf r -> List.of(r.ok(), r.err());
+            case Named n -> List.of();
+        };
+    }
+}

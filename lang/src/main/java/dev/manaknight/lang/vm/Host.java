@@ -1,0 +1,43 @@
+package dev.manaknight.lang.vm;
+
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.types.HttpMethod;
+
+/**
+ * What the VM asks of the world. The VM knows nothing of JDBC or HTTP: the runtime implements
+ * this per request. Values crossing it are boxed VM values (see {@link Values}).
+ */
+public interface Host {
+    /**
+     * Runs one effect operation. The VM has already checked that the running route declared
+     * {@code op.capability()}; a host should check again.
+     *
+     * @param args one value per {@code op.params()}
+     * @return a value of {@code op.result()}
+     * @throws EffectFailure when the effect failed (a database error, a row-count mismatch, …)
+     */
+    Object effect(EffectOp op, Object[] args) throws EffectFailure;
+
+    /** `request METHOD "/path" [json(body)]` inside a test; body is {@link Values.Unit#UNIT} when absent. */
+    default Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
+        throw new EffectFailure("request", "`request` is only available inside `manaknight test`");
+    }
+
+    /** An effect that failed; the VM turns it into a 500 with this kind and message. */
+    final class EffectFailure extends Exception {
+        private final String kind;
+
+        public EffectFailure(String kind, String message) {
+            super(message);
+            this.kind = kind;
+        }
+
+        public EffectFailure(String kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+
+        /** A short machine name: `db`, `row-count`, … */
+        public String kind() { return kind; }
+    }
+}
