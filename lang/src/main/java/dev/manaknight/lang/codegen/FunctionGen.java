@@ -1,0 +1,608 @@
+package dev.manaknight.lang.codegen;
+
+import dev.manaknight.lang.bytecode.Builtin;
+import dev.manaknight.lang.bytecode.CodeBuilder.Label;
+import dev.manaknight.lang.bytecode.Constant;
+import dev.manaknight.lang.bytecode.Function;
+import dev.manaknight.lang.bytecode.Limits;
+import dev.manaknight.lang.bytecode.Opcode;
+import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.types.CheckedApp;
+import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.PrimOp;
+import dev.manaknight.lang.types.TExpr;
+import dev.manaknight.lang.types.TPattern;
+import dev.manaknight.lang.types.TStmt;
+import dev.manaknight.lang.types.Ty;
+import dev.manaknight.lang.types.Type;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generates one function's code. Every expression leaves exactly one value of its type's lane
+ * on the stack (none when it is typed Never); statements leave the stack as they found it.
+ */
+final class FunctionGen {
+    private final Codegen module;
+    private final CheckedApp.Fn fn;
+    private final Emitter out = new Emitter();
+
+    FunctionGen(Codegen module, CheckedApp.Fn fn) {
+        this.module = module;
+        this.fn = fn;
+    }
+
+    Function generate() {
+        out.line(fn.span().line());
+        expr(fn.body());
+        Kind result = Codegen.kind(fn.result());
+        if (Ty.is(fn.result(), "Unit") && !Ty.is(fn.body().ty(), "Unit")) {
+            // A Unit function's trailing value is dropped.
+            pop(fn.body().ty());
+            out.op(Opcode.UNIT);
+        }
+        out.op(result == Kind.P ? Opcode.RET_P : Opcode.RET_R);
+        byte[] code = out.bytes();
+        if (code.length > Limits.MAX_CODE) throw new IllegalStateException("function " + fn.name() + " is too large");
+        List<Kind> params = new ArrayList<>();
+        for (Ty p : fn.params()) params.add(Codegen.kind(p));
+        return new Function(fn.name(), fn.file(), params, result, Math.max(fn.locals(), params.size()), out.maxDepth(),
+                fn.capabilities(), code, out.lines());
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static boolean never(Ty t) { return Ty.prune(t) instanceof Ty.Never; }
+
+    private static Kind kind(Ty t) { return Codegen.kind(t); }
+
+    private void load(int slot, Ty t) { out.op(kind(t) == Kind.P ? Opcode.LOAD_P : Opcode.LOAD_R, slot); }
+
+    private void store(int slot, Ty t) { out.op(kind(t) == Kind.P ? Opcode.STORE_P : Opcode.STORE_R, slot); }
+
+    private void pop(Ty t) {
+        if (never(t)) return;
+        out.op(kind(t) == Kind.P ? Opcode.POP_P : Opcode.POP_R);
+    }
+
+    /** Boxes a primitive value on top of the stack for a generic container. */
+    private void box(Ty t) {
+        if (never(t)) return;
+        Type type = Codegen.type(t);
+        if (type == Type.INT) out.op(Opcode.BOX_INT);
+        else if (type == Type.BOOL) out.op(Opcode.BOX_BOOL);
+        else if (type == Type.FLOAT) out.op(Opcode.BOX_FLT);
+    }
+
+    private void unbox(Ty t) {
+        Type type = Codegen.type(t);
+        if (type == Type.INT) out.op(Opcode.UNBOX_INT);
+        else if (type == Type.BOOL) out.op(Opcode.UNBOX_BOOL);
+        else if (type == Type.FLOAT) out.op(Opcode.UNBOX_FLT);
+    }
+
+    private void boxed(TExpr e) {
+        expr(e);
+        box(e.ty());
+    }
+
+    private void intConst(long v) {
+        if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) out.op(Opcode.SMALL_INT, (int) v);
+        else out.op(Opcode.CONST_INT, module.constant(new Constant.IntConst(v)));
+    }
+
+    private void string(String s) { out.op(Opcode.CONST, module.constant(new Constant.StrConst(s))); }
+
+    private TypeDef.RecordDef recordDef(int index) { return (TypeDef.RecordDef) module.app.types().get(index); }
+
+    private TypeDef.EnumDef enumDef(int index) { return (TypeDef.EnumDef) module.app.types().get(index); }
+
+    // ---- statements ------------------------------------------------------------------------
+
+    private void stmt(TStmt s) {
+        out.line(s.span().line());
+        switch (s) {
+            case TStmt.Store st -> {
+                expr(st.value());
+                if (!never(st.value().ty())) store(st.slot(), st.value().ty());
+            }
+            case TStmt.Eval ev -> {
+                expr(ev.expr());
+                pop(ev.expr().ty());
+            }
+            case TStmt.ForList f -> forList(f);
+            case TStmt.ForRange f -> forRange(f);
+            case TStmt.Return r -> {
+                expr(r.value());
+                if (Ty.is(fn.result(), "Unit") && !Ty.is(r.value().ty(), "Unit")) {
+                    pop(r.value().ty());
+                    out.op(Opcode.UNIT);
+                }
+                out.op(kind(fn.result()) == Kind.P ? Opcode.RET_P : Opcode.RET_R);
+            }
+            case TStmt.Respond r -> respond(r);
+            case TStmt.Expect e -> {
+                expr(e.condition());
+                out.op(Opcode.EXPECT, module.constant(new Constant.StrConst(e.text())));
+            }
+        }
+    }
+
+    private void respond(TStmt.Respond r) {
+        expr(r.status());
+        switch (r.bodyKind()) {
+            case JSON -> {
+                boxed(r.body());
+                out.op(Opcode.JSON, module.typeRef(Codegen.type(r.body().ty())));
+            }
+            case TEXT -> {
+                expr(r.body());
+                out.op(Opcode.TEXT);
+            }
+            case NONE -> out.op(Opcode.UNIT);
+        }
+        for (int i = 0; i < r.headerNames().size(); i++) {
+            string(r.headerNames().get(i));
+            expr(r.headerValues().get(i));
+        }
+        int n = r.headerNames().size();
+        out.variable(Opcode.RESPOND, -(2 + 2 * n), n);
+    }
+
+    /** Loads element `index` of the list in `listSlot` into `var` (unboxed by its type). */
+    private void element(int listSlot, int indexSlot, int var, Ty elem) {
+        out.op(Opcode.LOAD_R, listSlot);
+        out.op(Opcode.LOAD_P, indexSlot);
+        out.op(Opcode.LIST_INDEX);
+        unbox(elem);
+        store(var, elem);
+    }
+
+    /** `i < len(list)`, then JUMP_IF_FALSE to `end`. */
+    private void loopTest(int listSlot, int indexSlot, Label end) {
+        out.op(Opcode.LOAD_P, indexSlot);
+        out.op(Opcode.LOAD_R, listSlot);
+        out.op(Opcode.LIST_LEN);
+        out.op(Opcode.LT_INT);
+        out.jump(Opcode.JUMP_IF_FALSE, end);
+    }
+
+    private void increment(int slot) {
+        out.op(Opcode.LOAD_P, slot);
+        out.op(Opcode.SMALL_INT, 1);
+        out.op(Opcode.ADD_INT);
+        out.op(Opcode.STORE_P, slot);
+    }
+
+    private void forList(TStmt.ForList f) {
+        int list = f.temps()[0], index = f.temps()[1];
+        expr(f.list());
+        out.op(Opcode.STORE_R, list);
+        out.op(Opcode.SMALL_INT, 0);
+        out.op(Opcode.STORE_P, index);
+        Label head = out.label(), end = out.label();
+        out.bind(head);
+        loopTest(list, index, end);
+        element(list, index, f.var(), Ty.arg(f.list().ty(), 0));
+        expr(f.body());
+        pop(f.body().ty());
+        increment(index);
+        out.jump(Opcode.LOOP, head);
+        out.bind(end);
+    }
+
+    private void forRange(TStmt.ForRange f) {
+        int bound = f.temps()[0];
+        expr(f.from());
+        out.op(Opcode.STORE_P, f.var());
+        expr(f.to());
+        out.op(Opcode.STORE_P, bound);
+        Label head = out.label(), end = out.label();
+        out.bind(head);
+        out.op(Opcode.LOAD_P, f.var());
+        out.op(Opcode.LOAD_P, bound);
+        out.op(Opcode.LT_INT);
+        out.jump(Opcode.JUMP_IF_FALSE, end);
+        expr(f.body());
+        pop(f.body().ty());
+        increment(f.var());
+        out.jump(Opcode.LOOP, head);
+        out.bind(end);
+    }
+
+    // ---- expressions -----------------------------------------------------------------------
+
+    private void expr(TExpr e) {
+        out.line(e.span().line());
+        switch (e) {
+            case TExpr.IntC c -> intConst(c.value());
+            case TExpr.DecC c -> out.op(Opcode.CONST, module.constant(new Constant.DecConst(c.value())));
+            case TExpr.FloatC c -> out.op(Opcode.CONST_FLOAT, module.constant(new Constant.FloatConst(c.value())));
+            case TExpr.BoolC c -> out.op(c.value() ? Opcode.TRUE : Opcode.FALSE);
+            case TExpr.StrC c -> string(c.value());
+            case TExpr.UnitC c -> out.op(Opcode.UNIT);
+            case TExpr.Interp i -> interpolate(i.parts());
+            case TExpr.ListNew l -> {
+                for (TExpr item : l.items()) boxed(item);
+                out.variable(Opcode.LIST_NEW, 1 - l.items().size(), l.items().size());
+            }
+            case TExpr.MapNew m -> {
+                for (int i = 0; i < m.keys().size(); i++) {
+                    expr(m.keys().get(i));
+                    boxed(m.values().get(i));
+                }
+                out.variable(Opcode.MAP_NEW, 1 - 2 * m.keys().size(), m.keys().size());
+            }
+            case TExpr.Local l -> load(l.slot(), l.ty());
+            case TExpr.Binary b -> binary(b);
+            case TExpr.Unary u -> {
+                expr(u.operand());
+                Type t = Codegen.type(u.operand().ty());
+                out.op(switch (u.op()) {
+                    case NOT -> Opcode.NOT;
+                    case NEG -> t == Type.INT ? Opcode.NEG_INT : t == Type.FLOAT ? Opcode.NEG_FLT : Opcode.NEG_DEC;
+                });
+            }
+            case TExpr.Logic l -> logic(l);
+            case TExpr.Call c -> {
+                for (TExpr a : c.args()) expr(a);
+                out.variable(Opcode.CALL, 1 - c.args().size(), c.function());
+            }
+            case TExpr.CallBuiltin c -> builtin(c);
+            case TExpr.Effect ef -> {
+                for (TExpr a : ef.args()) boxed(a);
+                out.variable(Opcode.EFFECT, 1 - ef.args().size(), ef.op());
+                unbox(ef.ty());
+            }
+            case TExpr.LambdaOp l -> lambdaOp(l);
+            case TExpr.GetField g -> {
+                expr(g.target());
+                out.op(Opcode.GET_FIELD, g.record(), g.field());
+                unbox(g.ty());
+            }
+            case TExpr.With w -> {
+                expr(w.target());
+                for (int i = 0; i < w.fields().size(); i++) {
+                    boxed(w.values().get(i));
+                    out.op(Opcode.WITH_FIELD, w.record(), w.fields().get(i));
+                }
+            }
+            case TExpr.RecordNew r -> {
+                for (TExpr f : r.fields()) boxed(f);
+                out.variable(Opcode.RECORD_NEW, 1 - r.fields().size(), r.record());
+            }
+            case TExpr.EnumNew en -> {
+                for (TExpr p : en.payload()) boxed(p);
+                out.variable(Opcode.ENUM_NEW, 1 - en.payload().size(), en.enumType(), en.variant());
+            }
+            case TExpr.SomeE s -> { boxed(s.value()); out.op(Opcode.SOME); }
+            case TExpr.OkE s -> { boxed(s.value()); out.op(Opcode.OK); }
+            case TExpr.ErrE s -> { boxed(s.value()); out.op(Opcode.ERR); }
+            case TExpr.NoneE n -> out.op(Opcode.NONE);
+            case TExpr.Index ix -> {
+                expr(ix.list());
+                expr(ix.index());
+                out.op(Opcode.LIST_INDEX);
+                unbox(ix.ty());
+            }
+            case TExpr.If i -> ifExpr(i);
+            case TExpr.Match m -> match(m);
+            case TExpr.Block b -> {
+                for (TStmt s : b.stmts()) stmt(s);
+                if (b.result() != null) expr(b.result());
+                else if (!never(b.ty())) out.op(Opcode.UNIT);
+            }
+            case TExpr.Try t -> tryExpr(t);
+            case TExpr.Request r -> {
+                expr(r.path());
+                if (r.body() == null) out.op(Opcode.UNIT);
+                else {
+                    boxed(r.body());
+                    out.op(Opcode.JSON, module.typeRef(Codegen.type(r.body().ty())));
+                }
+                out.op(Opcode.REQUEST, r.method().ordinal());
+            }
+            case TExpr.Diverge d -> stmt(d.stmt());
+        }
+    }
+
+    private void interpolate(List<TExpr> parts) {
+        if (parts.isEmpty()) {
+            string("");
+            return;
+        }
+        int onStack = 0;
+        for (TExpr p : parts) {
+            expr(p);
+            Type t = Codegen.type(p.ty());
+            if (t == Type.INT) out.op(Opcode.STR_INT);
+            else if (t == Type.FLOAT) out.op(Opcode.STR_FLT);
+            else if (t == Type.BOOL) out.op(Opcode.STR_BOOL);
+            else if (t != Type.STRING) out.op(Opcode.STR_ANY);
+            onStack++;
+            if (onStack == Limits.MAX_CONCAT) {
+                out.variable(Opcode.CONCAT, 1 - onStack, onStack);
+                onStack = 1;
+            }
+        }
+        if (onStack > 1) out.variable(Opcode.CONCAT, 1 - onStack, onStack);
+    }
+
+    private void binary(TExpr.Binary b) {
+        expr(b.left());
+        expr(b.right());
+        PrimOp op = PrimOp.binary(b.op(), Codegen.type(b.operand()));
+        if (op == null) throw new IllegalStateException("codegen: no operator " + b.op() + " for " + Ty.show(b.operand()));
+        if (op == PrimOp.CONCAT_STR) {
+            out.variable(Opcode.CONCAT, -1, 2);
+            return;
+        }
+        out.op(op.first);
+        if (op.second != null) out.op(op.second);
+    }
+
+    private void logic(TExpr.Logic l) {
+        Label shortCircuit = out.label(), end = out.label();
+        expr(l.left());
+        out.jump(l.and() ? Opcode.JUMP_IF_FALSE : Opcode.JUMP_IF_TRUE, shortCircuit);
+        expr(l.right());
+        out.jump(Opcode.JUMP, end);
+        out.bind(shortCircuit);
+        out.op(l.and() ? Opcode.FALSE : Opcode.TRUE);
+        out.bind(end);
+    }
+
+    private void builtin(TExpr.CallBuiltin c) {
+        if (c.builtin() == null) {
+            expr(c.args().getFirst());
+            out.op(Opcode.LIST_LEN);
+            return;
+        }
+        Builtin b = c.builtin();
+        for (int i = 0; i < c.args().size(); i++) {
+            TExpr a = c.args().get(i);
+            expr(a);
+            if (b.pops.charAt(i) == 'R') box(a.ty());
+        }
+        out.variable(Opcode.BUILTIN, b.pushes.length() - b.pops.length(), b.id());
+        if (b.pushes.equals("R")) unbox(c.ty());
+    }
+
+    private void ifExpr(TExpr.If i) {
+        Label otherwise = out.label(), end = out.label();
+        expr(i.condition());
+        out.jump(Opcode.JUMP_IF_FALSE, otherwise);
+        if (i.otherwise() == null) {
+            expr(i.then());
+            pop(i.then().ty());
+            out.bind(otherwise);
+            out.op(Opcode.UNIT);
+            return;
+        }
+        expr(i.then());
+        out.jump(Opcode.JUMP, end);
+        out.bind(otherwise);
+        expr(i.otherwise());
+        out.bind(end);
+    }
+
+    private void tryExpr(TExpr.Try t) {
+        Label present = out.label();
+        expr(t.operand());
+        out.op(Opcode.STORE_R, t.slot());
+        out.op(Opcode.LOAD_R, t.slot());
+        out.op(Opcode.VARIANT);
+        if (t.option()) {
+            out.jump(Opcode.JUMP_IF_TRUE, present); // some is 1
+            out.op(Opcode.NONE);
+        } else {
+            out.jump(Opcode.JUMP_IF_FALSE, present); // ok is 0
+            out.op(Opcode.LOAD_R, t.slot());
+        }
+        out.op(Opcode.RET_R);
+        out.bind(present);
+        out.op(Opcode.LOAD_R, t.slot());
+        out.op(Opcode.PAYLOAD, 0);
+        unbox(t.ty());
+    }
+
+    // ---- match -----------------------------------------------------------------------------
+
+    /** How to reach a sub-value from the scrutinee slot: payload or field steps. */
+    private record Step(boolean field, int record, int index) {}
+
+    private void match(TExpr.Match m) {
+        Ty st = m.scrutinee().ty();
+        expr(m.scrutinee());
+        if (never(st)) return;
+        store(m.slot(), st);
+        Label end = out.label();
+        for (TExpr.TArm arm : m.arms()) {
+            Label next = out.label();
+            out.line(arm.pattern().span().line());
+            test(arm.pattern(), m.slot(), st, List.of(), next);
+            expr(arm.body());
+            out.jump(Opcode.JUMP, end);
+            out.bind(next);
+        }
+        out.op(Opcode.FAIL, module.constant(new Constant.StrConst("no match arm matched the value")));
+        out.bind(end);
+    }
+
+    /** Pushes the value at `path` below the scrutinee, in its own lane. */
+    private void loadPath(int slot, Ty rootType, List<Step> path, Ty type) {
+        if (path.isEmpty()) {
+            load(slot, rootType);
+            return;
+        }
+        out.op(Opcode.LOAD_R, slot);
+        for (Step s : path) {
+            if (s.field()) out.op(Opcode.GET_FIELD, s.record(), s.index());
+            else out.op(Opcode.PAYLOAD, s.index());
+        }
+        unbox(type);
+    }
+
+    private static List<Step> append(List<Step> path, Step s) {
+        List<Step> out = new ArrayList<>(path);
+        out.add(s);
+        return out;
+    }
+
+    /** Emits the tests of `p`, jumping to `fail` when the value does not match; binds variables. */
+    private void test(TPattern p, int slot, Ty rootType, List<Step> path, Label fail) {
+        switch (p) {
+            case TPattern.Wild w -> {}
+            case TPattern.Bind b -> {
+                loadPath(slot, rootType, path, b.ty());
+                store(b.slot(), b.ty());
+            }
+            case TPattern.Lit l -> {
+                loadPath(slot, rootType, path, l.ty());
+                expr(l.value());
+                Type t = Codegen.type(l.ty());
+                out.op(t == Type.INT || t == Type.BOOL ? Opcode.EQ_INT : t == Type.FLOAT ? Opcode.EQ_FLT : Opcode.EQ_R);
+                out.jump(Opcode.JUMP_IF_FALSE, fail);
+            }
+            case TPattern.Ctor c -> {
+                loadPath(slot, rootType, path, c.ty());
+                if (c.kind() == TPattern.CtorKind.BOOL) {
+                    out.jump(c.tag() == 1 ? Opcode.JUMP_IF_FALSE : Opcode.JUMP_IF_TRUE, fail);
+                    return;
+                }
+                out.op(Opcode.VARIANT);
+                intConst(c.tag());
+                out.op(Opcode.EQ_INT);
+                out.jump(Opcode.JUMP_IF_FALSE, fail);
+                for (int i = 0; i < c.args().size(); i++) {
+                    test(c.args().get(i), slot, rootType, append(path, new Step(false, 0, i)), fail);
+                }
+            }
+            case TPattern.Rec r -> {
+                for (int i = 0; i < r.fields().size(); i++) {
+                    test(r.patterns().get(i), slot, rootType, append(path, new Step(true, r.record(), r.fields().get(i))), fail);
+                }
+            }
+        }
+    }
+
+    // ---- lambda operations -----------------------------------------------------------------
+
+    private void lambdaOp(TExpr.LambdaOp l) {
+        int[] t = l.temps();
+        Ty recvTy = l.receiver().ty();
+        if (l.kind() == TExpr.LambdaKind.OPTION_MAP) {
+            Label none = out.label(), done = out.label();
+            expr(l.receiver());
+            out.op(Opcode.STORE_R, t[0]);
+            out.op(Opcode.LOAD_R, t[0]);
+            out.op(Opcode.VARIANT);
+            out.jump(Opcode.JUMP_IF_FALSE, none);
+            Ty inner = Ty.arg(recvTy, 0);
+            out.op(Opcode.LOAD_R, t[0]);
+            out.op(Opcode.PAYLOAD, 0);
+            unbox(inner);
+            store(l.params().getFirst(), inner);
+            boxed(l.body());
+            out.op(Opcode.SOME);
+            out.jump(Opcode.JUMP, done);
+            out.bind(none);
+            out.op(Opcode.NONE);
+            out.bind(done);
+            return;
+        }
+        int list = t[0], index = t[1];
+        Ty elem = Ty.arg(recvTy, 0);
+        int x = l.params().get(l.kind() == TExpr.LambdaKind.FOLD ? 1 : 0);
+        expr(l.receiver());
+        out.op(Opcode.STORE_R, list);
+        switch (l.kind()) {
+            case MAP, FILTER, SORT_BY -> {
+                out.op(Opcode.BUILDER_NEW);
+                out.op(Opcode.STORE_R, t[2]);
+            }
+            case FOLD -> {
+                expr(l.extra());
+                store(l.params().getFirst(), l.extra().ty());
+            }
+            default -> {}
+        }
+        out.op(Opcode.SMALL_INT, 0);
+        out.op(Opcode.STORE_P, index);
+        Label head = out.label(), end = out.label(), hit = out.label(), done = out.label();
+        out.bind(head);
+        loopTest(list, index, end);
+        element(list, index, x, elem);
+        switch (l.kind()) {
+            case MAP, SORT_BY -> {
+                out.op(Opcode.LOAD_R, t[2]);
+                boxed(l.body());
+                out.op(Opcode.BUILDER_ADD);
+            }
+            case FILTER -> {
+                Label skip = out.label();
+                expr(l.body());
+                out.jump(Opcode.JUMP_IF_FALSE, skip);
+                out.op(Opcode.LOAD_R, t[2]);
+                load(x, elem);
+                box(elem);
+                out.op(Opcode.BUILDER_ADD);
+                out.bind(skip);
+            }
+            case FOLD -> {
+                expr(l.body());
+                store(l.params().getFirst(), l.extra().ty());
+            }
+            case ANY, FIND -> {
+                expr(l.body());
+                out.jump(Opcode.JUMP_IF_TRUE, hit);
+            }
+            case ALL -> {
+                expr(l.body());
+                out.jump(Opcode.JUMP_IF_FALSE, hit);
+            }
+            case OPTION_MAP -> throw new IllegalStateException();
+        }
+        increment(index);
+        out.jump(Opcode.LOOP, head);
+        out.bind(end);
+        switch (l.kind()) {
+            case MAP, FILTER -> {
+                out.op(Opcode.LOAD_R, t[2]);
+                out.op(Opcode.BUILDER_LIST);
+            }
+            case SORT_BY -> {
+                out.op(Opcode.LOAD_R, list);
+                out.op(Opcode.LOAD_R, t[2]);
+                out.op(Opcode.BUILDER_LIST);
+                out.variable(Opcode.BUILTIN, -1, Builtin.LIST_SORT_BY_KEYS.id());
+            }
+            case FOLD -> load(l.params().getFirst(), l.extra().ty());
+            case ANY -> {
+                out.op(Opcode.FALSE);
+                out.jump(Opcode.JUMP, done);
+                out.bind(hit);
+                out.op(Opcode.TRUE);
+                out.bind(done);
+            }
+            case ALL -> {
+                out.op(Opcode.TRUE);
+                out.jump(Opcode.JUMP, done);
+                out.bind(hit);
+                out.op(Opcode.FALSE);
+                out.bind(done);
+            }
+            case FIND -> {
+                out.op(Opcode.NONE);
+                out.jump(Opcode.JUMP, done);
+                out.bind(hit);
+                load(x, elem);
+                box(elem);
+                out.op(Opcode.SOME);
+                out.bind(done);
+            }
+            case OPTION_MAP -> throw new IllegalStateException();
+        }
+    }
+
+}

@@ -1,0 +1,195 @@
+package dev.manaknight.lang.types;
+
+import dev.manaknight.lang.bytecode.Builtin;
+import dev.manaknight.lang.source.Span;
+import dev.manaknight.lang.syntax.ast.Expr;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The built-in methods on values (LANGUAGE.md §6): resolves `receiver.name(args)` by the
+ * receiver's type to a {@link Builtin}, an inline lambda operation, or a conversion.
+ */
+final class Methods {
+    private final BodyChecker body;
+
+    /** Every method name by receiver type, for "is a method" and "did you mean" messages. */
+    private static final Map<String, List<String>> NAMES = Map.of(
+            "String", List.of("len", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split", "replace", "toInt", "toDecimal", "toString"),
+            "Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max"),
+            "Decimal", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
+            "Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
+            "Bool", List.of("toString"),
+            "List", List.of("len", "get", "isEmpty", "map", "filter", "fold", "any", "all", "find", "first", "last", "sortBy", "take", "drop", "reverse", "contains", "join"),
+            "Option", List.of("getOr", "isSome", "isNone", "map"),
+            "Map", List.of("get", "keys", "values", "has", "with", "len"));
+
+    Methods(BodyChecker body) {
+        this.body = body;
+    }
+
+    static boolean isMethod(String type, String name) {
+        List<String> names = NAMES.get(type);
+        return names != null && names.contains(name);
+    }
+
+    TExpr call(TExpr target, Expr.MethodCall m, Ty hint) {
+        Ty t = body.resolveReceiver(target);
+        String method = m.name().name();
+        List<Expr> args = m.args();
+        Span span = m.span();
+        if (!(t instanceof Ty.Con c)) {
+            for (Expr a : args) body.infer(a, null);
+            return new TExpr.UnitC(span);
+        }
+        String type = c.name();
+        TExpr r = switch (type) {
+            case "String" -> string(target, method, args, span);
+            case "Int" -> number(target, "Int", method, args, span);
+            case "Decimal" -> number(target, "Decimal", method, args, span);
+            case "Float" -> number(target, "Float", method, args, span);
+            case "Bool" -> method.equals("toString") && body.arity(args, 0, span, "`toString`")
+                    ? new TExpr.Interp(List.of(target), span) : null;
+            case "List" -> list(target, Ty.arg(t, 0), method, args, span);
+            case "Option" -> option(target, Ty.arg(t, 0), method, args, span);
+            case "Map" -> map(target, Ty.arg(t, 0), method, args, span);
+            default -> null;
+        };
+        if (r != null) return r;
+        List<String> known = NAMES.getOrDefault(type, List.of());
+        if (!known.contains(method)) {
+            String near = Names.nearest(method, known);
+            body.error("E0207", "`" + BodyChecker.displayType(Ty.show(t)) + "` has no method `" + method + "`", m.name().span(), "unknown method",
+                    near != null ? "did you mean `" + near + "`?" : known.isEmpty() ? null : "its methods are " + String.join(", ", known));
+            for (Expr a : args) body.infer(a, null);
+        }
+        return new TExpr.UnitC(span);
+    }
+
+    private TExpr builtin(Builtin b, TExpr target, List<Expr> args, List<Ty> params, Ty result, Span span, String name) {
+        if (!body.arity(args, params.size(), span, "`" + name + "`")) return new TExpr.UnitC(span);
+        List<TExpr> all = new ArrayList<>();
+        all.add(target);
+        for (int i = 0; i < params.size(); i++) all.add(body.check(args.get(i), params.get(i)));
+        return new TExpr.CallBuiltin(b, all, result, span);
+    }
+
+    private TExpr string(TExpr s, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "len" -> builtin(Builtin.STR_LEN, s, args, List.of(), Ty.INT, span, method);
+            case "upper" -> builtin(Builtin.STR_UPPER, s, args, List.of(), Ty.STRING, span, method);
+            case "lower" -> builtin(Builtin.STR_LOWER, s, args, List.of(), Ty.STRING, span, method);
+            case "trim" -> builtin(Builtin.STR_TRIM, s, args, List.of(), Ty.STRING, span, method);
+            case "contains" -> builtin(Builtin.STR_CONTAINS, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "startsWith" -> builtin(Builtin.STR_STARTS_WITH, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "endsWith" -> builtin(Builtin.STR_ENDS_WITH, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "split" -> builtin(Builtin.STR_SPLIT, s, args, List.of(Ty.STRING), Ty.list(Ty.STRING), span, method);
+            case "replace" -> builtin(Builtin.STR_REPLACE, s, args, List.of(Ty.STRING, Ty.STRING), Ty.STRING, span, method);
+            case "toInt" -> builtin(Builtin.STR_TO_INT, s, args, List.of(), Ty.option(Ty.INT), span, method);
+            case "toDecimal" -> builtin(Builtin.STR_TO_DECIMAL, s, args, List.of(), Ty.option(Ty.DECIMAL), span, method);
+            case "toString" -> body.arity(args, 0, span, "`toString`") ? s : new TExpr.UnitC(span);
+            default -> null;
+        };
+    }
+
+    private TExpr number(TExpr n, String type, String method, List<Expr> args, Span span) {
+        boolean isInt = type.equals("Int"), isDec = type.equals("Decimal");
+        Ty self = isInt ? Ty.INT : isDec ? Ty.DECIMAL : Ty.FLOAT;
+        return switch (method) {
+            case "toString" -> body.arity(args, 0, span, "`toString`") ? new TExpr.Interp(List.of(n), span) : new TExpr.UnitC(span);
+            case "toDecimal" -> isDec ? (body.arity(args, 0, span, "`toDecimal`") ? n : new TExpr.UnitC(span))
+                    : builtin(isInt ? Builtin.INT_TO_DECIMAL : Builtin.FLT_TO_DECIMAL, n, args, List.of(), Ty.DECIMAL, span, method);
+            case "toFloat" -> !isInt && !isDec ? (body.arity(args, 0, span, "`toFloat`") ? n : new TExpr.UnitC(span))
+                    : builtin(isInt ? Builtin.INT_TO_FLOAT : Builtin.DEC_TO_FLOAT, n, args, List.of(), Ty.FLOAT, span, method);
+            case "abs" -> builtin(isInt ? Builtin.INT_ABS : isDec ? Builtin.DEC_ABS : Builtin.FLT_ABS, n, args, List.of(), self, span, method);
+            case "min" -> builtin(isInt ? Builtin.INT_MIN : isDec ? Builtin.DEC_MIN : Builtin.FLT_MIN, n, args, List.of(self), self, span, method);
+            case "max" -> builtin(isInt ? Builtin.INT_MAX : isDec ? Builtin.DEC_MAX : Builtin.FLT_MAX, n, args, List.of(self), self, span, method);
+            case "round" -> isInt ? null : builtin(isDec ? Builtin.DEC_ROUND : Builtin.FLT_ROUND, n, args, List.of(Ty.INT), self, span, method);
+            default -> null;
+        };
+    }
+
+    private TExpr list(TExpr xs, Ty elem, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "len" -> body.arity(args, 0, span, "`len`") ? new TExpr.CallBuiltin(null, List.of(xs), Ty.INT, span) : new TExpr.UnitC(span);
+            case "get" -> builtin(Builtin.LIST_GET, xs, args, List.of(Ty.INT), Ty.option(elem), span, method);
+            case "isEmpty" -> builtin(Builtin.LIST_IS_EMPTY, xs, args, List.of(), Ty.BOOL, span, method);
+            case "first" -> builtin(Builtin.LIST_FIRST, xs, args, List.of(), Ty.option(elem), span, method);
+            case "last" -> builtin(Builtin.LIST_LAST, xs, args, List.of(), Ty.option(elem), span, method);
+            case "take" -> builtin(Builtin.LIST_TAKE, xs, args, List.of(Ty.INT), Ty.list(elem), span, method);
+            case "drop" -> builtin(Builtin.LIST_DROP, xs, args, List.of(Ty.INT), Ty.list(elem), span, method);
+            case "reverse" -> builtin(Builtin.LIST_REVERSE, xs, args, List.of(), Ty.list(elem), span, method);
+            case "contains" -> builtin(Builtin.LIST_CONTAINS, xs, args, List.of(elem), Ty.BOOL, span, method);
+            case "join" -> {
+                if (!body.unifier.unify(elem, Ty.STRING))
+                    body.error("E0401", "`join` needs a `List<String>`", xs.span(), "this is `List<" + Ty.show(elem) + ">`",
+                            "convert first: `xs.map(x -> x.toString()).join(sep)`");
+                yield builtin(Builtin.LIST_JOIN, xs, args, List.of(Ty.STRING), Ty.STRING, span, method);
+            }
+            case "map" -> lambdaOp(TExpr.LambdaKind.MAP, xs, null, args, 1, List.of(elem), null, span, method, 3);
+            case "filter" -> lambdaOp(TExpr.LambdaKind.FILTER, xs, null, args, 1, List.of(elem), Ty.BOOL, span, method, 3);
+            case "any" -> lambdaOp(TExpr.LambdaKind.ANY, xs, null, args, 1, List.of(elem), Ty.BOOL, span, method, 2);
+            case "all" -> lambdaOp(TExpr.LambdaKind.ALL, xs, null, args, 1, List.of(elem), Ty.BOOL, span, method, 2);
+            case "find" -> lambdaOp(TExpr.LambdaKind.FIND, xs, null, args, 1, List.of(elem), Ty.BOOL, span, method, 2);
+            case "sortBy" -> lambdaOp(TExpr.LambdaKind.SORT_BY, xs, null, args, 1, List.of(elem), null, span, method, 3);
+            case "fold" -> {
+                if (!body.arity(args, 2, span, "`fold`")) yield new TExpr.UnitC(span);
+                TExpr init = body.infer(args.get(0), null);
+                yield lambdaOp(TExpr.LambdaKind.FOLD, xs, init, args.subList(1, 2), 1, List.of(init.ty(), elem), init.ty(), span, method, 2);
+            }
+            default -> null;
+        };
+    }
+
+    private TExpr option(TExpr o, Ty inner, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "getOr" -> builtin(Builtin.OPT_GET_OR, o, args, List.of(inner), inner, span, method);
+            case "isSome" -> builtin(Builtin.OPT_IS_SOME, o, args, List.of(), Ty.BOOL, span, method);
+            case "isNone" -> builtin(Builtin.OPT_IS_NONE, o, args, List.of(), Ty.BOOL, span, method);
+            case "map" -> lambdaOp(TExpr.LambdaKind.OPTION_MAP, o, null, args, 1, List.of(inner), null, span, method, 1);
+            default -> null;
+        };
+    }
+
+    private TExpr map(TExpr m, Ty value, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "get" -> builtin(Builtin.MAP_GET, m, args, List.of(Ty.STRING), Ty.option(value), span, method);
+            case "keys" -> builtin(Builtin.MAP_KEYS, m, args, List.of(), Ty.list(Ty.STRING), span, method);
+            case "values" -> builtin(Builtin.MAP_VALUES, m, args, List.of(), Ty.list(value), span, method);
+            case "has" -> builtin(Builtin.MAP_HAS, m, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "with" -> builtin(Builtin.MAP_WITH, m, args, List.of(Ty.STRING, value), Ty.map(value), span, method);
+            case "len" -> builtin(Builtin.MAP_LEN, m, args, List.of(), Ty.INT, span, method);
+            default -> null;
+        };
+    }
+
+    private static final Set<String> SORT_KEYS = Set.of("Int", "Decimal", "Float", "String");
+
+    private TExpr lambdaOp(TExpr.LambdaKind kind, TExpr receiver, TExpr extra, List<Expr> args, int n, List<Ty> params,
+                           Ty result, Span span, String name, int temps) {
+        if (!body.arity(args, n, span, "`" + name + "`")) return new TExpr.UnitC(span);
+        int[] scratch = new int[temps];
+        for (int i = 0; i < temps; i++) scratch[i] = body.scratch();
+        BodyChecker.Lambda l = body.lambda(args.getFirst(), params, result, name);
+        if (l == null) return new TExpr.UnitC(span);
+        Ty ty = switch (kind) {
+            case MAP -> Ty.list(l.body().ty());
+            case FILTER, SORT_BY -> receiver.ty();
+            case FOLD -> extra.ty();
+            case ANY, ALL -> Ty.BOOL;
+            case FIND -> Ty.option(params.getFirst());
+            case OPTION_MAP -> Ty.option(l.body().ty());
+        };
+        if (kind == TExpr.LambdaKind.SORT_BY) {
+            Ty key = l.body().ty();
+            body.defer(() -> {
+                Type k = Ty.toType(key);
+                if (k != null && !SORT_KEYS.contains(k.toString()))
+                    body.error("E0401", "`sortBy` needs a key of type Int, Decimal, Float or String", l.body().span(), "this key is `" + k + "`", null);
+            });
+        }
+        return new TExpr.LambdaOp(kind, receiver, extra, l.slots(), l.body(), scratch, ty, span);
+    }
+}

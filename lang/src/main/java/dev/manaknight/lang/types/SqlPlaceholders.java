@@ -1,0 +1,71 @@
+package dev.manaknight.lang.types;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the `:name` placeholders of a query's SQL text, skipping string literals ('…'), quoted
+ * identifiers ("…"), comments (-- and /* *&#47;) and PostgreSQL casts (`::type`). The runtime
+ * uses the same scan to rewrite placeholders to JDBC's `?`.
+ */
+public final class SqlPlaceholders {
+    private SqlPlaceholders() {}
+
+    /** A placeholder: its name and the offset of its `:` in the SQL text. */
+    public record Placeholder(String name, int offset) {}
+
+    public static List<Placeholder> scan(String sql) {
+        List<Placeholder> out = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int j = i + 1;
+                while (j < n) {
+                    if (sql.charAt(j) == c) {
+                        if (j + 1 < n && sql.charAt(j + 1) == c) { j += 2; continue; }
+                        break;
+                    }
+                    j++;
+                }
+                i = j + 1;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') i++;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
+                i += 2;
+            } else if (c == ':' && i + 1 < n && isStart(sql.charAt(i + 1))) {
+                int j = i + 1;
+                while (j < n && isPart(sql.charAt(j))) j++;
+                out.add(new Placeholder(sql.substring(i + 1, j), i));
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        return out;
+    }
+
+    /** The SQL with every placeholder replaced by `?`, and the parameter names in binding order. */
+    public record Rewritten(String sql, List<String> names) {}
+
+    public static Rewritten rewrite(String sql) {
+        var sb = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        int last = 0;
+        for (Placeholder p : scan(sql)) {
+            sb.append(sql, last, p.offset()).append('?');
+            names.add(p.name());
+            last = p.offset() + 1 + p.name().length();
+        }
+        sb.append(sql, last, sql.length());
+        return new Rewritten(sb.toString(), names);
+    }
+
+    private static boolean isStart(char c) { return Character.isLetter(c) || c == '_'; }
+
+    private static boolean isPart(char c) { return Character.isLetterOrDigit(c) || c == '_'; }
+}

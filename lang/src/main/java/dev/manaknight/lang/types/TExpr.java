@@ -1,0 +1,117 @@
+package dev.manaknight.lang.types;
+
+import dev.manaknight.lang.bytecode.Builtin;
+import dev.manaknight.lang.source.Span;
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * The checked, resolved form of an expression that code generation consumes: every name is a
+ * local slot or a folded constant, every call is resolved, every operator is typed. Types are
+ * read through {@link #ty()} after checking has bound all variables.
+ */
+public sealed interface TExpr {
+    Ty ty();
+
+    Span span();
+
+    record IntC(long value, Span span) implements TExpr { public Ty ty() { return Ty.INT; } }
+
+    record DecC(BigDecimal value, Span span) implements TExpr { public Ty ty() { return Ty.DECIMAL; } }
+
+    record FloatC(double value, Span span) implements TExpr { public Ty ty() { return Ty.FLOAT; } }
+
+    record BoolC(boolean value, Span span) implements TExpr { public Ty ty() { return Ty.BOOL; } }
+
+    record StrC(String value, Span span) implements TExpr { public Ty ty() { return Ty.STRING; } }
+
+    record UnitC(Span span) implements TExpr { public Ty ty() { return Ty.UNIT; } }
+
+    /** String interpolation: each part converted to text by its type, then joined. */
+    record Interp(List<TExpr> parts, Span span) implements TExpr {
+        public Ty ty() { return Ty.STRING; }
+    }
+
+    record ListNew(List<TExpr> items, Ty ty, Span span) implements TExpr {}
+
+    record MapNew(List<TExpr> keys, List<TExpr> values, Ty ty, Span span) implements TExpr {}
+
+    /** A local variable or parameter, by slot. */
+    record Local(int slot, Ty ty, Span span) implements TExpr {}
+
+    /**
+     * A binary operator; `operand` is the operands' type, from which code generation picks the
+     * typed opcode ({@link PrimOp#binary}) once inference is complete.
+     */
+    record Binary(dev.manaknight.lang.syntax.ast.Expr.BinaryOp op, TExpr left, TExpr right, Ty operand, Ty ty, Span span)
+            implements TExpr {}
+
+    /** `-x` or `!x`. */
+    record Unary(dev.manaknight.lang.syntax.ast.Expr.UnaryOp op, TExpr operand, Ty ty, Span span) implements TExpr {}
+
+    /** Short-circuit `&&` (and=true) or `||`. */
+    record Logic(boolean and, TExpr left, TExpr right, Span span) implements TExpr {
+        public Ty ty() { return Ty.BOOL; }
+    }
+
+    /** A call of a declared `fn`, by its index among the app's functions. */
+    record Call(int function, List<TExpr> args, Ty ty, Span span) implements TExpr {}
+
+    /** A pure built-in; the receiver is the first argument. A null builtin is a list's `len()` (LIST_LEN). */
+    record CallBuiltin(Builtin builtin, List<TExpr> args, Ty ty, Span span) implements TExpr {}
+
+    /** An effect operation, by index in the module's effect table. */
+    record Effect(int op, List<TExpr> args, Ty ty, Span span) implements TExpr {}
+
+    /**
+     * A list or option operation with an inline lambda: `params` are the lambda's local slots,
+     * `extra` is the second argument when there is one (fold's initial value), `temps` are
+     * scratch slots reserved for the loop.
+     */
+    record LambdaOp(LambdaKind kind, TExpr receiver, TExpr extra, List<Integer> params, TExpr body,
+                    int[] temps, Ty ty, Span span) implements TExpr {}
+
+    enum LambdaKind { MAP, FILTER, FOLD, ANY, ALL, FIND, SORT_BY, OPTION_MAP }
+
+    record GetField(TExpr target, int record, int field, Ty ty, Span span) implements TExpr {}
+
+    /** `target with { … }`: one (field, value) per written field. */
+    record With(TExpr target, int record, List<Integer> fields, List<TExpr> values, Ty ty, Span span) implements TExpr {}
+
+    /** Field values in declaration order. */
+    record RecordNew(int record, List<TExpr> fields, Ty ty, Span span) implements TExpr {}
+
+    record EnumNew(int enumType, int variant, List<TExpr> payload, Ty ty, Span span) implements TExpr {}
+
+    record SomeE(TExpr value, Ty ty, Span span) implements TExpr {}
+
+    record NoneE(Ty ty, Span span) implements TExpr {}
+
+    record OkE(TExpr value, Ty ty, Span span) implements TExpr {}
+
+    record ErrE(TExpr value, Ty ty, Span span) implements TExpr {}
+
+    record Index(TExpr list, TExpr index, Ty ty, Span span) implements TExpr {}
+
+    /** `if`; `otherwise` null means Unit. */
+    record If(TExpr condition, TExpr then, TExpr otherwise, Ty ty, Span span) implements TExpr {}
+
+    /** `match`: the scrutinee is stored in `slot` and the arms tested in order. */
+    record Match(TExpr scrutinee, int slot, List<TArm> arms, Ty ty, Span span) implements TExpr {}
+
+    record TArm(TPattern pattern, TExpr body) {}
+
+    /** Statements then an optional result expression (null: the block's value is Unit). */
+    record Block(List<TStmt> stmts, TExpr result, Ty ty, Span span) implements TExpr {}
+
+    /** `e?`: unwraps some/ok, or returns none / err(e) from the function. `slot` holds e. */
+    record Try(TExpr operand, boolean option, int slot, Ty ty, Span span) implements TExpr {}
+
+    /** `request M "/path" [json(body)]` in tests; `bodyType` is a typeRef index or -1. */
+    record Request(HttpMethod method, TExpr path, TExpr body, int bodyType, Ty ty, Span span) implements TExpr {}
+
+    /** `respond …`, `return …`: typed Never, they end the path. */
+    record Diverge(TStmt stmt, Span span) implements TExpr {
+        public Ty ty() { return Ty.Never.NEVER; }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.manaknight.lang.types;
+
+import dev.manaknight.lang.source.Span;
+import java.util.List;
+
+/** The checked form of a statement. */
+public sealed interface TStmt {
+    Span span();
+
+    /** `let`/`var`: evaluate and store into `slot`. */
+    record Store(int slot, TExpr value, Span span) implements TStmt {}
+
+    /** An expression whose value is dropped. */
+    record Eval(TExpr expr, Span span) implements TStmt {}
+
+    /** `for var in list { body }`; `temps` are the loop's scratch slots (list, index). */
+    record ForList(int var, TExpr list, TExpr body, int[] temps, Span span) implements TStmt {}
+
+    /** `for var in from..to { body }`; `temps[0]` holds the bound. */
+    record ForRange(int var, TExpr from, TExpr to, TExpr body, int[] temps, Span span) implements TStmt {}
+
+    record Return(TExpr value, Span span) implements TStmt {}
+
+    /** `respond`: `bodyKind` NONE/JSON/TEXT; `bodyType` is the typeRef index for JSON, else -1. */
+    record Respond(TExpr status, dev.manaknight.lang.syntax.ast.Stmt.BodyKind bodyKind, TExpr body, int bodyType,
+                   List<String> headerNames, List<TExpr> headerValues, Span span) implements TStmt {}
+
+    /** `expect cond`: `text` is the condition's source text, reported when it fails. */
+    record Expect(TExpr condition, String text, Span span) implements TStmt {}
+}
