@@ -1,0 +1,244 @@
+package dev.manaknight.lang.syntax;
+
+import dev.manaknight.lang.diag.Diagnostic;
+import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.source.Span;
+import dev.manaknight.lang.syntax.ast.Ident;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The parsers' shared view of the token stream: lookahead, the newline and no-struct context,
+ * expectations that report a diagnostic and abort, and the nesting guard.
+ */
+final class Cursor {
+    /** Deepest nesting of expressions, blocks, patterns and types: far beyond real code, and
+     *  well inside the JVM's default thread stack, so hostile input cannot overflow it. */
+    static final int MAX_NESTING = 150;
+
+    /** Unwinds to the nearest recovery point after a diagnostic has been reported. */
+    static final class Abort extends RuntimeException {
+        Abort() {
+            super(null, null, false, false);
+        }
+    }
+
+    final SourceFile file;
+    final Lexer lexer;
+    final List<Diagnostic> diagnostics;
+    private final ArrayList<Token> ahead = new ArrayList<>();
+    private int prevEnd;
+    private int consumed;
+    private int depth;
+    private boolean tooDeepReported;
+    private boolean ignoreNewlines;
+    private boolean noStruct;
+
+    Cursor(SourceFile file, Lexer lexer, List<Diagnostic> diagnostics, int start, int depth) {
+        this.file = file;
+        this.lexer = lexer;
+        this.diagnostics = diagnostics;
+        this.prevEnd = start;
+        this.depth = depth;
+    }
+
+    // ---- lookahead -------------------------------------------------------------------------
+
+    Token peek() {
+        return peek(0);
+    }
+
+    Token peek(int n) {
+        while (ahead.size() <= n) ahead.add(lexer.next());
+        return ahead.get(n);
+    }
+
+    boolean at(TokenKind kind) {
+        return peek().kind() == kind;
+    }
+
+    boolean atWord(String word) {
+        return peek().isWord(word);
+    }
+
+    /** Consumes the current token (EOF stays put). */
+    Token advance() {
+        Token t = peek();
+        if (t.kind() != TokenKind.EOF) {
+            ahead.removeFirst();
+            consumed++;
+        }
+        prevEnd = t.span().end();
+        return t;
+    }
+
+    boolean eat(TokenKind kind) {
+        if (!at(kind)) return false;
+        advance();
+        return true;
+    }
+
+    Token expect(TokenKind kind) {
+        if (at(kind)) return advance();
+        throw expected(kind.describe());
+    }
+
+    /** How many tokens have been consumed: recovery loops compare it to guarantee progress. */
+    int position() {
+        return consumed;
+    }
+
+    /** The lexer, positioned right after the last consumed token; only when nothing is peeked. */
+    Lexer lexerAfterCurrent() {
+        if (!ahead.isEmpty()) throw new IllegalStateException("lookahead pending: " + ahead);
+        return lexer;
+    }
+
+    int prevEnd() {
+        return prevEnd;
+    }
+
+    /** From `start` to the end of the last consumed token. */
+    Span spanFrom(int start) {
+        return file.span(start, Math.max(start, prevEnd));
+    }
+
+    // ---- context ---------------------------------------------------------------------------
+
+    /** True when the next token continues the expression before it rather than starting a new statement. */
+    boolean continuesLine() {
+        Token t = peek();
+        return ignoreNewlines || !t.newlineBefore();
+    }
+
+    boolean noStruct() {
+        return noStruct;
+    }
+
+    boolean ignoresNewlines() {
+        return ignoreNewlines;
+    }
+
+    /** Runs `body` with the given newline and no-struct context, restoring it afterwards. */
+    <T> T inContext(boolean ignoreNewlines, boolean noStruct, Supplier<T> body) {
+        boolean savedNl = this.ignoreNewlines;
+        boolean savedNs = this.noStruct;
+        this.ignoreNewlines = ignoreNewlines;
+        this.noStruct = noStruct;
+        try {
+            return body.get();
+        } finally {
+            this.ignoreNewlines = savedNl;
+            this.noStruct = savedNs;
+        }
+    }
+
+    /** Enters one level of nesting; call {@link #exit} in a finally. */
+    void enter() {
+        if (++depth > MAX_NESTING) {
+            depth--;
+            if (!tooDeepReported) {
+                tooDeepReported = true;
+                Token t = peek();
+                report(Diagnostic.error(ErrorCode.TOO_DEEP, "nesting is too deep", t.span(),
+                        "more than " + MAX_NESTING + " levels of nesting here")
+                        .withHint("split the expression with `let` bindings or functions"));
+            }
+            throw new Abort();
+        }
+    }
+
+    void exit() {
+        depth--;
+    }
+
+    int depth() {
+        return depth;
+    }
+
+    // ---- diagnostics -----------------------------------------------------------------------
+
+    void report(Diagnostic d) {
+        diagnostics.add(d);
+    }
+
+    /** Where a missing token should have been: right after the previous token if the current one
+     *  is on a later line (or is the end), else the current token. */
+    Span missingAt() {
+        Token t = peek();
+        if (t.newlineBefore() || t.kind() == TokenKind.EOF) return file.span(prevEnd, prevEnd);
+        return t.span();
+    }
+
+    /** Reports "expected X, found Y" (unless the lexer already reported Y) and returns the abort to throw. */
+    Abort expected(String what) {
+        return expected(what, null);
+    }
+
+    Abort expected(String what, String hint) {
+        Token t = peek();
+        if (t.kind() != TokenKind.ERROR) {
+            var d = Diagnostic.error(ErrorCode.EXPECTED, "expected " + what + ", found " + t.describe(),
+                    missingAt(), "expected " + what);
+            report(hint == null ? d : d.withHint(hint));
+        }
+        return new Abort();
+    }
+
+    /** Reports that `open` is not closed where `close` (or, in a list, a `,`) was expected. */
+    Abort unclosed(Token open, TokenKind close, boolean inList) {
+        if (peek().kind() == TokenKind.ERROR) return new Abort();
+        return fail(unclosedDiagnostic(open, close, inList));
+    }
+
+    /** "expected `}`, found end of file", with a secondary label at the opening `{`. */
+    Diagnostic unclosedDiagnostic(Token open, TokenKind close, boolean inList) {
+        Token t = peek();
+        String expected = (inList && t.kind() != TokenKind.EOF ? "`,` or " : "") + close.describe();
+        String what = open.kind() == TokenKind.LBRACE && !inList ? "block" : open.describe();
+        String label = inList ? "expected " + expected : "expected " + close.describe() + " to close the " + what;
+        return Diagnostic.error(ErrorCode.UNCLOSED, "expected " + expected + ", found " + t.describe(),
+                missingAt(), label).withLabel(open.span(), what + " opened here");
+    }
+
+    /** `NAME`, as an identifier. */
+    Ident ident(String what) {
+        Token t = peek();
+        if (t.kind() == TokenKind.IDENT) {
+            advance();
+            return new Ident(t.text(), t.span());
+        }
+        if (t.kind().isKeyword() && !t.newlineBefore()) {
+            throw expected(what, "`" + t.text() + "` is a keyword and cannot be used as a name here");
+        }
+        throw expected(what);
+    }
+
+    /**
+     * `open item (',' item)* ','? close`, where `open` was just consumed. In braces, a new line
+     * also separates items and newlines are significant; in parentheses and brackets they are not.
+     */
+    <T> List<T> list(Token open, TokenKind close, Supplier<T> item) {
+        boolean braces = close == TokenKind.RBRACE;
+        return inContext(!braces, false, () -> {
+            var out = new ArrayList<T>();
+            while (!at(close)) {
+                if (at(TokenKind.EOF)) throw unclosed(open, close, false);
+                out.add(item.get());
+                if (eat(TokenKind.COMMA)) continue;
+                if (at(close)) break;
+                if (braces && peek().newlineBefore()) continue;
+                throw unclosed(open, close, true);
+            }
+            advance();
+            return out;
+        });
+    }
+
+    /** Reports a diagnostic and returns the abort to throw. */
+    Abort fail(Diagnostic d) {
+        report(d);
+        return new Abort();
+    }
+}
