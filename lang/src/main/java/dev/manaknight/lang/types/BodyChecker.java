@@ -166,9 +166,12 @@ final class BodyChecker {
             Ty ty = app.resolve(in.type());
             Constant def = null;
             if (in.defaultValue() != null) {
-                TExpr d = ConstEval.fold(check(in.defaultValue(), ty));
-                if (d == null) error("E0901", "a default must be a constant", in.defaultValue().span(), "computed at run time", null);
-                else def = Checker.constantOf(d);
+                TExpr checked = check(in.defaultValue(), ty);
+                TExpr d = ConstEval.fold(checked);
+                if (d != null) def = Checker.constantOf(d);
+                else if (checked instanceof TExpr.EnumNew en && en.payload().isEmpty())
+                    def = new Constant.StrConst(((TypeDef.EnumDef) app.typeDefs.get(en.enumType())).variants().get(en.variant()).name());
+                else error("E0901", "a default must be a constant", in.defaultValue().span(), "computed at run time", null);
                 if (in.kind() == Decl.InputKind.BODY)
                     error("E0804", "a body cannot have a default", in.defaultValue().span(), "not allowed here", null);
             }
@@ -220,6 +223,9 @@ final class BodyChecker {
 
     /** After the body: default path parameters to String, run deferred checks, find uninferred types. */
     private void finish(TExpr body) {
+        if (maxSlot > dev.manaknight.lang.bytecode.Limits.MAX_LOCALS && app.diags.size() == errorsBefore)
+            error("E1002", "this body needs " + maxSlot + " local slots", body.span(), "too many locals and temporaries",
+                    "at most " + dev.manaknight.lang.bytecode.Limits.MAX_LOCALS + " are allowed; split it into functions");
         for (Ty.Var v : pathVars) if (Ty.prune(v) instanceof Ty.Var) unifier.unify(v, Ty.STRING);
         for (Runnable r : deferred) r.run();
         if (app.diags.size() > errorsBefore) return; // one problem at a time: inference gaps follow from errors
