@@ -59,6 +59,7 @@ public final class Vm {
         if (args.length != isRef.length)
             throw new IllegalArgumentException(program.functions[function].name() + " takes " + isRef.length
                     + " arguments, got " + args.length);
+        for (int i = 0; i < args.length; i++) if (!isRef[i]) unboxArgument(args[i]); // malformed calls throw here
         budget.start();
         return run(function, args);
     }
