@@ -1,19 +1,112 @@
 package dev.manaknight.lang.vm;
 
+import dev.manaknight.lang.bytecode.Constant;
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
 import dev.manaknight.lang.verify.Verifier;
 import dev.manaknight.lang.verify.VerifyException;
 
 /**
  * A verified module in the form the interpreter runs: constants split into lanes, functions in
  * arrays. Immutable and shared by every request; building one is the per-deploy cost, not a
- * per-request one.
+ * per-request one. The arrays are package-private and never written after construction.
  */
 public final class Program {
     private final Module module;
 
+    // Functions, by index.
+    final Function[] functions;
+    final byte[][] code;
+    final int[] paramCount;
+    final boolean[][] paramIsRef;
+    final boolean[] resultIsRef;
+    final int[] locals;
+    /** Slots a frame needs above its base: locals plus the verifier's maximum operand depth. */
+    final int[] frameSize;
+
+    // Constants: Int values and Float bits in the primitive lane, Strings and Decimals in the other.
+    final long[] primConsts;
+    final Object[] refConsts;
+
+    // Type table: records' field names; enums' variant names, arities and payload-less singletons.
+    final String[] typeNames;
+    final String[][] fieldNames;
+    final String[][] variantNames;
+    final int[][] variantArity;
+    final Values.EnumValue[][] plainVariants;
+
+    final Type[] typeRefs;
+    final EffectOp[] effects;
+
     private Program(Module module) {
         this.module = module;
+        int nf = module.functions().size();
+        functions = module.functions().toArray(Function[]::new);
+        code = new byte[nf][];
+        paramCount = new int[nf];
+        paramIsRef = new boolean[nf][];
+        resultIsRef = new boolean[nf];
+        locals = new int[nf];
+        frameSize = new int[nf];
+        for (int i = 0; i < nf; i++) {
+            Function f = functions[i];
+            code[i] = f.code();
+            paramCount[i] = f.params().size();
+            paramIsRef[i] = new boolean[paramCount[i]];
+            for (int j = 0; j < paramCount[i]; j++) paramIsRef[i][j] = f.params().get(j) == Kind.R;
+            resultIsRef[i] = f.result() == Kind.R;
+            locals[i] = Math.max(f.locals(), paramCount[i]);
+            frameSize[i] = locals[i] + f.maxStack();
+        }
+
+        int nc = module.constants().size();
+        primConsts = new long[nc];
+        refConsts = new Object[nc];
+        for (int i = 0; i < nc; i++) {
+            switch (module.constants().get(i)) {
+                case Constant.IntConst c -> primConsts[i] = c.value();
+                case Constant.FloatConst c -> primConsts[i] = Double.doubleToRawLongBits(c.value());
+                case Constant.StrConst c -> refConsts[i] = c.value();
+                case Constant.DecConst c -> refConsts[i] = c.value();
+            }
+        }
+
+        int nt = module.types().size();
+        typeNames = new String[nt];
+        fieldNames = new String[nt][];
+        variantNames = new String[nt][];
+        variantArity = new int[nt][];
+        plainVariants = new Values.EnumValue[nt][];
+        Object[] noPayload = new Object[0];
+        for (int t = 0; t < nt; t++) {
+            TypeDef def = module.types().get(t);
+            typeNames[t] = def.name();
+            switch (def) {
+                case TypeDef.RecordDef rec -> {
+                    fieldNames[t] = new String[rec.fields().size()];
+                    for (int i = 0; i < fieldNames[t].length; i++) fieldNames[t][i] = rec.fields().get(i).name();
+                }
+                case TypeDef.EnumDef en -> {
+                    int nv = en.variants().size();
+                    variantNames[t] = new String[nv];
+                    variantArity[t] = new int[nv];
+                    plainVariants[t] = new Values.EnumValue[nv];
+                    for (int v = 0; v < nv; v++) {
+                        TypeDef.VariantDef vd = en.variants().get(v);
+                        variantNames[t][v] = vd.name();
+                        variantArity[t][v] = vd.fields().size();
+                        if (vd.fields().isEmpty()) plainVariants[t][v] = new Values.EnumValue(t, v, vd.name(), noPayload);
+                    }
+                }
+            }
+        }
+
+        typeRefs = module.typeRefs().toArray(Type[]::new);
+        effects = module.effects().toArray(EffectOp[]::new);
     }
 
     /** Verifies, then prepares. */
@@ -29,4 +122,7 @@ public final class Program {
     }
 
     public Module module() { return module; }
+
+    /** The shared value of a payload-less enum variant (what `ENUM_NEW T f` pushes for it). */
+    public Values.EnumValue plainVariant(int type, int variant) { return plainVariants[type][variant]; }
 }

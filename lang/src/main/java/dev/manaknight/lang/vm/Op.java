@@ -1,0 +1,107 @@
+package dev.manaknight.lang.vm;
+
+/**
+ * The opcodes as int constants, so the run loop is a dense `tableswitch` on the code byte.
+ * Each value is {@code Opcode.X.ordinal()}; OpTest checks every one against the table.
+ */
+final class Op {
+    private Op() {}
+
+    static final int NOP = 0;
+    static final int CONST = 1;
+    static final int CONST_INT = 2;
+    static final int CONST_FLOAT = 3;
+    static final int SMALL_INT = 4;
+    static final int TRUE = 5;
+    static final int FALSE = 6;
+    static final int UNIT = 7;
+    static final int NONE = 8;
+    static final int LOAD_P = 9;
+    static final int LOAD_R = 10;
+    static final int STORE_P = 11;
+    static final int STORE_R = 12;
+    static final int POP_P = 13;
+    static final int POP_R = 14;
+    static final int ADD_INT = 15;
+    static final int SUB_INT = 16;
+    static final int MUL_INT = 17;
+    static final int DIV_INT = 18;
+    static final int MOD_INT = 19;
+    static final int NEG_INT = 20;
+    static final int EQ_INT = 21;
+    static final int NE_INT = 22;
+    static final int LT_INT = 23;
+    static final int LE_INT = 24;
+    static final int GT_INT = 25;
+    static final int GE_INT = 26;
+    static final int ADD_FLT = 27;
+    static final int SUB_FLT = 28;
+    static final int MUL_FLT = 29;
+    static final int DIV_FLT = 30;
+    static final int MOD_FLT = 31;
+    static final int NEG_FLT = 32;
+    static final int EQ_FLT = 33;
+    static final int NE_FLT = 34;
+    static final int LT_FLT = 35;
+    static final int LE_FLT = 36;
+    static final int GT_FLT = 37;
+    static final int GE_FLT = 38;
+    static final int ADD_DEC = 39;
+    static final int SUB_DEC = 40;
+    static final int MUL_DEC = 41;
+    static final int DIV_DEC = 42;
+    static final int MOD_DEC = 43;
+    static final int NEG_DEC = 44;
+    static final int CMP_DEC = 45;
+    static final int CMP_STR = 46;
+    static final int LT0 = 47;
+    static final int LE0 = 48;
+    static final int GT0 = 49;
+    static final int GE0 = 50;
+    static final int EQ_R = 51;
+    static final int NE_R = 52;
+    static final int NOT = 53;
+    static final int CONCAT = 54;
+    static final int STR_INT = 55;
+    static final int STR_FLT = 56;
+    static final int STR_BOOL = 57;
+    static final int STR_ANY = 58;
+    static final int BOX_INT = 59;
+    static final int BOX_FLT = 60;
+    static final int BOX_BOOL = 61;
+    static final int UNBOX_INT = 62;
+    static final int UNBOX_FLT = 63;
+    static final int UNBOX_BOOL = 64;
+    static final int LIST_NEW = 65;
+    static final int LIST_CONCAT = 66;
+    static final int LIST_LEN = 67;
+    static final int LIST_INDEX = 68;
+    static final int MAP_NEW = 69;
+    static final int BUILDER_NEW = 70;
+    static final int BUILDER_ADD = 71;
+    static final int BUILDER_LIST = 72;
+    static final int RECORD_NEW = 73;
+    static final int GET_FIELD = 74;
+    static final int WITH_FIELD = 75;
+    static final int ENUM_NEW = 76;
+    static final int VARIANT = 77;
+    static final int PAYLOAD = 78;
+    static final int SOME = 79;
+    static final int OK = 80;
+    static final int ERR = 81;
+    static final int JUMP = 82;
+    static final int JUMP_IF_FALSE = 83;
+    static final int JUMP_IF_TRUE = 84;
+    static final int LOOP = 85;
+    static final int CALL = 86;
+    static final int RET_P = 87;
+    static final int RET_R = 88;
+    static final int BUILTIN = 89;
+    static final int EFFECT = 90;
+    static final int JSON = 91;
+    static final int TEXT = 92;
+    static final int RESPOND = 93;
+    static final int FAIL = 94;
+    static final int EXPECT = 95;
+    static final int REQUEST = 96;
+}

@@ -1,0 +1,243 @@
+package dev.manaknight.lang.vm;
+
+import static dev.manaknight.lang.bytecode.Opcode.*;
+import static dev.manaknight.lang.vm.VmTesting.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.manaknight.lang.bytecode.Builtin;
+import dev.manaknight.lang.bytecode.CodeBuilder;
+import java.math.BigDecimal;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Every entry of the builtin table, through {@code BUILTIN id}. */
+class BuiltinsTest {
+    private static final Set<Builtin> TESTED = EnumSet.noneOf(Builtin.class);
+    private final Asm asm = new Asm();
+
+    private CodeBuilder call(CodeBuilder c, Builtin b) {
+        TESTED.add(b);
+        return c.op(BUILTIN, b.id());
+    }
+
+    private Object str1(Builtin b, String s) {
+        int k = asm.str(s);
+        return ref(asm, c -> call(c.op(CONST, k), b));
+    }
+
+    private long strP(Builtin b, String... args) {
+        return prim(asm, c -> { for (String s : args) c.op(CONST, asm.str(s)); call(c, b); });
+    }
+
+    private Object strR(Builtin b, String... args) {
+        return ref(asm, c -> { for (String s : args) c.op(CONST, asm.str(s)); call(c, b); });
+    }
+
+    private Object decR(Builtin b, String... args) {
+        return ref(asm, c -> { for (String s : args) c.op(CONST, asm.dec(s)); call(c, b); });
+    }
+
+    private double fltP(Builtin b, double... args) {
+        return flt(asm, c -> { for (double d : args) c.op(CONST_FLOAT, asm.floatConst(d)); call(c, b); });
+    }
+
+    /** Pushes a list of strings. */
+    private CodeBuilder strings(CodeBuilder c, String... items) {
+        for (String s : items) c.op(CONST, asm.str(s));
+        return c.op(LIST_NEW, items.length);
+    }
+
+    @Test
+    void strings() {
+        assertEquals(3, strP(Builtin.STR_LEN, "a\uD83D\uDE00b"), "code points, not UTF-16 units");
+        assertEquals("STRASSE ÉTÉ", str1(Builtin.STR_UPPER, "straße été"));
+        assertEquals("istanbul", str1(Builtin.STR_LOWER, "ISTANBUL"), "locale-independent");
+        assertEquals("a b", str1(Builtin.STR_TRIM, "\u00A0\t a b \u2003\n"));
+        assertEquals("", str1(Builtin.STR_TRIM, "   "));
+        assertEquals(1, strP(Builtin.STR_CONTAINS, "hello", "ell"));
+        assertEquals(0, strP(Builtin.STR_CONTAINS, "hello", "elo"));
+        assertEquals(1, strP(Builtin.STR_STARTS_WITH, "hello", "he"));
+        assertEquals(0, strP(Builtin.STR_STARTS_WITH, "hello", "lo"));
+        assertEquals(1, strP(Builtin.STR_ENDS_WITH, "hello", "lo"));
+        assertEquals(0, strP(Builtin.STR_ENDS_WITH, "hello", "he"));
+        assertEquals(list("a", "b", ""), strR(Builtin.STR_SPLIT, "a,b,", ","));
+        assertEquals(list("a", "b"), strR(Builtin.STR_SPLIT, "a::b", "::"));
+        assertEquals(list(""), strR(Builtin.STR_SPLIT, "", ","));
+        assertEquals(list("a", "\uD83D\uDE00", "b"), strR(Builtin.STR_SPLIT, "a\uD83D\uDE00b", ""));
+        assertEquals("x-y-z", strR(Builtin.STR_REPLACE, "x.y.z", ".", "-"));
+        assertEquals("a.b", strR(Builtin.STR_REPLACE, "a.b", "*", "-"), "literal, not a pattern");
+        assertEquals("-a-\uD83D\uDE00-", strR(Builtin.STR_REPLACE, "a\uD83D\uDE00", "", "-"));
+        assertEquals("aab", strR(Builtin.STR_REPLACE, "aaab", "aa", "a")); // left to right, no overlap
+    }
+
+    @Test
+    void parsing() {
+        assertEquals(new Values.Some(-42L), str1(Builtin.STR_TO_INT, "-42"));
+        assertEquals(new Values.Some(7L), str1(Builtin.STR_TO_INT, "+7"));
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "9223372036854775808"));
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, " 1"));
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "\u0661"), "ASCII digits only");
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "-"));
+        var d = (Values.Some) str1(Builtin.STR_TO_DECIMAL, "12.50");
+        assertEquals("12.50", ((BigDecimal) d.value()).toPlainString());
+        assertEquals(new Values.Some(new BigDecimal("-3")), str1(Builtin.STR_TO_DECIMAL, "-3"));
+        for (String bad : new String[] {"", "1.", ".5", "1e5", "1.2.3", "abc", "+"})
+            assertSame(Values.None.NONE, str1(Builtin.STR_TO_DECIMAL, bad), bad);
+    }
+
+    @Test
+    void ints() {
+        int min = asm.intConst(Long.MIN_VALUE);
+        assertEquals(new BigDecimal("-5"), ref(asm, c -> call(c.op(SMALL_INT, -5), Builtin.INT_TO_DECIMAL)));
+        assertEquals(-5.0, flt(asm, c -> call(c.op(SMALL_INT, -5), Builtin.INT_TO_FLOAT)));
+        assertEquals(5, prim(asm, c -> call(c.op(SMALL_INT, -5), Builtin.INT_ABS)));
+        assertEquals(VmError.Kind.OVERFLOW, error(asm, c -> call(c.op(CONST_INT, min), Builtin.INT_ABS).op(POP_P)).kind());
+        assertEquals(-5, prim(asm, c -> call(c.op(SMALL_INT, -5).op(SMALL_INT, 3), Builtin.INT_MIN)));
+        assertEquals(3, prim(asm, c -> call(c.op(SMALL_INT, -5).op(SMALL_INT, 3), Builtin.INT_MAX)));
+    }
+
+    @Test
+    void decimals() {
+        int k = asm.dec("-1.25");
+        assertEquals(-1.25, flt(asm, c -> call(c.op(CONST, k), Builtin.DEC_TO_FLOAT)));
+        assertEquals("1.25", ((BigDecimal) decR(Builtin.DEC_ABS, "-1.25")).toPlainString());
+        assertEquals("2.0", ((BigDecimal) decR(Builtin.DEC_MIN, "2.0", "2.00")).toPlainString(), "equal: the first");
+        assertEquals("1", ((BigDecimal) decR(Builtin.DEC_MIN, "2.0", "1")).toPlainString());
+        assertEquals("2.0", ((BigDecimal) decR(Builtin.DEC_MAX, "2.0", "1")).toPlainString());
+        assertEquals("2.2", round("2.25", 1));
+        assertEquals("2.4", round("2.35", 1));
+        assertEquals("2.50", round("2.5", 2));
+        assertEquals("120", round("125", -1));
+        int d = asm.dec("1");
+        assertEquals(VmError.Kind.BAD_VALUE,
+                error(asm, c -> call(c.op(CONST, d).op(SMALL_INT, 5000), Builtin.DEC_ROUND).op(POP_R)).kind());
+    }
+
+    private String round(String d, int scale) {
+        int k = asm.dec(d);
+        return ((BigDecimal) ref(asm, c -> call(c.op(CONST, k).op(SMALL_INT, scale), Builtin.DEC_ROUND))).toPlainString();
+    }
+
+    @Test
+    void floats() {
+        int tenth = asm.floatConst(0.1), nan = asm.floatConst(Double.NaN), inf = asm.floatConst(Double.POSITIVE_INFINITY);
+        assertEquals(new BigDecimal("0.1"), ref(asm, c -> call(c.op(CONST_FLOAT, tenth), Builtin.FLT_TO_DECIMAL)));
+        assertEquals(VmError.Kind.BAD_VALUE, error(asm, c -> call(c.op(CONST_FLOAT, nan), Builtin.FLT_TO_DECIMAL).op(POP_R)).kind());
+        assertEquals(VmError.Kind.BAD_VALUE, error(asm, c -> call(c.op(CONST_FLOAT, inf), Builtin.FLT_TO_DECIMAL).op(POP_R)).kind());
+        assertEquals(2.5, fltP(Builtin.FLT_ABS, -2.5));
+        assertEquals(-1, fltP(Builtin.FLT_MIN, -1, 2));
+        assertEquals(2, fltP(Builtin.FLT_MAX, -1, 2));
+        int x = asm.floatConst(2.675), y = asm.floatConst(0.125);
+        assertEquals(2.68, flt(asm, c -> call(c.op(CONST_FLOAT, x).op(SMALL_INT, 2), Builtin.FLT_ROUND)), "as the text reads");
+        assertEquals(0.12, flt(asm, c -> call(c.op(CONST_FLOAT, y).op(SMALL_INT, 2), Builtin.FLT_ROUND)), "half-even");
+        assertTrue(Double.isNaN(flt(asm, c -> call(c.op(CONST_FLOAT, nan).op(SMALL_INT, 2), Builtin.FLT_ROUND))));
+    }
+
+    @Test
+    void lists() {
+        assertEquals(new Values.Some("b"), ref(asm, c -> call(strings(c, "a", "b").op(SMALL_INT, 1), Builtin.LIST_GET)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(strings(c, "a", "b").op(SMALL_INT, 2), Builtin.LIST_GET)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(strings(c, "a").op(SMALL_INT, -1), Builtin.LIST_GET)));
+        assertEquals(1, prim(asm, c -> call(strings(c), Builtin.LIST_IS_EMPTY)));
+        assertEquals(0, prim(asm, c -> call(strings(c, "a"), Builtin.LIST_IS_EMPTY)));
+        assertEquals(new Values.Some("a"), ref(asm, c -> call(strings(c, "a", "b"), Builtin.LIST_FIRST)));
+        assertEquals(new Values.Some("b"), ref(asm, c -> call(strings(c, "a", "b"), Builtin.LIST_LAST)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(strings(c), Builtin.LIST_FIRST)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(strings(c), Builtin.LIST_LAST)));
+        assertEquals(list("a", "b"), ref(asm, c -> call(strings(c, "a", "b", "c").op(SMALL_INT, 2), Builtin.LIST_TAKE)));
+        assertEquals(list("a", "b", "c"), ref(asm, c -> call(strings(c, "a", "b", "c").op(SMALL_INT, 9), Builtin.LIST_TAKE)));
+        assertEquals(list(), ref(asm, c -> call(strings(c, "a", "b", "c").op(SMALL_INT, -1), Builtin.LIST_TAKE)));
+        assertEquals(list("c"), ref(asm, c -> call(strings(c, "a", "b", "c").op(SMALL_INT, 2), Builtin.LIST_DROP)));
+        assertEquals(list(), ref(asm, c -> call(strings(c, "a", "b", "c").op(SMALL_INT, 5), Builtin.LIST_DROP)));
+        assertEquals(list("a", "b", "c"), ref(asm, c -> call(strings(c, "a", "b", "c").op(SMALL_INT, -5), Builtin.LIST_DROP)));
+        assertEquals(list("c", "b", "a"), ref(asm, c -> call(strings(c, "a", "b", "c"), Builtin.LIST_REVERSE)));
+        assertEquals(1, prim(asm, c -> call(strings(c, "a", "b").op(CONST, asm.str("b")), Builtin.LIST_CONTAINS)));
+        assertEquals(0, prim(asm, c -> call(strings(c, "a", "b").op(CONST, asm.str("z")), Builtin.LIST_CONTAINS)));
+        assertEquals("a, b, c", ref(asm, c -> call(strings(c, "a", "b", "c").op(CONST, asm.str(", ")), Builtin.LIST_JOIN)));
+        assertEquals("", ref(asm, c -> call(strings(c).op(CONST, asm.str(", ")), Builtin.LIST_JOIN)));
+    }
+
+    @Test
+    void sortByKeysIsStableForEveryKeyKind() {
+        // elements a..e, keys with ties: a stable sort keeps a before c and b before e
+        assertEquals(list("d", "a", "c", "b", "e"), sortBy(c -> ints(c, 2, 3, 2, 1, 3)));
+        assertEquals(list("d", "a", "c", "b", "e"), sortBy(c -> {
+            for (String s : new String[] {"2.0", "3", "2.00", "1.5", "3.0"}) c.op(CONST, asm.dec(s));
+            c.op(LIST_NEW, 5);
+        }));
+        assertEquals(list("d", "a", "c", "b", "e"), sortBy(c -> {
+            for (double d : new double[] {2, 3, 2, -0.5, 3}) c.op(CONST_FLOAT, asm.floatConst(d)).op(BOX_FLT);
+            c.op(LIST_NEW, 5);
+        }));
+        assertEquals(list("d", "a", "c", "b", "e"), sortBy(c -> strings(c, "b", "\uD83D\uDE00", "b", "a", "\uD83D\uDE00")));
+        // by code point: U+FFFF sorts before U+1F600, though its UTF-16 unit is larger
+        assertEquals(list("d", "b", "c", "a", "e"),
+                sortBy(c -> strings(c, "\uD83D\uDE00", "\uFFFF", "\uFFFF\uFFFF", "", "\uD83D\uDE01")));
+    }
+
+    private Values.ListValue sortBy(java.util.function.Consumer<CodeBuilder> keys) {
+        return (Values.ListValue) ref(asm, c -> {
+            strings(c, "a", "b", "c", "d", "e");
+            keys.accept(c);
+            call(c, Builtin.LIST_SORT_BY_KEYS);
+        });
+    }
+
+    private void ints(CodeBuilder c, int... values) {
+        for (int v : values) c.op(SMALL_INT, v).op(BOX_INT);
+        c.op(LIST_NEW, values.length);
+    }
+
+    @Test
+    void options() {
+        int a = asm.str("a"), z = asm.str("z");
+        assertEquals("a", ref(asm, c -> call(c.op(CONST, a).op(SOME).op(CONST, z), Builtin.OPT_GET_OR)));
+        assertEquals("z", ref(asm, c -> call(c.op(NONE).op(CONST, z), Builtin.OPT_GET_OR)));
+        assertEquals(1, prim(asm, c -> call(c.op(CONST, a).op(SOME), Builtin.OPT_IS_SOME)));
+        assertEquals(0, prim(asm, c -> call(c.op(NONE), Builtin.OPT_IS_SOME)));
+        assertEquals(1, prim(asm, c -> call(c.op(NONE), Builtin.OPT_IS_NONE)));
+        assertEquals(0, prim(asm, c -> call(c.op(CONST, a).op(SOME), Builtin.OPT_IS_NONE)));
+    }
+
+    /** {"a": 1, "b": 2} */
+    private CodeBuilder map(CodeBuilder c) {
+        return c.op(CONST, asm.str("a")).op(SMALL_INT, 1).op(BOX_INT).op(CONST, asm.str("b")).op(SMALL_INT, 2).op(BOX_INT).op(MAP_NEW, 2);
+    }
+
+    @Test
+    void maps() {
+        int a = asm.str("a"), b = asm.str("b"), z = asm.str("z");
+        assertEquals(new Values.Some(2L), ref(asm, c -> call(map(c).op(CONST, b), Builtin.MAP_GET)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(map(c).op(CONST, z), Builtin.MAP_GET)));
+        assertEquals(list("a", "b"), ref(asm, c -> call(map(c), Builtin.MAP_KEYS)));
+        assertEquals(list(1L, 2L), ref(asm, c -> call(map(c), Builtin.MAP_VALUES)));
+        assertEquals(1, prim(asm, c -> call(map(c).op(CONST, a), Builtin.MAP_HAS)));
+        assertEquals(0, prim(asm, c -> call(map(c).op(CONST, z), Builtin.MAP_HAS)));
+        assertEquals(2, prim(asm, c -> call(map(c), Builtin.MAP_LEN)));
+        var replaced = (Values.MapValue) ref(asm, c -> call(map(c).op(CONST, a).op(SMALL_INT, 9).op(BOX_INT), Builtin.MAP_WITH));
+        assertArrayEquals(new String[] {"a", "b"}, replaced.keys(), "an existing key keeps its place");
+        assertArrayEquals(new Object[] {9L, 2L}, replaced.values());
+        var added = (Values.MapValue) ref(asm, c -> call(map(c).op(CONST, z).op(SMALL_INT, 9).op(BOX_INT), Builtin.MAP_WITH));
+        assertArrayEquals(new String[] {"a", "b", "z"}, added.keys());
+        // the original map is untouched by with()
+        int fn = asm.fn("orig").locals(1).code(c -> {
+            map(c).op(STORE_R, 0);
+            call(c.op(LOAD_R, 0).op(CONST, a).op(SMALL_INT, 9).op(BOX_INT), Builtin.MAP_WITH).op(POP_R);
+            c.op(LOAD_R, 0).op(RET_R);
+        });
+        assertEquals(2, ((Values.MapValue) returned(run(asm, fn))).size());
+        assertEquals(1L, ((Values.MapValue) returned(run(asm, fn))).values()[0]);
+    }
+
+    @AfterAll
+    static void everyBuiltinIsCovered() {
+        assertEquals(EnumSet.allOf(Builtin.class), TESTED);
+    }
+
+    @Test
+    void unknownBuiltinIsAnInternalError() {
+        assertEquals(VmError.Kind.INTERNAL, error(asm, c -> c.op(BUILTIN, 999)).kind());
+    }
+}

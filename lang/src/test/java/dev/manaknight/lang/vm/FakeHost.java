@@ -1,0 +1,38 @@
+package dev.manaknight.lang.vm;
+
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.types.HttpMethod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** Test host: answers effects from a function, records every call, optionally fails or sleeps. */
+final class FakeHost implements Host {
+    final List<String> calls = new ArrayList<>();
+    BiFunction<EffectOp, Object[], Object> answer = (op, args) -> Values.Unit.UNIT;
+    String failWith;
+    long sleepMillis;
+    Response response = new Response(200, new Response.Body.Text("hi"), List.of());
+
+    @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
+        calls.add(op.qualifiedName() + java.util.Arrays.toString(args));
+        sleep();
+        if (failWith != null) throw new EffectFailure("db", failWith);
+        return answer.apply(op, args);
+    }
+
+    @Override public Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
+        calls.add(method + " " + path + " " + Values.display(body) + " " + bodyTypeRef);
+        if (failWith != null) throw new EffectFailure("request", failWith);
+        return response;
+    }
+
+    private void sleep() {
+        if (sleepMillis == 0) return;
+        try {
+            Thread.sleep(sleepMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

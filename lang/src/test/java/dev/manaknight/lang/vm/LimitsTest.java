@@ -1,0 +1,183 @@
+package dev.manaknight.lang.vm;
+
+import static dev.manaknight.lang.bytecode.Opcode.*;
+import static dev.manaknight.lang.vm.VmTesting.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Each limit at its exact edge, and the non-deterministic stops (CPU, cancel) on endless loops. */
+class LimitsTest {
+    private static final long BIG_MEMORY = 64L << 20;
+    private static final long NO_FUEL_LIMIT = Long.MAX_VALUE;
+
+    private final Asm asm = new Asm();
+
+    /** count(n): i = 0; while i < n { i += 1 } — one LOOP per iteration, so exactly n fuel. */
+    private int counter() {
+        return asm.fn("count").params("P").locals(2).result(Kind.P).code(c -> {
+            var top = c.newLabel();
+            var end = c.newLabel();
+            c.op(SMALL_INT, 0).op(STORE_P, 1);
+            c.bind(top).op(LOAD_P, 1).op(LOAD_P, 0).op(LT_INT).jump(JUMP_IF_FALSE, end);
+            c.op(LOAD_P, 1).op(SMALL_INT, 1).op(ADD_INT).op(STORE_P, 1).jump(LOOP, top);
+            c.bind(end).op(LOAD_P, 1).op(RET_P);
+        });
+    }
+
+    /** An endless loop: `top: LOOP top`. */
+    private int endless() {
+        return asm.fn("spin").result(Kind.P).code(c -> {
+            var top = c.newLabel();
+            c.line(7).bind(top).jump(LOOP, top);
+        });
+    }
+
+    private Vm vm(long memory, long fuel, long cpuNanos, int frames) {
+        return new Vm(asm.program(), new FakeHost(), new VmLimits(memory, fuel, cpuNanos, frames), ALL);
+    }
+
+    @Test
+    void fuelExactlyEnoughPassesOneLessFails() {
+        int fn = counter();
+        Vm enough = vm(BIG_MEMORY, 5000, 0, 8);
+        assertEquals(5000L, returned(enough.invoke(fn, 5000L)));
+        assertEquals(5000, enough.fuelUsed());
+        Vm short1 = vm(BIG_MEMORY, 4999, 0, 8);
+        VmError e = failed(short1.invoke(fn, 5000L));
+        assertEquals(VmError.Kind.FUEL_EXHAUSTED, e.kind());
+        assertEquals(4999, short1.fuelUsed());
+    }
+
+    @Test
+    void callsChargeOneUnitEach() {
+        int one = asm.fn("one").result(Kind.P).code(c -> c.op(SMALL_INT, 1).op(RET_P));
+        int three = asm.fn("three").result(Kind.P).code(c -> c.op(CALL, one).op(CALL, one).op(ADD_INT).op(CALL, one).op(ADD_INT).op(RET_P));
+        Vm exact = vm(BIG_MEMORY, 3, 0, 8);
+        assertEquals(3L, returned(exact.invoke(three)));
+        assertEquals(3, exact.fuelUsed());
+        assertEquals(VmError.Kind.FUEL_EXHAUSTED, failed(vm(BIG_MEMORY, 2, 0, 8).invoke(three)).kind());
+    }
+
+    @Test
+    void anEndlessLoopStopsWithFuelAtTheLoop() {
+        int fn = endless();
+        Vm v = vm(BIG_MEMORY, 100_000, 0, 8);
+        VmError e = failed(v.invoke(fn));
+        assertEquals(VmError.Kind.FUEL_EXHAUSTED, e.kind());
+        assertEquals(100_000, v.fuelUsed());
+        assertEquals(new VmError.StackFrame("spin", Asm.FILE, 7), e.stack().getFirst());
+    }
+
+    @Test
+    void memoryExactlyEnoughPassesOneLessFails() {
+        // "ab" + "cd" + "ef", a list of it and a boxed Int, a record: several charges in one run
+        int user = asm.record("Pair", "a", "b");
+        int ab = asm.str("ab"), cd = asm.str("cd"), ef = asm.str("ef");
+        int fn = asm.fn("alloc").result(Kind.R).code(c -> c.op(CONST, ab).op(CONST, cd).op(CONST, ef).op(CONCAT, 3)
+                .op(SMALL_INT, 1).op(BOX_INT).op(LIST_NEW, 2).op(UNIT).op(RECORD_NEW, user).op(RET_R));
+        Vm measure = vm(BIG_MEMORY, 100, 0, 8);
+        returned(measure.invoke(fn));
+        long need = measure.memoryUsed();
+        assertEquals(MemoryMeter.string(6) + MemoryMeter.BOX + MemoryMeter.list(2) + MemoryMeter.record(2), need);
+        Vm exact = vm(need, 100, 0, 8);
+        returned(exact.invoke(fn));
+        assertEquals(need, exact.memoryUsed());
+        Vm short1 = vm(need - 1, 100, 0, 8);
+        assertEquals(VmError.Kind.MEMORY_EXHAUSTED, failed(short1.invoke(fn)).kind());
+        assertTrue(short1.memoryUsed() <= need - 1);
+    }
+
+    @Test
+    void aStringTooLargeForTheMeterIsNeverBuilt() {
+        // doubling a string in a loop: stops at the limit, long before the JVM heap is at risk
+        int seed = asm.str("0123456789abcdef");
+        int fn = asm.fn("double").locals(1).result(Kind.R).code(c -> {
+            var top = c.newLabel();
+            c.op(CONST, seed).op(STORE_R, 0);
+            c.bind(top).op(LOAD_R, 0).op(LOAD_R, 0).op(CONCAT, 2).op(STORE_R, 0).jump(LOOP, top);
+        });
+        Vm v = vm(256 * 1024, NO_FUEL_LIMIT, 0, 8);
+        assertEquals(VmError.Kind.MEMORY_EXHAUSTED, failed(v.invoke(fn)).kind());
+        assertTrue(v.memoryUsed() <= 256 * 1024);
+    }
+
+    /** depth(n) = n == 0 ? 0 : depth(n - 1) + 1, using n + 1 frames. */
+    private int recursive() {
+        int self = asm.reserve();
+        return asm.fn("depth").at(self).params("P").result(Kind.P).code(c -> {
+            var base = c.newLabel();
+            c.line(20).op(LOAD_P, 0).op(SMALL_INT, 0).op(EQ_INT).jump(JUMP_IF_TRUE, base);
+            c.line(21).op(LOAD_P, 0).op(SMALL_INT, 1).op(SUB_INT).op(CALL, self).op(SMALL_INT, 1).op(ADD_INT).op(RET_P);
+            c.line(22).bind(base).op(SMALL_INT, 0).op(RET_P);
+        });
+    }
+
+    @Test
+    void framesExactlyMaxPassOneMoreFails() {
+        int fn = recursive();
+        assertEquals(9L, returned(vm(BIG_MEMORY, 1000, 0, 10).invoke(fn, 9L)), "10 frames in a limit of 10");
+        VmError e = failed(vm(BIG_MEMORY, 1000, 0, 10).invoke(fn, 10L));
+        assertEquals(VmError.Kind.STACK_OVERFLOW, e.kind());
+        assertEquals(10, e.stack().size());
+        assertTrue(e.stack().stream().allMatch(f -> f.function().equals("depth") && f.line() == 21), e.render());
+        assertEquals(VmError.Kind.STACK_OVERFLOW, failed(vm(BIG_MEMORY, 1000, 0, 1).invoke(fn, 1L)).kind());
+        assertEquals(0L, returned(vm(BIG_MEMORY, 1000, 0, 1).invoke(fn, 0L)));
+    }
+
+    @Test
+    void deepRecursionGrowsTheStackAndPaysForIt() {
+        int fn = recursive();
+        Vm v = vm(BIG_MEMORY, 10_000, 0, VmLimits.DEFAULT_MAX_FRAMES);
+        assertEquals(255L, returned(v.invoke(fn, 255L)));
+        assertTrue(v.memoryUsed() > 0, "stack and frame growth are charged");
+        Vm tight = vm(v.memoryUsed() - 1, 10_000, 0, VmLimits.DEFAULT_MAX_FRAMES);
+        assertEquals(VmError.Kind.MEMORY_EXHAUSTED, failed(tight.invoke(fn, 255L)).kind());
+        assertEquals(VmError.Kind.STACK_OVERFLOW, failed(vm(BIG_MEMORY, 10_000, 0, VmLimits.DEFAULT_MAX_FRAMES).invoke(fn, 256L)).kind());
+    }
+
+    @Test
+    void cpuLimitStopsAFuelUnlimitedLoop() {
+        int fn = endless();
+        VmError e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> failed(vm(BIG_MEMORY, NO_FUEL_LIMIT, TimeUnit.MILLISECONDS.toNanos(5), 8).invoke(fn)));
+        assertEquals(VmError.Kind.CPU_EXHAUSTED, e.kind());
+        assertEquals("spin", e.stack().getFirst().function());
+    }
+
+    @Test
+    void timeInTheHostDoesNotCountAsCpu() {
+        int sleep = asm.effect(Capability.CLOCK, "now", 0, Type.INT);
+        int loop = counter();
+        int fn = asm.fn("slowHost").result(Kind.P).code(c -> c.op(EFFECT, sleep).op(POP_R).op(SMALL_INT, 3000).op(CALL, loop).op(RET_P));
+        var host = new FakeHost();
+        host.sleepMillis = 300;
+        host.answer = (op, args) -> 0L;
+        var v = new Vm(asm.program(), host, new VmLimits(BIG_MEMORY, NO_FUEL_LIMIT, TimeUnit.MILLISECONDS.toNanos(100), 8), ALL);
+        assertEquals(3000L, returned(v.invoke(fn)));
+    }
+
+    @Test
+    void cancelFromAnotherThreadStopsALoopWithTimeout() throws Exception {
+        int fn = endless();
+        Vm v = vm(BIG_MEMORY, NO_FUEL_LIMIT, 0, 8);
+        var result = CompletableFuture.supplyAsync(() -> v.invoke(fn));
+        Thread.sleep(50);
+        assertFalse(result.isDone(), "the loop is endless until cancelled");
+        v.cancel();
+        VmError e = failed(result.get(20, TimeUnit.SECONDS));
+        assertEquals(VmError.Kind.TIMEOUT, e.kind());
+    }
+
+    @Test
+    void limitsMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new VmLimits(0, 1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new VmLimits(1, 1, 0, 0));
+    }
+}
