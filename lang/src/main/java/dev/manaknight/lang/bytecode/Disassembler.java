@@ -15,6 +15,9 @@ import java.util.StringJoiner;
 public final class Disassembler {
     /** Longest constant text shown inline beside an instruction; the constant table shows it whole. */
     private static final int INLINE_TEXT = 40;
+    /** Column width of mnemonics: the longest, `JUMP_IF_FALSE`, is 13. */
+    private static final int MNEMONIC_WIDTH = 13;
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final Module module;
     private final java.util.function.Function<String, SourceFile> sources;
@@ -34,10 +37,10 @@ public final class Disassembler {
 
     private void module() {
         line("; manaknight module, format " + Module.VERSION);
-        line("; " + module.constants().size() + " constants, " + module.types().size() + " types, "
-                + module.typeRefs().size() + " type references, " + module.functions().size() + " functions, "
-                + module.effects().size() + " effects, " + module.routes().size() + " routes, "
-                + module.tests().size() + " tests");
+        line("; " + count(module.constants().size(), "constant") + ", " + count(module.types().size(), "type") + ", "
+                + count(module.typeRefs().size(), "type reference") + ", " + count(module.functions().size(), "function") + ", "
+                + count(module.effects().size(), "effect") + ", " + count(module.routes().size(), "route") + ", "
+                + count(module.tests().size(), "test"));
 
         section("constants", module.constants().isEmpty());
         for (int i = 0; i < module.constants().size(); i++) line("  #" + i + " " + constant(module.constants().get(i), Integer.MAX_VALUE));
@@ -68,7 +71,7 @@ public final class Disassembler {
 
     private static String typeDef(TypeDef t) {
         return switch (t) {
-            case TypeDef.RecordDef r -> "record " + r.name() + " " + fields(r.fields(), " { ", " }");
+            case TypeDef.RecordDef r -> "record " + r.name() + fields(r.fields(), " { ", " }");
             case TypeDef.EnumDef e -> {
                 var variants = new StringJoiner(", ", "enum " + e.name() + " { ", " }");
                 for (TypeDef.VariantDef v : e.variants())
@@ -119,7 +122,7 @@ public final class Disassembler {
         var params = new StringJoiner(" ", "(", ")");
         for (Kind k : f.params()) params.add(k.name());
         line("function F" + index + " `" + f.name() + "` " + params + " -> " + f.result() + "  locals " + f.locals()
-                + "  stack " + f.maxStack() + uses(f.capabilities()) + (f.file() == null ? "" : "  file " + f.file()));
+                + "  stack " + f.maxStack() + (f.capabilities() == 0 ? "" : " " + uses(f.capabilities())) + (f.file() == null ? "" : "  file " + f.file()));
         byte[] code = f.code();
         SourceFile source = f.file() == null ? null : sources.apply(f.file());
         int shownLine = 0;
@@ -134,11 +137,15 @@ public final class Disassembler {
             }
             Opcode op = Opcode.of(code[pc] & 0xFF);
             if (op == null || pc + op.size > code.length) {
-                line(String.format("  %04d  .byte 0x%02X%s", pc, code[pc] & 0xFF, op == null ? "  ; not an opcode" : "  ; truncated " + op));
+                line("  " + offset(pc) + "  .byte 0x" + HEX.toHexDigits(code[pc]).toUpperCase(java.util.Locale.ROOT)
+                        + (op == null ? "  ; not an opcode" : "  ; truncated " + op));
                 pc++;
                 continue;
             }
-            line(String.format("  %04d  %-13s %s", pc, op, operands(code, pc, op)).stripTrailing());
+            var sb = new StringBuilder("  ").append(offset(pc)).append("  ").append(op.name());
+            String operands = operands(code, pc, op);
+            if (!operands.isEmpty()) sb.append(" ".repeat(Math.max(1, MNEMONIC_WIDTH + 1 - op.name().length()))).append(operands);
+            line(sb.toString());
             pc += op.size;
         }
     }
@@ -153,7 +160,7 @@ public final class Disassembler {
             case RECORD_NEW -> "T" + a + "  ; " + typeName(a);
             case GET_FIELD, WITH_FIELD -> "T" + a + " " + b + "  ; " + typeName(a) + "." + fieldName(a, b);
             case ENUM_NEW -> "T" + a + " " + b + "  ; " + typeName(a) + "." + variantName(a, b);
-            case JUMP, JUMP_IF_FALSE, JUMP_IF_TRUE, LOOP -> String.format("-> %04d", a);
+            case JUMP, JUMP_IF_FALSE, JUMP_IF_TRUE, LOOP -> "-> " + offset(a);
             case CALL -> "F" + a + "  ; " + (a < module.functions().size() ? module.functions().get(a).name() : "?");
             case BUILTIN -> a + "  ; " + (Builtin.of(a) == null ? "?" : Builtin.of(a).name().toLowerCase(java.util.Locale.ROOT));
             case EFFECT -> "E" + a + "  ; " + (a < module.effects().size() ? module.effects().get(a).qualifiedName() : "?");
@@ -169,6 +176,12 @@ public final class Disassembler {
                 yield j.toString();
             }
         };
+    }
+
+    /** A code offset as four digits at least: `0042`. */
+    private static String offset(int pc) {
+        String digits = Integer.toString(pc);
+        return digits.length() >= 4 ? digits : "0".repeat(4 - digits.length()) + digits;
     }
 
     private static int operand(byte[] code, int at, Operand o) {
@@ -202,6 +215,11 @@ public final class Disassembler {
         };
     }
 
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** ` uses { db, log }`, or nothing when the set is empty. */
     private static String uses(int capabilities) {
         if (capabilities == 0) return "";
         var j = new StringJoiner(", ", " uses { ", " }");

@@ -492,7 +492,7 @@ final class CodeVerifier {
     }
 
     private String where(int pc, Opcode op) {
-        return "F" + index + " `" + fn.name() + "`" + (pc >= 0 ? String.format(" at %04d", pc) : "")
+        return "F" + index + " `" + fn.name() + "`" + (pc >= 0 ? " at " + Verifier.offset(pc) : "")
                 + (op != null ? " " + op : "") + (pc >= 0 ? ": " : " ");
     }
 

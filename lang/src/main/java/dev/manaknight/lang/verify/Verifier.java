@@ -196,7 +196,7 @@ public final class Verifier {
         }
         for (int f = reached.nextSetBit(0); f >= 0; f = reached.nextSetBit(f + 1)) {
             for (int pc : summaries.get(f).requestPcs())
-                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "`" + String.format(" at %04d", pc)
+                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "`" + " at " + offset(pc)
                         + " REQUEST: test requests are not allowed in code a route handler can reach"));
         }
     }
@@ -211,6 +211,12 @@ public final class Verifier {
 
     private void error(String message) {
         errors.add(new VerifyError(-1, -1, message));
+    }
+
+    /** A code offset as the disassembler prints it: `0042`. */
+    static String offset(int pc) {
+        String digits = Integer.toString(pc);
+        return digits.length() >= 4 ? digits : "0".repeat(4 - digits.length()) + digits;
     }
 
     /** `{ db, log }` for a capability bit set. */
