@@ -23,4 +23,19 @@ public final class Limits {
     public static final int MAX_STACK = 1024;
     /** Payload fields of one variant and fields of a record addressed by `GET_FIELD`: one byte. */
     public static final int MAX_FIELDS = 255;
+    /** Variants of one enum: {@code ENUM_NEW T f} names the variant in one byte. */
+    public static final int MAX_VARIANTS = 256;
+
+    /** Bytes of one `.mkb` file: far above any real app, low enough that reading one cannot exhaust the heap. */
+    public static final int MAX_MODULE_BYTES = 64 * 1024 * 1024;
+    /** Nesting of one encoded type (`List<Option<…>>`): the reader recurses once per level. */
+    public static final int MAX_TYPE_DEPTH = 32;
+    /** Routes and tests per module: each names a function, whose index is 16 bits. */
+    public static final int MAX_ENTRIES = 65536;
+    /** Declared responses of one route: a handful of statuses in practice. */
+    public static final int MAX_RESPONSES = 1024;
+    /** Bytes of a Decimal constant's unscaled value (about 600 digits), so printing one stays cheap. */
+    public static final int MAX_DECIMAL_BYTES = 256;
+    /** Largest |scale| of a Decimal constant: `1E+2147483647` would make plain-text printing allocate gigabytes. */
+    public static final int MAX_DECIMAL_SCALE = 1000;
 }

@@ -1,13 +1,234 @@
 package dev.manaknight.lang.verify;
 
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.bytecode.Function;
+import dev.manaknight.lang.bytecode.Limits;
 import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.bytecode.TestCase;
+import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /** Checks a module before anything runs and returns every problem it finds (see verifier.md). */
 public final class Verifier {
-    private Verifier() {}
+    /** Every bit a capability set may have. */
+    static final int ALL_CAPABILITIES = allCapabilities();
 
+    private final Module module;
+    private final List<VerifyError> errors = new ArrayList<>();
+    private final Set<String> typeNames = new HashSet<>();
+
+    private Verifier(Module module) {
+        this.module = module;
+    }
+
+    /** Every problem of the module, module-level ones first, then per function in index order; empty when it is sound. */
     public static List<VerifyError> verify(Module module) {
-        throw new UnsupportedOperationException("TODO(bytecode helper)");
+        var v = new Verifier(module);
+        v.run();
+        return List.copyOf(v.errors);
+    }
+
+    private void run() {
+        tableSizes();
+        typeTable();
+        for (int i = 0; i < module.typeRefs().size(); i++) typeResolves(module.typeRefs().get(i), "type reference J" + i);
+        effects();
+        var summaries = new ArrayList<CodeVerifier.Summary>();
+        for (int i = 0; i < module.functions().size(); i++) summaries.add(CodeVerifier.verify(module, i, errors));
+        routes();
+        tests();
+        requestsOutsideTests(summaries);
+    }
+
+    private void tableSizes() {
+        size("constant pool", module.constants().size(), Limits.MAX_INDEX);
+        size("type table", module.types().size(), Limits.MAX_INDEX);
+        size("type references", module.typeRefs().size(), Limits.MAX_INDEX);
+        size("function table", module.functions().size(), Limits.MAX_INDEX);
+        size("effect table", module.effects().size(), Limits.MAX_INDEX);
+        size("route table", module.routes().size(), Limits.MAX_ENTRIES);
+        size("test table", module.tests().size(), Limits.MAX_ENTRIES);
+    }
+
+    private void size(String what, int size, int limit) {
+        if (size > limit) error("the " + what + " has " + size + " entries, more than " + limit);
+    }
+
+    // --- types ---------------------------------------------------------------------------------
+
+    private void typeTable() {
+        for (TypeDef t : module.types())
+            if (!typeNames.add(t.name())) error("type " + t.name() + " is declared twice in the type table");
+        for (int i = 0; i < module.types().size(); i++) {
+            switch (module.types().get(i)) {
+                case TypeDef.RecordDef r -> {
+                    String where = "record T" + i + " " + r.name();
+                    if (r.fields().size() > Limits.MAX_FIELDS)
+                        error(where + " has " + r.fields().size() + " fields, more than Limits.MAX_FIELDS (" + Limits.MAX_FIELDS + ")");
+                    fields(r.fields(), where);
+                }
+                case TypeDef.EnumDef e -> {
+                    String where = "enum T" + i + " " + e.name();
+                    if (e.variants().isEmpty()) error(where + " has no variants");
+                    if (e.variants().size() > Limits.MAX_VARIANTS)
+                        error(where + " has " + e.variants().size() + " variants, more than Limits.MAX_VARIANTS (" + Limits.MAX_VARIANTS + ")");
+                    var names = new HashSet<String>();
+                    for (TypeDef.VariantDef v : e.variants()) {
+                        if (!names.add(v.name())) error(where + " declares variant " + v.name() + " twice");
+                        if (v.fields().size() > Limits.MAX_FIELDS)
+                            error(where + " variant " + v.name() + " has " + v.fields().size() + " payload fields, more than "
+                                    + "Limits.MAX_FIELDS (" + Limits.MAX_FIELDS + ")");
+                        fields(v.fields(), where + " variant " + v.name());
+                    }
+                }
+            }
+        }
+    }
+
+    private void fields(List<TypeDef.FieldDef> fields, String where) {
+        var names = new HashSet<String>();
+        for (TypeDef.FieldDef f : fields) {
+            if (!names.add(f.name())) error(where + " declares field " + f.name() + " twice");
+            typeResolves(f.type(), where + " field " + f.name());
+        }
+    }
+
+    /** Every named type inside `t` is in the type table. */
+    private void typeResolves(Type t, String where) {
+        if (t == null) {
+            error(where + " has no type");
+            return;
+        }
+        var work = new ArrayDeque<Type>();
+        work.push(t);
+        while (!work.isEmpty()) {
+            Type u = work.pop();
+            if (u instanceof Type.Named n && !typeNames.contains(n.name())) {
+                error(where + " names type " + n.name() + ", which is not in the type table");
+            }
+            for (Type c : u.children()) work.push(c);
+        }
+    }
+
+    // --- effects, routes, tests ----------------------------------------------------------------
+
+    private void effects() {
+        for (int i = 0; i < module.effects().size(); i++) {
+            EffectOp e = module.effects().get(i);
+            String where = "effect E" + i + " " + e.qualifiedName();
+            if (e.params().size() > Limits.MAX_PARAMS)
+                error(where + " has " + e.params().size() + " parameters, more than Limits.MAX_PARAMS (" + Limits.MAX_PARAMS + ")");
+            for (EffectOp.Param p : e.params()) typeResolves(p.type(), where + " parameter " + p.name());
+            typeResolves(e.result(), where + " result");
+            if (e.capability() == Capability.DB && e.sql() == null) error(where + " is a query without SQL text");
+            if (e.capability() != Capability.DB && e.sql() != null) error(where + " is not a db operation but carries SQL text");
+        }
+    }
+
+    private void routes() {
+        var seen = new HashSet<String>();
+        for (Route r : module.routes()) {
+            String where = "route " + r.method() + " " + r.path();
+            if (!seen.add(r.method() + " " + r.path())) error(where + " is declared twice");
+            if (r.path() == null || !r.path().startsWith("/")) error(where + ": the path must start with /");
+            if ((r.capabilities() & ~ALL_CAPABILITIES) != 0)
+                error(where + String.format(": capability bits 0x%X name no capability", r.capabilities() & ~ALL_CAPABILITIES));
+            for (Route.Input in : r.inputs()) typeResolves(in.type(), where + " input " + in.name());
+            for (Route.Response resp : r.responses()) {
+                if (resp.status() != 0 && (resp.status() < 100 || resp.status() > 599))
+                    error(where + " declares response status " + resp.status() + ", outside 100..599");
+                if (resp.type() != null) typeResolves(resp.type(), where + " response " + resp.status());
+                else if (resp.body() == Route.BodyKind.JSON) error(where + " response " + resp.status() + " is JSON without a type");
+            }
+            Function handler = function(r.handler(), where + ": handler");
+            if (handler == null) continue;
+            var inputKinds = new ArrayList<Kind>();
+            for (Route.Input in : r.inputs()) inputKinds.add(in.type() == null ? null : in.type().kind());
+            if (!inputKinds.equals(handler.params()))
+                error(where + ": handler F" + r.handler() + " `" + handler.name() + "` takes " + handler.params()
+                        + " but the inputs are " + inputKinds);
+            int missing = handler.capabilities() & ~r.capabilities();
+            if (missing != 0)
+                error(where + ": handler F" + r.handler() + " uses " + capabilityNames(missing) + ", which the route does not declare");
+        }
+    }
+
+    private void tests() {
+        for (TestCase t : module.tests()) {
+            String where = "test \"" + t.name() + "\"";
+            Function f = function(t.function(), where);
+            if (f == null) continue;
+            if (f.params() != null && !f.params().isEmpty())
+                error(where + ": function F" + t.function() + " `" + f.name() + "` takes parameters " + f.params() + "; a test takes none");
+            int missing = f.capabilities() & ~t.capabilities();
+            if (missing != 0) error(where + ": function F" + t.function() + " uses " + capabilityNames(missing) + ", which the test does not declare");
+        }
+    }
+
+    /** `REQUEST` is for tests: no function a route handler can reach may contain it. */
+    private void requestsOutsideTests(List<CodeVerifier.Summary> summaries) {
+        var reached = new BitSet();
+        var work = new ArrayDeque<Integer>();
+        for (Route r : module.routes()) {
+            if (r.handler() >= 0 && r.handler() < summaries.size() && !reached.get(r.handler())) {
+                reached.set(r.handler());
+                work.push(r.handler());
+            }
+        }
+        while (!work.isEmpty()) {
+            BitSet calls = summaries.get(work.pop()).calls();
+            for (int f = calls.nextSetBit(0); f >= 0; f = calls.nextSetBit(f + 1)) {
+                if (!reached.get(f)) {
+                    reached.set(f);
+                    work.push(f);
+                }
+            }
+        }
+        for (int f = reached.nextSetBit(0); f >= 0; f = reached.nextSetBit(f + 1)) {
+            for (int pc : summaries.get(f).requestPcs())
+                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "`" + " at " + offset(pc)
+                        + " REQUEST: test requests are not allowed in code a route handler can reach"));
+        }
+    }
+
+    private Function function(int index, String where) {
+        if (index < 0 || index >= module.functions().size()) {
+            error(where + " names function F" + index + ", outside the function table (" + module.functions().size() + " entries)");
+            return null;
+        }
+        return module.functions().get(index);
+    }
+
+    private void error(String message) {
+        errors.add(new VerifyError(-1, -1, message));
+    }
+
+    /** A code offset as the disassembler prints it: `0042`. */
+    static String offset(int pc) {
+        String digits = Integer.toString(pc);
+        return digits.length() >= 4 ? digits : "0".repeat(4 - digits.length()) + digits;
+    }
+
+    /** `{ db, log }` for a capability bit set. */
+    static String capabilityNames(int bits) {
+        var names = new StringJoiner(", ", "{ ", " }");
+        for (Capability c : Capability.values()) if ((bits & c.bit()) != 0) names.add(c.sourceName());
+        return names.toString();
+    }
+
+    private static int allCapabilities() {
+        int bits = 0;
+        for (Capability c : Capability.values()) bits |= c.bit();
+        return bits;
     }
 }
