@@ -29,9 +29,11 @@ final class Cursor {
     final List<Diagnostic> diagnostics;
     private final ArrayList<Token> ahead = new ArrayList<>();
     private int prevEnd;
+    private TokenKind prevKind = TokenKind.EOF;
     private int consumed;
     private int depth;
     private boolean tooDeepReported;
+    private int lastUnclosedAt = -1;
     private boolean ignoreNewlines;
     private boolean noStruct;
 
@@ -70,6 +72,7 @@ final class Cursor {
             consumed++;
         }
         prevEnd = t.span().end();
+        prevKind = t.kind();
         return t;
     }
 
@@ -163,11 +166,18 @@ final class Cursor {
         diagnostics.add(d);
     }
 
-    /** Where a missing token should have been: right after the previous token if the current one
-     *  is on a later line (or is the end), else the current token. */
+    /**
+     * Where a missing token should have been. Usually the current token; but when that starts a
+     * later line after a line left unfinished (`let x =`, `a +`), or is the end of the file, the
+     * place right after the previous token.
+     */
     Span missingAt() {
         Token t = peek();
-        if (t.newlineBefore() || t.kind() == TokenKind.EOF) return file.span(prevEnd, prevEnd);
+        boolean lineWasComplete = switch (prevKind) {
+            case LBRACE, RBRACE, COMMA, SEMICOLON -> true;
+            default -> false;
+        };
+        if (t.kind() == TokenKind.EOF || t.newlineBefore() && !lineWasComplete) return file.span(prevEnd, prevEnd);
         return t.span();
     }
 
@@ -186,10 +196,25 @@ final class Cursor {
         return new Abort();
     }
 
+    /** A declaration keyword at the very start of a line: whatever was open before it was never closed. */
+    boolean atDeclarationLine() {
+        Token t = peek();
+        return t.newlineBefore() && t.span().column() == 1 && Parser.isDeclarationStart(this);
+    }
+
     /** Reports that `open` is not closed where `close` (or, in a list, a `,`) was expected. */
     Abort unclosed(Token open, TokenKind close, boolean inList) {
         if (peek().kind() == TokenKind.ERROR) return new Abort();
-        return fail(unclosedDiagnostic(open, close, inList));
+        reportUnclosed(unclosedDiagnostic(open, close, inList));
+        return new Abort();
+    }
+
+    /** Reports an unclosed delimiter, once per place: when an inner `{` is unclosed at the end of
+     *  the file, the outer ones are too, but that is the same mistake. */
+    void reportUnclosed(Diagnostic d) {
+        if (d.span().start() == lastUnclosedAt) return;
+        lastUnclosedAt = d.span().start();
+        report(d);
     }
 
     /** "expected `}`, found end of file", with a secondary label at the opening `{`. */
@@ -224,7 +249,7 @@ final class Cursor {
         return inContext(!braces, false, () -> {
             var out = new ArrayList<T>();
             while (!at(close)) {
-                if (at(TokenKind.EOF)) throw unclosed(open, close, false);
+                if (at(TokenKind.EOF) || braces && atDeclarationLine()) throw unclosed(open, close, false);
                 out.add(item.get());
                 if (eat(TokenKind.COMMA)) continue;
                 if (at(close)) break;

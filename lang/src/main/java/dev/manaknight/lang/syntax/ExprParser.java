@@ -339,15 +339,15 @@ final class ExprParser {
         List<Expr.Arm> arms = in.inContext(false, false, () -> {
             var out = new ArrayList<Expr.Arm>();
             while (!in.at(RBRACE)) {
-                if (in.at(EOF)) throw in.unclosed(open, RBRACE, false);
+                if (in.at(EOF) || in.atDeclarationLine()) throw in.unclosed(open, RBRACE, false);
                 int before = in.position();
                 try {
                     out.add(arm());
                     if (in.eat(COMMA) || in.at(RBRACE) || in.peek().newlineBefore()) continue;
                     throw in.unclosed(open, RBRACE, true);
                 } catch (Cursor.Abort abort) {
-                    stmts.syncStatement();
                     if (in.position() == before) in.advance();
+                    stmts.syncStatement();
                 }
             }
             in.advance();

@@ -60,8 +60,8 @@ public final class Parser {
                 Decl d = declaration();
                 if (d != null) decls.add(d);
             } catch (Cursor.Abort abort) {
-                syncDeclaration();
                 if (in.position() == before) in.advance();
+                syncDeclaration();
             }
         }
         return decls;
@@ -237,8 +237,8 @@ public final class Parser {
                     uses = usesClause();
                     stmts.endStatement();
                 } catch (Cursor.Abort abort) {
-                    stmts.syncStatement();
                     if (in.position() == before) in.advance();
+                    stmts.syncStatement();
                 }
             }
             while (inputsAllowed && atInput()) {
@@ -247,8 +247,8 @@ public final class Parser {
                     inputs.add(input());
                     stmts.endStatement();
                 } catch (Cursor.Abort abort) {
-                    stmts.syncStatement();
                     if (in.position() == before) in.advance();
+                    stmts.syncStatement();
                 }
             }
             Block block = stmts.blockRest(open, new ArrayList<Stmt>());

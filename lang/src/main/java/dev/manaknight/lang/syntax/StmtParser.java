@@ -47,8 +47,8 @@ final class StmtParser {
                         in.advance();
                         break;
                     }
-                    if (t.kind() == EOF || startsDeclaration()) {
-                        in.report(in.unclosedDiagnostic(open, RBRACE, false));
+                    if (t.kind() == EOF || in.atDeclarationLine()) {
+                        in.reportUnclosed(in.unclosedDiagnostic(open, RBRACE, false));
                         break;
                     }
                     if (in.eat(SEMICOLON)) continue;
@@ -57,8 +57,8 @@ final class StmtParser {
                         stmts.add(statement());
                         endStatement();
                     } catch (Cursor.Abort abort) {
-                        syncStatement();
                         if (in.position() == before) in.advance();
+                        syncStatement();
                     }
                 }
                 return new Block(stmts, in.spanFrom(open.span().start()));
@@ -66,12 +66,6 @@ final class StmtParser {
         } finally {
             in.exit();
         }
-    }
-
-    /** A declaration keyword at the very start of a line: the block before it was never closed. */
-    boolean startsDeclaration() {
-        Token t = in.peek();
-        return t.newlineBefore() && t.span().column() == 1 && Parser.isDeclarationStart(in);
     }
 
     /** After a statement: a `;`, a new line, `}` or the end must follow. */
@@ -103,7 +97,7 @@ final class StmtParser {
             Token t = in.peek();
             TokenKind k = t.kind();
             if (k == EOF) return;
-            if (t.newlineBefore() && t.span().column() == 1 && Parser.isDeclarationStart(in)) return;
+            if (in.atDeclarationLine()) return;
             if (depth == 0) {
                 if (k == RBRACE) return;
                 if (k == SEMICOLON) {
