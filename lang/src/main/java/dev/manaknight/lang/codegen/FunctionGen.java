@@ -303,6 +303,7 @@ final class FunctionGen {
                 out.op(Opcode.REQUEST, r.method().ordinal());
             }
             case TExpr.Diverge d -> stmt(d.stmt());
+            case TExpr.Poison p -> throw new IllegalStateException("codegen: code with errors");
         }
     }
 

@@ -72,11 +72,17 @@ final class BodyChecker {
             declare(p.name(), sig.params().get(i), false);
         }
         boolean unitResult = Ty.is(fnResult, "Unit");
-        TExpr.Block body = block(f.body(), unitResult ? null : fnResult);
-        if (!unitResult && !(Ty.prune(body.ty()) instanceof Ty.Never) && body.result() == null) {
-            error("E0504", "`" + f.name().name() + "` can end without returning a value", closing(f.body()),
-                    "the body ends here without a value of type `" + fnResult + "`",
-                    "end the body with an expression of type `" + fnResult + "`, or `return` one");
+        TExpr.Block body = block(f.body(), null);
+        if (!unitResult && !(Ty.prune(body.ty()) instanceof Ty.Never)) {
+            TExpr last = body.result();
+            if (last == null || (last instanceof TExpr.If i && i.otherwise() == null)) {
+                error("E0504", "`" + f.name().name() + "` can end without returning a value", closing(f.body()),
+                        "the body can reach its end here without a value of type `" + fnResult + "`",
+                        last == null ? "end the body with an expression of type `" + fnResult + "`, or `return` one"
+                                : "the last `if` has no `else`: add one, or end the body with a value");
+            } else {
+                expect(fnResult, body.ty(), last.span());
+            }
         }
         popScope();
         finish(body);
@@ -99,7 +105,7 @@ final class BodyChecker {
         TExpr value = check(c.value(), expected);
         popScope();
         TExpr folded = ConstEval.fold(value);
-        if (folded == null) {
+        if (folded == null && app.diags.size() == errorsBefore) {
             error("E0901", "`" + c.name().name() + "` is not a constant expression", c.value().span(),
                     "computed at run time", "a `const` is built from literals, other constants and operators on them");
         }
@@ -143,8 +149,9 @@ final class BodyChecker {
         List<Ty> types = new ArrayList<>();
         List<Constant> defaults = new ArrayList<>();
         List<Span> inputSpans = new ArrayList<>();
+        Set<String> seenPath = new HashSet<>();
         for (Decl.PathSegment s : api.path()) {
-            if (!(s instanceof Decl.PathSegment.Param p)) continue;
+            if (!(s instanceof Decl.PathSegment.Param p) || !seenPath.add(p.name().name())) continue;
             Decl.Input declared = declaredParams.get(p.name().name());
             Ty ty;
             if (declared != null) {
@@ -529,13 +536,13 @@ final class BodyChecker {
             case Expr.Lambda l -> {
                 error("E0506", "a lambda can only be an argument of a list operation", l.span(), "not allowed here",
                         "functions are not values; lambdas go directly into `map`, `filter`, `fold`, `any`, `all`, `find`, `sortBy`");
-                yield new TExpr.UnitC(l.span());
+                yield poison(l.span());
             }
             case Expr.RecordLit r -> recordLit(r);
             case Expr.With w -> with(w);
             case Expr.Range r -> {
                 error("E0401", "a range is only allowed in `for … in a..b`", r.span(), "not allowed here", "build a list with a `for` loop");
-                yield new TExpr.UnitC(r.span());
+                yield poison(r.span());
             }
             case Expr.Try t -> tryExpr(t);
             case Expr.Request r -> request(r);
@@ -559,10 +566,11 @@ final class BodyChecker {
         String name = n.ident().name();
         Local l = lookup(name);
         if (l != null) return new TExpr.Local(l.slot(), l.ty(), n.span());
+        if (name.equals("none")) return new TExpr.NoneE(Ty.option(unifier.fresh("option value")), n.span());
         Checker.ConstSlot c = app.constSlot(name);
         if (c != null) {
             TExpr v = app.constValue(c);
-            return v == null ? new TExpr.UnitC(n.span()) : ConstEval.at(v, n.span());
+            return v == null ? poison(n.span()) : ConstEval.at(v, n.span());
         }
         if (app.fn(name) != null) {
             error("E0203", "`" + name + "` is a function, not a value", n.span(), "functions are not values", "call it: `" + name + "(…)`");
@@ -574,7 +582,7 @@ final class BodyChecker {
         } else {
             unknownName(n.ident());
         }
-        return new TExpr.UnitC(n.span());
+        return poison(n.span());
     }
 
     private void unknownName(Ident id) {
@@ -600,10 +608,10 @@ final class BodyChecker {
             TypeDef.EnumDef e = app.enumDef(typeName);
             if (e == null) {
                 error("E0207", "`" + typeName + "` is a record, not an enum", f.target().span(), "has no variants", "build one: `" + typeName + " { … }`");
-                return new TExpr.UnitC(f.span());
+                return poison(f.span());
             }
             int v = variantIndex(e, f.name());
-            if (v < 0) return new TExpr.UnitC(f.span());
+            if (v < 0) return poison(f.span());
             if (!e.variants().get(v).fields().isEmpty()) {
                 error("E0403", "`" + typeName + "." + f.name().name() + "` needs " + e.variants().get(v).fields().size() + " argument(s)", f.span(),
                         "this variant carries data", "write `" + typeName + "." + f.name().name() + "(…)`");
@@ -620,19 +628,19 @@ final class BodyChecker {
                     String near = Names.nearest(f.name().name(), r.fields().stream().map(TypeDef.FieldDef::name).toList());
                     error("E0205", "`" + displayType(c.name()) + "` has no field `" + f.name().name() + "`", f.name().span(), "unknown field",
                             near != null ? "did you mean `" + near + "`?" : "its fields are " + String.join(", ", r.fields().stream().map(TypeDef.FieldDef::name).toList()));
-                    return new TExpr.UnitC(f.span());
+                    return poison(f.span());
                 }
                 return new TExpr.GetField(target, app.typeIndexOf(c.name()), idx, Ty.of(r.fields().get(idx).type()), f.span());
             }
             if (Methods.isMethod(c.name(), f.name().name())) {
                 error("E0207", "`" + f.name().name() + "` is a method", f.name().span(), "not a field", "call it: `." + f.name().name() + "()`");
-                return new TExpr.UnitC(f.span());
+                return poison(f.span());
             }
         }
         if (!(t instanceof Ty.Var)) {
             error("E0205", "`" + Ty.show(t) + "` has no fields", f.name().span(), "no field `" + f.name().name() + "`", null);
         }
-        return new TExpr.UnitC(f.span());
+        return poison(f.span());
     }
 
     static String displayType(String name) { return name.equals(Checker.RESPONSE_TYPE) ? "Response" : name; }
@@ -666,13 +674,13 @@ final class BodyChecker {
         if (lookup(name) == null) {
             switch (name) {
                 case "some" -> {
-                    if (!arity(c.args(), 1, c.span(), "`some`")) return new TExpr.UnitC(c.span());
+                    if (!arity(c.args(), 1, c.span(), "`some`")) return poison(c.span());
                     Ty inner = hint != null && Ty.is(hint, "Option") ? Ty.arg(hint, 0) : null;
                     TExpr v = inner == null ? infer(c.args().getFirst(), null) : check(c.args().getFirst(), inner);
                     return new TExpr.SomeE(v, Ty.option(v.ty()), c.span());
                 }
                 case "ok", "err" -> {
-                    if (!arity(c.args(), 1, c.span(), "`" + name + "`")) return new TExpr.UnitC(c.span());
+                    if (!arity(c.args(), 1, c.span(), "`" + name + "`")) return poison(c.span());
                     boolean ok = name.equals("ok");
                     Ty okT = hint != null && Ty.is(hint, "Result") ? Ty.arg(hint, 0) : unifier.fresh("ok type");
                     Ty errT = hint != null && Ty.is(hint, "Result") ? Ty.arg(hint, 1) : unifier.fresh("err type");
@@ -682,7 +690,7 @@ final class BodyChecker {
                 }
                 case "json", "text" -> {
                     error("E0502", "`" + name + "(…)` is only a body of `respond`", c.span(), "not a value", "write `respond " + name + "(…)`");
-                    return new TExpr.UnitC(c.span());
+                    return poison(c.span());
                 }
                 default -> {}
             }
@@ -696,7 +704,7 @@ final class BodyChecker {
                         near != null ? "did you mean `" + near + "`?" : null);
             }
             for (Expr a : c.args()) infer(a, null);
-            return new TExpr.UnitC(c.span());
+            return poison(c.span());
         }
         if (mode == Mode.CONST) error("E0901", "a constant cannot call a function", c.span(), "computed at run time", null);
         int missing = sig.capabilities() & ~caps;
@@ -766,15 +774,15 @@ final class BodyChecker {
             if (e == null) {
                 error("E0207", "`" + typeName + "` is a record, not an enum", m.target().span(), "has no variants", "build one: `" + typeName + " { … }`");
                 for (Expr a : m.args()) infer(a, null);
-                return new TExpr.UnitC(m.span());
+                return poison(m.span());
             }
             int v = variantIndex(e, m.name());
             if (v < 0) {
                 for (Expr a : m.args()) infer(a, null);
-                return new TExpr.UnitC(m.span());
+                return poison(m.span());
             }
             List<TypeDef.FieldDef> fields = e.variants().get(v).fields();
-            if (!arity(m.args(), fields.size(), m.span(), "`" + typeName + "." + m.name().name() + "`")) return new TExpr.UnitC(m.span());
+            if (!arity(m.args(), fields.size(), m.span(), "`" + typeName + "." + m.name().name() + "`")) return poison(m.span());
             List<TExpr> payload = new ArrayList<>();
             for (int i = 0; i < fields.size(); i++) payload.add(check(m.args().get(i), Ty.of(fields.get(i).type())));
             return new TExpr.EnumNew(app.typeIndexOf(typeName), v, payload, Ty.named(typeName), m.span());
@@ -794,10 +802,10 @@ final class BodyChecker {
             error("E0207", "`" + cap.sourceName() + "` has no operation `" + m.name().name() + "`", m.name().span(), "unknown operation",
                     near != null ? "did you mean `" + near + "`?" : cap == Capability.DB ? "declare it in a `db { … }` block" : "its operations are " + String.join(", ", names));
             for (Expr a : m.args()) infer(a, null);
-            return new TExpr.UnitC(m.span());
+            return poison(m.span());
         }
         EffectOp eop = app.effects.get(op);
-        if (!arity(m.args(), eop.params().size(), m.span(), "`" + eop.qualifiedName() + "`")) return new TExpr.UnitC(m.span());
+        if (!arity(m.args(), eop.params().size(), m.span(), "`" + eop.qualifiedName() + "`")) return poison(m.span());
         List<TExpr> args = new ArrayList<>();
         for (int i = 0; i < eop.params().size(); i++) args.add(check(m.args().get(i), Ty.of(eop.params().get(i).type())));
         return new TExpr.Effect(op, args, Ty.of(eop.result()), m.span());
@@ -878,6 +886,7 @@ final class BodyChecker {
         pushScope();
         int slot = scratch();
         List<TExpr.TArm> arms = new ArrayList<>();
+        int errors = app.diags.size();
         for (Expr.Arm arm : m.arms()) {
             pushScope();
             TPattern p = new Patterns(this, app).check(arm.pattern(), scrutinee.ty());
@@ -887,7 +896,9 @@ final class BodyChecker {
         }
         popScope();
         Ty ty = join(arms.stream().map(TExpr.TArm::body).toList(), m.span(), "the arms of this `match` have different types");
-        deferred.add(() -> new Exhaustiveness(app, this).check(m, scrutinee.ty(), arms));
+        boolean patternErrors = app.diags.size() > errors;
+        // Exhaustiveness is only meaningful for well-typed patterns.
+        if (!patternErrors) deferred.add(() -> new Exhaustiveness(app, this).check(m, scrutinee.ty(), arms));
         return new TExpr.Match(scrutinee, slot, arms, ty, m.span());
     }
 
@@ -899,7 +910,7 @@ final class BodyChecker {
                 error("E0207", "`" + name + "` is an enum", r.type().span(), "not a record", "name a variant: `" + name + ".…`");
             else error("E0202", "unknown record type `" + name + "`", r.type().span(), "no record of this name", null);
             for (Expr.FieldInit f : r.fields()) infer(f.value(), null);
-            return new TExpr.UnitC(r.span());
+            return poison(r.span());
         }
         TExpr[] values = new TExpr[def.fields().size()];
         for (Expr.FieldInit f : r.fields()) {
@@ -926,7 +937,7 @@ final class BodyChecker {
         if (!missing.isEmpty()) {
             error("E0206", "missing field" + (missing.size() == 1 ? " `" : "s `") + String.join("`, `", missing) + "` in `" + name + "`", r.span(),
                     "every field without an Option type must be given", null);
-            return new TExpr.UnitC(r.span());
+            return poison(r.span());
         }
         return new TExpr.RecordNew(app.typeIndexOf(name), List.of(values), Ty.named(name), r.span());
     }
@@ -938,7 +949,7 @@ final class BodyChecker {
         if (def == null) {
             if (!(t instanceof Ty.Var)) error("E0401", "`with` needs a record", w.target().span(), "this is `" + Ty.show(t) + "`", null);
             for (Expr.FieldInit f : w.fields()) infer(f.value(), null);
-            return new TExpr.UnitC(w.span());
+            return poison(w.span());
         }
         List<Integer> fields = new ArrayList<>();
         List<TExpr> values = new ArrayList<>();
@@ -962,7 +973,7 @@ final class BodyChecker {
         if (mode != Mode.FN || !(Ty.is(fnResult, "Option") || Ty.is(fnResult, "Result"))) {
             error("E0505", "`?` needs a function that returns an Option or a Result", t.span(), "used here",
                     mode == Mode.API ? "in a handler, `match` the value and `respond`" : "change the function's result type, or `match` the value");
-            return new TExpr.UnitC(t.span());
+            return poison(t.span());
         }
         boolean option = Ty.is(fnResult, "Option");
         Ty inner = unifier.fresh("`?` value");
@@ -1005,6 +1016,9 @@ final class BodyChecker {
     }
 
     void defer(Runnable r) { deferred.add(r); }
+
+    /** A placeholder for an expression that had an error. */
+    TExpr poison(Span span) { return new TExpr.Poison(unifier.fresh(null), span); }
 
     Checker app() { return app; }
 }

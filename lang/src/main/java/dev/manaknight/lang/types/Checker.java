@@ -47,6 +47,7 @@ public final class Checker {
         final Decl.ConstDecl decl;
         TExpr value;
         boolean inProgress;
+        boolean done;
 
         ConstSlot(Decl.ConstDecl decl) { this.decl = decl; }
     }
@@ -340,6 +341,7 @@ public final class Checker {
             used.add(ph.name());
             if (!names.contains(ph.name())) {
                 String near = Names.nearest(ph.name(), names);
+                if (near != null) used.add(near); // one error for one typo
                 error("E0701", "unknown SQL parameter `:" + ph.name() + "`", sqlSpan(q, ph), "not a parameter of `" + q.name().name() + "`",
                         near != null ? "did you mean `:" + near + "`?" : "declare it: `" + q.name().name() + "(" + ph.name() + ": Type)`");
             }
@@ -384,7 +386,7 @@ public final class Checker {
 
     /** The folded value of a constant, or null after an error. */
     TExpr constValue(ConstSlot c) {
-        if (c.value != null) return c.value;
+        if (c.done) return c.value;
         if (c.inProgress) {
             error("E0902", "the constant `" + c.decl.name().name() + "` depends on itself", c.decl.name().span(), "cycle through here", "constants cannot refer to themselves");
             return null;
@@ -393,6 +395,7 @@ public final class Checker {
         var body = new BodyChecker(this, BodyChecker.Mode.CONST, c.decl.span().file().name());
         TExpr checked = body.checkConst(c.decl);
         c.inProgress = false;
+        c.done = true;
         c.value = checked;
         return checked;
     }

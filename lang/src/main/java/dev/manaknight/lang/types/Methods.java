@@ -42,7 +42,7 @@ final class Methods {
         Span span = m.span();
         if (!(t instanceof Ty.Con c)) {
             for (Expr a : args) body.infer(a, null);
-            return new TExpr.UnitC(span);
+            return body.poison(span);
         }
         String type = c.name();
         TExpr r = switch (type) {
@@ -65,11 +65,11 @@ final class Methods {
                     near != null ? "did you mean `" + near + "`?" : known.isEmpty() ? null : "its methods are " + String.join(", ", known));
             for (Expr a : args) body.infer(a, null);
         }
-        return new TExpr.UnitC(span);
+        return body.poison(span);
     }
 
     private TExpr builtin(Builtin b, TExpr target, List<Expr> args, List<Ty> params, Ty result, Span span, String name) {
-        if (!body.arity(args, params.size(), span, "`" + name + "`")) return new TExpr.UnitC(span);
+        if (!body.arity(args, params.size(), span, "`" + name + "`")) return body.poison(span);
         List<TExpr> all = new ArrayList<>();
         all.add(target);
         for (int i = 0; i < params.size(); i++) all.add(body.check(args.get(i), params.get(i)));
@@ -89,7 +89,7 @@ final class Methods {
             case "replace" -> builtin(Builtin.STR_REPLACE, s, args, List.of(Ty.STRING, Ty.STRING), Ty.STRING, span, method);
             case "toInt" -> builtin(Builtin.STR_TO_INT, s, args, List.of(), Ty.option(Ty.INT), span, method);
             case "toDecimal" -> builtin(Builtin.STR_TO_DECIMAL, s, args, List.of(), Ty.option(Ty.DECIMAL), span, method);
-            case "toString" -> body.arity(args, 0, span, "`toString`") ? s : new TExpr.UnitC(span);
+            case "toString" -> body.arity(args, 0, span, "`toString`") ? s : body.poison(span);
             default -> null;
         };
     }
@@ -98,10 +98,10 @@ final class Methods {
         boolean isInt = type.equals("Int"), isDec = type.equals("Decimal");
         Ty self = isInt ? Ty.INT : isDec ? Ty.DECIMAL : Ty.FLOAT;
         return switch (method) {
-            case "toString" -> body.arity(args, 0, span, "`toString`") ? new TExpr.Interp(List.of(n), span) : new TExpr.UnitC(span);
-            case "toDecimal" -> isDec ? (body.arity(args, 0, span, "`toDecimal`") ? n : new TExpr.UnitC(span))
+            case "toString" -> body.arity(args, 0, span, "`toString`") ? new TExpr.Interp(List.of(n), span) : body.poison(span);
+            case "toDecimal" -> isDec ? (body.arity(args, 0, span, "`toDecimal`") ? n : body.poison(span))
                     : builtin(isInt ? Builtin.INT_TO_DECIMAL : Builtin.FLT_TO_DECIMAL, n, args, List.of(), Ty.DECIMAL, span, method);
-            case "toFloat" -> !isInt && !isDec ? (body.arity(args, 0, span, "`toFloat`") ? n : new TExpr.UnitC(span))
+            case "toFloat" -> !isInt && !isDec ? (body.arity(args, 0, span, "`toFloat`") ? n : body.poison(span))
                     : builtin(isInt ? Builtin.INT_TO_FLOAT : Builtin.DEC_TO_FLOAT, n, args, List.of(), Ty.FLOAT, span, method);
             case "abs" -> builtin(isInt ? Builtin.INT_ABS : isDec ? Builtin.DEC_ABS : Builtin.FLT_ABS, n, args, List.of(), self, span, method);
             case "min" -> builtin(isInt ? Builtin.INT_MIN : isDec ? Builtin.DEC_MIN : Builtin.FLT_MIN, n, args, List.of(self), self, span, method);
@@ -113,7 +113,7 @@ final class Methods {
 
     private TExpr list(TExpr xs, Ty elem, String method, List<Expr> args, Span span) {
         return switch (method) {
-            case "len" -> body.arity(args, 0, span, "`len`") ? new TExpr.CallBuiltin(null, List.of(xs), Ty.INT, span) : new TExpr.UnitC(span);
+            case "len" -> body.arity(args, 0, span, "`len`") ? new TExpr.CallBuiltin(null, List.of(xs), Ty.INT, span) : body.poison(span);
             case "get" -> builtin(Builtin.LIST_GET, xs, args, List.of(Ty.INT), Ty.option(elem), span, method);
             case "isEmpty" -> builtin(Builtin.LIST_IS_EMPTY, xs, args, List.of(), Ty.BOOL, span, method);
             case "first" -> builtin(Builtin.LIST_FIRST, xs, args, List.of(), Ty.option(elem), span, method);
@@ -135,7 +135,7 @@ final class Methods {
             case "find" -> lambdaOp(TExpr.LambdaKind.FIND, xs, null, args, 1, List.of(elem), Ty.BOOL, span, method, 2);
             case "sortBy" -> lambdaOp(TExpr.LambdaKind.SORT_BY, xs, null, args, 1, List.of(elem), null, span, method, 3);
             case "fold" -> {
-                if (!body.arity(args, 2, span, "`fold`")) yield new TExpr.UnitC(span);
+                if (!body.arity(args, 2, span, "`fold`")) yield body.poison(span);
                 TExpr init = body.infer(args.get(0), null);
                 yield lambdaOp(TExpr.LambdaKind.FOLD, xs, init, args.subList(1, 2), 1, List.of(init.ty(), elem), init.ty(), span, method, 2);
             }
@@ -169,11 +169,11 @@ final class Methods {
 
     private TExpr lambdaOp(TExpr.LambdaKind kind, TExpr receiver, TExpr extra, List<Expr> args, int n, List<Ty> params,
                            Ty result, Span span, String name, int temps) {
-        if (!body.arity(args, n, span, "`" + name + "`")) return new TExpr.UnitC(span);
+        if (!body.arity(args, n, span, "`" + name + "`")) return body.poison(span);
         int[] scratch = new int[temps];
         for (int i = 0; i < temps; i++) scratch[i] = body.scratch();
         BodyChecker.Lambda l = body.lambda(args.getFirst(), params, result, name);
-        if (l == null) return new TExpr.UnitC(span);
+        if (l == null) return body.poison(span);
         Ty ty = switch (kind) {
             case MAP -> Ty.list(l.body().ty());
             case FILTER, SORT_BY -> receiver.ty();

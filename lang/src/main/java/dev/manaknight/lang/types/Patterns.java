@@ -39,7 +39,7 @@ final class Patterns {
             }
             case Pattern.Some s -> {
                 Ty inner = shape(t, Ty.option(body.unifier.fresh("option value")), "some(…)", s);
-                yield new TPattern.Ctor(TPattern.CtorKind.OPTION, 1, "some", List.of(check(s.inner(), inner)), t, s.span());
+                yield new TPattern.Ctor(TPattern.CtorKind.OPTION, 1, "some", List.of(check(s.inner(), orFresh(inner))), t, s.span());
             }
             case Pattern.None n -> {
                 shape(t, Ty.option(body.unifier.fresh("option value")), "none", n);
@@ -48,17 +48,19 @@ final class Patterns {
             case Pattern.Ok o -> {
                 Ty inner = shape(t, Ty.result(body.unifier.fresh("ok value"), body.unifier.fresh("err value")), "ok(…)", o);
                 Ty ok = inner == null ? null : Ty.arg(t, 0);
-                yield new TPattern.Ctor(TPattern.CtorKind.RESULT, 0, "ok", List.of(check(o.inner(), ok == null ? Ty.UNIT : ok)), t, o.span());
+                yield new TPattern.Ctor(TPattern.CtorKind.RESULT, 0, "ok", List.of(check(o.inner(), orFresh(ok))), t, o.span());
             }
             case Pattern.Err e -> {
                 Ty inner = shape(t, Ty.result(body.unifier.fresh("ok value"), body.unifier.fresh("err value")), "err(…)", e);
                 Ty err = inner == null ? null : Ty.arg(t, 1);
-                yield new TPattern.Ctor(TPattern.CtorKind.RESULT, 1, "err", List.of(check(e.inner(), err == null ? Ty.UNIT : err)), t, e.span());
+                yield new TPattern.Ctor(TPattern.CtorKind.RESULT, 1, "err", List.of(check(e.inner(), orFresh(err))), t, e.span());
             }
             case Pattern.Variant v -> variant(v, t);
             case Pattern.Record r -> record(r, t);
         };
     }
+
+    private Ty orFresh(Ty t) { return t != null ? t : body.unifier.fresh(null); }
 
     /** Unifies `t` with `wanted`; returns wanted's first argument, or null (reported) on mismatch. */
     private Ty shape(Ty t, Ty.Con wanted, String what, Pattern p) {

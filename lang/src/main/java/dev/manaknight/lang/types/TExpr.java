@@ -110,6 +110,9 @@ public sealed interface TExpr {
     /** `request M "/path" [json(body)]` in tests; `bodyType` is a typeRef index or -1. */
     record Request(HttpMethod method, TExpr path, TExpr body, int bodyType, Ty ty, Span span) implements TExpr {}
 
+    /** Stands for an expression that had an error: its type is a fresh variable, so errors do not cascade. */
+    record Poison(Ty ty, Span span) implements TExpr {}
+
     /** `respond …`, `return …`: typed Never, they end the path. */
     record Diverge(TStmt stmt, Span span) implements TExpr {
         public Ty ty() { return Ty.Never.NEVER; }

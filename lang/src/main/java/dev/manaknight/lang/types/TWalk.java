@@ -25,6 +25,7 @@ public final class TWalk {
             case TExpr.UnitC x -> {}
             case TExpr.Local x -> {}
             case TExpr.NoneE x -> {}
+            case TExpr.Poison x -> {}
             case TExpr.Interp x -> out.addAll(x.parts());
             case TExpr.ListNew x -> out.addAll(x.items());
             case TExpr.MapNew x -> { out.addAll(x.keys()); out.addAll(x.values()); }

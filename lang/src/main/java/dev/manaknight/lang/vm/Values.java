@@ -163,6 +163,9 @@ public final class Values {
                 for (int i = 0; i < e.payload.length; i++) sb.append(i == 0 ? "" : ", ").append(quoted(e.payload[i]));
                 yield sb.append(')').toString();
             }
+            case Some s -> "some(" + quoted(s.value()) + ")";
+            case Ok s -> "ok(" + quoted(s.value()) + ")";
+            case Err s -> "err(" + quoted(s.value()) + ")";
             default -> String.valueOf(v);
         };
     }

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code // limits: fuel=N memory=N frames=N}: VM limits for this file.</li>
  * </ul>
  */
-class MnkTestRunner {
+class LanguageTest {
     private static final Path ROOT = Path.of("src/test/mnk");
     private static final Pattern DIAG = Pattern.compile("//\\s*(error|warning):\\s*(E\\d{4})\\s*(.*)$");
     private static final Pattern EXPECT = Pattern.compile("//\\s*expect:\\s?(.*)$");
