@@ -67,7 +67,7 @@ public final class Fixtures {
     public static Module users() {
         return module(List.of(
                 route(HttpMethod.GET, "/users/:id", 0, CAPS_DB, path("id", Type.INT)),
-                route(HttpMethod.GET, "/users/me", 1, 0),
+                route(HttpMethod.GET, "/users/me", 1, CAPS_DB),
                 route(HttpMethod.POST, "/users", 2, CAPS_DB, body("u", NEW_USER)),
                 route(HttpMethod.DELETE, "/users/:id", 3, CAPS_DB, path("id", Type.INT)),
                 route(HttpMethod.GET, "/search", 4, 0,

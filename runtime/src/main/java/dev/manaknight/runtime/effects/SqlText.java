@@ -60,16 +60,20 @@ public final class SqlText {
     }
 
     private static void addIfCode(List<String> out, String stmt) {
-        String s = stmt.strip();
-        // A piece made only of comments is no statement.
-        var stripped = new StringBuilder();
+        // Comments are dropped (a piece made only of comments is no statement); strings are kept whole.
+        var code = new StringBuilder();
         int i = 0;
-        while (i < s.length()) {
-            int skip = skipQuotedOrComment(s, i);
-            if (skip > i && (s.startsWith("--", i) || s.startsWith("/*", i))) i = skip;
-            else stripped.append(s.charAt(i++));
+        while (i < stmt.length()) {
+            int skip = skipQuotedOrComment(stmt, i);
+            if (skip == i) code.append(stmt.charAt(i++));
+            else {
+                if (!stmt.startsWith("--", i) && !stmt.startsWith("/*", i)) code.append(stmt, i, skip);
+                else code.append(' ');
+                i = skip;
+            }
         }
-        if (!stripped.toString().isBlank()) out.add(s);
+        String s = code.toString().strip();
+        if (!s.isEmpty()) out.add(s);
     }
 
     /** If `i` starts a string, quoted identifier or comment, the index just past it; else `i`. */
