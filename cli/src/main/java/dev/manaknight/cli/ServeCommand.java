@@ -1,13 +1,103 @@
 package dev.manaknight.cli;
 
+import dev.manaknight.http.HttpServer;
+import dev.manaknight.lang.Compiler;
+import dev.manaknight.lang.bytecode.ModuleFormatException;
+import dev.manaknight.lang.bytecode.ModuleReader;
+import dev.manaknight.lang.diag.CompileException;
+import dev.manaknight.lang.verify.VerifyException;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.AppRuntime;
+import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.config.ConfigException;
+import dev.manaknight.runtime.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** `manaknight serve`: Serve an app over HTTP/1.1. */
 @Command(name = "serve", description = "Serve an app over HTTP/1.1.")
 public final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "an app directory or a .mkb file")
+    Path app;
+
+    @Option(names = "--port", description = "port to listen on (default 8080)")
+    Integer port;
+
+    @Option(names = "--host", description = "address to listen on (default 127.0.0.1)")
+    String host;
+
+    @Option(names = "--config", paramLabel = "F", description = "a TOML config (default: APP/manaknight.toml)")
+    Path config;
+
     @Override public Integer call() {
-        System.err.println("manaknight serve: not implemented yet");
-        return 70;
+        Config cfg;
+        Program program;
+        try {
+            cfg = ConfigLoader.load(app, config).withListen(host, port);
+            if (cfg.app() == null) {
+                System.err.println("manaknight serve: no app given (pass APP or set `app` in the config)");
+                return 64;
+            }
+            if (cfg.server().unix()) {
+                System.err.println("manaknight serve: `server.listen` must be host:port (unix sockets are for `fpm`)");
+                return 64;
+            }
+            program = loadProgram(cfg.app());
+        } catch (ConfigException e) {
+            System.err.println("manaknight serve: " + e.getMessage());
+            return 64;
+        } catch (CompileException e) {
+            System.err.println(e.getMessage());
+            return 65;
+        } catch (VerifyException | ModuleFormatException e) {
+            System.err.println("manaknight serve: " + e.getMessage());
+            return 65;
+        } catch (IOException e) {
+            System.err.println("manaknight serve: " + e.getMessage());
+            return 74;
+        }
+        try (RequestCore core = AppRuntime.open(program, cfg)) {
+            var s = cfg.server();
+            HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
+                    cfg.limits().body(), s.drainTimeout(), 0));
+            var stopped = new CountDownLatch(1);
+            // SIGTERM: stop accepting, drain within drain_timeout, then return 0 (a plain shutdown
+            // hook would drain too, but the JVM would then exit 143). SIGINT drains through the hook.
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> Thread.ofPlatform().start(() -> {
+                server.close();
+                stopped.countDown();
+            }));
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::close));
+            System.out.println("manaknight: listening on " + server.url());
+            System.out.flush();
+            stopped.await();
+            return 0;
+        } catch (IOException | SQLException e) {
+            System.err.println("manaknight serve: " + e.getMessage());
+            return 74;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (RuntimeException e) {
+            System.err.println("manaknight serve: " + e.getMessage());
+            return 70;
+        }
+    }
+
+    /**
+     * A minimal app loader (the CLI's `AppLoader` replaces it at integration): a directory is
+     * compiled, a `.mkb` file is read and verified.
+     */
+    static Program loadProgram(Path app) throws IOException, CompileException, VerifyException, ModuleFormatException {
+        if (Files.isDirectory(app)) return Program.trusted(Compiler.compile(Compiler.loadSources(app)));
+        return Program.load(ModuleReader.read(Files.readAllBytes(app)));
     }
 }

@@ -1,13 +1,50 @@
 package dev.manaknight.cli;
 
+import dev.manaknight.lang.bytecode.ModuleFormatException;
+import dev.manaknight.lang.diag.CompileException;
+import dev.manaknight.lang.verify.VerifyException;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.VmExecutor;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.config.ConfigException;
+import dev.manaknight.runtime.config.ConfigLoader;
+import dev.manaknight.runtime.testing.TestOutcome;
+import dev.manaknight.runtime.testing.TestRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** `manaknight test`: Run an app's test blocks. */
 @Command(name = "test", description = "Run an app's test blocks.")
 public final class TestCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "APP", description = "an app directory or a .mkb file")
+    Path app;
+
     @Override public Integer call() {
-        System.err.println("manaknight test: not implemented yet");
-        return 70;
+        try {
+            Config cfg = ConfigLoader.load(app, null);
+            Program program = ServeCommand.loadProgram(app);
+            String schema = cfg.db().schema() == null ? null : Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
+            List<TestOutcome> results = new TestRunner(program.module(), new VmExecutor(program, cfg.limits().vm()), schema,
+                    TestRunner.testOptions(cfg.limits().body())).run(System.out);
+            return results.stream().allMatch(TestOutcome::passed) ? 0 : 1;
+        } catch (ConfigException e) {
+            System.err.println("manaknight test: " + e.getMessage());
+            return 64;
+        } catch (CompileException e) {
+            System.err.println(e.getMessage());
+            return 65;
+        } catch (VerifyException | ModuleFormatException e) {
+            System.err.println("manaknight test: " + e.getMessage());
+            return 65;
+        } catch (IOException e) {
+            System.err.println("manaknight test: " + e.getMessage());
+            return 74;
+        }
     }
 }

@@ -1,0 +1,56 @@
+package dev.manaknight.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * PHP-FPM-style admission: at most `workers` requests execute at once and at most `queue` more
+ * wait; past that a transport answers 503 (HTTP) or FCGI_OVERLOADED. Shared by every transport.
+ */
+public final class Admission {
+    private final Semaphore running;
+    private final int capacity;
+    private final AtomicInteger inSystem = new AtomicInteger();
+
+    public Admission(int workers, int queue) {
+        if (workers <= 0 || queue < 0) throw new IllegalArgumentException("workers must be > 0 and queue >= 0");
+        this.running = new Semaphore(workers, true);
+        this.capacity = workers + queue;
+    }
+
+    /** Takes a place (running or waiting) without blocking; false when full. */
+    public boolean tryAdmit() {
+        while (true) {
+            int n = inSystem.get();
+            if (n >= capacity) return false;
+            if (inSystem.compareAndSet(n, n + 1)) return true;
+        }
+    }
+
+    /** Runs `work` once a worker is free (the caller must have been admitted); blocks meanwhile. */
+    public <T> T run(java.util.function.Supplier<T> work) throws InterruptedException {
+        running.acquire();
+        try {
+            return work.get();
+        } finally {
+            running.release();
+        }
+    }
+
+    /** Gives back the place taken by {@link #tryAdmit}. */
+    public void leave() { inSystem.decrementAndGet(); }
+
+    /** Requests running or waiting now. */
+    public int inFlight() { return inSystem.get(); }
+
+    /** Waits until no request is in flight, at most `timeout`; true when drained. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inSystem.get() > 0) {
+            if (System.nanoTime() >= deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+}

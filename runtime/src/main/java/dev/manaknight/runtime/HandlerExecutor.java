@@ -1,0 +1,29 @@
+package dev.manaknight.runtime;
+
+import dev.manaknight.lang.vm.Host;
+import dev.manaknight.lang.vm.Outcome;
+import java.util.List;
+
+/**
+ * The one seam between the request core and the interpreter: {@link VmExecutor} runs the real
+ * VM; tests swap in a fake that answers without one.
+ */
+public interface HandlerExecutor {
+    /** A fresh run (a new VM) with this host and exactly these capability bits. */
+    Run start(Host host, int granted);
+
+    /** One VM's life: invoked once, then dropped. */
+    interface Run {
+        Outcome invoke(int function, Object... args);
+
+        /** Stops a running invoke with a timeout failure; safe from any thread. */
+        void cancel();
+
+        long fuelUsed();
+
+        long memoryUsed();
+
+        /** Source texts of the `expect`s that failed (tests only). */
+        default List<String> expectationFailures() { return List.of(); }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.manaknight.runtime.config;
+
+import dev.manaknight.lang.vm.VmLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The runtime configuration of RUNTIME.md §2, every key with its default. Paths are already
+ * resolved against the config file's folder (or the app's folder when there is no file).
+ *
+ * @param source the file it came from, or null for pure defaults
+ * @param app    the app directory or `.mkb` file, or null when neither file nor command line named one
+ */
+public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log) {
+    /**
+     * @param listen  `host:port`, `[v6]:port` or `unix:/path`
+     * @param maxRequestsPerWorker accepted for PHP-FPM familiarity; 0 means "unlimited" (nothing leaks)
+     */
+    public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
+                         Duration drainTimeout, String statusPath, String pingPath) {
+        public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping");
+
+        /** The host of a TCP `listen` (brackets of an IPv6 literal removed). */
+        public String host() {
+            String l = listen;
+            int colon = l.lastIndexOf(':');
+            String h = colon < 0 ? l : l.substring(0, colon);
+            return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        }
+
+        /** The port of a TCP `listen`. */
+        public int port() { return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)); }
+
+        public boolean unix() { return listen.startsWith("unix:"); }
+
+        public Server withListen(String newListen) {
+            return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath);
+        }
+    }
+
+    /** Per request: VM memory (bytes), VM CPU, fuel, wall clock, body bytes. */
+    public record Limits(long memory, Duration cpu, long fuel, Duration timeout, long body) {
+        public static final Limits DEFAULTS = new Limits(256 * 1024, Duration.ofMillis(5), 1_000_000,
+                Duration.ofSeconds(10), 1024 * 1024);
+
+        public VmLimits vm() { return new VmLimits(memory, fuel, cpu.toNanos(), VmLimits.DEFAULT_MAX_FRAMES); }
+    }
+
+    /**
+     * @param url    `sqlite:/absolute/path.db` after resolution, `sqlite::memory:`, or `postgresql://…`
+     * @param schema the schema script, or null when there is none
+     */
+    public record Db(String url, int pool, Path schema) {}
+
+    /**
+     * @param access `stdout`, `stderr`, `off`, or a file path (resolved)
+     * @param dev    true: stack traces in 500 responses
+     */
+    public record Log(String access, Path slowlog, Duration slowlogTimeout, boolean dev) {}
+
+    public Config withApp(Path newApp) { return new Config(source, newApp, server, limits, db, log); }
+
+    public Config withServer(Server newServer) { return new Config(source, app, newServer, limits, db, log); }
+
+    public Config withDev(boolean dev) {
+        return new Config(source, app, server, limits, db, new Log(log.access(), log.slowlog(), log.slowlogTimeout(), dev));
+    }
+
+    /**
+     * Command-line `--host`/`--port` over the file's `listen`; either may be null (kept).
+     */
+    public Config withListen(String host, Integer port) {
+        if (host == null && port == null) return this;
+        String h = host != null ? host : server.unix() ? "127.0.0.1" : server.host();
+        int p = port != null ? port : server.unix() ? 8080 : server.port();
+        return withServer(server.withListen((h.contains(":") ? "[" + h + "]" : h) + ":" + p));
+    }
+}

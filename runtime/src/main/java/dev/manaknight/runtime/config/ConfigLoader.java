@@ -1,0 +1,240 @@
+package dev.manaknight.runtime.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a TOML config (RUNTIME.md §2) into a {@link Config}: every key optional, unknown keys
+ * and bad values rejected with the file and the key named, relative paths resolved against the
+ * file's folder.
+ */
+public final class ConfigLoader {
+    /** The file looked for inside an app directory when no `--config` is given. */
+    public static final String DEFAULT_FILE = "manaknight.toml";
+    /** The schema looked for beside the app when the config names none. */
+    public static final String DEFAULT_SCHEMA = "schema.sql";
+    public static final String DEFAULT_DB_URL = "sqlite:app.db";
+
+    private static final Map<String, Set<String>> KEYS = Map.of(
+            "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
+                    "status_path", "ping_path"),
+            "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
+            "db", Set.of("url", "pool", "schema"),
+            "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
+    private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
+    private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
+
+    private ConfigLoader() {}
+
+    /**
+     * The configuration for an app: `configFile` when given, else `APP/manaknight.toml` when it
+     * exists, else the defaults. `app` (from the command line) wins over the file's `app` key.
+     */
+    public static Config load(Path app, Path configFile) throws ConfigException {
+        Path file = configFile;
+        if (file == null && app != null && Files.isDirectory(app) && Files.isRegularFile(app.resolve(DEFAULT_FILE)))
+            file = app.resolve(DEFAULT_FILE);
+        if (file != null && !Files.isRegularFile(file)) throw new ConfigException(file + ": no such config file");
+        JsonNode root = file == null ? null : read(file);
+        return build(file, root, app);
+    }
+
+    /** Parses TOML text as if it were the file `file` (tests, and `--config` from memory). */
+    public static Config parse(Path file, String toml, Path app) throws ConfigException {
+        try {
+            return build(file, new TomlMapper().readTree(toml), app);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static JsonNode read(Path file) throws ConfigException {
+        try {
+            return new TomlMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static Config build(Path file, JsonNode root, Path cliApp) throws ConfigException {
+        var r = new Reader(file, file != null ? file.toAbsolutePath().getParent()
+                : cliApp == null ? Path.of("").toAbsolutePath() : appFolder(cliApp.toAbsolutePath()));
+        if (root != null) {
+            for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.equals("app") && !KEYS.containsKey(k)) throw r.error(k, "unknown key");
+                if (KEYS.containsKey(k)) {
+                    JsonNode section = root.get(k);
+                    if (!section.isObject()) throw r.error(k, "must be a table [" + k + "]");
+                    for (Iterator<String> f = section.fieldNames(); f.hasNext(); ) {
+                        String key = f.next();
+                        if (!KEYS.get(k).contains(key)) throw r.error(k + "." + key, "unknown key");
+                    }
+                }
+            }
+        }
+        r.root = root;
+        Path app = cliApp != null ? cliApp : r.path("app", null);
+        Path appDir = app == null ? r.base : appFolder(app.toAbsolutePath());
+
+        var sd = Config.Server.DEFAULTS;
+        String listen = r.string("server.listen", sd.listen());
+        if (!LISTEN.matcher(listen).matches() || (!listen.startsWith("unix:") && Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)) > 65535))
+            throw r.error("server.listen", "expected \"host:port\" or \"unix:/path\", got \"" + listen + "\"");
+        String maxReq = r.node("server.max_requests_per_worker") != null && r.node("server.max_requests_per_worker").isTextual()
+                ? r.string("server.max_requests_per_worker", "unlimited") : null;
+        long maxRequests;
+        if (maxReq != null) {
+            if (!maxReq.equals("unlimited")) throw r.error("server.max_requests_per_worker", "expected a positive integer or \"unlimited\", got \"" + maxReq + "\"");
+            maxRequests = 0;
+        } else maxRequests = r.positive("server.max_requests_per_worker", 0);
+        String mode = r.string("server.socket_mode", sd.socketMode());
+        if (!MODE.matcher(mode).matches()) throw r.error("server.socket_mode", "expected an octal mode like \"0660\", got \"" + mode + "\"");
+        var server = new Config.Server(listen, (int) r.positive("server.workers", sd.workers()),
+                (int) r.nonNegative("server.queue", sd.queue()), maxRequests, mode,
+                r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
+                r.urlPath("server.ping_path", sd.pingPath()));
+
+        var ld = Config.Limits.DEFAULTS;
+        var limits = new Config.Limits(r.size("limits.memory", ld.memory()), r.duration("limits.cpu", ld.cpu()),
+                r.positive("limits.fuel", ld.fuel()), r.duration("limits.timeout", ld.timeout()), r.size("limits.body", ld.body()));
+        if (limits.timeout().isZero()) throw r.error("limits.timeout", "must be greater than 0");
+
+        String url = r.string("db.url", DEFAULT_DB_URL);
+        url = resolveDbUrl(r, url);
+        Path schema = r.path("db.schema", null);
+        if (schema == null && Files.isRegularFile(appDir.resolve(DEFAULT_SCHEMA))) schema = appDir.resolve(DEFAULT_SCHEMA);
+        var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema);
+
+        String access = r.string("log.access", "stdout");
+        if (!Set.of("stdout", "stderr", "off").contains(access)) access = r.base.resolve(access).normalize().toString();
+        var log = new Config.Log(access, r.path("log.slowlog", r.base.resolve("app-slow.log")),
+                r.duration("log.slowlog_timeout", Duration.ofMillis(100)), r.bool("log.dev", false));
+        return new Config(file, app, server, limits, db, log);
+    }
+
+    /** The folder of an app: itself when a directory, else the `.mkb` file's folder. */
+    public static Path appFolder(Path app) {
+        return Files.isDirectory(app) || app.getParent() == null ? app : app.getParent();
+    }
+
+    private static String resolveDbUrl(Reader r, String url) throws ConfigException {
+        if (url.startsWith("sqlite:")) {
+            String p = url.substring("sqlite:".length());
+            if (p.isEmpty()) throw r.error("db.url", "expected sqlite:PATH, got \"" + url + "\"");
+            if (p.equals(":memory:") || p.startsWith("file:")) return url;
+            return "sqlite:" + r.base.resolve(p).normalize();
+        }
+        if (url.startsWith("postgresql://") || url.startsWith("postgres://")) return url;
+        throw r.error("db.url", "expected \"sqlite:PATH\" or \"postgresql://…\", got \"" + url + "\"");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "cannot be read";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Typed reads of dotted keys with errors that name the file and the key. */
+    private static final class Reader {
+        final Path file;
+        final Path base;
+        JsonNode root;
+
+        Reader(Path file, Path base) {
+            this.file = file;
+            this.base = base;
+        }
+
+        ConfigException error(String key, String what) {
+            return new ConfigException((file == null ? "config" : file.toString()) + ": `" + key + "`: " + what);
+        }
+
+        JsonNode node(String key) {
+            if (root == null) return null;
+            JsonNode n = root;
+            for (String part : key.split("\\.")) {
+                n = n.get(part);
+                if (n == null) return null;
+            }
+            return n;
+        }
+
+        String string(String key, String dflt) throws ConfigException {
+            JsonNode n = node(key);
+            if (n == null) return dflt;
+            if (!n.isTextual()) throw error(key, "expected a string, got " + n);
+            return n.textValue();
+        }
+
+        boolean bool(String key, boolean dflt) throws ConfigException {
+            JsonNode n = node(key);
+            if (n == null) return dflt;
+            if (!n.isBoolean()) throw error(key, "expected true or false, got " + n);
+            return n.booleanValue();
+        }
+
+        long positive(String key, long dflt) throws ConfigException {
+            long v = integer(key, dflt);
+            if (v <= 0 && node(key) != null) throw error(key, "must be greater than 0, got " + v);
+            return v;
+        }
+
+        long nonNegative(String key, long dflt) throws ConfigException {
+            long v = integer(key, dflt);
+            if (v < 0) throw error(key, "must not be negative, got " + v);
+            return v;
+        }
+
+        private long integer(String key, long dflt) throws ConfigException {
+            JsonNode n = node(key);
+            if (n == null) return dflt;
+            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() > Integer.MAX_VALUE)
+                throw error(key, "expected an integer, got " + n);
+            return n.longValue();
+        }
+
+        long size(String key, long dflt) throws ConfigException {
+            JsonNode n = node(key);
+            if (n == null) return dflt;
+            if (n.isIntegralNumber() && n.canConvertToLong() && n.longValue() > 0) return n.longValue();
+            return parsed(key, n, Units::size);
+        }
+
+        Duration duration(String key, Duration dflt) throws ConfigException {
+            JsonNode n = node(key);
+            return n == null ? dflt : parsed(key, n, Units::duration);
+        }
+
+        private <T> T parsed(String key, JsonNode n, Function<String, T> parser) throws ConfigException {
+            if (!n.isTextual()) throw error(key, "expected a string with a unit, got " + n);
+            try {
+                return parser.apply(n.textValue());
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+
+        Path path(String key, Path dflt) throws ConfigException {
+            String s = string(key, null);
+            if (s == null) return dflt;
+            if (s.isEmpty()) throw error(key, "must not be empty");
+            return base.resolve(s).normalize();
+        }
+
+        String urlPath(String key, String dflt) throws ConfigException {
+            String s = string(key, dflt);
+            if (!s.startsWith("/")) throw error(key, "must start with /, got \"" + s + "\"");
+            return s;
+        }
+    }
+}

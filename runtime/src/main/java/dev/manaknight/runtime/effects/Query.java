@@ -1,0 +1,24 @@
+package dev.manaknight.runtime.effects;
+
+import dev.manaknight.lang.bytecode.EffectOp;
+
+/**
+ * A declared query made ready once at startup: its SQL with `?` placeholders and, for each
+ * placeholder, the index of the parameter it binds.
+ */
+public record Query(EffectOp op, String sql, int[] bindings) {
+    /** @throws IllegalArgumentException when the SQL names a parameter the op does not declare */
+    public static Query prepare(EffectOp op) {
+        SqlText.Rewritten r = SqlText.rewrite(op.sql());
+        var bindings = new int[r.names().size()];
+        for (int i = 0; i < bindings.length; i++) {
+            String name = r.names().get(i);
+            int found = -1;
+            for (int p = 0; p < op.params().size(); p++) if (op.params().get(p).name().equals(name)) found = p;
+            if (found < 0)
+                throw new IllegalArgumentException(op.qualifiedName() + ": the SQL names `:" + name + "`, which is not a parameter");
+            bindings[i] = found;
+        }
+        return new Query(op, r.sql(), bindings);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.manaknight.runtime.effects;
+
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.vm.Host;
+import dev.manaknight.lang.vm.Values;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+
+/**
+ * The effects of one request (LANGUAGE.md §7): `db` in the request's one transaction, `log`
+ * tagged with the request id, `clock`, `random`. Checks the granted capabilities again at each
+ * call and records every call and its result for replay.
+ */
+public class RequestHost implements Host {
+    private final String requestId;
+    private final int granted;
+    private final Transaction transaction;
+    private final QueryCatalog queries;
+    private final ResultMapper mapper;
+    private final Logger log;
+    private final LongSupplier clock;
+    private final RandomGenerator random;
+    private final List<EffectCall> calls = new ArrayList<>();
+    private volatile boolean cancelled;
+    private volatile PreparedStatement running;
+
+    /** @param transaction null when the app has no database */
+    public RequestHost(String requestId, int granted, Transaction transaction, QueryCatalog queries, ResultMapper mapper,
+                       Logger log, LongSupplier clock, RandomGenerator random) {
+        this.requestId = requestId;
+        this.granted = granted;
+        this.transaction = transaction;
+        this.queries = queries;
+        this.mapper = mapper;
+        this.log = log;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
+        Capability cap = op.capability();
+        if ((granted & cap.bit()) == 0)
+            throw record(op, args, new EffectFailure("capability", "`" + cap.sourceName() + "` was not declared by this handler"));
+        if (cancelled) throw record(op, args, new EffectFailure("timeout", "the request timed out"));
+        try {
+            Object result = switch (cap) {
+                case DB -> db(op, args);
+                case LOG -> log(op, args);
+                case CLOCK -> clockOp(op);
+                case RANDOM -> randomOp(op, args);
+            };
+            calls.add(new EffectCall(op.qualifiedName(), Arrays.asList(args), result, null));
+            return result;
+        } catch (EffectFailure f) {
+            throw record(op, args, f);
+        }
+    }
+
+    private EffectFailure record(EffectOp op, Object[] args, EffectFailure f) {
+        calls.add(new EffectCall(op.qualifiedName(), Arrays.asList(args), null, f.kind() + ": " + f.getMessage()));
+        return f;
+    }
+
+    private Object db(EffectOp op, Object[] args) throws EffectFailure {
+        if (transaction == null) throw new EffectFailure("db", "this app has no database configured");
+        Query q = queries.query(op);
+        try {
+            Connection c = transaction.connection();
+            try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+                for (int i = 0; i < q.bindings().length; i++) {
+                    int p = q.bindings()[i];
+                    mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
+                }
+                running = ps;
+                boolean hasResultSet;
+                try {
+                    hasResultSet = ps.execute();
+                } finally {
+                    running = null;
+                }
+                return mapper.map(op.result(), ps, hasResultSet);
+            }
+        } catch (SQLException e) {
+            throw new EffectFailure("db", op.qualifiedName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Object log(EffectOp op, Object[] args) throws EffectFailure {
+        String msg = args.length > 0 ? Values.display(args[0]) : "";
+        switch (op.name()) {
+            case "info" -> log.info("[{}] {}", requestId, msg);
+            case "warn" -> log.warn("[{}] {}", requestId, msg);
+            case "error" -> log.error("[{}] {}", requestId, msg);
+            default -> throw unknown(op);
+        }
+        return Values.Unit.UNIT;
+    }
+
+    private Object clockOp(EffectOp op) throws EffectFailure {
+        if (!op.name().equals("now")) throw unknown(op);
+        return clock.getAsLong();
+    }
+
+    /** `int(lo, hi)` is inclusive at both ends (a die is `random.int(1, 6)`); `uuid()` a random v4 UUID. */
+    private Object randomOp(EffectOp op, Object[] args) throws EffectFailure {
+        return switch (op.name()) {
+            case "int" -> {
+                long lo = (Long) args[0], hi = (Long) args[1];
+                if (lo > hi) throw new EffectFailure("random", "random.int(" + lo + ", " + hi + "): lo is greater than hi");
+                yield hi == Long.MAX_VALUE ? (lo == Long.MIN_VALUE ? random.nextLong() : random.nextLong(lo - 1, hi) + 1)
+                        : random.nextLong(lo, hi + 1);
+            }
+            case "uuid" -> new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+                    (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+            default -> throw unknown(op);
+        };
+    }
+
+    private static EffectFailure unknown(EffectOp op) {
+        return new EffectFailure("effect", "unknown effect operation " + op.qualifiedName());
+    }
+
+    /** Called by the timeout: later effects fail, a running query is cancelled. */
+    public void cancel() {
+        cancelled = true;
+        PreparedStatement ps = running;
+        if (ps != null) {
+            try {
+                ps.cancel();
+            } catch (SQLException ignored) {
+                // the query ends on its own; the VM is cancelled anyway
+            }
+        }
+    }
+
+    public String requestId() { return requestId; }
+
+    /** Every effect call so far, in order. */
+    public List<EffectCall> calls() { return List.copyOf(calls); }
+
+    public int callCount() { return calls.size(); }
+
+    public Transaction transaction() { return transaction; }
+}

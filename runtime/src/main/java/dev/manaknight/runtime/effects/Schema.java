@@ -1,0 +1,38 @@
+package dev.manaknight.runtime.effects;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Applies the app's schema script once, when the database has no tables yet. */
+public final class Schema {
+    private Schema() {}
+
+    /** @return true when the script ran */
+    public static boolean applyIfEmpty(Database db, String script) throws SQLException {
+        Connection c = db.acquire();
+        try {
+            if (hasTables(c)) return false;
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                for (String sql : SqlText.statements(script)) st.execute(sql);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return true;
+        } finally {
+            db.release(c);
+        }
+    }
+
+    static boolean hasTables(Connection c) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            return rs.next();
+        }
+    }
+}

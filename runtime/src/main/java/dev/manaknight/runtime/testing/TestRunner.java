@@ -1,0 +1,138 @@
+package dev.manaknight.runtime.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.TestCase;
+import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.Response;
+import dev.manaknight.lang.vm.Values;
+import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.runtime.HandlerExecutor;
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
+import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.effects.QueryCatalog;
+import dev.manaknight.runtime.effects.RequestHost;
+import dev.manaknight.runtime.effects.ResultMapper;
+import dev.manaknight.runtime.effects.Schema;
+import dev.manaknight.runtime.effects.SingleConnectionDatabase;
+import dev.manaknight.runtime.effects.Transaction;
+import dev.manaknight.runtime.json.JsonDecoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.LoggerFactory;
+
+/**
+ * `manaknight test`: each `test` block in a fresh VM against a fresh in-memory SQLite database
+ * with the app's schema; `request` inside a test goes through the same {@link RequestCore} as a
+ * server, in-process.
+ */
+public final class TestRunner {
+    private final Module module;
+    private final HandlerExecutor executor;
+    private final String schema;
+    private final RequestCore.Options options;
+
+    /** @param schema the schema script, or null */
+    public TestRunner(Module module, HandlerExecutor executor, String schema, RequestCore.Options options) {
+        this.module = module;
+        this.executor = executor;
+        this.schema = schema;
+        this.options = options;
+    }
+
+    /** Runs every test, printing `ok name` / `FAIL name` (+ failures) and `N passed, N failed`. */
+    public List<TestOutcome> run(PrintStream out) {
+        var results = new ArrayList<TestOutcome>();
+        for (TestCase t : module.tests()) {
+            TestOutcome o = runOne(t);
+            results.add(o);
+            out.println((o.passed() ? "ok " : "FAIL ") + o.name());
+            for (String f : o.failures()) out.println("  " + f);
+        }
+        long passed = results.stream().filter(TestOutcome::passed).count();
+        out.println(passed + " passed, " + (results.size() - passed) + " failed");
+        return results;
+    }
+
+    TestOutcome runOne(TestCase t) {
+        try (var db = SingleConnectionDatabase.inMemorySqlite()) {
+            if (schema != null) Schema.applyIfEmpty(db, schema);
+            try (var core = new RequestCore(module, executor, db, options, AccessLog.NONE)) {
+                var tx = new Transaction(db);
+                var host = new TestHost(core, tx, t.capabilities());
+                HandlerExecutor.Run vm = executor.start(host, t.capabilities());
+                Outcome outcome = vm.invoke(t.function());
+                var failures = new ArrayList<>(vm.expectationFailures());
+                if (outcome instanceof Outcome.Failed f) failures.add(f.error().render());
+                try {
+                    tx.commit();
+                } catch (SQLException e) {
+                    failures.add("commit failed: " + e.getMessage());
+                }
+                return new TestOutcome(t.name(), failures.isEmpty(), failures);
+            }
+        } catch (SQLException e) {
+            return new TestOutcome(t.name(), false, List.of("the schema failed: " + e.getMessage()));
+        }
+    }
+
+    /** The test's own effects, plus `request`, which commits the test's writes first so the request sees them. */
+    private final class TestHost extends RequestHost {
+        private final RequestCore core;
+
+        TestHost(RequestCore core, Transaction tx, int granted) {
+            super("test", granted, tx, new QueryCatalog(module.effects()), new ResultMapper(core.types()),
+                    LoggerFactory.getLogger("manaknight.test"), System::currentTimeMillis, ThreadLocalRandom.current());
+            this.core = core;
+        }
+
+        @Override public Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
+            try {
+                transaction().commit();
+            } catch (SQLException e) {
+                throw new EffectFailure("db", "commit before request failed: " + e.getMessage(), e);
+            }
+            var headers = new ArrayList<Header>();
+            byte[] bytes = new byte[0];
+            if (body != Values.Unit.UNIT) {
+                Type t = module.typeRefs().get(bodyTypeRef);
+                bytes = core.encoder().encode(t, body);
+                headers.add(new Header("Content-Type", "application/json"));
+            }
+            Reply reply = core.handle(Request.of(method.name(), path, headers, bytes, "test"));
+            return toResponse(reply);
+        }
+    }
+
+    /** A reply as the test sees it: JSON bodies as `Json` values, other bodies as text. */
+    static Response toResponse(Reply reply) {
+        var headers = reply.headers().stream().map(h -> new Response.Header(h.name(), h.value())).toList();
+        String ct = reply.header("Content-Type");
+        Response.Body body;
+        if (reply.body().length == 0) body = new Response.Body.None();
+        else if (ct != null && ct.toLowerCase(Locale.ROOT).contains("json")) {
+            try {
+                JsonNode n = JsonDecoder.parse(reply.body());
+                body = new Response.Body.Json(Type.JSON, JsonDecoder.json(n));
+            } catch (IOException e) {
+                body = new Response.Body.Text(reply.text());
+            }
+        } else body = new Response.Body.Text(reply.text());
+        return new Response(reply.status(), body, headers);
+    }
+
+    /** Options for tests: the configured body limit, a generous timeout, dev-mode problem details. */
+    public static RequestCore.Options testOptions(long bodyLimit) {
+        return new RequestCore.Options(bodyLimit, Duration.ofSeconds(10), true);
+    }
+}

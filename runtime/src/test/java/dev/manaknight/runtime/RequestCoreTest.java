@@ -1,0 +1,142 @@
+package dev.manaknight.runtime;
+
+import static dev.manaknight.runtime.Fixtures.json;
+import static dev.manaknight.runtime.Fixtures.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.Values;
+import dev.manaknight.lang.vm.VmError;
+import dev.manaknight.runtime.effects.Schema;
+import dev.manaknight.runtime.effects.SingleConnectionDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The request path end to end, with a fake executor in place of the VM and a real SQLite database. */
+class RequestCoreTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
+    private SingleConnectionDatabase db;
+    private RequestCore core;
+
+    private RequestCore core(boolean dev, Duration timeout, Fixtures.Handler... handlers) throws Exception {
+        db = SingleConnectionDatabase.inMemorySqlite();
+        Schema.applyIfEmpty(db, Fixtures.SCHEMA);
+        core = new RequestCore(Fixtures.users(), Fixtures.fake(handlers), db, new RequestCore.Options(1024, timeout, dev), log::add);
+        return core;
+    }
+
+    @AfterEach void close() { if (core != null) core.close(); }
+
+    /** Handler 0 (`GET /users/:id`) deletes then answers with status `status`; handler 3 fails. */
+    private RequestCore deletingCore(int status) throws Exception {
+        Fixtures.Handler delete = (h, a) -> {
+            h.effect(Fixtures.DELETE_USER, new Object[] {a[0]});
+            return text(status, "deleted");
+        };
+        Fixtures.Handler failing = (h, a) -> {
+            h.effect(Fixtures.DELETE_USER, new Object[] {a[0]});
+            return new Outcome.Failed(new VmError(VmError.Kind.DIVISION_BY_ZERO, "division by zero",
+                    List.of(new VmError.StackFrame("api DELETE /users/:id", "users.mnk", 12))));
+        };
+        Fixtures.Handler count = (h, a) -> json(200, Type.INT, h.effect(Fixtures.COUNT_USERS, new Object[0]));
+        return core(false, Duration.ofSeconds(5), delete, count, null, failing, null, null);
+    }
+
+    private long count() {
+        return Long.parseLong(core.handle(Fixtures.get("/users/me")).text());
+    }
+
+    @Test void commitsBelow500() throws Exception {
+        deletingCore(200);
+        assertEquals(200, core.handle(Fixtures.get("/users/1")).status());
+        assertEquals(1, count());
+    }
+
+    @Test void rollsBackOn5xx() throws Exception {
+        deletingCore(503);
+        assertEquals(503, core.handle(Fixtures.get("/users/1")).status());
+        assertEquals(2, count());
+    }
+
+    @Test void rollsBackOnVmFailureWithAProblemNamingTheKind() throws Exception {
+        deletingCore(200);
+        Reply r = core.handle(Fixtures.req("DELETE", "/users/1", null));
+        assertEquals(500, r.status());
+        assertEquals(Problem.MEDIA_TYPE, r.header("Content-Type"));
+        JsonNode p = mapper.readTree(r.body());
+        assertEquals("https://manaknight.dev/problems/division-by-zero", p.get("type").asText());
+        assertTrue(p.get("detail").asText().contains("see the server log"));
+        assertNull(p.get("stack"));
+        assertEquals(2, count());
+    }
+
+    @Test void devModeShowsTheStack() throws Exception {
+        core(true, Duration.ofSeconds(5), null, null, null, (h, a) -> new Outcome.Failed(new VmError(VmError.Kind.OVERFLOW,
+                "integer overflow in `a * b`", List.of(new VmError.StackFrame("mul", "m.mnk", 3)))));
+        JsonNode p = mapper.readTree(core.handle(Fixtures.req("DELETE", "/users/1", null)).body());
+        assertEquals("integer overflow in `a * b`", p.get("detail").asText());
+        assertEquals("at mul (m.mnk:3)", p.get("stack").get(0).asText());
+    }
+
+    @Test void wallClockTimeoutCancelsTheRun() throws Exception {
+        core(false, Duration.ofMillis(50), (h, a) -> {
+            Thread.sleep(5000); // the fake "VM" honours cancel by being interrupted below
+            return text(200, "late");
+        });
+        var runner = Thread.currentThread();
+        // The fake cannot observe cancel(); emulate a VM noticing it by interrupting the sleeper.
+        var watchdog = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            runner.interrupt();
+        });
+        Reply r = core.handle(Fixtures.get("/users/1"));
+        watchdog.join();
+        assertEquals(500, r.status());
+        assertEquals("https://manaknight.dev/problems/timeout", mapper.readTree(r.body()).get("type").asText());
+    }
+
+    @Test void routingAndValidationProblemsAndAccessLog() throws Exception {
+        core(false, Duration.ofSeconds(5), (h, a) -> json(200, Type.optionOf(Fixtures.USER), h.effect(Fixtures.FIND_USER, a)));
+        assertEquals(404, core.handle(Fixtures.get("/nothing")).status());
+        Reply na = core.handle(Fixtures.req("PUT", "/users/1", null));
+        assertEquals(405, na.status());
+        assertEquals("DELETE, GET, HEAD", na.header("Allow"));
+        Reply bad = core.handle(Fixtures.get("/users/abc"));
+        assertEquals(400, bad.status());
+        assertEquals("/path/id", mapper.readTree(bad.body()).get("errors").get(0).get("pointer").asText());
+        Reply ok = core.handle(Fixtures.get("/users/2"));
+        assertEquals("{\"id\":2,\"name\":\"Grace\",\"email\":\"grace@example.com\"}", ok.text());
+        assertEquals("application/json", ok.header("Content-Type"));
+        Reply head = core.handle(Fixtures.req("HEAD", "/users/2", null));
+        assertEquals(0, head.body().length);
+        assertEquals(String.valueOf(ok.body().length), head.header("Content-Length"));
+        assertEquals(413, core.handle(Fixtures.req("POST", "/users", "x".repeat(2000), new Header("Content-Type", "application/json"))).status());
+
+        AccessEntry last = log.get(log.size() - 2);
+        assertEquals("GET /users/:id", last.route());
+        assertEquals(200, last.status());
+        assertEquals(42, last.fuel());
+        assertEquals(1, last.effects());
+        assertNull(log.getFirst().route());
+        assertEquals(404, log.getFirst().status());
+    }
+
+    @Test void noneIsEncodedAsNull() throws Exception {
+        core(false, Duration.ofSeconds(5), (h, a) -> json(200, Type.optionOf(Fixtures.USER), Values.None.NONE));
+        assertEquals("null", core.handle(Fixtures.get("/users/9")).text());
+    }
+}

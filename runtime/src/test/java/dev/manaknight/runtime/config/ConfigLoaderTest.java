@@ -1,0 +1,112 @@
+package dev.manaknight.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir Path dir;
+
+    @Test void goodFileWithRelativePathsResolvedAgainstItsFolder() throws Exception {
+        Path cfg = dir.resolve("conf/prod.toml");
+        Files.createDirectories(cfg.getParent());
+        Files.writeString(cfg, """
+                app = "../app"
+                [server]
+                listen = "0.0.0.0:9090"
+                workers = 4
+                queue = 10
+                max_requests_per_worker = "unlimited"
+                drain_timeout = "2s"
+                [limits]
+                memory = "512KB"
+                cpu = "10ms"
+                fuel = 5000
+                timeout = "100ms"
+                body = "2MB"
+                [db]
+                url = "sqlite:data/app.db"
+                pool = 3
+                schema = "schema.sql"
+                [log]
+                access = "off"
+                dev = true
+                """);
+        Config c = ConfigLoader.load(null, cfg);
+        assertEquals(dir.resolve("app").toAbsolutePath().normalize(), c.app());
+        assertEquals("0.0.0.0", c.server().host());
+        assertEquals(9090, c.server().port());
+        assertEquals(4, c.server().workers());
+        assertEquals(10, c.server().queue());
+        assertEquals(Duration.ofSeconds(2), c.server().drainTimeout());
+        assertEquals(512 * 1024, c.limits().memory());
+        assertEquals(Duration.ofMillis(10), c.limits().cpu());
+        assertEquals(5000, c.limits().fuel());
+        assertEquals(2 * 1024 * 1024, c.limits().body());
+        assertEquals("sqlite:" + dir.resolve("conf/data/app.db").toAbsolutePath().normalize(), c.db().url());
+        assertEquals(3, c.db().pool());
+        assertEquals(dir.resolve("conf/schema.sql").toAbsolutePath().normalize(), c.db().schema());
+        assertEquals("off", c.log().access());
+        assertTrue(c.log().dev());
+    }
+
+    @Test void defaultsAndTheAppFolder() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("users"));
+        Files.writeString(app.resolve("schema.sql"), "CREATE TABLE t (x INT);");
+        Config c = ConfigLoader.load(app, null);
+        assertNull(c.source());
+        assertEquals("127.0.0.1:8080", c.server().listen());
+        assertEquals(256 * 1024, c.limits().memory());
+        assertEquals(Duration.ofSeconds(10), c.limits().timeout());
+        assertEquals("sqlite:" + app.resolve("app.db").toAbsolutePath().normalize(), c.db().url());
+        assertEquals(app.resolve("schema.sql"), c.db().schema());
+        Files.writeString(app.resolve("manaknight.toml"), "[limits]\nfuel = 77\n");
+        assertEquals(77, ConfigLoader.load(app, null).limits().fuel());
+    }
+
+    @Test void unknownKeysAreRejectedNamingKeyAndFile() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nwrokers = 3\n", null));
+        assertEquals("x.toml: `server.wrokers`: unknown key", e.getMessage());
+        var top = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[limit]\nfuel = 3\n", null));
+        assertEquals("x.toml: `limit`: unknown key", top.getMessage());
+    }
+
+    @Test void badValuesAreRejected() {
+        var size = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[limits]\nmemory = \"256 KB\"\n", null));
+        assertTrue(size.getMessage().startsWith("x.toml: `limits.memory`: expected a size"), size.getMessage());
+        var dur = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[limits]\ncpu = \"5\"\n", null));
+        assertTrue(dur.getMessage().startsWith("x.toml: `limits.cpu`: expected a duration"), dur.getMessage());
+        var type = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nworkers = \"8\"\n", null));
+        assertEquals("x.toml: `server.workers`: expected an integer, got \"8\"", type.getMessage());
+        var zero = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nworkers = 0\n", null));
+        assertTrue(zero.getMessage().contains("`server.workers`: must be greater than 0"));
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[db]\nurl = \"mysql://x\"\n", null));
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nlisten = \"nohost\"\n", null));
+    }
+
+    @Test void unitsAreStrict() {
+        assertEquals(1024, Units.size("1KB"));
+        assertEquals(1024 * 1024, Units.size("1MB"));
+        assertEquals(Duration.ofMillis(100), Units.duration("100ms"));
+        assertEquals(Duration.ofNanos(500_000), Units.duration("500us"));
+        for (String bad : new String[] {"1kb", "1.5MB", "MB", "-1KB", " 1KB"})
+            assertThrows(IllegalArgumentException.class, () -> Units.size(bad), bad);
+        for (String bad : new String[] {"10", "1h", "1.5s", "s"})
+            assertThrows(IllegalArgumentException.class, () -> Units.duration(bad), bad);
+    }
+
+    @Test void commandLineFlagsWin() throws Exception {
+        Config c = ConfigLoader.parse(Path.of("x.toml"), "[server]\nlisten = \"0.0.0.0:9000\"\n", null);
+        assertEquals("0.0.0.0:7000", c.withListen(null, 7000).server().listen());
+        assertEquals("127.0.0.1:9000", c.withListen("127.0.0.1", null).server().listen());
+        assertEquals("[::1]:1", c.withListen("::1", 1).server().listen());
+        assertEquals("::1", c.withListen("::1", 1).server().host());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.manaknight.runtime.effects;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.types.Type;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SqlTextTest {
+    @Test void namedParametersBecomePlaceholders() {
+        var r = SqlText.rewrite("SELECT * FROM t WHERE a = :a AND b > :b_2 OR a = :a");
+        assertEquals("SELECT * FROM t WHERE a = ? AND b > ? OR a = ?", r.sql());
+        assertEquals(List.of("a", "b_2", "a"), r.names());
+    }
+
+    @Test void stringsCommentsQuotedNamesAndCastsAreLeftAlone() {
+        var r = SqlText.rewrite("SELECT ':x', \"col:y\", 'it''s :z', :id::text -- :c\n, /* :d */ :e");
+        assertEquals("SELECT ':x', \"col:y\", 'it''s :z', ?::text -- :c\n, /* :d */ ?", r.sql());
+        assertEquals(List.of("id", "e"), r.names());
+    }
+
+    @Test void queriesBindByParameterIndex() {
+        var op = new EffectOp(Capability.DB, "q", List.of(new EffectOp.Param("a", Type.INT), new EffectOp.Param("b", Type.INT)),
+                Type.INT, "SELECT :b + :a + :b");
+        assertArrayEquals(new int[] {1, 0, 1}, Query.prepare(op).bindings());
+        var unknown = new EffectOp(Capability.DB, "q", List.of(), Type.INT, "SELECT :nope");
+        assertThrows(IllegalArgumentException.class, () -> Query.prepare(unknown));
+    }
+
+    @Test void scriptsSplitAtTopLevelSemicolons() {
+        assertEquals(List.of("CREATE TABLE a (x TEXT DEFAULT ';')", "INSERT INTO a VALUES ('a;b')"),
+                SqlText.statements("CREATE TABLE a (x TEXT DEFAULT ';');\n-- a comment; here\nINSERT INTO a VALUES ('a;b');\n/* end; */"));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.manaknight.http;
+
+import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Problem;
+import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
+import dev.manaknight.runtime.RequestCore;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Hands each aggregated request to the core on a virtual thread (never on the event loop) and
+ * writes the reply back. Replies on one connection are written in request order (HTTP/1.1
+ * pipelining), while requests of different connections run in parallel up to `workers`.
+ * One instance per connection.
+ */
+final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final RequestCore core;
+    private final Admission admission;
+    /** Completes when the previous reply of this connection has been handed to Netty. */
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+
+    CoreHandler(RequestCore core, Admission admission) {
+        this.core = core;
+        this.admission = admission;
+    }
+
+    @Override protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        if (msg.decoderResult().isFailure()) {
+            Reply bad = Problem.of("bad-request", "Bad Request", 400, "malformed HTTP request").reply(new Header("Connection", "close"));
+            previous = previous.thenRun(() -> ctx.writeAndFlush(Responses.toNetty(bad, ctx.alloc())).addListener(ChannelFutureListener.CLOSE));
+            return;
+        }
+        Request req = toRequest(ctx, msg);
+        var reply = new CompletableFuture<Reply>();
+        if (!admission.tryAdmit()) {
+            reply.complete(Problem.overloaded().withInstance(req.rawPath()).reply(new Header("Retry-After", "1")));
+        } else {
+            Thread.ofVirtual().name("manaknight-request").start(() -> {
+                try {
+                    reply.complete(admission.run(() -> core.handle(req)));
+                } catch (InterruptedException e) {
+                    reply.complete(Problem.overloaded().reply(new Header("Retry-After", "1")));
+                } catch (Throwable t) {
+                    reply.complete(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
+                } finally {
+                    admission.leave();
+                }
+            });
+        }
+        previous = previous.thenCombine(reply, (v, r) -> r).thenAccept(r ->
+                ctx.writeAndFlush(Responses.toNetty(r, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
+    }
+
+    private static Request toRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        var headers = new ArrayList<Header>(msg.headers().size());
+        for (Map.Entry<String, String> h : msg.headers()) headers.add(new Header(h.getKey(), h.getValue()));
+        byte[] body = ByteBufUtil.getBytes(msg.content());
+        return Request.of(msg.method().name(), msg.uri(), headers, body, String.valueOf(ctx.channel().remoteAddress()));
+    }
+
+    @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

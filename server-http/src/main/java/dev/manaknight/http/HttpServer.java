@@ -1,0 +1,132 @@
+package dev.manaknight.http;
+
+import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.RequestCore;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The native HTTP/1.1 server on Netty: a pipeline of small handlers in front of the
+ * transport-neutral {@link RequestCore}. Epoll where available, NIO otherwise.
+ */
+public final class HttpServer implements AutoCloseable {
+    /** Request line and header limits: generous for APIs, small enough to bound a bad client. */
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int MAX_HEADER_BYTES = 16384;
+
+    /**
+     * @param bodyLimit    bytes; larger bodies are answered 413
+     * @param ioThreads    event-loop threads (0: Netty's default, 2 × cores)
+     */
+    public record Options(String host, int port, int workers, int queue, long bodyLimit, Duration drainTimeout,
+                          int ioThreads) {}
+
+    private final Channel serverChannel;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final ChannelGroup channels;
+    private final Admission admission;
+    private final Duration drainTimeout;
+    private volatile boolean stopped;
+
+    private HttpServer(Channel serverChannel, EventLoopGroup boss, EventLoopGroup io, ChannelGroup channels,
+                       Admission admission, Duration drainTimeout) {
+        this.serverChannel = serverChannel;
+        this.boss = boss;
+        this.io = io;
+        this.channels = channels;
+        this.admission = admission;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /** Binds and returns once the server accepts connections (port 0 picks a free one). */
+    public static HttpServer start(RequestCore core, Options o) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, factory);
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(o.ioThreads(), factory);
+        ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        var admission = new Admission(o.workers(), o.queue());
+        int bodyLimit = (int) Math.min(Integer.MAX_VALUE, o.bodyLimit());
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(boss, io)
+                    .channel(channelClass)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override protected void initChannel(SocketChannel c) {
+                            channels.add(c);
+                            c.pipeline()
+                                    .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+                                    .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                                    .addLast("aggregate", new BodyLimitAggregator(bodyLimit))
+                                    .addLast("core", new CoreHandler(core, admission));
+                        }
+                    })
+                    .bind(o.host(), o.port()).sync().channel();
+            return new HttpServer(ch, boss, io, channels, admission, o.drainTimeout());
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() { return (InetSocketAddress) serverChannel.localAddress(); }
+
+    /** `http://host:port` as bound. */
+    public String url() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    public Admission admission() { return admission; }
+
+    /**
+     * Graceful stop: stop accepting, let in-flight requests finish within the drain timeout,
+     * then close every connection and the event loops. Idempotent.
+     *
+     * @return true when every in-flight request finished in time
+     */
+    public synchronized boolean stop() throws InterruptedException {
+        if (stopped) return true;
+        stopped = true;
+        serverChannel.close().sync();
+        boolean drained = admission.awaitIdle(drainTimeout);
+        channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
+        return drained;
+    }
+
+    @Override public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
