@@ -5,7 +5,6 @@ import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.Vm;
 import dev.manaknight.lang.vm.VmLimits;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The real executor: one {@link Vm} per run, on the calling thread. */
@@ -21,22 +20,8 @@ public record VmExecutor(Program program, VmLimits limits) implements HandlerExe
 
             @Override public long memoryUsed() { return vm.memoryUsed(); }
 
-            @Override public List<String> expectationFailures() { return expectationFailuresOf(vm); }
+            @Override public List<String> expectationFailures() { return vm.expectationFailures(); }
         };
     }
 
-    /**
-     * Reads {@code Vm.expectationFailures()}, which the interpreter branch adds; reached
-     * reflectively so this branch compiles before the merge. TODO(lead): call it directly.
-     */
-    private static List<String> expectationFailuresOf(Vm vm) {
-        try {
-            Object failures = Vm.class.getMethod("expectationFailures").invoke(vm);
-            var out = new ArrayList<String>();
-            if (failures instanceof Iterable<?> items) for (Object o : items) out.add(String.valueOf(o));
-            return out;
-        } catch (ReflectiveOperationException e) {
-            return List.of();
-        }
-    }
 }
