@@ -3,6 +3,7 @@ package dev.manaknight.cli;
 import dev.manaknight.lang.bytecode.ModuleWriter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
@@ -30,6 +31,9 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() throws Exception {
+        // Fail before compiling when the result could not be written anyway.
+        Path folder = output.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) throw new NoSuchFileException(folder.toString());
         LoadedApp loaded = loader.load(app);
         byte[] bytes = ModuleWriter.toBytes(loaded.module());
         writeAtomically(output, bytes);

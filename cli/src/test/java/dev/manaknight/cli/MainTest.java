@@ -153,11 +153,11 @@ class MainTest {
         assertEquals(64, run("cgi").code());
     }
 
-    @Test void buildToAMissingFolderIsAnInputOutputErrorAndLeavesNothing() {
+    @Test void buildToAMissingFolderFailsBeforeCompiling() {
         Path target = dir.resolve("no/such/folder/app.mkb");
         Cli r = run("build", dir.toString(), "-o", target.toString());
-        // The writer is a stub until the bytecode branch lands (then: 74); never a success.
-        assertTrue(r.code() == 74 || r.code() == 70, r.toString());
-        assertFalse(Files.exists(target));
+        assertEquals(74, r.code(), r.toString());
+        assertEquals("manaknight: no such file or directory: " + target.getParent() + "\n", r.err());
+        assertFalse(fake.compiled);
     }
 }
