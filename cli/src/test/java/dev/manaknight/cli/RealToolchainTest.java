@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +71,7 @@ class RealToolchainTest {
         assertTrue(r.out().contains("\"/users/{id}\""), r.out());
         assertTrue(r.out().contains("\"type\": \"integer\""), r.out());
         assertTrue(r.out().contains("\"User\""), r.out());
+        assertEquals(List.of(), new OpenAPIV3Parser().readContents(r.out()).getMessages(), r.out());
     }
 
     @Test void compileErrorsExit65WithFramesAndACount() throws Exception {

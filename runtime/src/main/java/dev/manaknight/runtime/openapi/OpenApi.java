@@ -118,10 +118,12 @@ public final class OpenApi {
         p.put("in", in);
         boolean required = in.equals("path") || (input.defaultValue() == null && !Schemas.optional(input.type()));
         p.put("required", required);
-        ObjectNode schema = schemas.of(input.type());
+        // An absent parameter is `none`; a parameter's value is never JSON null, so Option<T> is T.
+        Type type = input.type() instanceof Type.OptionOf o ? o.value() : input.type();
+        ObjectNode schema = schemas.of(type);
         if (input.defaultValue() != null) {
             schema = schema.deepCopy();
-            schema.set("default", defaultValue(input.defaultValue(), input.type()));
+            schema.set("default", defaultValue(input.defaultValue(), type));
         }
         p.set("schema", schema);
         return p;

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.Type;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Maps Manaknight types to JSON Schema (the OpenAPI 3.1 dialect); the rules are in openapi.md. */
 final class Schemas {
@@ -22,10 +25,23 @@ final class Schemas {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    /** Compiler-internal types (`$Response`) start with this; they are not part of the app's API. */
+    private static final String INTERNAL = "$";
+
     private final Module module;
+    /** Internal types some schema referred to: they must be in the components after all. */
+    private final Set<String> referencedInternal = new LinkedHashSet<>();
 
     Schemas(Module module) {
         this.module = module;
+    }
+
+    /**
+     * The component name of a declared type: its own name, or for an internal `$Name` (a `$` is
+     * not allowed in a component name) `manaknight.Name`, which no declared name can clash with.
+     */
+    static String componentName(String typeName) {
+        return typeName.startsWith(INTERNAL) ? "manaknight." + typeName.substring(INTERNAL.length()) : typeName;
     }
 
     /** The schema of a value of type `t`; declared types become `$ref`s into the components. */
@@ -54,7 +70,8 @@ final class Schemas {
                 if (module.type(n.name()) == null) {
                     throw new IllegalArgumentException("openapi: type `" + n.name() + "` is not in the module's type table");
                 }
-                yield JSON.objectNode().put("$ref", COMPONENTS + n.name());
+                if (n.name().startsWith(INTERNAL)) referencedInternal.add(n.name());
+                yield JSON.objectNode().put("$ref", COMPONENTS + componentName(n.name()));
             }
         };
     }
@@ -64,17 +81,32 @@ final class Schemas {
         return t instanceof Type.OptionOf;
     }
 
-    /** `components.schemas`: every declared record and enum, in table order, then the problem schema. */
+    /**
+     * `components.schemas`: every declared record and enum in table order, then the internal
+     * types that something refers to, then the problem schema. Call after every other schema
+     * of the document has been made, so that all references are known.
+     */
     ObjectNode components() {
         ObjectNode all = JSON.objectNode();
         for (TypeDef def : module.types()) {
-            all.set(def.name(), switch (def) {
-                case TypeDef.RecordDef r -> object(r.fields(), null);
-                case TypeDef.EnumDef e -> enumeration(e);
-            });
+            if (!def.name().startsWith(INTERNAL)) all.set(def.name(), definition(def));
+        }
+        // Describing an internal type may refer to further internal types: go until none is new.
+        var done = new HashSet<String>();
+        while (!done.containsAll(referencedInternal)) {
+            for (String name : List.copyOf(referencedInternal)) {
+                if (done.add(name)) all.set(componentName(name), definition(module.type(name)));
+            }
         }
         all.set(PROBLEM, problem());
         return all;
+    }
+
+    private ObjectNode definition(TypeDef def) {
+        return switch (def) {
+            case TypeDef.RecordDef r -> object(r.fields(), null);
+            case TypeDef.EnumDef e -> enumeration(e);
+        };
     }
 
     private static ObjectNode primitive(Type.Prim p) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.HttpMethod;
 import dev.manaknight.lang.types.Type;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -103,7 +104,7 @@ class OpenApiTest {
 
         JsonNode note = params.get(3);
         assertFalse(note.get("required").asBoolean(), "Option is optional");
-        assertEquals(MAPPER.readTree("{\"type\":[\"string\",\"null\"]}"), note.get("schema"));
+        assertEquals(MAPPER.readTree("{\"type\":\"string\"}"), note.get("schema"), "absent is none; never null");
 
         JsonNode role = params.get(4);
         assertEquals("#/components/schemas/Role", role.at("/schema/$ref").asText());
@@ -187,6 +188,22 @@ class OpenApiTest {
         assertEquals("itemId", op.at("/parameters/0/name").asText());
         assertEquals("string", op.at("/parameters/0/schema/type").asText());
         assertEquals("No Content", op.at("/responses/204/description").asText());
+    }
+
+    @Test void internalTypesStayOutUnlessReferenced() throws Exception {
+        var response = new TypeDef.RecordDef("$Response", List.of(
+                new TypeDef.FieldDef("status", Type.INT), new TypeDef.FieldDef("part", new Type.Named("$Part"))));
+        var part = new TypeDef.RecordDef("$Part", List.of(new TypeDef.FieldDef("x", Type.INT)));
+        var unreferenced = Modules.module(List.of(Modules.USER, response, part), List.of());
+        assertEquals(List.of("User", "manaknight.Problem"), names(validDocument(unreferenced).at("/components/schemas")));
+
+        var route = new Route(HttpMethod.GET, "/r", 0, List.of(), 0,
+                List.of(new Route.Response(200, Route.BodyKind.JSON, new Type.Named("$Response"))), "x.mnk", 1);
+        JsonNode doc = validDocument(Modules.module(List.of(Modules.USER, response, part), List.of(route)));
+        assertEquals(List.of("User", "manaknight.Response", "manaknight.Part", "manaknight.Problem"),
+                names(doc.at("/components/schemas")));
+        assertEquals("#/components/schemas/manaknight.Part",
+                doc.at("/components/schemas/manaknight.Response/properties/part/$ref").asText());
     }
 
     @Test void anEmptyModuleIsStillValid() throws Exception {
