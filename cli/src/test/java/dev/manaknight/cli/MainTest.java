@@ -8,6 +8,7 @@ import dev.manaknight.lang.bytecode.ModuleFormatException;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.verify.VerifyError;
 import dev.manaknight.lang.verify.VerifyException;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -132,6 +133,7 @@ class MainTest {
         assertTrue(r.out().contains("\"openapi\": \"3.1.0\""), r.out());
         assertTrue(r.out().contains("\"title\": \"users\""), r.out());
         assertTrue(r.out().contains("\"/users/{id}\""), r.out());
+        assertEquals(List.of(), new OpenAPIV3Parser().readContents(r.out()).getMessages(), "stdout is exactly the document");
         Cli titled = run("openapi", "--title", "Users API", garbageModule().toString());
         assertEquals(0, titled.code(), titled.toString());
         assertTrue(fake.read);
