@@ -1,0 +1,85 @@
+package dev.manaknight.cli;
+
+import dev.manaknight.lang.Compiler;
+import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.ModuleFormatException;
+import dev.manaknight.lang.bytecode.ModuleReader;
+import dev.manaknight.lang.diag.CompileException;
+import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.verify.VerifyException;
+import dev.manaknight.lang.vm.Program;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Loads APP as every command takes it: a directory of `.mnk` files is compiled; any other file
+ * is read as a module and verified. Failures are exceptions that {@link ExitCode#of} maps.
+ */
+public final class AppLoader {
+    /** The parts of the language the loader calls; tests substitute them. */
+    public interface Toolchain {
+        List<SourceFile> loadSources(Path dir) throws IOException;
+
+        Module compile(List<SourceFile> files) throws CompileException;
+
+        Module read(byte[] bytes) throws ModuleFormatException;
+
+        void verify(Module module) throws VerifyException;
+    }
+
+    /** The real compiler, module reader and verifier. */
+    public static final Toolchain STANDARD = new Toolchain() {
+        @Override public List<SourceFile> loadSources(Path dir) throws IOException { return Compiler.loadSources(dir); }
+
+        @Override public Module compile(List<SourceFile> files) throws CompileException { return Compiler.compile(files); }
+
+        @Override public Module read(byte[] bytes) throws ModuleFormatException { return ModuleReader.read(bytes); }
+
+        @Override public void verify(Module module) throws VerifyException { Program.load(module); }
+    };
+
+    private final Toolchain toolchain;
+
+    public AppLoader(Toolchain toolchain) {
+        this.toolchain = toolchain;
+    }
+
+    public static AppLoader standard() {
+        return new AppLoader(STANDARD);
+    }
+
+    /**
+     * Compiles a directory (its module is the compiler's own output and is not verified again)
+     * or reads and verifies a module file.
+     */
+    public LoadedApp load(Path path) throws IOException, CompileException, NotAnAppException, InvalidModuleException {
+        if (Files.isDirectory(path)) {
+            if (!Files.isReadable(path)) throw new AccessDeniedException(path.toString());
+            List<SourceFile> sources = toolchain.loadSources(path);
+            if (sources.isEmpty()) throw new NotAnAppException(path, "holds no .mnk files");
+            return new LoadedApp(path, toolchain.compile(sources), sources);
+        }
+        if (!Files.exists(path)) throw new NoSuchFileException(path.toString());
+        if (!Files.isRegularFile(path)) throw new NotAnAppException(path, "is neither a directory nor a module file");
+        if (path.getFileName().toString().endsWith(".mnk")) {
+            throw new NotAnAppException(path, "is a single source file; an app is the directory that holds it");
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        Module module;
+        try {
+            module = toolchain.read(bytes);
+        } catch (ModuleFormatException e) {
+            throw new InvalidModuleException(path, e);
+        }
+        try {
+            toolchain.verify(module);
+        } catch (VerifyException e) {
+            throw new InvalidModuleException(path, e);
+        }
+        return new LoadedApp(path, module, List.of());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.manaknight.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** `manaknight`: the command line's entry point; wires the subcommands and maps failures to exit codes. */
+@Command(name = "manaknight", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+         synopsisSubcommandLabel = "COMMAND",
+         description = "A small statically typed language for HTTP APIs.",
+         footer = {"", "Exit codes: 0 ok, 64 usage, 65 compile error or invalid module, 70 runtime failure, 74 I/O error."})
+public final class Main implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(AppLoader.standard()).execute(args));
+    }
+
+    /** The whole command tree; `loader` is how every command turns APP into a module. */
+    public static CommandLine commandLine(AppLoader loader) {
+        var cl = new CommandLine(new Main());
+        cl.addSubcommand(new CheckCommand(loader));
+        cl.addSubcommand(new BuildCommand(loader));
+        cl.addSubcommand(new DisasmCommand(loader));
+        cl.addSubcommand(new OpenApiCommand(loader));
+        cl.addSubcommand(new ServeCommand());
+        cl.addSubcommand(new FpmCommand());
+        cl.addSubcommand(new CgiCommand());
+        cl.addSubcommand(new TestCommand());
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        // Set after adding: picocli copies these settings to the subcommands present now.
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((failure, cmd, parsed) -> {
+            cmd.getErr().print(ErrorReport.describe(failure));
+            cmd.getErr().flush();
+            return ExitCode.of(failure);
+        });
+        return cl;
+    }
+
+    /** No command given: the usage, as a usage error. */
+    @Override public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        var err = cmd.getErr();
+        err.println("manaknight: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.manaknight.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands against the real compiler, module reader, writer, verifier and disassembler.
+ * Each test needs some of them and is skipped (not passed) while they are still stubs; once a
+ * branch fills them in, the test runs without any change here.
+ */
+class RealToolchainTest {
+    /** LANGUAGE.md §2, exactly as written there. */
+    static final String SEED = """
+            api GET /users/:id {
+              uses { db }
+
+              match db.findUser(id) {
+                some(user) -> respond json(user)
+                none -> respond status 404
+              }
+            }
+            """;
+    static final String TYPES = """
+            type User { id: Int, name: String, email: String }
+
+            db {
+              findUser(id: Int): Option<User> = "SELECT id, name, email FROM users WHERE id = :id"
+            }
+            """;
+
+    @TempDir Path dir;
+
+    Cli run(String... args) {
+        return Cli.run(AppLoader.standard(), args);
+    }
+
+    Path seedApp() throws Exception {
+        Path app = Files.createDirectory(dir.resolve("users"));
+        Files.writeString(app.resolve("users.mnk"), SEED);
+        Files.writeString(app.resolve("types.mnk"), TYPES);
+        return app;
+    }
+
+    @Test void garbageBytesAreNotAModule() throws Exception {
+        assumeTrue(Implemented.reader(), "ModuleReader is still a stub");
+        Path file = Files.write(dir.resolve("app.mkb"), new byte[] {'n', 'o', 'p', 'e', 0, 0, 0, 0, 0, 0, 0, 0});
+        Cli r = run("check", file.toString());
+        assertEquals(65, r.code(), r.toString());
+        assertTrue(r.err().startsWith("manaknight: " + file + ": not a valid module: mkb: "), r.toString());
+    }
+
+    @Test void seedProgramChecks() throws Exception {
+        assumeTrue(Implemented.compiler(), "Compiler is still a stub");
+        Cli r = run("check", seedApp().toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().endsWith(": ok (1 route, 0 tests)\n"), r.toString());
+    }
+
+    @Test void seedProgramsOpenApiInfersAnIntegerId() throws Exception {
+        assumeTrue(Implemented.compiler(), "Compiler is still a stub");
+        Cli r = run("openapi", seedApp().toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("\"/users/{id}\""), r.out());
+        assertTrue(r.out().contains("\"type\": \"integer\""), r.out());
+        assertTrue(r.out().contains("\"User\""), r.out());
+        assertEquals(List.of(), new OpenAPIV3Parser().readContents(r.out()).getMessages(), r.out());
+    }
+
+    @Test void compileErrorsExit65WithFramesAndACount() throws Exception {
+        assumeTrue(Implemented.compiler(), "Compiler is still a stub");
+        Path app = Files.createDirectory(dir.resolve("broken"));
+        Files.writeString(app.resolve("types.mnk"), TYPES);
+        Files.writeString(app.resolve("users.mnk"), SEED.replace("  uses { db }\n", ""));
+        Cli r = run("check", app.toString());
+        assertEquals(65, r.code(), r.toString());
+        assertTrue(r.err().contains("users.mnk:"), r.toString());
+        assertTrue(r.err().contains("error["), r.toString());
+        assertTrue(r.err().matches("(?s).*\n\\d+ errors?\n"), r.toString());
+    }
+
+    @Test void buildThenCheckAndDisassembleTheModule() throws Exception {
+        assumeTrue(Implemented.compiler() && Implemented.writer() && Implemented.reader()
+                && Implemented.verifier() && Implemented.disassembler(), "the toolchain is still partly stubs");
+        Path app = seedApp();
+        Path mkb = dir.resolve("users.mkb");
+        Cli build = run("build", app.toString(), "-o", mkb.toString());
+        assertEquals(0, build.code(), build.toString());
+        assertTrue(Files.size(mkb) > 4);
+
+        Cli check = run("check", mkb.toString());
+        assertEquals(0, check.code(), check.toString());
+
+        Cli disasm = run("disasm", mkb.toString());
+        assertEquals(0, disasm.code(), disasm.toString());
+        assertTrue(disasm.out().contains("/users/:id"), disasm.out());
+    }
+}
