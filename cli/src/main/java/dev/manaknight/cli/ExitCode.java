@@ -26,6 +26,7 @@ public final class ExitCode {
         return switch (failure) {
             case CommandLine.ParameterException e -> USAGE;
             case NotAnAppException e -> USAGE;
+            case dev.manaknight.runtime.config.ConfigException e -> USAGE;
             case CompileException e -> DATA;
             case InvalidModuleException e -> DATA;
             case ModuleFormatException e -> DATA;

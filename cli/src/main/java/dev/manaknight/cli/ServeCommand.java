@@ -1,11 +1,6 @@
 package dev.manaknight.cli;
 
 import dev.manaknight.http.HttpServer;
-import dev.manaknight.lang.Compiler;
-import dev.manaknight.lang.bytecode.ModuleFormatException;
-import dev.manaknight.lang.bytecode.ModuleReader;
-import dev.manaknight.lang.diag.CompileException;
-import dev.manaknight.lang.verify.VerifyException;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AppRuntime;
 import dev.manaknight.runtime.RequestCore;
@@ -13,7 +8,6 @@ import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
@@ -37,33 +31,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "F", description = "a TOML config (default: APP/manaknight.toml)")
     Path config;
 
-    @Override public Integer call() {
-        Config cfg;
-        Program program;
-        try {
-            cfg = ConfigLoader.load(app, config).withListen(host, port);
-            if (cfg.app() == null) {
-                System.err.println("manaknight serve: no app given (pass APP or set `app` in the config)");
-                return 64;
-            }
-            if (cfg.server().unix()) {
-                System.err.println("manaknight serve: `server.listen` must be host:port (unix sockets are for `fpm`)");
-                return 64;
-            }
-            program = loadProgram(cfg.app());
-        } catch (ConfigException e) {
-            System.err.println("manaknight serve: " + e.getMessage());
-            return 64;
-        } catch (CompileException e) {
-            System.err.println(e.getMessage());
-            return 65;
-        } catch (VerifyException | ModuleFormatException e) {
-            System.err.println("manaknight serve: " + e.getMessage());
-            return 65;
-        } catch (IOException e) {
-            System.err.println("manaknight serve: " + e.getMessage());
-            return 74;
-        }
+    @Override public Integer call() throws Exception {
+        Config cfg = ConfigLoader.load(app, config).withListen(host, port);
+        if (cfg.app() == null) throw new ConfigException("no app given (pass APP or set `app` in the config)");
+        if (cfg.server().unix()) throw new ConfigException("`server.listen` must be host:port (unix sockets are for `fpm`)");
+        // Compiled or read, every program is verified before it serves: the VM trusts verified code.
+        Program program = Program.load(AppLoader.standard().load(cfg.app()).module());
         try (RequestCore core = AppRuntime.open(program, cfg)) {
             var s = cfg.server();
             HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
@@ -90,14 +63,5 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("manaknight serve: " + e.getMessage());
             return 70;
         }
-    }
-
-    /**
-     * A minimal app loader (the CLI's `AppLoader` replaces it at integration): a directory is
-     * compiled, a `.mkb` file is read and verified.
-     */
-    static Program loadProgram(Path app) throws IOException, CompileException, VerifyException, ModuleFormatException {
-        if (Files.isDirectory(app)) return Program.trusted(Compiler.compile(Compiler.loadSources(app)));
-        return Program.load(ModuleReader.read(Files.readAllBytes(app)));
     }
 }

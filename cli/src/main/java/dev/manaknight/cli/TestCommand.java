@@ -1,16 +1,11 @@
 package dev.manaknight.cli;
 
-import dev.manaknight.lang.bytecode.ModuleFormatException;
-import dev.manaknight.lang.diag.CompileException;
-import dev.manaknight.lang.verify.VerifyException;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.config.Config;
-import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.config.ConfigLoader;
 import dev.manaknight.runtime.testing.TestOutcome;
 import dev.manaknight.runtime.testing.TestRunner;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,26 +20,12 @@ public final class TestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "APP", description = "an app directory or a .mkb file")
     Path app;
 
-    @Override public Integer call() {
-        try {
-            Config cfg = ConfigLoader.load(app, null);
-            Program program = ServeCommand.loadProgram(app);
-            String schema = cfg.db().schema() == null ? null : Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
-            List<TestOutcome> results = new TestRunner(program.module(), new VmExecutor(program, cfg.limits().vm()), schema,
-                    TestRunner.testOptions(cfg.limits().body())).run(System.out);
-            return results.stream().allMatch(TestOutcome::passed) ? 0 : 1;
-        } catch (ConfigException e) {
-            System.err.println("manaknight test: " + e.getMessage());
-            return 64;
-        } catch (CompileException e) {
-            System.err.println(e.getMessage());
-            return 65;
-        } catch (VerifyException | ModuleFormatException e) {
-            System.err.println("manaknight test: " + e.getMessage());
-            return 65;
-        } catch (IOException e) {
-            System.err.println("manaknight test: " + e.getMessage());
-            return 74;
-        }
+    @Override public Integer call() throws Exception {
+        Config cfg = ConfigLoader.load(app, null);
+        Program program = Program.load(AppLoader.standard().load(app).module());
+        String schema = cfg.db().schema() == null ? null : Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
+        List<TestOutcome> results = new TestRunner(program.module(), new VmExecutor(program, cfg.limits().vm()), schema,
+                TestRunner.testOptions(cfg.limits().body())).run(System.out);
+        return results.stream().allMatch(TestOutcome::passed) ? 0 : 1;
     }
 }

@@ -17,7 +17,7 @@ final class Methods {
 
     /** Every method name by receiver type, for "is a method" and "did you mean" messages. */
     private static final Map<String, List<String>> NAMES = Map.of(
-            "String", List.of("len", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split", "replace", "toInt", "toDecimal", "toString"),
+            "String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split", "replace", "toInt", "toDecimal", "toString"),
             "Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max"),
             "Decimal", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
             "Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
@@ -90,6 +90,10 @@ final class Methods {
             case "toInt" -> builtin(Builtin.STR_TO_INT, s, args, List.of(), Ty.option(Ty.INT), span, method);
             case "toDecimal" -> builtin(Builtin.STR_TO_DECIMAL, s, args, List.of(), Ty.option(Ty.DECIMAL), span, method);
             case "toString" -> body.arity(args, 0, span, "`toString`") ? s : body.poison(span);
+            case "isEmpty" -> body.arity(args, 0, span, "`isEmpty`")
+                    ? new TExpr.Binary(Expr.BinaryOp.EQ, new TExpr.CallBuiltin(Builtin.STR_LEN, List.of(s), Ty.INT, span),
+                            new TExpr.IntC(0, span), Ty.INT, Ty.BOOL, span)
+                    : body.poison(span);
             default -> null;
         };
     }

@@ -35,6 +35,14 @@ final class Budget {
     }
 
     /** Looks at the cancel flag and the CPU budget now. */
+    /**
+     * After an effect: only the cancel flag. The CPU budget is checked at fuel ticks alone, so a
+     * handler that computes little is never failed by a slow first run (class loading, a cold JIT).
+     */
+    void checkCancelled() {
+        if (cancelled) throw new Trap.Cancelled();
+    }
+
     void checkTime() {
         if (cancelled) throw new Trap.Cancelled();
         if (cpuNanos > 0 && System.nanoTime() - startNanos - hostNanos > cpuNanos) throw new Trap.CpuExhausted(cpuNanos);

@@ -405,7 +405,7 @@ public final class Vm {
             result = Values.Unit.UNIT;
         }
         meter.charge(MemoryMeter.deep(result));
-        budget.checkTime();
+        budget.checkCancelled();
         r[sp] = result;
         return sp + 1;
     }
@@ -468,7 +468,7 @@ public final class Vm {
         }
         var value = ResponseValue.of(response);
         meter.charge(MemoryMeter.deep(value));
-        budget.checkTime();
+        budget.checkCancelled();
         return value;
     }
 
