@@ -33,6 +33,8 @@ final class ExprParser {
 
     // expr -> prefix (postfix | binop expr)*
     Expr expr() {
+        // A lambda anywhere is parsed as one, so the checker can say where lambdas may go (E0506).
+        if (lambdaParamTokens() >= 0) return argument();
         return expr(Precedence.NONE);
     }
 
@@ -159,7 +161,7 @@ final class ExprParser {
     // arg -> lambda | expr ;  lambda -> (NAME | '_') '->' expr | '(' params? ')' '->' expr
     private Expr argument() {
         int paramCount = lambdaParamTokens();
-        if (paramCount < 0) return expr();
+        if (paramCount < 0) return expr(Precedence.NONE);
         int start = in.peek().span().start();
         var params = new ArrayList<Ident>();
         if (in.at(LPAREN)) {
