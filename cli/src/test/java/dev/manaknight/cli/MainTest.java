@@ -116,7 +116,7 @@ class MainTest {
         fake.verifyError = new VerifyException(List.of(new VerifyError(0, 4, "stack underflow"), new VerifyError(-1, -1, "bad type index")));
         Cli r = run("check", garbageModule().toString());
         assertEquals(65, r.code(), r.toString());
-        assertTrue(r.err().contains("failed verification\n  F0@4: stack underflow\n  bad type index\n"), r.toString());
+        assertTrue(r.err().contains("failed verification\n  stack underflow\n  bad type index\n"), r.toString());
     }
 
     @Test void internalFailuresAreSoftwareErrors() {
