@@ -418,15 +418,20 @@ final class FunctionGen {
         if (never(st)) return;
         store(m.slot(), st);
         Label end = out.label();
-        for (TExpr.TArm arm : m.arms()) {
-            Label next = out.label();
+        List<TExpr.TArm> arms = m.arms();
+        for (int i = 0; i < arms.size(); i++) {
+            TExpr.TArm arm = arms.get(i);
+            // The checker proved the match exhaustive, so a value that reaches the last arm
+            // matches it: that arm only binds.
+            boolean last = i == arms.size() - 1;
+            Label next = last ? null : out.label();
             out.line(arm.pattern().span().line());
             test(arm.pattern(), m.slot(), st, List.of(), next);
             expr(arm.body());
+            if (last) break;
             out.jump(Opcode.JUMP, end);
             out.bind(next);
         }
-        out.op(Opcode.FAIL, module.constant(new Constant.StrConst("no match arm matched the value")));
         out.bind(end);
     }
 
@@ -450,8 +455,12 @@ final class FunctionGen {
         return out;
     }
 
-    /** Emits the tests of `p`, jumping to `fail` when the value does not match; binds variables. */
+    /**
+     * Emits the tests of `p`, jumping to `fail` when the value does not match, and binds its
+     * variables. With `fail` null the value is known to match: only the bindings are emitted.
+     */
     private void test(TPattern p, int slot, Ty rootType, List<Step> path, Label fail) {
+        if (fail == null && !binds(p)) return;
         switch (p) {
             case TPattern.Wild w -> {}
             case TPattern.Bind b -> {
@@ -459,6 +468,7 @@ final class FunctionGen {
                 store(b.slot(), b.ty());
             }
             case TPattern.Lit l -> {
+                if (fail == null) return;
                 loadPath(slot, rootType, path, l.ty());
                 expr(l.value());
                 Type t = Codegen.type(l.ty());
@@ -466,15 +476,17 @@ final class FunctionGen {
                 out.jump(Opcode.JUMP_IF_FALSE, fail);
             }
             case TPattern.Ctor c -> {
-                loadPath(slot, rootType, path, c.ty());
-                if (c.kind() == TPattern.CtorKind.BOOL) {
-                    out.jump(c.tag() == 1 ? Opcode.JUMP_IF_FALSE : Opcode.JUMP_IF_TRUE, fail);
-                    return;
+                if (fail != null) {
+                    loadPath(slot, rootType, path, c.ty());
+                    if (c.kind() == TPattern.CtorKind.BOOL) {
+                        out.jump(c.tag() == 1 ? Opcode.JUMP_IF_FALSE : Opcode.JUMP_IF_TRUE, fail);
+                        return;
+                    }
+                    out.op(Opcode.VARIANT);
+                    intConst(c.tag());
+                    out.op(Opcode.EQ_INT);
+                    out.jump(Opcode.JUMP_IF_FALSE, fail);
                 }
-                out.op(Opcode.VARIANT);
-                intConst(c.tag());
-                out.op(Opcode.EQ_INT);
-                out.jump(Opcode.JUMP_IF_FALSE, fail);
                 for (int i = 0; i < c.args().size(); i++) {
                     test(c.args().get(i), slot, rootType, append(path, new Step(false, 0, i)), fail);
                 }
@@ -485,6 +497,16 @@ final class FunctionGen {
                 }
             }
         }
+    }
+
+    private static boolean binds(TPattern p) {
+        return switch (p) {
+            case TPattern.Wild w -> false;
+            case TPattern.Bind b -> true;
+            case TPattern.Lit l -> false;
+            case TPattern.Ctor c -> c.args().stream().anyMatch(FunctionGen::binds);
+            case TPattern.Rec r -> r.patterns().stream().anyMatch(FunctionGen::binds);
+        };
     }
 
     // ---- lambda operations -----------------------------------------------------------------
