@@ -34,6 +34,7 @@ final class Cursor {
     private int depth;
     private boolean tooDeepReported;
     private int lastUnclosedAt = -1;
+    private int itemStart = -1;
     private boolean ignoreNewlines;
     private boolean noStruct;
 
@@ -90,6 +91,11 @@ final class Cursor {
     /** How many tokens have been consumed: recovery loops compare it to guarantee progress. */
     int position() {
         return consumed;
+    }
+
+    /** Marks the start of a statement, arm, declaration or list item, for {@link #missingAt}. */
+    void startItem() {
+        itemStart = consumed;
     }
 
     /** The lexer, positioned right after the last consumed token; only when nothing is peeked. */
@@ -169,12 +175,13 @@ final class Cursor {
     /**
      * Where a missing token should have been. Usually the current token; but when that starts a
      * later line after a line left unfinished (`let x =`, `a +`), or is the end of the file, the
-     * place right after the previous token.
+     * place right after the previous token. A bad token that starts an item is itself the culprit.
      */
     Span missingAt() {
         Token t = peek();
+        if (consumed == itemStart && t.kind() != TokenKind.EOF) return t.span();
         boolean lineWasComplete = switch (prevKind) {
-            case LBRACE, RBRACE, COMMA, SEMICOLON -> true;
+            case LBRACE, RBRACE, COMMA, SEMICOLON, EOF -> true;
             default -> false;
         };
         if (t.kind() == TokenKind.EOF || t.newlineBefore() && !lineWasComplete) return file.span(prevEnd, prevEnd);
@@ -223,8 +230,10 @@ final class Cursor {
         String expected = (inList && t.kind() != TokenKind.EOF ? "`,` or " : "") + close.describe();
         String what = open.kind() == TokenKind.LBRACE && !inList ? "block" : open.describe();
         String label = inList ? "expected " + expected : "expected " + close.describe() + " to close the " + what;
-        return Diagnostic.error(ErrorCode.UNCLOSED, "expected " + expected + ", found " + t.describe(),
-                missingAt(), label).withLabel(open.span(), what + " opened here");
+        // A closer that is missing altogether belongs at the end of the last line before what follows.
+        Span at = !inList && t.newlineBefore() ? file.span(prevEnd, prevEnd) : missingAt();
+        return Diagnostic.error(ErrorCode.UNCLOSED, "expected " + expected + ", found " + t.describe(), at, label)
+                .withLabel(open.span(), what + " opened here");
     }
 
     /** `NAME`, as an identifier. */
@@ -250,6 +259,7 @@ final class Cursor {
             var out = new ArrayList<T>();
             while (!at(close)) {
                 if (at(TokenKind.EOF) || braces && atDeclarationLine()) throw unclosed(open, close, false);
+                startItem();
                 out.add(item.get());
                 if (eat(TokenKind.COMMA)) continue;
                 if (at(close)) break;

@@ -55,6 +55,7 @@ public final class Parser {
     private List<Decl> sourceUnit() {
         var decls = new ArrayList<Decl>();
         while (!in.at(EOF)) {
+            in.startItem();
             int before = in.position();
             try {
                 Decl d = declaration();
@@ -232,6 +233,7 @@ public final class Parser {
             List<Ident> uses = List.of();
             var inputs = new ArrayList<Decl.Input>();
             if (in.atWord("uses") && in.peek(1).kind() == LBRACE) {
+                in.startItem();
                 int before = in.position();
                 try {
                     uses = usesClause();
@@ -242,6 +244,7 @@ public final class Parser {
                 }
             }
             while (inputsAllowed && atInput()) {
+                in.startItem();
                 int before = in.position();
                 try {
                     inputs.add(input());

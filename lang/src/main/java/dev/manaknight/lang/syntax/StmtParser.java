@@ -52,6 +52,7 @@ final class StmtParser {
                         break;
                     }
                     if (in.eat(SEMICOLON)) continue;
+                    in.startItem();
                     int before = in.position();
                     try {
                         stmts.add(statement());
@@ -193,12 +194,13 @@ final class StmtParser {
         Token kw = in.advance();
         Ident var = in.at(UNDERSCORE) ? underscore() : in.ident("a loop variable");
         in.expect(IN);
-        Expr iterable = in.inContext(false, true, () -> {
-            Expr from = exprs.expr();
-            if (!in.eat(DOT_DOT)) return from;
-            Expr to = exprs.expr();
-            return new Expr.Range(from, to, from.span().to(to.span()));
-        });
+        int start = in.peek().span().start();
+        Expr from = exprs.head();
+        Expr iterable = from;
+        if (in.eat(DOT_DOT)) {
+            Expr to = exprs.head();
+            iterable = new Expr.Range(from, to, in.spanFrom(start));
+        }
         var body = block();
         return new Stmt.For(var, iterable, body, in.spanFrom(kw.span().start()));
     }
