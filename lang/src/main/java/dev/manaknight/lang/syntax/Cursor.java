@@ -249,6 +249,16 @@ final class Cursor {
         throw expected(what);
     }
 
+    /** A field name before `:`, where a keyword is unambiguous: `type Event { type: String }`. */
+    Ident fieldName(String what) {
+        Token t = peek();
+        if (t.kind().isKeyword() && peek(1).kind() == TokenKind.COLON) {
+            advance();
+            return new Ident(t.text(), t.span());
+        }
+        return ident(what);
+    }
+
     /**
      * `open item (',' item)* ','? close`, where `open` was just consumed. In braces, a new line
      * also separates items and newlines are significant; in parentheses and brackets they are not.

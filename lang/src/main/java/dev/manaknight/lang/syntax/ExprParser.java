@@ -255,7 +255,7 @@ final class ExprParser {
 
     // fieldInit -> NAME (':' expr)?      (a bare NAME is shorthand for `NAME: NAME`)
     private Expr.FieldInit fieldInit() {
-        Ident name = in.ident("a field name");
+        Ident name = in.fieldName("a field name");
         if (!in.eat(COLON)) return new Expr.FieldInit(name, new Expr.Name(name, name.span()));
         return new Expr.FieldInit(name, expr());
     }

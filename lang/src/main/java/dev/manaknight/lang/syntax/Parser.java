@@ -113,7 +113,7 @@ public final class Parser {
 
     // field -> NAME ':' type
     private Decl.Field field() {
-        Ident name = in.ident("a field name");
+        Ident name = in.fieldName("a field name");
         in.expect(COLON);
         TypeExpr type = TypeParser.type(in);
         return new Decl.Field(name, type, in.spanFrom(name.span().start()));

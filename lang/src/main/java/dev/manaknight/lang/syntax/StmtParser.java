@@ -137,6 +137,7 @@ final class StmtParser {
         };
     }
 
+    // identStmt -> assign | expr        (and clear errors for a misplaced `uses` or input)
     private Stmt identStatement(Token t) {
         Token next = in.peek(1);
         if (next.kind() == EQ) return assign();
@@ -151,6 +152,7 @@ final class StmtParser {
         return expressionStatement();
     }
 
+    // exprStmt -> expr                 (`target = e` for a non-variable target is an error)
     private Stmt expressionStatement() {
         Expr e = exprs.expr();
         if (in.at(EQ)) {
@@ -251,6 +253,7 @@ final class StmtParser {
         return new Stmt.Respond(status, kind, body, headers, in.spanFrom(kw.span().start()));
     }
 
+    // header -> STRING ':' expr
     private Stmt.Header header() {
         Token name = in.peek();
         if (name.kind() != STRING) throw in.expected("a header name in quotes", "write `\"Location\": value`");
