@@ -212,8 +212,18 @@ final class Cursor {
     /** Reports that `open` is not closed where `close` (or, in a list, a `,`) was expected. */
     Abort unclosed(Token open, TokenKind close, boolean inList) {
         if (peek().kind() == TokenKind.ERROR) return new Abort();
-        reportUnclosed(unclosedDiagnostic(open, close, inList));
+        Diagnostic d = unclosedDiagnostic(open, close, inList);
+        reportUnclosed(atFatArrow() ? d.withHint(FAT_ARROW_HINT) : d);
         return new Abort();
+    }
+
+    static final String FAT_ARROW_HINT = "arrows are written `->`: `x -> x * 2`, `some(u) -> …`";
+
+    /** `=>` (lexed as `=` `>`), the arrow of other languages. */
+    boolean atFatArrow() {
+        Token eq = peek();
+        return eq.kind() == TokenKind.EQ && peek(1).kind() == TokenKind.GT
+                && peek(1).span().start() == eq.span().end();
     }
 
     /** Reports an unclosed delimiter, once per place: when an inner `{` is unclosed at the end of

@@ -379,7 +379,8 @@ final class ExprParser {
     // arm -> pattern '->' (block | stmt)
     private Expr.Arm arm() {
         Pattern pattern = patterns.pattern();
-        in.expect(ARROW);
+        if (!in.at(ARROW)) throw in.expected("`->`", in.atFatArrow() ? Cursor.FAT_ARROW_HINT : null);
+        in.advance();
         Block body;
         if (in.at(LBRACE)) {
             body = stmts.block();

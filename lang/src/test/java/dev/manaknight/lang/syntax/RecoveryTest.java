@@ -105,4 +105,14 @@ class RecoveryTest {
         assertEquals(List.of("2:7 E0101 unexpected character `#`"), Parse.errors("fn f(): Int {\n  x = #1\n  x\n}\n"));
         assertEquals(List.of("2:11 E0105 invalid number `12abc`"), Parse.errors("fn f(): Int {\n  let x = 12abc\n  x\n}\n"));
     }
+
+    @Test
+    void fatArrowGetsAHint() {
+        var d = Parse.diagnostics("fn f(v: Option<Int>): Int {\n  match v {\n    none => 0\n  }\n}\n");
+        assertEquals(1, d.size(), d.toString());
+        assertEquals(Cursor.FAT_ARROW_HINT, d.getFirst().hint());
+        d = Parse.diagnostics("fn f(xs: List<Int>): List<Int> {\n  xs.map(x => x)\n}\n");
+        assertEquals(1, d.size(), d.toString());
+        assertEquals(Cursor.FAT_ARROW_HINT, d.getFirst().hint());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.manaknight.lang.syntax;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -97,6 +98,17 @@ class RobustnessTest {
         }
         var r = Parser.parse(new SourceFile("deep", "fn f(): Int {\n  match x { " + "some(".repeat(5000) + "\n}\n"));
         assertFalse(r.diagnostics().isEmpty());
+    }
+
+    @Test
+    void deeplyNestedInterpolationIsReportedOnce() {
+        String s = "x";
+        for (int i = 0; i < 400; i++) s = "\"${" + s + "}\"";
+        var r = Parser.parse(new SourceFile("deep", "const S = " + s + "\n"));
+        assertEquals(List.of("E0120"), r.diagnostics().stream().map(d -> d.code()).toList());
+        String ok = "x";
+        for (int i = 0; i < 20; i++) ok = "\"${" + ok + "}\"";
+        assertFalse(Parse.clean("const S = " + ok + "\n").isEmpty());
     }
 
     @Test
