@@ -34,6 +34,7 @@ final class Cursor {
     private int depth;
     private boolean tooDeepReported;
     private int lastUnclosedAt = -1;
+    private int itemStart = -1;
     private boolean ignoreNewlines;
     private boolean noStruct;
 
@@ -90,6 +91,11 @@ final class Cursor {
     /** How many tokens have been consumed: recovery loops compare it to guarantee progress. */
     int position() {
         return consumed;
+    }
+
+    /** Marks the start of a statement, arm, declaration or list item, for {@link #missingAt}. */
+    void startItem() {
+        itemStart = consumed;
     }
 
     /** The lexer, positioned right after the last consumed token; only when nothing is peeked. */
@@ -169,12 +175,13 @@ final class Cursor {
     /**
      * Where a missing token should have been. Usually the current token; but when that starts a
      * later line after a line left unfinished (`let x =`, `a +`), or is the end of the file, the
-     * place right after the previous token.
+     * place right after the previous token. A bad token that starts an item is itself the culprit.
      */
     Span missingAt() {
         Token t = peek();
+        if (consumed == itemStart && t.kind() != TokenKind.EOF) return t.span();
         boolean lineWasComplete = switch (prevKind) {
-            case LBRACE, RBRACE, COMMA, SEMICOLON -> true;
+            case LBRACE, RBRACE, COMMA, SEMICOLON, EOF -> true;
             default -> false;
         };
         if (t.kind() == TokenKind.EOF || t.newlineBefore() && !lineWasComplete) return file.span(prevEnd, prevEnd);
@@ -205,8 +212,18 @@ final class Cursor {
     /** Reports that `open` is not closed where `close` (or, in a list, a `,`) was expected. */
     Abort unclosed(Token open, TokenKind close, boolean inList) {
         if (peek().kind() == TokenKind.ERROR) return new Abort();
-        reportUnclosed(unclosedDiagnostic(open, close, inList));
+        Diagnostic d = unclosedDiagnostic(open, close, inList);
+        reportUnclosed(atFatArrow() ? d.withHint(FAT_ARROW_HINT) : d);
         return new Abort();
+    }
+
+    static final String FAT_ARROW_HINT = "arrows are written `->`: `x -> x * 2`, `some(u) -> …`";
+
+    /** `=>` (lexed as `=` `>`), the arrow of other languages. */
+    boolean atFatArrow() {
+        Token eq = peek();
+        return eq.kind() == TokenKind.EQ && peek(1).kind() == TokenKind.GT
+                && peek(1).span().start() == eq.span().end();
     }
 
     /** Reports an unclosed delimiter, once per place: when an inner `{` is unclosed at the end of
@@ -223,8 +240,10 @@ final class Cursor {
         String expected = (inList && t.kind() != TokenKind.EOF ? "`,` or " : "") + close.describe();
         String what = open.kind() == TokenKind.LBRACE && !inList ? "block" : open.describe();
         String label = inList ? "expected " + expected : "expected " + close.describe() + " to close the " + what;
-        return Diagnostic.error(ErrorCode.UNCLOSED, "expected " + expected + ", found " + t.describe(),
-                missingAt(), label).withLabel(open.span(), what + " opened here");
+        // A closer that is missing altogether belongs at the end of the last line before what follows.
+        Span at = !inList && t.newlineBefore() ? file.span(prevEnd, prevEnd) : missingAt();
+        return Diagnostic.error(ErrorCode.UNCLOSED, "expected " + expected + ", found " + t.describe(), at, label)
+                .withLabel(open.span(), what + " opened here");
     }
 
     /** `NAME`, as an identifier. */
@@ -240,6 +259,16 @@ final class Cursor {
         throw expected(what);
     }
 
+    /** A field name before `:`, where a keyword is unambiguous: `type Event { type: String }`. */
+    Ident fieldName(String what) {
+        Token t = peek();
+        if (t.kind().isKeyword() && peek(1).kind() == TokenKind.COLON) {
+            advance();
+            return new Ident(t.text(), t.span());
+        }
+        return ident(what);
+    }
+
     /**
      * `open item (',' item)* ','? close`, where `open` was just consumed. In braces, a new line
      * also separates items and newlines are significant; in parentheses and brackets they are not.
@@ -250,6 +279,7 @@ final class Cursor {
             var out = new ArrayList<T>();
             while (!at(close)) {
                 if (at(TokenKind.EOF) || braces && atDeclarationLine()) throw unclosed(open, close, false);
+                startItem();
                 out.add(item.get());
                 if (eat(TokenKind.COMMA)) continue;
                 if (at(close)) break;

@@ -257,7 +257,7 @@ final class ExprParser {
 
     // fieldInit -> NAME (':' expr)?      (a bare NAME is shorthand for `NAME: NAME`)
     private Expr.FieldInit fieldInit() {
-        Ident name = in.ident("a field name");
+        Ident name = in.fieldName("a field name");
         if (!in.eat(COLON)) return new Expr.FieldInit(name, new Expr.Name(name, name.span()));
         return new Expr.FieldInit(name, expr());
     }
@@ -319,7 +319,7 @@ final class ExprParser {
     // if -> 'if' expr<no-struct> block ('else' (if | block))?
     Expr ifExpr() {
         Token kw = in.expect(IF);
-        Expr condition = in.inContext(false, true, this::expr);
+        Expr condition = head();
         Block then = stmts.block();
         Expr otherwise = null;
         if (in.eat(ELSE)) {
@@ -333,15 +333,35 @@ final class ExprParser {
         return new Expr.If(condition, then, otherwise, in.spanFrom(kw.span().start()));
     }
 
+    /** The head of `if`, `match` or `for … in`: an expression in which `Upper {` does not start a record. */
+    Expr head() {
+        Expr e = in.inContext(false, true, this::expr);
+        Expr last = e;
+        while (true) {
+            if (last instanceof Expr.Binary b) last = b.right();
+            else if (last instanceof Expr.Unary u) last = u.operand();
+            else break;
+        }
+        if (last instanceof Expr.Name n && Character.isUpperCase(n.ident().name().charAt(0)) && in.at(LBRACE)
+                && in.peek(1).kind() == IDENT && (in.peek(2).kind() == COLON || in.peek(2).kind() == COMMA)) {
+            throw in.fail(Diagnostic.error(ErrorCode.MISPLACED, "a record literal needs parentheses here",
+                    n.span().to(in.peek().span()), "read as the start of the block")
+                    .withHint("write `(" + n.ident().name() + " { … })`: after `if`, `match` and `for … in`, "
+                            + "`{` starts the body"));
+        }
+        return e;
+    }
+
     // match -> 'match' expr<no-struct> '{' (arm ((',' | newline) arm)*)? ','? '}'
     private Expr matchExpr() {
         Token kw = in.advance();
-        Expr scrutinee = in.inContext(false, true, this::expr);
+        Expr scrutinee = head();
         Token open = in.expect(LBRACE);
         List<Expr.Arm> arms = in.inContext(false, false, () -> {
             var out = new ArrayList<Expr.Arm>();
             while (!in.at(RBRACE)) {
                 if (in.at(EOF) || in.atDeclarationLine()) throw in.unclosed(open, RBRACE, false);
+                in.startItem();
                 int before = in.position();
                 try {
                     out.add(arm());
@@ -361,7 +381,8 @@ final class ExprParser {
     // arm -> pattern '->' (block | stmt)
     private Expr.Arm arm() {
         Pattern pattern = patterns.pattern();
-        in.expect(ARROW);
+        if (!in.at(ARROW)) throw in.expected("`->`", in.atFatArrow() ? Cursor.FAT_ARROW_HINT : null);
+        in.advance();
         Block body;
         if (in.at(LBRACE)) {
             body = stmts.block();

@@ -174,37 +174,55 @@ public final class Lexer {
 
     /** From an opening quote: the offset after the closing quote, or -1 if the line ends first. */
     private int scanString(int p) {
-        p++;
-        while (p < end) {
-            char c = text.charAt(p);
-            if (c == '"') return p + 1;
-            if (c == '\n') return -1;
-            if (c == '\\') {
-                p += (p + 1 < end && text.charAt(p + 1) != '\n') ? 2 : 1;
-            } else if (c == '$' && p + 1 < end && text.charAt(p + 1) == '{') {
-                p = scanInterpolation(p + 2);
-                if (p < 0) return -1;
-            } else {
-                p++;
-            }
-        }
-        return -1;
+        return skipNested(p + 1, true);
     }
 
     /** From just inside `${`: the offset after the matching `}`, or -1. Braces and strings nest. */
     private int scanInterpolation(int p) {
-        int depth = 1;
+        return skipNested(p, false);
+    }
+
+    /**
+     * Skips a string body (`inString`) or an interpolation body, with any nesting of strings in
+     * interpolations in strings. Iterative, with an explicit stack of the open interpolations'
+     * brace depths, so no input can overflow the Java stack. Returns the offset after the
+     * construct, or -1 if the line ends first.
+     */
+    private int skipNested(int p, boolean inString) {
+        boolean startedInString = inString;
+        int[] braces = new int[8];
+        int top = -1;
+        if (!inString) braces[++top] = 1;
         while (p < end) {
             char c = text.charAt(p);
             if (c == '\n') return -1;
-            if (c == '"') {
-                p = scanString(p);
-                if (p < 0) return -1;
-                continue;
+            if (inString) {
+                if (c == '"') {
+                    p++;
+                    if (top < 0) return p;
+                    inString = false;
+                } else if (c == '\\') {
+                    p += (p + 1 < end && text.charAt(p + 1) != '\n') ? 2 : 1;
+                } else if (c == '$' && p + 1 < end && text.charAt(p + 1) == '{') {
+                    if (++top == braces.length) braces = java.util.Arrays.copyOf(braces, top * 2);
+                    braces[top] = 1;
+                    inString = false;
+                    p += 2;
+                } else {
+                    p++;
+                }
+            } else {
+                p++;
+                if (c == '"') {
+                    inString = true;
+                } else if (c == '{') {
+                    braces[top]++;
+                } else if (c == '}' && --braces[top] == 0) {
+                    top--;
+                    if (top < 0 && !startedInString) return p;
+                    inString = true;
+                }
             }
-            if (c == '{') depth++;
-            if (c == '}' && --depth == 0) return p + 1;
-            p++;
         }
         return -1;
     }

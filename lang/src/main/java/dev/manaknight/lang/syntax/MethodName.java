@@ -29,7 +29,7 @@ final class MethodName {
             hint = "the methods are " + ALL;
         }
         in.report(Diagnostic.error(ErrorCode.BAD_METHOD, "unknown HTTP method " + t.describe(), t.span(),
-                "expected one of " + ALL).withHint(hint));
+                "not an HTTP method").withHint(hint));
         return null;
     }
 }

@@ -55,6 +55,7 @@ public final class Parser {
     private List<Decl> sourceUnit() {
         var decls = new ArrayList<Decl>();
         while (!in.at(EOF)) {
+            in.startItem();
             int before = in.position();
             try {
                 Decl d = declaration();
@@ -112,7 +113,7 @@ public final class Parser {
 
     // field -> NAME ':' type
     private Decl.Field field() {
-        Ident name = in.ident("a field name");
+        Ident name = in.fieldName("a field name");
         in.expect(COLON);
         TypeExpr type = TypeParser.type(in);
         return new Decl.Field(name, type, in.spanFrom(name.span().start()));
@@ -232,6 +233,7 @@ public final class Parser {
             List<Ident> uses = List.of();
             var inputs = new ArrayList<Decl.Input>();
             if (in.atWord("uses") && in.peek(1).kind() == LBRACE) {
+                in.startItem();
                 int before = in.position();
                 try {
                     uses = usesClause();
@@ -242,6 +244,7 @@ public final class Parser {
                 }
             }
             while (inputsAllowed && atInput()) {
+                in.startItem();
                 int before = in.position();
                 try {
                     inputs.add(input());

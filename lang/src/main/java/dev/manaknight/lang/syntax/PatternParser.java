@@ -41,6 +41,7 @@ final class PatternParser {
         }
     }
 
+    // literal -> INT | DECIMAL | FLOAT | STRING | 'true' | 'false'      (numbers after an optional '-')
     private Pattern literal(boolean negate, int start) {
         Token t = in.advance();
         Span span = in.spanFrom(start);
@@ -65,6 +66,7 @@ final class PatternParser {
         return new Pattern.Literal(value, span);
     }
 
+    // named -> 'none' | ('some' | 'ok' | 'err') '(' pattern ')' | NAME ('.' NAME args? | '{' fields '}')?
     private Pattern named() {
         Token t = in.advance();
         Ident name = new Ident(t.text(), t.span());
@@ -113,7 +115,7 @@ final class PatternParser {
 
     // fieldPattern -> NAME (':' pattern)?
     private Pattern.FieldPattern fieldPattern() {
-        Ident field = in.ident("a field name");
+        Ident field = in.fieldName("a field name");
         if (!in.eat(COLON)) return new Pattern.FieldPattern(field, new Pattern.Binding(field, field.span()));
         return new Pattern.FieldPattern(field, pattern());
     }

@@ -52,6 +52,7 @@ final class StmtParser {
                         break;
                     }
                     if (in.eat(SEMICOLON)) continue;
+                    in.startItem();
                     int before = in.position();
                     try {
                         stmts.add(statement());
@@ -136,6 +137,7 @@ final class StmtParser {
         };
     }
 
+    // identStmt -> assign | expr        (and clear errors for a misplaced `uses` or input)
     private Stmt identStatement(Token t) {
         Token next = in.peek(1);
         if (next.kind() == EQ) return assign();
@@ -150,6 +152,7 @@ final class StmtParser {
         return expressionStatement();
     }
 
+    // exprStmt -> expr                 (`target = e` for a non-variable target is an error)
     private Stmt expressionStatement() {
         Expr e = exprs.expr();
         if (in.at(EQ)) {
@@ -193,12 +196,13 @@ final class StmtParser {
         Token kw = in.advance();
         Ident var = in.at(UNDERSCORE) ? underscore() : in.ident("a loop variable");
         in.expect(IN);
-        Expr iterable = in.inContext(false, true, () -> {
-            Expr from = exprs.expr();
-            if (!in.eat(DOT_DOT)) return from;
-            Expr to = exprs.expr();
-            return new Expr.Range(from, to, from.span().to(to.span()));
-        });
+        int start = in.peek().span().start();
+        Expr from = exprs.head();
+        Expr iterable = from;
+        if (in.eat(DOT_DOT)) {
+            Expr to = exprs.head();
+            iterable = new Expr.Range(from, to, in.spanFrom(start));
+        }
         var body = block();
         return new Stmt.For(var, iterable, body, in.spanFrom(kw.span().start()));
     }
@@ -249,6 +253,7 @@ final class StmtParser {
         return new Stmt.Respond(status, kind, body, headers, in.spanFrom(kw.span().start()));
     }
 
+    // header -> STRING ':' expr
     private Stmt.Header header() {
         Token name = in.peek();
         if (name.kind() != STRING) throw in.expected("a header name in quotes", "write `\"Location\": value`");

@@ -4,7 +4,8 @@ import dev.manaknight.lang.source.Span;
 
 /**
  * One token: its kind, its source text, where it is, and whether a line break separates it from
- * the previous token (statements end at line breaks, so the parser needs to know).
+ * the previous token (statements end at line breaks, so the parser needs to know). The first
+ * token of a file counts as starting a line.
  */
 public record Token(TokenKind kind, String text, Span span, boolean newlineBefore) {
 

@@ -17,6 +17,7 @@ class DeclarationTest {
         `type User { id: Int, name: String }`                 => (type User (id Int) (name String))
         `type User {\\n id: Int\\n name: String,\\n}`         => (type User (id Int) (name String))
         `type Empty {}`                                       => (type Empty)
+        `type Event { type: String, match: Int }`             => (type Event (type String) (match Int))
         `type Page { items: List<User>, next: Option<Int> }`  => (type Page (items List<User>) (next Option<Int>))
         `type R { r: Result<List<Map<Int>>, String> }`        => (type R (r Result<List<Map<Int>>, String>))
         `enum Role { admin, member, suspended(reason: String) }` => (enum Role admin member (suspended (reason String)))

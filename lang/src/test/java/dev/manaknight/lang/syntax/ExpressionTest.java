@@ -49,6 +49,7 @@ class ExpressionTest {
         {\\n "a": 1\\n "b": 2\\n} => (map ("a" 1) ("b" 2))
         User { id: 1, name: n } => (record User (id 1) (name n))
         User { id, name } => (record User (id id) (name name))
+        Event { type: "x" }.type => (. (record Event (type "x")) type)
         User {\\n id: 1\\n name: n,\\n} => (record User (id 1) (name n))
         xs.map(x -> x * 2) => (.map xs (lambda (x) (* x 2)))
         xs.fold(0, (a, b) -> a + b) => (.fold xs 0 (lambda (a b) (+ a b)))

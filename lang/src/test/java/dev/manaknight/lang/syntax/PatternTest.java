@@ -42,6 +42,7 @@ class PatternTest {
         User { id, name: n }         => (User id (name n))
         User { id: 1, role: Role.admin } => (User (id 1) (role Role.admin))
         User {}                      => (User)
+        Event { type: t }            => (Event (type t))
         some(User { id })            => (some (User id))
         """)
     void patterns(String pattern, String expected) {
