@@ -42,15 +42,20 @@ public final class Compiler {
             diags.addAll(r.diagnostics());
             units.add(r.unit());
         }
-        // Parse errors first; the checker still runs on what parsed, so one run reports several problems.
+        // The parser recovers, so one run reports every syntax error; but a partial tree would
+        // only produce follow-on type errors, so checking waits until the syntax is right.
+        if (!diags.isEmpty()) throw new CompileException(sorted(diags));
         CheckedApp checked = Checker.check(units, diags);
         List<Diagnostic> errors = new ArrayList<>(), warnings = new ArrayList<>();
         for (Diagnostic d : diags) (d.severity() == Diagnostic.Severity.ERROR ? errors : warnings).add(d);
-        if (!errors.isEmpty()) {
-            errors.sort(Comparator.comparing((Diagnostic d) -> d.span().file().name()).thenComparingInt(d -> d.span().start()));
-            throw new CompileException(errors);
-        }
+        if (!errors.isEmpty()) throw new CompileException(sorted(errors));
         return new Result(Codegen.generate(checked), warnings);
+    }
+
+    private static List<Diagnostic> sorted(List<Diagnostic> diags) {
+        List<Diagnostic> out = new ArrayList<>(diags);
+        out.sort(Comparator.comparing((Diagnostic d) -> d.span().file().name()).thenComparingInt(d -> d.span().start()));
+        return out;
     }
 
     /** Reads every `.mnk` file below `dir` (sorted by path, names relative to `dir`). */
