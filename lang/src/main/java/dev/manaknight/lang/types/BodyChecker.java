@@ -840,6 +840,7 @@ final class BodyChecker {
                     : (Ty.is(l.ty(), "String") || Ty.is(r.ty(), "String")) && b.op() == Expr.BinaryOp.ADD ? "interpolate instead: \"${a}${b}\"" : null;
             error("E0406", "`" + b.op().symbol + "` needs two operands of the same type", b.span(),
                     "`" + Ty.show(l.ty()) + "` " + b.op().symbol + " `" + Ty.show(r.ty()) + "`", hint);
+            return poison(b.span());
         }
         Ty operand = l.ty();
         boolean comparison = switch (b.op()) {
