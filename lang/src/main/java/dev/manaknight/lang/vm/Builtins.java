@@ -73,8 +73,9 @@ final class Builtins {
             }
 
             case INT_TO_DECIMAL -> {
-                meter.charge(MemoryMeter.decimalDigits(19));
-                r[sp - 1] = BigDecimal.valueOf(p[sp - 1]);
+                BigDecimal d = BigDecimal.valueOf(p[sp - 1]);
+                meter.charge(MemoryMeter.decimal(d));
+                r[sp - 1] = d;
                 return sp;
             }
             case INT_TO_FLOAT -> {

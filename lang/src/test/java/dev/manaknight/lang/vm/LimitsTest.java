@@ -175,6 +175,24 @@ class LimitsTest {
         assertEquals(VmError.Kind.TIMEOUT, e.kind());
     }
 
+    private long fuelOf(java.util.function.Consumer<dev.manaknight.lang.bytecode.CodeBuilder> body) {
+        int fn = asm.fn("walk").result(Kind.R).code(c -> { body.accept(c); c.op(RET_R); });
+        Vm v = vm(BIG_MEMORY, 1_000_000, 0, 8);
+        returned(v.invoke(fn));
+        return v.fuelUsed();
+    }
+
+    @Test
+    void builtinsPayFuelForTheDataTheyWalk() {
+        int s15 = asm.str("x".repeat(15)), s32 = asm.str("x".repeat(32)), a = asm.str("a");
+        int len = dev.manaknight.lang.bytecode.Builtin.STR_LEN.id();
+        int reverse = dev.manaknight.lang.bytecode.Builtin.LIST_REVERSE.id();
+        assertEquals(0, fuelOf(c -> c.op(CONST, s15).op(BUILTIN, len).op(BOX_INT)), "under 16 chars is free");
+        assertEquals(2, fuelOf(c -> c.op(CONST, s32).op(BUILTIN, len).op(BOX_INT)), "one unit per 16 chars");
+        assertEquals(4, fuelOf(c -> c.op(CONST, s32).op(CONST, s32).op(CONCAT, 2)));
+        assertEquals(3, fuelOf(c -> c.op(CONST, a).op(CONST, a).op(CONST, a).op(LIST_NEW, 3).op(BUILTIN, reverse)), "one unit per element");
+    }
+
     @Test
     void limitsMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new VmLimits(0, 1, 0, 1));
