@@ -191,7 +191,7 @@ final class Builtins {
                 int found = 0;
                 for (int i = 0; i < xs.size() && found == 0; i++) {
                     budget.charge(1);
-                    if (Values.equal(xs.get(i), v)) found = 1;
+                    if (Walk.equal(v, xs.get(i), budget)) found = 1;
                 }
                 p[sp - 2] = found;
                 return sp - 1;
