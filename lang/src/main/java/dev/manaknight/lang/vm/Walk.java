@@ -75,6 +75,6 @@ final class Walk {
     /** `some(…)`, `ok(…)`, `err(…)`: the wrapper's text around its content. */
     private static long inner(Object v, Budget budget) {
         budget.charge(1);
-        return 5 + measure(v, false, budget);
+        return "some()".length() + measure(v, false, budget);
     }
 }
