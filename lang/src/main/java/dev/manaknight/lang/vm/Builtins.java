@@ -73,8 +73,9 @@ final class Builtins {
             }
 
             case INT_TO_DECIMAL -> {
-                meter.charge(MemoryMeter.decimalDigits(19));
-                r[sp - 1] = BigDecimal.valueOf(p[sp - 1]);
+                BigDecimal d = BigDecimal.valueOf(p[sp - 1]);
+                meter.charge(MemoryMeter.decimal(d));
+                r[sp - 1] = d;
                 return sp;
             }
             case INT_TO_FLOAT -> {
@@ -190,7 +191,7 @@ final class Builtins {
                 int found = 0;
                 for (int i = 0; i < xs.size() && found == 0; i++) {
                     budget.charge(1);
-                    if (Values.equal(xs.get(i), v)) found = 1;
+                    if (Walk.equal(v, xs.get(i), budget)) found = 1;
                 }
                 p[sp - 2] = found;
                 return sp - 1;

@@ -1,5 +1,7 @@
 package dev.manaknight.lang.vm;
 
+import java.util.ArrayList;
+
 /**
  * How a test sees the answer to `request`: a record value of type -1 named `Response` with the
  * fields status (Int, boxed Long), headers (Map of String, later duplicates win) and body
@@ -14,8 +16,8 @@ final class ResponseValue {
 
     static Values.RecordValue of(Response response) {
         int n = response.headers().size();
-        var keys = new java.util.ArrayList<String>(n);
-        var values = new java.util.ArrayList<Object>(n);
+        var keys = new ArrayList<String>(n);
+        var values = new ArrayList<Object>(n);
         for (Response.Header h : response.headers()) {
             int i = keys.indexOf(h.name());
             if (i >= 0) {

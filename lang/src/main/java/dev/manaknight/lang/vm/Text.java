@@ -26,6 +26,7 @@ final class Text {
 
     /** Joins r[from..from+n) (Strings), charging before it builds. */
     static String concat(Object[] r, int from, int n, Budget budget, MemoryMeter meter) {
+        if (n == 1) return (String) r[from]; // `"${s}"` of a String makes nothing new
         long length = 0;
         for (int i = from; i < from + n; i++) length += ((String) r[i]).length();
         walk(length, budget);

@@ -2,6 +2,7 @@ package dev.manaknight.lang.vm;
 
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.types.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -158,8 +159,8 @@ public final class Vm {
                     case Op.LE0 -> p[sp - 1] = p[sp - 1] <= 0 ? 1 : 0;
                     case Op.GT0 -> p[sp - 1] = p[sp - 1] > 0 ? 1 : 0;
                     case Op.GE0 -> p[sp - 1] = p[sp - 1] >= 0 ? 1 : 0;
-                    case Op.EQ_R -> { sp--; p[sp - 1] = Values.equal(r[sp - 1], r[sp]) ? 1 : 0; }
-                    case Op.NE_R -> { sp--; p[sp - 1] = Values.equal(r[sp - 1], r[sp]) ? 0 : 1; }
+                    case Op.EQ_R -> { sp--; p[sp - 1] = Walk.equal(r[sp - 1], r[sp], budget) ? 1 : 0; }
+                    case Op.NE_R -> { sp--; p[sp - 1] = Walk.equal(r[sp - 1], r[sp], budget) ? 0 : 1; }
                     case Op.NOT -> p[sp - 1] = p[sp - 1] == 0 ? 1 : 0;
 
                     case Op.CONCAT -> {
@@ -171,7 +172,7 @@ public final class Vm {
                     case Op.STR_INT -> r[sp - 1] = Text.charged(Long.toString(p[sp - 1]), budget, meter);
                     case Op.STR_FLT -> r[sp - 1] = Text.charged(Values.floatText(f(p[sp - 1])), budget, meter);
                     case Op.STR_BOOL -> r[sp - 1] = p[sp - 1] != 0 ? "true" : "false";
-                    case Op.STR_ANY -> r[sp - 1] = Text.charged(Values.display(r[sp - 1]), budget, meter);
+                    case Op.STR_ANY -> r[sp - 1] = Walk.display(r[sp - 1], budget, meter);
                     case Op.BOX_INT -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = p[sp - 1]; }
                     case Op.BOX_FLT -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = f(p[sp - 1]); }
                     case Op.BOX_BOOL -> r[sp - 1] = p[sp - 1] != 0 ? Boolean.TRUE : Boolean.FALSE;
@@ -302,7 +303,7 @@ public final class Vm {
                         sp = effect(op, sp);
                     }
                     case Op.JSON -> {
-                        meter.charge(MemoryMeter.record(0));
+                        Walk.leave(r[sp - 1], budget, meter);
                         r[sp - 1] = new Response.Body.Json(prog.typeRefs[u16(code, pc)], r[sp - 1]);
                         pc += 2;
                     }
@@ -400,7 +401,7 @@ public final class Vm {
             budget.excludeHostTime(System.nanoTime() - start);
         }
         if (result == null) {
-            if (op.result() != dev.manaknight.lang.types.Type.UNIT)
+            if (op.result() != Type.UNIT)
                 throw new Trap.Fault(VmError.Kind.INTERNAL, "host returned nothing for `" + op.qualifiedName() + "`");
             result = Values.Unit.UNIT;
         }

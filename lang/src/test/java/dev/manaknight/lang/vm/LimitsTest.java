@@ -175,6 +175,60 @@ class LimitsTest {
         assertEquals(VmError.Kind.TIMEOUT, e.kind());
     }
 
+    private long fuelOf(java.util.function.Consumer<dev.manaknight.lang.bytecode.CodeBuilder> body) {
+        int fn = asm.fn("walk").result(Kind.R).code(c -> { body.accept(c); c.op(RET_R); });
+        Vm v = vm(BIG_MEMORY, 1_000_000, 0, 8);
+        returned(v.invoke(fn));
+        return v.fuelUsed();
+    }
+
+    @Test
+    void builtinsPayFuelForTheDataTheyWalk() {
+        int s15 = asm.str("x".repeat(15)), s32 = asm.str("x".repeat(32)), a = asm.str("a");
+        int len = dev.manaknight.lang.bytecode.Builtin.STR_LEN.id();
+        int reverse = dev.manaknight.lang.bytecode.Builtin.LIST_REVERSE.id();
+        assertEquals(0, fuelOf(c -> c.op(CONST, s15).op(BUILTIN, len).op(BOX_INT)), "under 16 chars is free");
+        assertEquals(2, fuelOf(c -> c.op(CONST, s32).op(BUILTIN, len).op(BOX_INT)), "one unit per 16 chars");
+        assertEquals(4, fuelOf(c -> c.op(CONST, s32).op(CONST, s32).op(CONCAT, 2)));
+        assertEquals(3, fuelOf(c -> c.op(CONST, a).op(CONST, a).op(CONST, a).op(LIST_NEW, 3).op(BUILTIN, reverse)), "one unit per element");
+    }
+
+    /** x = [s]; 40 times x = [x, x]: 40 small lists that unfold into 2^40 strings; then `tail` on x. */
+    private int sharedTree(java.util.function.Consumer<dev.manaknight.lang.bytecode.CodeBuilder> tail) {
+        int s = asm.str("0123456789");
+        return asm.fn("tree").locals(2).result(Kind.R).code(c -> {
+            var top = c.newLabel();
+            var end = c.newLabel();
+            c.op(CONST, s).op(LIST_NEW, 1).op(STORE_R, 0).op(SMALL_INT, 0).op(STORE_P, 1);
+            c.bind(top).op(LOAD_P, 1).op(SMALL_INT, 40).op(LT_INT).jump(JUMP_IF_FALSE, end);
+            c.op(LOAD_R, 0).op(LOAD_R, 0).op(LIST_NEW, 2).op(STORE_R, 0);
+            c.op(LOAD_P, 1).op(SMALL_INT, 1).op(ADD_INT).op(STORE_P, 1).jump(LOOP, top);
+            c.bind(end);
+            tail.accept(c);
+        });
+    }
+
+    @Test
+    void walkingAValueWithSharedPartsIsPaidPerElementReached() {
+        // without the walk's fuel each of these would run for hours or exhaust the JVM heap
+        int text = sharedTree(c -> c.op(LOAD_R, 0).op(STR_ANY).op(RET_R));
+        assertEquals(VmError.Kind.FUEL_EXHAUSTED, failed(vm(BIG_MEMORY, 1_000_000, 0, 8).invoke(text)).kind());
+        int ref = asm.typeRef(Type.listOf(Type.JSON));
+        int json = sharedTree(c -> c.op(SMALL_INT, 200).op(LOAD_R, 0).op(JSON, ref).op(RESPOND, 0));
+        assertEquals(VmError.Kind.FUEL_EXHAUSTED, failed(vm(BIG_MEMORY, 1_000_000, 0, 8).invoke(json)).kind());
+        // two equal trees built apart: equality has to walk them
+        int other = sharedTree(c -> c.op(LOAD_R, 0).op(RET_R));
+        int eq = asm.fn("eq").result(Kind.P).code(c -> c.op(CALL, other).op(CALL, other).op(EQ_R).op(RET_P));
+        assertEquals(VmError.Kind.FUEL_EXHAUSTED, failed(vm(BIG_MEMORY, 1_000_000, 0, 8).invoke(eq)).kind());
+        // small shared values print fine, and their walk is counted
+        int small = asm.str("ab");
+        int ok = asm.fn("ok").locals(1).result(Kind.R).code(c -> c.op(CONST, small).op(LIST_NEW, 1).op(STORE_R, 0)
+                .op(LOAD_R, 0).op(LOAD_R, 0).op(LIST_NEW, 2).op(STR_ANY).op(RET_R));
+        Vm v = vm(BIG_MEMORY, 1_000, 0, 8);
+        assertEquals("[[\"ab\"], [\"ab\"]]", returned(v.invoke(ok)));
+        assertEquals(5, v.fuelUsed(), "2 outer elements + 1 inner element reached twice + 1 for the text (bound 26 chars)");
+    }
+
     @Test
     void limitsMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new VmLimits(0, 1, 0, 1));

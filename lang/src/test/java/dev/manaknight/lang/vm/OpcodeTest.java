@@ -291,18 +291,18 @@ class OpcodeTest {
     }
 
     @Test
-    void callsPassBothLanesAndClearTheCalleesOtherLocals() {
-        // pick(n: Int, a: String, b: String): String, with a fourth local that must start empty
+    void callsPassArgumentsInBothLanesAndReturnToTheCaller() {
+        // pick(n: Int, a: String, b: String): String, with a fourth, never-written local
         int pick = asm.fn("pick").params("PRR").locals(4).result(Kind.R).code(c -> {
             var second = c.newLabel();
-            c.op(LOAD_R, 3).op(NONE).op(EQ_R).op(POP_P); // reads the empty local (null): not equal, no crash
+            c.op(LOAD_R, 3).op(NONE).op(EQ_R).op(POP_P); // an empty local reads as nothing, without a crash
             c.op(LOAD_P, 0).jump(JUMP_IF_FALSE, second).op(LOAD_R, 1).op(RET_R);
             c.bind(second).op(LOAD_R, 2).op(RET_R);
         });
         int twice = asm.fn("twice").params("P").result(Kind.P).code(c -> c.op(LOAD_P, 0).op(SMALL_INT, 2).op(MUL_INT).op(RET_P));
         int a = asm.str("a"), b = asm.str("b");
         int main = asm.fn("main").locals(1).result(Kind.R).code(c -> c
-                .op(CONST, b).op(STORE_R, 0) // garbage in the slot the callee's local 3 will reuse
+                .op(CONST, b).op(STORE_R, 0)
                 .op(TRUE).op(CONST, a).op(CONST, b).op(CALL, pick)
                 .op(FALSE).op(CONST, a).op(CONST, b).op(CALL, pick)
                 .op(SMALL_INT, 21).op(CALL, twice).op(BOX_INT)
@@ -310,6 +310,17 @@ class OpcodeTest {
         assertEquals(list("a", "b", 42L), returned(run(asm, main)));
         assertEquals("b", returned(run(asm, pick, false, "a", "b")));
         assertEquals(42L, returned(run(asm, twice, 21L)));
+    }
+
+    @Test
+    void aCalleesNonParameterLocalsNeverSeeStaleValues() {
+        int stale = asm.str("stale");
+        // probe(n: Int) with a second local: is it the stale string left in that slot by the caller?
+        int probe = asm.fn("probe").params("P").locals(2).result(Kind.P).code(c -> c.op(LOAD_R, 1).op(CONST, stale).op(EQ_R).op(RET_P));
+        int main = asm.fn("main").result(Kind.P).code(c -> c
+                .op(CONST, stale).op(CONST, stale).op(EQ_R).op(POP_P) // leaves "stale" in the R lane of slots 0 and 1
+                .op(SMALL_INT, 5).op(CALL, probe).op(RET_P));
+        assertEquals(0L, returned(run(asm, main)));
     }
 
     @Test
