@@ -430,7 +430,13 @@ class VerifierTest {
         Function f = m.functions().getFirst();
         Function bad = new Function(f.name(), f.file(), f.params(), f.result(), f.locals(), f.maxStack(), f.capabilities(), f.code(),
                 new int[] {0, 1, 0, 2});
-        only(replace(m, bad), "F0 `f` line table entry 1 has pc 0, not ascending inside the code (0..3)");
+        only(replace(m, bad), "F0 `f` line table entry 1 has pc 0, not ascending inside the code (0..4)");
+        Function past = new Function(f.name(), f.file(), f.params(), f.result(), f.locals(), f.maxStack(), f.capabilities(), f.code(),
+                new int[] {0, 1, 5, 2});
+        only(replace(m, past), "F0 `f` line table entry 1 has pc 5, not ascending inside the code (0..4)");
+        Function atEnd = new Function(f.name(), f.file(), f.params(), f.result(), f.locals(), f.maxStack(), f.capabilities(), f.code(),
+                new int[] {0, 1, 4, 2});
+        assertEquals(List.of(), messages(replace(m, atEnd)), "a line set after the last instruction is harmless");
     }
 
     @Test
