@@ -71,7 +71,7 @@ public final class Disassembler {
 
     private static String typeDef(TypeDef t) {
         return switch (t) {
-            case TypeDef.RecordDef r -> "record " + r.name() + fields(r.fields(), " { ", " }");
+            case TypeDef.RecordDef r -> "record " + r.name() + (r.fields().isEmpty() ? " { }" : fields(r.fields(), " { ", " }"));
             case TypeDef.EnumDef e -> {
                 var variants = new StringJoiner(", ", "enum " + e.name() + " { ", " }");
                 for (TypeDef.VariantDef v : e.variants())
@@ -209,7 +209,9 @@ public final class Disassembler {
     private static String constant(Constant c, int maxText) {
         return switch (c) {
             case Constant.IntConst i -> "int " + i.value();
-            case Constant.FloatConst f -> "float " + f.value();
+            case Constant.FloatConst f -> "float " + f.value() + (Double.isNaN(f.value())
+                    && Double.doubleToRawLongBits(f.value()) != Double.doubleToRawLongBits(Double.NaN)
+                    ? "(0x" + Long.toHexString(Double.doubleToRawLongBits(f.value())) + ")" : "");
             case Constant.StrConst s -> "str " + quote(s.value(), maxText);
             case Constant.DecConst d -> "dec " + d.value();
         };

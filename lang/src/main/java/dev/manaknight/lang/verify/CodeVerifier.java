@@ -114,9 +114,10 @@ final class CodeVerifier {
         int previous = -1;
         for (int i = 0; i < lines.length; i += 2) {
             int pc = lines[i];
-            if (pc <= previous || pc >= code.length) {
+            // pc == code.length is tolerated: a line set after the last instruction names nothing and harms nothing
+            if (pc <= previous || pc > code.length) {
                 error(-1, "line table entry " + (i / 2) + " has pc " + pc
-                        + ", not ascending inside the code (0.." + (code.length - 1) + ")");
+                        + ", not ascending inside the code (0.." + code.length + ")");
                 return;
             }
             if (lines[i + 1] < 1) {

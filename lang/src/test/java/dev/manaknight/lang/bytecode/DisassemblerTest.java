@@ -42,6 +42,11 @@ class DisassemblerTest {
     }
 
     @Test
+    void everyShape() throws Exception {
+        golden("every-shape", Disassembler.disassemble(SampleModules.everyShape(), name -> null));
+    }
+
+    @Test
     void seedListingHasTheExpectedLines() {
         String listing = Disassembler.disassemble(SampleModules.seed(), SampleModules::source);
         assertTrue(listing.contains("  E0 db.findUser(id: Int): Option<User> \"SELECT id, name, email FROM users WHERE id = :id\"\n"), listing);

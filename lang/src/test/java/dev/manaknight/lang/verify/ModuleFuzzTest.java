@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class ModuleFuzzTest {
     private static final int BYTE_MUTATIONS = 10_000;
     private static final int CODE_MUTATIONS = 6_000;
+    private static final int TABLE_MUTATIONS = 1_500;
     /** Every n-th mutated module is also disassembled (it must not throw either); all of them would double the run time. */
     private static final int DISASSEMBLE_EVERY = 4;
     private static final long SEED = 0x4D4B42L;
@@ -101,6 +102,54 @@ class ModuleFuzzTest {
         });
         assertTrue(outcomes.clean > 0, "some code mutations are harmless");
         assertTrue(outcomes.verifyErrors > outcomes.clean, "most code mutations are refused");
+    }
+
+    @Test
+    void tableMutationsNeverThrow() {
+        // the code stays, the tables around it change: entries dropped, shuffled, indices and bit sets replaced
+        var random = new Random(SEED + 2);
+        int refused = 0;
+        for (int i = 0; i < TABLE_MUTATIONS; i++) {
+            Module base = i % 3 == 0 ? SampleModules.everyShape() : i % 3 == 1 ? SampleModules.seed() : SampleModules.kitchenSink();
+            var constants = new ArrayList<>(base.constants());
+            var types = new ArrayList<>(base.types());
+            var functions = new ArrayList<>(base.functions());
+            var effects = new ArrayList<>(base.effects());
+            var routes = new ArrayList<>(base.routes());
+            var tests = new ArrayList<>(base.tests());
+            switch (random.nextInt(7)) {
+                case 0 -> { if (!constants.isEmpty()) constants.remove(random.nextInt(constants.size())); }
+                case 1 -> java.util.Collections.shuffle(constants, random);
+                case 2 -> { if (!types.isEmpty()) types.remove(random.nextInt(types.size())); }
+                case 3 -> { if (!effects.isEmpty()) effects.remove(random.nextInt(effects.size())); }
+                case 4 -> java.util.Collections.shuffle(functions, random);
+                case 5 -> {
+                    if (!routes.isEmpty()) {
+                        var r = routes.get(0);
+                        routes.set(0, new dev.manaknight.lang.bytecode.Route(r.method(), r.path(), random.nextInt(9) - 2, r.inputs(),
+                                random.nextInt(), r.responses(), r.file(), r.line()));
+                    }
+                }
+                default -> {
+                    if (!tests.isEmpty()) {
+                        var t = tests.get(0);
+                        tests.set(0, new dev.manaknight.lang.bytecode.TestCase(t.name(), random.nextInt(9) - 2, random.nextInt(), t.file(), t.line()));
+                    }
+                    int f = random.nextInt(functions.size());
+                    var fn = functions.get(f);
+                    functions.set(f, new Function(fn.name(), fn.file(), fn.params(), fn.result(), fn.locals(), fn.maxStack(),
+                            random.nextInt(), fn.code(), fn.lines()));
+                }
+            }
+            Module m = new Module(constants, types, base.typeRefs(), functions, effects, routes, tests);
+            try {
+                if (!Verifier.verify(m).isEmpty()) refused++;
+                if (i % DISASSEMBLE_EVERY == 0) Disassembler.disassemble(m, null);
+            } catch (RuntimeException | StackOverflowError e) {
+                throw new AssertionError("table mutation " + i + " threw " + e, e);
+            }
+        }
+        assertTrue(refused > TABLE_MUTATIONS / 3, "most table mutations break the module: " + refused);
     }
 
     private static void readAndVerify(byte[] bytes, int iteration, Outcomes outcomes) {

@@ -401,12 +401,42 @@ class VerifierTest {
     }
 
     @Test
+    void routeManifestIsConsistent() {
+        Module seed = SampleModules.seed();
+        Route r = seed.routes().getFirst();
+        Route twice = new Route(r.method(), r.path(), r.handler(), r.inputs(), r.capabilities() | 1 << 9,
+                List.of(new Route.Response(999, Route.BodyKind.NONE, null), new Route.Response(200, Route.BodyKind.JSON, null)),
+                r.file(), r.line());
+        var effects = List.of(SampleModules.FIND_USER, new EffectOp(Capability.CLOCK, "now", List.of(), Type.INT, "SELECT 1"));
+        Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), seed.functions(), effects, List.of(r, twice), seed.tests());
+        assertEquals(List.of("effect E1 clock.now is not a db operation but carries SQL text",
+                "route GET /users/:id is declared twice",
+                "route GET /users/:id: capability bits 0x200 name no capability",
+                "route GET /users/:id declares response status 999, outside 100..599",
+                "route GET /users/:id response 200 is JSON without a type"), messages(m));
+    }
+
+    @Test
+    void requestNamesAMethodAndCapabilityBitsAreKnown() {
+        only(withF(List.of(), Kind.R, 0, 2, 0, code().op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, 5).op(Opcode.RET_R)),
+                "F0 `f` at 0004 REQUEST: method 5 is no HTTP method");
+        only(withF(List.of(), Kind.P, 0, 1, 1 << 7, code().op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
+                "F0 `f` capability bits 0x80 name no capability");
+    }
+
+    @Test
     void lineTablesAreAscendingInsideTheCode() {
         Module m = withF(code().op(Opcode.SMALL_INT, 0).op(Opcode.RET_P));
         Function f = m.functions().getFirst();
         Function bad = new Function(f.name(), f.file(), f.params(), f.result(), f.locals(), f.maxStack(), f.capabilities(), f.code(),
                 new int[] {0, 1, 0, 2});
-        only(replace(m, bad), "F0 `f` line table entry 1 has pc 0, not ascending inside the code (0..3)");
+        only(replace(m, bad), "F0 `f` line table entry 1 has pc 0, not ascending inside the code (0..4)");
+        Function past = new Function(f.name(), f.file(), f.params(), f.result(), f.locals(), f.maxStack(), f.capabilities(), f.code(),
+                new int[] {0, 1, 5, 2});
+        only(replace(m, past), "F0 `f` line table entry 1 has pc 5, not ascending inside the code (0..4)");
+        Function atEnd = new Function(f.name(), f.file(), f.params(), f.result(), f.locals(), f.maxStack(), f.capabilities(), f.code(),
+                new int[] {0, 1, 4, 2});
+        assertEquals(List.of(), messages(replace(m, atEnd)), "a line set after the last instruction is harmless");
     }
 
     @Test
