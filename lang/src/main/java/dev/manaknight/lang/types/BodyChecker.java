@@ -1,7 +1,6 @@
 package dev.manaknight.lang.types;
 
 import dev.manaknight.lang.bytecode.Constant;
-import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.diag.Diagnostic;
@@ -10,7 +9,6 @@ import dev.manaknight.lang.syntax.ast.Block;
 import dev.manaknight.lang.syntax.ast.Decl;
 import dev.manaknight.lang.syntax.ast.Expr;
 import dev.manaknight.lang.syntax.ast.Ident;
-import dev.manaknight.lang.syntax.ast.Pattern;
 import dev.manaknight.lang.syntax.ast.Stmt;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,12 +29,12 @@ import java.util.Set;
 final class BodyChecker {
     enum Mode { FN, API, TEST, CONST }
 
-    private final Checker app;
-    private final Mode mode;
+    final Checker app;
+    final Mode mode;
     private final String file;
     final Unifier unifier = new Unifier();
-    private int caps;
-    private boolean hasUses;
+    int caps;
+    boolean hasUses;
     private Ty fnResult;
     private final List<CheckedApp.ResponseInfo> responses = new ArrayList<>();
     private final Deque<Map<String, Local>> scopes = new ArrayDeque<>();
@@ -44,9 +42,11 @@ final class BodyChecker {
     private int maxSlot;
     private final List<Runnable> deferred = new ArrayList<>();
     private final List<Ty.Var> pathVars = new ArrayList<>();
-    private final Set<Capability> reportedCaps = EnumSet.noneOf(Capability.class);
+    final Set<Capability> reportedCaps = EnumSet.noneOf(Capability.class);
     private final int errorsBefore;
-    private final Methods methods;
+    final Methods methods;
+    final Calls calls;
+    final Records records;
 
     /** A local variable: its slot, type and mutability. */
     record Local(String name, int slot, Ty ty, boolean mutable, Span span) {}
@@ -57,6 +57,8 @@ final class BodyChecker {
         this.file = file;
         this.errorsBefore = app.diags.size();
         this.methods = new Methods(this);
+        this.calls = new Calls(this);
+        this.records = new Records(this);
     }
 
     // ---- entry points ----------------------------------------------------------------------
@@ -316,7 +318,7 @@ final class BodyChecker {
         return null;
     }
 
-    private List<String> visibleNames() {
+    List<String> visibleNames() {
         List<String> out = new ArrayList<>();
         for (Map<String, Local> s : scopes) for (String k : s.keySet()) if (!k.startsWith("$")) out.add(k);
         out.addAll(app.consts.keySet());
@@ -515,9 +517,9 @@ final class BodyChecker {
                 yield new TExpr.MapNew(keys, values, Ty.map(value), m.span());
             }
             case Expr.Name n -> name(n);
-            case Expr.Field f -> field(f);
-            case Expr.Call c -> call(c, hint);
-            case Expr.MethodCall m -> methodCall(m, hint);
+            case Expr.Field f -> records.field(f);
+            case Expr.Call c -> calls.call(c, hint);
+            case Expr.MethodCall m -> calls.methodCall(m, hint);
             case Expr.Index ix -> {
                 TExpr list = infer(ix.target(), null);
                 Ty elem = unifier.fresh("list element");
@@ -538,8 +540,8 @@ final class BodyChecker {
                         "functions are not values; lambdas go directly into `map`, `filter`, `fold`, `any`, `all`, `find`, `sortBy`");
                 yield poison(l.span());
             }
-            case Expr.RecordLit r -> recordLit(r);
-            case Expr.With w -> with(w);
+            case Expr.RecordLit r -> records.recordLit(r);
+            case Expr.With w -> records.with(w);
             case Expr.Range r -> {
                 error("E0401", "a range is only allowed in `for … in a..b`", r.span(), "not allowed here", "build a list with a `for` loop");
                 yield poison(r.span());
@@ -562,7 +564,7 @@ final class BodyChecker {
         return new TExpr.Interp(parts, s.span());
     }
 
-    private TExpr name(Expr.Name n) {
+    TExpr name(Expr.Name n) {
         String name = n.ident().name();
         Local l = lookup(name);
         if (l != null) return new TExpr.Local(l.slot(), l.ty(), n.span());
@@ -585,62 +587,21 @@ final class BodyChecker {
         return poison(n.span());
     }
 
-    private void unknownName(Ident id) {
+    void unknownName(Ident id) {
         String near = Names.nearest(id.name(), visibleNames());
         error("E0203", "unknown name `" + id.name() + "`", id.span(), "not found in this scope",
                 near != null ? "did you mean `" + near + "`?" : null);
     }
 
     /** True when `e` is a bare name that refers to a type (not shadowed by a local). */
-    private String typeName(Expr e) {
+    String typeName(Expr e) {
         if (e instanceof Expr.Name n && lookup(n.ident().name()) == null && app.typeIndexOf(n.ident().name()) >= 0) return n.ident().name();
         return null;
     }
 
-    private Capability capabilityName(Expr e) {
+    Capability capabilityName(Expr e) {
         if (e instanceof Expr.Name n && lookup(n.ident().name()) == null) return Capability.bySourceName(n.ident().name()).orElse(null);
         return null;
-    }
-
-    private TExpr field(Expr.Field f) {
-        String typeName = typeName(f.target());
-        if (typeName != null) {
-            TypeDef.EnumDef e = app.enumDef(typeName);
-            if (e == null) {
-                error("E0207", "`" + typeName + "` is a record, not an enum", f.target().span(), "has no variants", "build one: `" + typeName + " { … }`");
-                return poison(f.span());
-            }
-            int v = variantIndex(e, f.name());
-            if (v < 0) return poison(f.span());
-            if (!e.variants().get(v).fields().isEmpty()) {
-                error("E0403", "`" + typeName + "." + f.name().name() + "` needs " + e.variants().get(v).fields().size() + " argument(s)", f.span(),
-                        "this variant carries data", "write `" + typeName + "." + f.name().name() + "(…)`");
-            }
-            return new TExpr.EnumNew(app.typeIndexOf(typeName), v, List.of(), Ty.named(typeName), f.span());
-        }
-        TExpr target = infer(f.target(), null);
-        Ty t = resolveReceiver(target);
-        if (t instanceof Ty.Con c) {
-            TypeDef.RecordDef r = app.recordDef(c.name());
-            if (r != null) {
-                int idx = r.fieldIndex(f.name().name());
-                if (idx < 0) {
-                    String near = Names.nearest(f.name().name(), r.fields().stream().map(TypeDef.FieldDef::name).toList());
-                    error("E0205", "`" + displayType(c.name()) + "` has no field `" + f.name().name() + "`", f.name().span(), "unknown field",
-                            near != null ? "did you mean `" + near + "`?" : "its fields are " + String.join(", ", r.fields().stream().map(TypeDef.FieldDef::name).toList()));
-                    return poison(f.span());
-                }
-                return new TExpr.GetField(target, app.typeIndexOf(c.name()), idx, Ty.of(r.fields().get(idx).type()), f.span());
-            }
-            if (Methods.isMethod(c.name(), f.name().name())) {
-                error("E0207", "`" + f.name().name() + "` is a method", f.name().span(), "not a field", "call it: `." + f.name().name() + "()`");
-                return poison(f.span());
-            }
-        }
-        if (!(t instanceof Ty.Var)) {
-            error("E0205", "`" + Ty.show(t) + "` has no fields", f.name().span(), "no field `" + f.name().name() + "`", null);
-        }
-        return poison(f.span());
     }
 
     static String displayType(String name) { return name.equals(Checker.RESPONSE_TYPE) ? "Response" : name; }
@@ -657,158 +618,6 @@ final class BodyChecker {
                     "add a type annotation where it is declared");
         }
         return t;
-    }
-
-    private int variantIndex(TypeDef.EnumDef e, Ident variant) {
-        int v = e.variantIndex(variant.name());
-        if (v < 0) {
-            String near = Names.nearest(variant.name(), e.variants().stream().map(TypeDef.VariantDef::name).toList());
-            error("E0208", "`" + e.name() + "` has no variant `" + variant.name() + "`", variant.span(), "unknown variant",
-                    near != null ? "did you mean `" + near + "`?" : "its variants are " + String.join(", ", e.variants().stream().map(TypeDef.VariantDef::name).toList()));
-        }
-        return v;
-    }
-
-    private TExpr call(Expr.Call c, Ty hint) {
-        String name = c.callee().name();
-        if (lookup(name) == null) {
-            switch (name) {
-                case "some" -> {
-                    if (!arity(c.args(), 1, c.span(), "`some`")) return poison(c.span());
-                    Ty inner = hint != null && Ty.is(hint, "Option") ? Ty.arg(hint, 0) : null;
-                    TExpr v = inner == null ? infer(c.args().getFirst(), null) : check(c.args().getFirst(), inner);
-                    return new TExpr.SomeE(v, Ty.option(v.ty()), c.span());
-                }
-                case "ok", "err" -> {
-                    if (!arity(c.args(), 1, c.span(), "`" + name + "`")) return poison(c.span());
-                    boolean ok = name.equals("ok");
-                    Ty okT = hint != null && Ty.is(hint, "Result") ? Ty.arg(hint, 0) : unifier.fresh("ok type");
-                    Ty errT = hint != null && Ty.is(hint, "Result") ? Ty.arg(hint, 1) : unifier.fresh("err type");
-                    TExpr v = check(c.args().getFirst(), ok ? okT : errT);
-                    Ty ty = Ty.result(okT, errT);
-                    return ok ? new TExpr.OkE(v, ty, c.span()) : new TExpr.ErrE(v, ty, c.span());
-                }
-                case "json", "text" -> {
-                    error("E0502", "`" + name + "(…)` is only a body of `respond`", c.span(), "not a value", "write `respond " + name + "(…)`");
-                    return poison(c.span());
-                }
-                default -> {}
-            }
-        }
-        Checker.FnSig sig = app.fn(name);
-        if (sig == null) {
-            if (lookup(name) != null) error("E0203", "`" + name + "` is not a function", c.callee().span(), "a local value", null);
-            else {
-                String near = Names.nearest(name, app.fns.keySet());
-                error("E0203", "unknown function `" + name + "`", c.callee().span(), "no function of this name",
-                        near != null ? "did you mean `" + near + "`?" : null);
-            }
-            for (Expr a : c.args()) infer(a, null);
-            return poison(c.span());
-        }
-        if (mode == Mode.CONST) error("E0901", "a constant cannot call a function", c.span(), "computed at run time", null);
-        int missing = sig.capabilities() & ~caps;
-        if (missing != 0 && mode != Mode.CONST) {
-            for (Capability cap : Capability.values()) {
-                if ((missing & cap.bit()) == 0) continue;
-                app.report(Diagnostic.error("E0302", "`" + name + "` uses `" + cap.sourceName() + "`, which " + where() + " does not declare", c.callee().span(),
-                                where() + " has no `uses { " + cap.sourceName() + " }`")
-                        .withLabel(sig.decl().name().span(), "`" + name + "` is declared with `uses { " + cap.sourceName() + " }`")
-                        .withHint(capHint(cap)));
-            }
-        }
-        List<TExpr> args = new ArrayList<>();
-        if (c.args().size() != sig.params().size()) {
-            error("E0403", "`" + name + "` takes " + sig.params().size() + " argument" + (sig.params().size() == 1 ? "" : "s") + ", not " + c.args().size(),
-                    c.span(), "wrong number of arguments", null);
-            for (Expr a : c.args()) infer(a, null);
-            return new TExpr.Call(sig.index(), List.of(), sig.result(), c.span());
-        }
-        for (int i = 0; i < c.args().size(); i++) args.add(check(c.args().get(i), sig.params().get(i)));
-        return new TExpr.Call(sig.index(), args, sig.result(), c.span());
-    }
-
-    boolean arity(List<Expr> args, int n, Span span, String what) {
-        if (args.size() == n) return true;
-        error("E0403", what + " takes " + n + " argument" + (n == 1 ? "" : "s") + ", not " + args.size(), span, "wrong number of arguments", null);
-        for (Expr a : args) infer(a, null);
-        return false;
-    }
-
-    String where() {
-        return switch (mode) {
-            case API -> "this handler";
-            case FN -> "this function";
-            case TEST -> "this test";
-            case CONST -> "a constant";
-        };
-    }
-
-    private String capHint(Capability cap) {
-        return hasUses ? "add `" + cap.sourceName() + "` to its `uses { … }`"
-                : "add `uses { " + cap.sourceName() + " }` at the top of the " + switch (mode) {
-                    case API -> "handler";
-                    case FN -> "function";
-                    case TEST -> "test";
-                    case CONST -> "constant";
-                };
-    }
-
-    /** Reports (once per capability) an effect used without `uses`. */
-    void requireCapability(Capability cap, Span at) {
-        if ((caps & cap.bit()) != 0) return;
-        if (!reportedCaps.add(cap)) return;
-        if (mode == Mode.CONST) {
-            error("E0901", "a constant cannot use `" + cap.sourceName() + "`", at, "effects happen at run time", null);
-            return;
-        }
-        error("E0301", "`" + cap.sourceName() + "` is used but not declared", at, where() + " has no `uses { " + cap.sourceName() + " }`", capHint(cap));
-    }
-
-    private TExpr methodCall(Expr.MethodCall m, Ty hint) {
-        Capability cap = capabilityName(m.target());
-        if (cap != null) return effect(cap, m);
-        String typeName = typeName(m.target());
-        if (typeName != null) {
-            TypeDef.EnumDef e = app.enumDef(typeName);
-            if (e == null) {
-                error("E0207", "`" + typeName + "` is a record, not an enum", m.target().span(), "has no variants", "build one: `" + typeName + " { … }`");
-                for (Expr a : m.args()) infer(a, null);
-                return poison(m.span());
-            }
-            int v = variantIndex(e, m.name());
-            if (v < 0) {
-                for (Expr a : m.args()) infer(a, null);
-                return poison(m.span());
-            }
-            List<TypeDef.FieldDef> fields = e.variants().get(v).fields();
-            if (!arity(m.args(), fields.size(), m.span(), "`" + typeName + "." + m.name().name() + "`")) return poison(m.span());
-            List<TExpr> payload = new ArrayList<>();
-            for (int i = 0; i < fields.size(); i++) payload.add(check(m.args().get(i), Ty.of(fields.get(i).type())));
-            return new TExpr.EnumNew(app.typeIndexOf(typeName), v, payload, Ty.named(typeName), m.span());
-        }
-        TExpr target = infer(m.target(), null);
-        return methods.call(target, m, hint);
-    }
-
-    private TExpr effect(Capability cap, Expr.MethodCall m) {
-        requireCapability(cap, m.target().span());
-        Integer op = cap == Capability.DB ? app.queries.get(m.name().name()) : app.builtinEffects.get(cap.sourceName() + "." + m.name().name());
-        if (op == null) {
-            List<String> names = new ArrayList<>();
-            if (cap == Capability.DB) names.addAll(app.queries.keySet());
-            else for (String k : app.builtinEffects.keySet()) if (k.startsWith(cap.sourceName() + ".")) names.add(k.substring(k.indexOf('.') + 1));
-            String near = Names.nearest(m.name().name(), names);
-            error("E0207", "`" + cap.sourceName() + "` has no operation `" + m.name().name() + "`", m.name().span(), "unknown operation",
-                    near != null ? "did you mean `" + near + "`?" : cap == Capability.DB ? "declare it in a `db { … }` block" : "its operations are " + String.join(", ", names));
-            for (Expr a : m.args()) infer(a, null);
-            return poison(m.span());
-        }
-        EffectOp eop = app.effects.get(op);
-        if (!arity(m.args(), eop.params().size(), m.span(), "`" + eop.qualifiedName() + "`")) return poison(m.span());
-        List<TExpr> args = new ArrayList<>();
-        for (int i = 0; i < eop.params().size(); i++) args.add(check(m.args().get(i), Ty.of(eop.params().get(i).type())));
-        return new TExpr.Effect(op, args, Ty.of(eop.result()), m.span());
     }
 
     private TExpr unary(Expr.Unary u) {
@@ -903,72 +712,6 @@ final class BodyChecker {
         return new TExpr.Match(scrutinee, slot, arms, ty, m.span());
     }
 
-    private TExpr recordLit(Expr.RecordLit r) {
-        String name = r.type().name();
-        TypeDef.RecordDef def = app.recordDef(name);
-        if (def == null || name.equals(Checker.RESPONSE_TYPE)) {
-            if (app.enumDef(name) != null)
-                error("E0207", "`" + name + "` is an enum", r.type().span(), "not a record", "name a variant: `" + name + ".…`");
-            else error("E0202", "unknown record type `" + name + "`", r.type().span(), "no record of this name", null);
-            for (Expr.FieldInit f : r.fields()) infer(f.value(), null);
-            return poison(r.span());
-        }
-        TExpr[] values = new TExpr[def.fields().size()];
-        for (Expr.FieldInit f : r.fields()) {
-            int idx = def.fieldIndex(f.name().name());
-            if (idx < 0) {
-                String near = Names.nearest(f.name().name(), def.fields().stream().map(TypeDef.FieldDef::name).toList());
-                error("E0205", "`" + name + "` has no field `" + f.name().name() + "`", f.name().span(), "unknown field", near != null ? "did you mean `" + near + "`?" : null);
-                infer(f.value(), null);
-                continue;
-            }
-            if (values[idx] != null) {
-                error("E0209", "the field `" + f.name().name() + "` is given twice", f.name().span(), "again here", null);
-                continue;
-            }
-            values[idx] = check(f.value(), Ty.of(def.fields().get(idx).type()));
-        }
-        List<String> missing = new ArrayList<>();
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != null) continue;
-            Type ft = def.fields().get(i).type();
-            if (ft instanceof Type.OptionOf) values[i] = new TExpr.NoneE(Ty.of(ft), r.span());
-            else missing.add(def.fields().get(i).name());
-        }
-        if (!missing.isEmpty()) {
-            error("E0206", "missing field" + (missing.size() == 1 ? " `" : "s `") + String.join("`, `", missing) + "` in `" + name + "`", r.span(),
-                    "every field without an Option type must be given", null);
-            return poison(r.span());
-        }
-        return new TExpr.RecordNew(app.typeIndexOf(name), List.of(values), Ty.named(name), r.span());
-    }
-
-    private TExpr with(Expr.With w) {
-        TExpr target = infer(w.target(), null);
-        Ty t = resolveReceiver(target);
-        TypeDef.RecordDef def = t instanceof Ty.Con c ? app.recordDef(c.name()) : null;
-        if (def == null) {
-            if (!(t instanceof Ty.Var)) error("E0401", "`with` needs a record", w.target().span(), "this is `" + Ty.show(t) + "`", null);
-            for (Expr.FieldInit f : w.fields()) infer(f.value(), null);
-            return poison(w.span());
-        }
-        List<Integer> fields = new ArrayList<>();
-        List<TExpr> values = new ArrayList<>();
-        for (Expr.FieldInit f : w.fields()) {
-            int idx = def.fieldIndex(f.name().name());
-            if (idx < 0) {
-                String near = Names.nearest(f.name().name(), def.fields().stream().map(TypeDef.FieldDef::name).toList());
-                error("E0205", "`" + def.name() + "` has no field `" + f.name().name() + "`", f.name().span(), "unknown field", near != null ? "did you mean `" + near + "`?" : null);
-                infer(f.value(), null);
-                continue;
-            }
-            if (fields.contains(idx)) error("E0209", "the field `" + f.name().name() + "` is given twice", f.name().span(), "again here", null);
-            fields.add(idx);
-            values.add(check(f.value(), Ty.of(def.fields().get(idx).type())));
-        }
-        return new TExpr.With(target, app.typeIndexOf(def.name()), fields, values, t, w.span());
-    }
-
     private TExpr tryExpr(Expr.Try t) {
         TExpr operand = infer(t.operand(), null);
         if (mode != Mode.FN || !(Ty.is(fnResult, "Option") || Ty.is(fnResult, "Result"))) {
@@ -991,6 +734,13 @@ final class BodyChecker {
         TExpr path = check(r.path(), Ty.STRING);
         TExpr body = r.body() == null ? null : infer(r.body(), null);
         return new TExpr.Request(r.method(), path, body, -1, Ty.named(Checker.RESPONSE_TYPE), r.span());
+    }
+
+    boolean arity(List<Expr> args, int n, Span span, String what) {
+        if (args.size() == n) return true;
+        error("E0403", what + " takes " + n + " argument" + (n == 1 ? "" : "s") + ", not " + args.size(), span, "wrong number of arguments", null);
+        for (Expr a : args) infer(a, null);
+        return false;
     }
 
     /** A lambda argument with `params` parameter types, checked in a new scope. */
