@@ -13,8 +13,11 @@ final class Budget {
     private final long cpuNanos;
     private long used;
     private long nextTick = TICK;
-    private long startNanos;
-    private long hostNanos;
+    /** CPU measuring starts at the first tick: the first TICK units are bounded work anyway. */
+    private boolean measuring;
+    private long segmentStart;
+    private long cpuUsed;
+    private long[] clockScratch;
     private volatile boolean cancelled;
 
     Budget(long limit, long cpuNanos) {
@@ -45,17 +48,31 @@ final class Budget {
 
     void checkTime() {
         if (cancelled) throw new Trap.Cancelled();
-        if (cpuNanos > 0 && System.nanoTime() - startNanos - hostNanos > cpuNanos) throw new Trap.CpuExhausted(cpuNanos);
+        if (cpuNanos <= 0) return;
+        if (!measuring) {
+            clockScratch = new long[2];
+            measuring = true;
+            segmentStart = CpuClock.now(clockScratch);
+            return;
+        }
+        if (cpuUsed + CpuClock.now(clockScratch) - segmentStart > cpuNanos) throw new Trap.CpuExhausted(cpuNanos);
     }
 
     /** Starts (or restarts) the CPU clock for a run. */
     void start() {
-        startNanos = System.nanoTime();
-        hostNanos = 0;
+        measuring = false;
+        cpuUsed = 0;
     }
 
-    /** Excludes time spent in the host (effects) from the CPU budget. */
-    void excludeHostTime(long nanos) { hostNanos += nanos; }
+    /** Before a host call: the call's time is not the VM's. */
+    void pauseCpu() {
+        if (measuring) cpuUsed += CpuClock.now(clockScratch) - segmentStart;
+    }
+
+    /** After a host call: the VM may now run on another carrier thread, so its clock restarts. */
+    void resumeCpu() {
+        if (measuring) segmentStart = CpuClock.now(clockScratch);
+    }
 
     void cancel() { cancelled = true; }
 

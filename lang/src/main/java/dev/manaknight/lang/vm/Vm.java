@@ -392,13 +392,13 @@ public final class Vm {
         meter.charge(MemoryMeter.array(n));
         Object[] args = Arrays.copyOfRange(r, sp, sp + n);
         Object result;
-        long start = System.nanoTime();
+        budget.pauseCpu();
         try {
             result = host.effect(op, args);
         } catch (Host.EffectFailure e) {
             throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
         } finally {
-            budget.excludeHostTime(System.nanoTime() - start);
+            budget.resumeCpu();
         }
         if (result == null) {
             if (op.result() != Type.UNIT)
@@ -459,13 +459,13 @@ public final class Vm {
             }
         }
         Response response;
-        long start = System.nanoTime();
+        budget.pauseCpu();
         try {
             response = host.request(HttpMethod.values()[method], (String) path, payload, typeRef);
         } catch (Host.EffectFailure e) {
             throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
         } finally {
-            budget.excludeHostTime(System.nanoTime() - start);
+            budget.resumeCpu();
         }
         var value = ResponseValue.of(response);
         meter.charge(MemoryMeter.deep(value));
