@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,13 +42,13 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Request req = toRequest(ctx, msg);
         var reply = new CompletableFuture<Reply>();
         if (!admission.tryAdmit()) {
-            reply.complete(Problem.overloaded().withInstance(req.rawPath()).reply(new Header("Retry-After", "1")));
+            reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
         } else {
             Thread.ofVirtual().name("manaknight-request").start(() -> {
                 try {
                     reply.complete(admission.run(() -> core.handle(req)));
                 } catch (InterruptedException e) {
-                    reply.complete(Problem.overloaded().reply(new Header("Retry-After", "1")));
+                    reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
                 } catch (Throwable t) {
                     reply.complete(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
                 } finally {
@@ -60,9 +61,13 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static Request toRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        return toRequest(ctx, msg, ByteBufUtil.getBytes(msg.content()));
+    }
+
+    /** The core's view of a Netty request with this body. */
+    static Request toRequest(ChannelHandlerContext ctx, HttpRequest msg, byte[] body) {
         var headers = new ArrayList<Header>(msg.headers().size());
         for (Map.Entry<String, String> h : msg.headers()) headers.add(new Header(h.getKey(), h.getValue()));
-        byte[] body = ByteBufUtil.getBytes(msg.content());
         return Request.of(msg.method().name(), msg.uri(), headers, body, String.valueOf(ctx.channel().remoteAddress()));
     }
 

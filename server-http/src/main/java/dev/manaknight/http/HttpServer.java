@@ -81,7 +81,7 @@ public final class HttpServer implements AutoCloseable {
                             c.pipeline()
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                                     .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                                    .addLast("aggregate", new BodyLimitAggregator(bodyLimit))
+                                    .addLast("aggregate", new BodyLimitAggregator(bodyLimit, core))
                                     .addLast("core", new CoreHandler(core, admission));
                         }
                     })
