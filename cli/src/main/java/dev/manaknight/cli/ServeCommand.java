@@ -48,7 +48,11 @@ public final class ServeCommand implements Callable<Integer> {
                 server.close();
                 stopped.countDown();
             }));
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::close));
+            // SIGINT: drain, then flush the buffered logs (main never leaves await() on this path).
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                server.close();
+                core.close();
+            }));
             System.out.println("manaknight: listening on " + server.url());
             System.out.flush();
             stopped.await();

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +45,17 @@ public final class RequestCore implements AutoCloseable {
      * @param bodyLimit bytes; a larger body is a 413 (transports usually stop it earlier)
      * @param timeout   wall clock per request, effects included
      * @param dev       failure details and Manaknight stacks in 500 bodies
+     * @param openApi   the app's OpenAPI document served at `GET /openapi.json` when no route
+     *                  has that path, or null when `server.openapi` is off
      */
-    public record Options(long bodyLimit, Duration timeout, boolean dev) {}
+    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi) {
+        public Options(long bodyLimit, Duration timeout, boolean dev) {
+            this(bodyLimit, timeout, dev, null);
+        }
+    }
+
+    /** Where the OpenAPI document is served when enabled. */
+    public static final String OPENAPI_PATH = "/openapi.json";
 
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
@@ -101,9 +111,24 @@ public final class RequestCore implements AutoCloseable {
 
     public Options options() { return options; }
 
+    /**
+     * A reply a transport decided on without running the request (overload, a body past the
+     * limit while reading): the problem with its extra headers, `X-Request-Id`, and an access-log line.
+     */
+    public Reply refuse(Request req, Problem problem, Header... extra) {
+        String id = nextId();
+        var headers = new ArrayList<>(problem.withInstance(req.rawPath()).reply(extra).headers());
+        headers.add(new Header("X-Request-Id", id));
+        Reply reply = new Reply(problem.status(), headers, problem.withInstance(req.rawPath()).toJson());
+        accessLog.record(new AccessEntry(id, req.method(), req.rawPath(), req.query(), null, reply.status(), 0, 0, 0, 0, null));
+        return reply;
+    }
+
+    private String nextId() { return idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36); }
+
     public Reply handle(Request req) {
         long start = System.nanoTime();
-        String id = idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36);
+        String id = nextId();
         var stats = new Stats();
         Reply reply;
         try {
@@ -116,14 +141,17 @@ public final class RequestCore implements AutoCloseable {
         var headers = new ArrayList<>(reply.headers());
         headers.add(new Header("X-Request-Id", id));
         reply = new Reply(reply.status(), headers, reply.body());
-        accessLog.record(new AccessEntry(id, req.method(), req.rawPath(), stats.route, reply.status(),
-                (System.nanoTime() - start) / 1000, stats.fuel, stats.memory, stats.effects));
+        accessLog.record(new AccessEntry(id, req.method(), req.rawPath(), req.query(), stats.route, reply.status(),
+                (System.nanoTime() - start) / 1000, stats.fuel, stats.memory, stats.effects, stats.failure));
         return reply;
     }
 
     private Reply route(Request req, String id, Stats stats) {
         return switch (router.match(req.method(), req.rawPath())) {
-            case RouteMatch.NotFound nf -> Problem.notFound(req.rawPath()).withInstance(req.rawPath()).reply();
+            case RouteMatch.NotFound nf -> {
+                Reply doc = openApi(req);
+                yield doc != null ? doc : Problem.notFound(req.rawPath()).withInstance(req.rawPath()).reply();
+            }
             case RouteMatch.BadPath bp -> Problem.invalid(List.of(new InputError("/path", bp.detail())))
                     .withInstance(req.rawPath()).reply();
             case RouteMatch.MethodNotAllowed na -> Problem.of("method-not-allowed", "Method Not Allowed", 405,
@@ -154,12 +182,18 @@ public final class RequestCore implements AutoCloseable {
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;
+            var timedOut = new AtomicBoolean();
             ScheduledFuture<?> timeout = timer.schedule(() -> {
+                timedOut.set(true);
                 vm.cancel();
                 host.cancel();
             }, options.timeout().toNanos(), TimeUnit.NANOSECONDS);
             try {
                 outcome = vm.invoke(route.handler(), args);
+                // A query cancelled by the timeout fails as an effect; the cause is the clock.
+                if (timedOut.get() && outcome instanceof Outcome.Failed f && f.error().kind() != VmError.Kind.TIMEOUT)
+                    outcome = new Outcome.Failed(new VmError(VmError.Kind.TIMEOUT, "the request ran past its "
+                            + options.timeout().toMillis() + "ms wall-clock limit (" + f.error().message() + ")", f.error().stack()));
             } finally {
                 timeout.cancel(false);
                 stats.fuel = vm.fuelUsed();
@@ -198,6 +232,7 @@ public final class RequestCore implements AutoCloseable {
     }
 
     private Reply failure(VmError error, Request req, String id, Stats stats) {
+        stats.failure = error;
         LOG.error("[{}] {} {} failed: {}", id, req.method(), req.rawPath(), error.render());
         String detail = options.dev() ? error.message() : "the request failed (" + error.kind().slug + "); see the server log for request " + id;
         List<String> stack = options.dev() ? error.stack().stream().map(VmError.StackFrame::toString).toList() : List.of();
@@ -230,6 +265,15 @@ public final class RequestCore implements AutoCloseable {
         return new Reply(r.status(), headers, body);
     }
 
+    /** The OpenAPI document for `GET`/`HEAD /openapi.json` when enabled, else null. */
+    private Reply openApi(Request req) {
+        if (options.openApi() == null || !req.rawPath().equals(OPENAPI_PATH)) return null;
+        boolean head = req.method().equals("HEAD");
+        if (!head && !req.method().equals("GET")) return null;
+        var reply = new Reply(200, List.of(new Header("Content-Type", "application/json")), options.openApi());
+        return head ? headOf(reply) : reply;
+    }
+
     /** HEAD: the GET reply's status and headers, its length, no body. */
     private static Reply headOf(Reply r) {
         var headers = new ArrayList<>(r.headers());
@@ -237,8 +281,10 @@ public final class RequestCore implements AutoCloseable {
         return new Reply(r.status(), headers, new byte[0]);
     }
 
+    /** Stops the timer, flushes the logs and closes the database; idempotent. */
     @Override public void close() {
         timer.shutdownNow();
+        accessLog.close();
         if (db != null) db.close();
     }
 
@@ -248,5 +294,6 @@ public final class RequestCore implements AutoCloseable {
         long fuel;
         long memory;
         int effects;
+        VmError failure;
     }
 }

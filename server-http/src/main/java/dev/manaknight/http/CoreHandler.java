@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,30 +25,39 @@ import java.util.concurrent.CompletableFuture;
 final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RequestCore core;
     private final Admission admission;
-    /** Completes when the previous reply of this connection has been handed to Netty. */
+    /** The secret of the server's own warm-up requests ({@link SelfWarmup}), answered without the core. */
+    private final String warmupToken;
+    /**
+     * Completes when the previous reply of this connection has been written. Every write runs as
+     * a task on the channel's event loop, in chain order: a write run inline (when both futures
+     * were already complete) could overtake an earlier reply still queued there.
+     */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
-    CoreHandler(RequestCore core, Admission admission) {
+    CoreHandler(RequestCore core, Admission admission, String warmupToken) {
         this.core = core;
         this.admission = admission;
+        this.warmupToken = warmupToken;
     }
 
     @Override protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         if (msg.decoderResult().isFailure()) {
             Reply bad = Problem.of("bad-request", "Bad Request", 400, "malformed HTTP request").reply(new Header("Connection", "close"));
-            previous = previous.thenRun(() -> ctx.writeAndFlush(Responses.toNetty(bad, ctx.alloc())).addListener(ChannelFutureListener.CLOSE));
+            previous = previous.thenRunAsync(() -> ctx.writeAndFlush(Responses.toNetty(bad, ctx.alloc())).addListener(ChannelFutureListener.CLOSE), ctx.executor());
             return;
         }
         Request req = toRequest(ctx, msg);
         var reply = new CompletableFuture<Reply>();
-        if (!admission.tryAdmit()) {
-            reply.complete(Problem.overloaded().withInstance(req.rawPath()).reply(new Header("Retry-After", "1")));
+        if (warmupToken.equals(msg.headers().get(SelfWarmup.HEADER))) {
+            Thread.ofVirtual().name("manaknight-warmup").start(() -> reply.complete(SelfWarmup.REPLY));
+        } else if (!admission.tryAdmit()) {
+            reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
         } else {
             Thread.ofVirtual().name("manaknight-request").start(() -> {
                 try {
                     reply.complete(admission.run(() -> core.handle(req)));
                 } catch (InterruptedException e) {
-                    reply.complete(Problem.overloaded().reply(new Header("Retry-After", "1")));
+                    reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
                 } catch (Throwable t) {
                     reply.complete(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
                 } finally {
@@ -55,14 +65,19 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
         }
-        previous = previous.thenCombine(reply, (v, r) -> r).thenAccept(r ->
-                ctx.writeAndFlush(Responses.toNetty(r, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
+        previous = previous.thenCombine(reply, (v, r) -> r).thenAcceptAsync(r ->
+                ctx.writeAndFlush(Responses.toNetty(r, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
+                ctx.executor());
     }
 
     private static Request toRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        return toRequest(ctx, msg, ByteBufUtil.getBytes(msg.content()));
+    }
+
+    /** The core's view of a Netty request with this body. */
+    static Request toRequest(ChannelHandlerContext ctx, HttpRequest msg, byte[] body) {
         var headers = new ArrayList<Header>(msg.headers().size());
         for (Map.Entry<String, String> h : msg.headers()) headers.add(new Header(h.getKey(), h.getValue()));
-        byte[] body = ByteBufUtil.getBytes(msg.content());
         return Request.of(msg.method().name(), msg.uri(), headers, body, String.valueOf(ctx.channel().remoteAddress()));
     }
 

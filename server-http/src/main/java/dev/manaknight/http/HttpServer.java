@@ -59,7 +59,10 @@ public final class HttpServer implements AutoCloseable {
         this.drainTimeout = drainTimeout;
     }
 
-    /** Binds and returns once the server accepts connections (port 0 picks a free one). */
+    /**
+     * Binds and returns once the server accepts connections (port 0 picks a free one), after a
+     * few requests to itself have loaded the pipeline's classes.
+     */
     public static HttpServer start(RequestCore core, Options o) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -69,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
         ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         var admission = new Admission(o.workers(), o.queue());
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, o.bodyLimit());
+        String warmupToken = SelfWarmup.newToken();
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, io)
@@ -81,11 +85,12 @@ public final class HttpServer implements AutoCloseable {
                             c.pipeline()
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                                     .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                                    .addLast("aggregate", new BodyLimitAggregator(bodyLimit))
-                                    .addLast("core", new CoreHandler(core, admission));
+                                    .addLast("aggregate", new BodyLimitAggregator(bodyLimit, core))
+                                    .addLast("core", new CoreHandler(core, admission, warmupToken));
                         }
                     })
                     .bind(o.host(), o.port()).sync().channel();
+            SelfWarmup.run((InetSocketAddress) ch.localAddress(), warmupToken);
             return new HttpServer(ch, boss, io, channels, admission, o.drainTimeout());
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

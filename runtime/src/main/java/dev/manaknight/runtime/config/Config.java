@@ -15,11 +15,18 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
     /**
      * @param listen  `host:port`, `[v6]:port` or `unix:/path`
      * @param maxRequestsPerWorker accepted for PHP-FPM familiarity; 0 means "unlimited" (nothing leaks)
+     * @param openapi serve the app's OpenAPI document at `/openapi.json`
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
-                         Duration drainTimeout, String statusPath, String pingPath) {
+                         Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping");
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false);
+
+        /** Without `openapi` (off). */
+        public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
+                      Duration drainTimeout, String statusPath, String pingPath) {
+            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, false);
+        }
 
         /** The host of a TCP `listen` (brackets of an IPv6 literal removed). */
         public String host() {
@@ -35,7 +42,8 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
         public boolean unix() { return listen.startsWith("unix:"); }
 
         public Server withListen(String newListen) {
-            return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath);
+            return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
+                    openapi);
         }
     }
 

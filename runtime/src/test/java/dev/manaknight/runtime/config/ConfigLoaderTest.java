@@ -91,6 +91,15 @@ class ConfigLoaderTest {
         assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nlisten = \"nohost\"\n", null));
     }
 
+    @Test void openapiIsOffUnlessEnabledAndMustBeABoolean() throws Exception {
+        assertEquals(false, ConfigLoader.parse(Path.of("x.toml"), "", null).server().openapi());
+        Config on = ConfigLoader.parse(Path.of("x.toml"), "[server]\nopenapi = true\n", null);
+        assertEquals(true, on.server().openapi());
+        assertEquals(true, on.withListen("::1", 9).server().openapi(), "kept when flags change the address");
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nopenapi = \"yes\"\n", null));
+        assertEquals("x.toml: `server.openapi`: expected true or false, got \"yes\"", e.getMessage());
+    }
+
     @Test void unitsAreStrict() {
         assertEquals(1024, Units.size("1KB"));
         assertEquals(1024 * 1024, Units.size("1MB"));
