@@ -19,22 +19,10 @@ public final class SqlPlaceholders {
         int n = sql.length();
         int i = 0;
         while (i < n) {
+            int skip = skipQuotedOrComment(sql, i);
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"') {
-                int j = i + 1;
-                while (j < n) {
-                    if (sql.charAt(j) == c) {
-                        if (j + 1 < n && sql.charAt(j + 1) == c) { j += 2; continue; }
-                        break;
-                    }
-                    j++;
-                }
-                i = j + 1;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                while (i < n && sql.charAt(i) != '\n') i++;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+            if (skip > i) {
+                i = skip;
             } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
                 i += 2;
             } else if (c == ':' && i + 1 < n && isStart(sql.charAt(i + 1))) {
@@ -47,6 +35,34 @@ public final class SqlPlaceholders {
             }
         }
         return out;
+    }
+
+    /**
+     * If offset `i` starts a string literal, a quoted identifier (a doubled quote is an escape)
+     * or a comment, the offset just past it (the end when it is unterminated); else `i`.
+     */
+    public static int skipQuotedOrComment(String s, int i) {
+        char c = s.charAt(i);
+        int n = s.length();
+        if (c == '\'' || c == '"') {
+            int j = i + 1;
+            while (j < n) {
+                if (s.charAt(j) == c) {
+                    if (j + 1 < n && s.charAt(j + 1) == c) j += 2;
+                    else return j + 1;
+                } else j++;
+            }
+            return n;
+        }
+        if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+            int j = s.indexOf('\n', i);
+            return j < 0 ? n : j + 1;
+        }
+        if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+            int j = s.indexOf("*/", i + 2);
+            return j < 0 ? n : j + 2;
+        }
+        return i;
     }
 
     /** The SQL with every placeholder replaced by `?`, and the parameter names in binding order. */

@@ -1,6 +1,7 @@
 package dev.manaknight.runtime.effects;
 
 import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.types.SqlPlaceholders;
 
 /**
  * A declared query made ready once at startup: its SQL with `?` placeholders and, for each
@@ -9,7 +10,7 @@ import dev.manaknight.lang.bytecode.EffectOp;
 public record Query(EffectOp op, String sql, int[] bindings) {
     /** @throws IllegalArgumentException when the SQL names a parameter the op does not declare */
     public static Query prepare(EffectOp op) {
-        SqlText.Rewritten r = SqlText.rewrite(op.sql());
+        SqlPlaceholders.Rewritten r = SqlPlaceholders.rewrite(op.sql());
         var bindings = new int[r.names().size()];
         for (int i = 0; i < bindings.length; i++) {
             String name = r.names().get(i);
