@@ -106,10 +106,7 @@ final class FunctionGen {
                 expr(st.value());
                 if (!never(st.value().ty())) store(st.slot(), st.value().ty());
             }
-            case TStmt.Eval ev -> {
-                expr(ev.expr());
-                pop(ev.expr().ty());
-            }
+            case TStmt.Eval ev -> discard(ev.expr());
             case TStmt.ForList f -> forList(f);
             case TStmt.ForRange f -> forRange(f);
             case TStmt.Return r -> {
@@ -184,8 +181,7 @@ final class FunctionGen {
         out.bind(head);
         loopTest(list, index, end);
         element(list, index, f.var(), Ty.arg(f.list().ty(), 0));
-        expr(f.body());
-        pop(f.body().ty());
+        discard(f.body());
         increment(index);
         out.jump(Opcode.LOOP, head);
         out.bind(end);
@@ -203,8 +199,7 @@ final class FunctionGen {
         out.op(Opcode.LOAD_P, bound);
         out.op(Opcode.LT_INT);
         out.jump(Opcode.JUMP_IF_FALSE, end);
-        expr(f.body());
-        pop(f.body().ty());
+        discard(f.body());
         increment(f.var());
         out.jump(Opcode.LOOP, head);
         out.bind(end);
@@ -307,6 +302,18 @@ final class FunctionGen {
         }
     }
 
+    /** Evaluates `e` for its effects only: a block's statements without pushing its Unit. */
+    private void discard(TExpr e) {
+        if (e instanceof TExpr.Block b) {
+            out.line(b.span().line());
+            for (TStmt s : b.stmts()) stmt(s);
+            if (b.result() != null) discard(b.result());
+            return;
+        }
+        expr(e);
+        pop(e.ty());
+    }
+
     private void interpolate(List<TExpr> parts) {
         if (parts.isEmpty()) {
             string("");
@@ -374,8 +381,7 @@ final class FunctionGen {
         expr(i.condition());
         out.jump(Opcode.JUMP_IF_FALSE, otherwise);
         if (i.otherwise() == null) {
-            expr(i.then());
-            pop(i.then().ty());
+            discard(i.then());
             out.bind(otherwise);
             out.op(Opcode.UNIT);
             return;
