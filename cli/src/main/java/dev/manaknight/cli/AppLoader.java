@@ -35,7 +35,12 @@ public final class AppLoader {
     public static final Toolchain STANDARD = new Toolchain() {
         @Override public List<SourceFile> loadSources(Path dir) throws IOException { return Compiler.loadSources(dir); }
 
-        @Override public Module compile(List<SourceFile> files) throws CompileException { return Compiler.compile(files); }
+        /** Compiles; warnings (an unreachable `match` arm, …) go to stderr as code frames. */
+        @Override public Module compile(List<SourceFile> files) throws CompileException {
+            Compiler.Result result = Compiler.compileWithWarnings(files);
+            if (!result.warnings().isEmpty()) System.err.print(dev.manaknight.lang.diag.CodeFrame.render(result.warnings()));
+            return result.module();
+        }
 
         @Override public Module read(byte[] bytes) throws ModuleFormatException { return ModuleReader.read(bytes); }
 
