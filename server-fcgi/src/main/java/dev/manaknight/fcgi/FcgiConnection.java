@@ -64,6 +64,8 @@ public final class FcgiConnection {
         this.sink = sink;
     }
 
+    public FcgiLimits limits() { return limits; }
+
     /** Requests open on this connection (received, running or being rejected). */
     public int openRequests() { return open.size(); }
 
