@@ -1,13 +1,13 @@
 package dev.manaknight.cli;
 
 import dev.manaknight.fcgi.FpmServer;
+import dev.manaknight.fcgi.FpmSignals;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,20 +43,10 @@ final class FpmCommand implements Callable<Integer> {
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }
         };
         FpmServer server = FpmServer.start(configs, programs, graceful);
-        var stopped = new CountDownLatch(1);
-        Runnable stop = () -> Thread.ofPlatform().start(() -> {
-            server.close();
-            stopped.countDown();
-        });
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.run());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.run());
-        sun.misc.Signal.handle(new sun.misc.Signal("USR2"), sig -> Thread.ofPlatform().start(server::reload));
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofPlatform().start(server::reload));
-        sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> Thread.ofPlatform().start(server::reopenLogs));
         var out = spec.commandLine().getOut();
         out.println("manaknight: fpm listening on " + server.address());
         out.flush();
-        stopped.await();
+        FpmSignals.serveUntilStopped(server);
         return ExitCode.OK;
     }
 }

@@ -1,0 +1,35 @@
+package dev.manaknight.fcgi;
+
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * PHP-FPM's signals on a running server: TERM (and INT) drain and stop, USR2 and HUP reload the
+ * config and program in place, USR1 reopens the log files. SIGQUIT cannot be taken: the JVM
+ * keeps it for thread dumps. Each handler runs on a thread of its own, off the signal thread.
+ */
+public final class FpmSignals {
+    private FpmSignals() {}
+
+    /** Installs the handlers, then blocks until TERM/INT stopped the server; true when it drained in time. */
+    public static boolean serveUntilStopped(FpmServer server) throws InterruptedException {
+        var stopped = new CountDownLatch(1);
+        boolean[] drained = {true};
+        Runnable stop = () -> Thread.ofPlatform().name("manaknight-fpm-stop").start(() -> {
+            try {
+                drained[0] = server.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        });
+        Signal.handle(new Signal("TERM"), s -> stop.run());
+        Signal.handle(new Signal("INT"), s -> stop.run());
+        Signal.handle(new Signal("USR2"), s -> Thread.ofPlatform().name("manaknight-fpm-reload").start(server::reload));
+        Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("manaknight-fpm-reload").start(server::reload));
+        Signal.handle(new Signal("USR1"), s -> Thread.ofPlatform().name("manaknight-fpm-reopen").start(server::reopenLogs));
+        stopped.await();
+        return drained[0];
+    }
+}
