@@ -17,6 +17,7 @@ import java.util.List;
 final class FcgiClient implements AutoCloseable {
     private final SocketChannel ch;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final java.util.Map<Integer, List<Records.Rec>> stash = new java.util.HashMap<>();
 
     FcgiClient(SocketAddress addr) throws IOException {
         ch = addr instanceof UnixDomainSocketAddress ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
@@ -60,12 +61,13 @@ final class FcgiClient implements AutoCloseable {
     /** Reads records of request `id` up to its END_REQUEST; null when the connection closed first. */
     Answer answer(int id) throws IOException {
         var out = new ByteArrayOutputStream();
-        List<Records.Rec> other = new ArrayList<>();
         while (true) {
-            Records.Rec r = next();
+            List<Records.Rec> mine = stash.remove(id);
+            Records.Rec r = mine != null && !mine.isEmpty() ? mine.removeFirst() : next();
+            if (mine != null && !mine.isEmpty()) stash.put(id, mine);
             if (r == null) return null;
             if (r.id() != id) {
-                other.add(r);
+                stash.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r); // another request's: kept for its answer()
                 continue;
             }
             if (r.type() == FCGI_STDOUT) out.writeBytes(r.content());

@@ -35,14 +35,31 @@ final class Nginx implements AutoCloseable {
         return null;
     }
 
+    /** The seed's block on {@link #portOff}, the keepalive variant on {@link #portKeep}, both to `socket`. */
     static Nginx start(Path dir, Path socket) throws Exception {
         int off = freePort();
         int keep = freePort();
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("seed.conf"), render("manaknight-fpm.conf", off, "unix:/run/manaknight-fpm.sock", "unix:" + socket));
+        Files.writeString(dir.resolve("keepalive.conf"), render("manaknight-fpm-keepalive.conf", keep, "unix:/run/manaknight-fpm.sock", "unix:" + socket));
+        return start(dir, off, keep);
+    }
+
+    /** The CGI block (nginx + fcgiwrap) on {@link #portOff}, running `script` through fcgiwrap's socket. */
+    static Nginx startCgi(Path dir, Path fcgiwrapSocket, Path script) throws Exception {
+        int port = freePort();
+        Files.createDirectories(dir);
+        String conf = render("manaknight-cgi.conf", port, "unix:/run/fcgiwrap.socket", "unix:" + fcgiwrapSocket)
+                .replace("/opt/manaknight/examples/nginx/manaknight-cgi", script.toString());
+        Files.writeString(dir.resolve("seed.conf"), conf);
+        Files.writeString(dir.resolve("keepalive.conf"), "");
+        return start(dir, port, port);
+    }
+
+    private static Nginx start(Path dir, int off, int keep) throws Exception {
         Files.createDirectories(dir.resolve("tmp"));
         Path params = Path.of("/etc/nginx/fastcgi_params");
         Files.copy(Files.exists(params) ? params : Path.of("src/test/resources/nginx/fastcgi_params"), dir.resolve("fastcgi_params"));
-        Files.writeString(dir.resolve("seed.conf"), render("manaknight-fpm.conf", off, socket));
-        Files.writeString(dir.resolve("keepalive.conf"), render("manaknight-fpm-keepalive.conf", keep, socket));
         boolean root = "root".equals(System.getProperty("user.name"));
         Files.writeString(dir.resolve("nginx.conf"), """
                 %s
@@ -75,11 +92,11 @@ final class Nginx implements AutoCloseable {
     }
 
     /** The example file with its `listen 80;` and socket path replaced, nothing else. */
-    private static String render(String example, int port, Path socket) throws IOException {
+    private static String render(String example, int port, String socket, String replacement) throws IOException {
         String text = Files.readString(EXAMPLES.resolve(example));
-        if (!text.contains("listen 80;") || !text.contains("unix:/run/manaknight-fpm.sock"))
+        if (!text.contains("listen 80;") || !text.contains(socket))
             throw new IllegalStateException(example + " lost its listen line or socket path");
-        return text.replace("listen 80;", "listen 127.0.0.1:" + port + ";").replace("unix:/run/manaknight-fpm.sock", "unix:" + socket);
+        return text.replace("listen 80;", "listen 127.0.0.1:" + port + ";").replace(socket, replacement);
     }
 
     private static boolean accepts(int port) {
