@@ -20,6 +20,7 @@ if ((${#mk_nginx_packages[@]})); then
     if ((mk_nginx_had_policy == 0)); then
         printf '#!/bin/sh\nexit 101\n' | "${mk_nginx_sudo[@]}" tee "$mk_nginx_policy" >/dev/null
         "${mk_nginx_sudo[@]}" chmod +x "$mk_nginx_policy"
+        trap '"${mk_nginx_sudo[@]}" rm -f "$mk_nginx_policy"' EXIT
     fi
     echo "nginx.sh: installing ${mk_nginx_packages[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -27,6 +28,9 @@ if ((${#mk_nginx_packages[@]})); then
         "${mk_nginx_sudo[@]}" apt-get update -q
         "${mk_nginx_sudo[@]}" apt-get install -y -q --no-install-recommends "${mk_nginx_packages[@]}"
     fi
-    ((mk_nginx_had_policy == 1)) || "${mk_nginx_sudo[@]}" rm -f "$mk_nginx_policy"
+    if ((mk_nginx_had_policy == 0)); then
+        "${mk_nginx_sudo[@]}" rm -f "$mk_nginx_policy"
+        trap - EXIT
+    fi
 fi
 echo "nginx.sh: $(/usr/sbin/nginx -v 2>&1), cgi-fcgi at $(command -v cgi-fcgi), fcgiwrap at $(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)"

@@ -35,7 +35,9 @@ final class FpmProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         var cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), FpmProcessMain.class.getName(), config.toString()));
         if (graceful) cmd.add("--graceful");
-        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        var pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        pb.environment().put("_JAVA_SR_SIGNUM", FpmSignals.SUSPEND_SIGNAL); // as the launcher does: USR2 is ours
+        Process p = pb.start();
         var f = new FpmProcess(p, stderr);
         try {
             f.ready.get(60, TimeUnit.SECONDS);

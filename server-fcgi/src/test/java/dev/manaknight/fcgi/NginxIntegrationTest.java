@@ -188,6 +188,19 @@ class NginxIntegrationTest {
         assertTrue(get(url(false, "/fpm-status")).body().contains("reloads:              5"));
     }
 
+    /** Issue 4: HotSpot suspends threads with SIGUSR2 by default; a JFR recording must not reload. */
+    @Test void aJfrRecordingIsNotAReload() throws Exception {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        assumeTrue(Files.isExecutable(jcmd), "no jcmd beside java");
+        var rec = new ProcessBuilder(jcmd.toString(), String.valueOf(fpm.process.pid()), "JFR.start", "duration=2s",
+                "filename=" + dir.resolve("fpm.jfr")).redirectErrorStream(true).start();
+        assertTrue(rec.waitFor(30, TimeUnit.SECONDS));
+        try (var load = new Load(2, i -> url(false, "/users/1"))) {
+            Thread.sleep(2500);
+        }
+        assertTrue(get(url(false, "/fpm-status")).body().contains("reloads:              0\n"), fpm.log());
+    }
+
     @Test void sigusr1ReopensTheAccessLog() throws Exception {
         get(url(false, "/users/1"));
         Path log = dir.resolve("access.log");
