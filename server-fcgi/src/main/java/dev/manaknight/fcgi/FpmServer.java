@@ -288,17 +288,27 @@ public final class FpmServer implements AutoCloseable {
     public synchronized boolean stop() throws InterruptedException {
         if (stopped) return true;
         stopped = true;
-        removeSocketIfOurs();
-        Thread.sleep(BACKLOG_GRACE_MILLIS);
-        serverChannel.close().sync();
-        for (Channel c : channels) {
-            var h = c.pipeline().get(FcgiHandler.class);
-            if (h != null) c.eventLoop().execute(h::drain);
+        boolean drained = false;
+        try {
+            removeSocketIfOurs();
+            Thread.sleep(BACKLOG_GRACE_MILLIS);
+            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            for (Channel c : channels) {
+                var h = c.pipeline().get(FcgiHandler.class);
+                if (h != null) c.eventLoop().execute(h::drain);
+            }
+            drained = admission.awaitIdle(current.config.server().drainTimeout());
+        } catch (RuntimeException e) {
+            LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
+        } finally {
+            channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            shutdownLoops();
+            try {
+                current.close();
+            } catch (RuntimeException e) {
+                LOG.error("stop: closing the program's resources: {}", e.toString());
+            }
         }
-        boolean drained = admission.awaitIdle(current.config.server().drainTimeout());
-        channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        shutdownLoops();
-        current.close();
         return drained;
     }
 

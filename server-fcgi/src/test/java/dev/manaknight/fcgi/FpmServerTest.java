@@ -295,6 +295,31 @@ class FpmServerTest {
         assertFalse(Files.exists(sock), "a stopped server removes its socket");
     }
 
+    @Test void gracefulOnTcpBindsBesideWithReusePort() throws Exception {
+        server.close();
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path config = dir.resolve("tcp.toml");
+        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:" + port + "\"\n[log]\naccess = \"off\"\n");
+        server = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false);
+        var refused = assertThrows(IOException.class, () -> FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false));
+        assertTrue(refused.getMessage().contains("running instance"), refused.getMessage());
+        useApp("v2");
+        FpmServer next = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, true);
+        try {
+            server.close();
+            server = null;
+            try (var c = new FcgiClient(new InetSocketAddress("127.0.0.1", port))) {
+                c.send(new Records().request(1, true, req("GET", "/version"), "").bytes());
+                assertEquals("v2", c.answer(1).body(), "the new instance serves the port alone now");
+            }
+        } finally {
+            next.close();
+        }
+    }
+
     @Test void listensOnTcpToo() throws Exception {
         server.close();
         Path config = dir.resolve("tcp.toml");
