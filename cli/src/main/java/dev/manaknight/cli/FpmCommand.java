@@ -1,5 +1,11 @@
 package dev.manaknight.cli;
 
+import dev.manaknight.fcgi.FpmServer;
+import dev.manaknight.fcgi.FpmSignals;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.config.ConfigException;
+import dev.manaknight.runtime.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -7,8 +13,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `manaknight fpm --config F [--graceful]`: the FastCGI server. Its options parse; it does not run yet. */
-@Command(name = "fpm", description = "FastCGI server, a PHP-FPM stand-in (NOT IMPLEMENTED YET).")
+/**
+ * `manaknight fpm --config F [--graceful]`: the FastCGI server with PHP-FPM's signals: TERM
+ * drains and exits 0, USR2/HUP reload config and program in place, USR1 reopens the logs.
+ * (SIGQUIT stays the JVM's thread dump: the JVM reserves it.)
+ */
+@Command(name = "fpm", description = "FastCGI server, a PHP-FPM stand-in (Manaknight-FPM).")
 final class FpmCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -18,9 +28,25 @@ final class FpmCommand implements Callable<Integer> {
     @Option(names = "--graceful", description = "start beside a running instance on the same address, then take over")
     boolean graceful;
 
-    @Override public Integer call() {
-        spec.commandLine().getErr().println(
-                "manaknight fpm: not implemented yet (the FastCGI server is still to come); use `manaknight serve` for now");
-        return ExitCode.SOFTWARE;
+    @Override public Integer call() throws Exception {
+        Path file = config;
+        FpmServer.ConfigSource configs = () -> {
+            Config c = ConfigLoader.load(null, file);
+            if (c.app() == null) throw new ConfigException(file + ": no app (set `app` to a directory or .mkb file)");
+            return c;
+        };
+        FpmServer.ProgramLoader programs = new FpmServer.ProgramLoader() {
+            @Override public Program load(Config c) throws Exception {
+                return Program.load(AppLoader.standard().load(c.app()).module());
+            }
+
+            @Override public String describe(Exception e) { return ErrorReport.describe(e); }
+        };
+        FpmServer server = FpmServer.start(configs, programs, graceful);
+        var out = spec.commandLine().getOut();
+        out.println("manaknight: fpm listening on " + server.address());
+        out.flush();
+        FpmSignals.serveUntilStopped(server);
+        return ExitCode.OK;
     }
 }

@@ -140,18 +140,17 @@ class MainTest {
         assertTrue(titled.out().contains("\"title\": \"Users API\""), titled.out());
     }
 
-    @Test void fpmParsesItsOptionsThenSaysItIsNotImplemented() {
-        Cli r = run("fpm", "--config", "prod.toml", "--graceful");
-        assertEquals(70, r.code(), r.toString());
-        assertTrue(r.err().contains("not implemented yet"), r.toString());
+    @Test void fpmParsesItsOptionsAndNeedsAConfigFile() {
+        Cli r = run("fpm", "--config", dir.resolve("prod.toml").toString(), "--graceful");
+        assertEquals(64, r.code(), r.toString());
+        assertTrue(r.err().contains("no such config file"), r.toString());
         assertEquals(64, run("fpm").code(), "--config is required");
         assertEquals(64, run("fpm", "--config").code());
     }
 
-    @Test void cgiParsesItsArgumentThenSaysItIsNotImplemented() {
-        Cli r = run("cgi", "app");
-        assertEquals(70, r.code(), r.toString());
-        assertTrue(r.err().contains("not implemented yet"), r.toString());
+    @Test void cgiParsesItsArgumentAndNeedsAnApp() {
+        Cli r = run("cgi", dir.resolve("no-such-app").toString());
+        assertEquals(74, r.code(), r.toString());
         assertEquals(64, run("cgi").code());
     }
 

@@ -1,0 +1,43 @@
+package dev.manaknight.fcgi;
+
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Reply;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A core {@link Reply} as a CGI response document (RFC 3875 §6): `Status: 200 OK`, the headers,
+ * `Content-Length` unless present (HEAD replies carry the GET body's), a blank line, the body.
+ * FastCGI sends it as STDOUT; `manaknight cgi` writes it to stdout.
+ */
+public final class CgiOutput {
+    private CgiOutput() {}
+
+    /** RFC 9110's reason phrases where Netty still has RFC 7231's. */
+    static String reason(int status) {
+        return switch (status) {
+            case 413 -> "Content Too Large";
+            case 422 -> "Unprocessable Content";
+            default -> HttpResponseStatus.valueOf(status).reasonPhrase();
+        };
+    }
+
+    public static byte[] of(Reply reply) {
+        var head = new StringBuilder(256);
+        head.append("Status: ").append(reply.status()).append(' ')
+                .append(reason(reply.status())).append("\r\n");
+        boolean length = false;
+        for (Header h : reply.headers()) {
+            head.append(h.name()).append(": ").append(h.value()).append("\r\n");
+            length |= h.name().equalsIgnoreCase("Content-Length");
+        }
+        if (!length) head.append("Content-Length: ").append(reply.body().length).append("\r\n");
+        head.append("\r\n");
+        byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+        var out = new ByteArrayOutputStream(h.length + reply.body().length);
+        out.writeBytes(h);
+        out.writeBytes(reply.body());
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.manaknight.fcgi;
+
+import static dev.manaknight.fcgi.FcgiProtocol.FCGI_OVERLOADED;
+import static dev.manaknight.fcgi.FcgiProtocol.FCGI_REQUEST_COMPLETE;
+
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Problem;
+import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One FastCGI connection on Netty: decodes on the event loop, runs each request on a virtual
+ * thread (never on the loop), frames and writes the answer back on the loop. One instance per
+ * connection; every method but the virtual thread's body runs on the connection's event loop.
+ */
+final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConnection.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger("manaknight.fpm");
+
+    private final FpmServer server;
+    private final FcgiConnection conn;
+    private final Map<Integer, RequestContext> running = new HashMap<>();
+    private ChannelHandlerContext ctx;
+    private boolean draining;
+
+    FcgiHandler(FpmServer server, FcgiLimits limits) {
+        this.server = server;
+        this.conn = new FcgiConnection(limits, this);
+    }
+
+    @Override public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
+
+    @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            byte[] b = new byte[buf.readableBytes()];
+            buf.readBytes(b);
+            conn.feed(b, 0, b.length);
+        } catch (FcgiException e) {
+            LOG.warn("{} from {}; connection closed", e.getMessage(), ctx.channel().remoteAddress());
+            ctx.close();
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override public void channelInactive(ChannelHandlerContext ctx) {
+        // The web server is gone: nobody will read these answers, so their VMs stop now.
+        running.values().forEach(RequestContext::cancel);
+        running.clear();
+    }
+
+    @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("fcgi: connection error", cause);
+        ctx.close();
+    }
+
+    /** Graceful stop: close now when idle, else after the last open request ends. */
+    void drain() {
+        draining = true;
+        if (conn.openRequests() == 0) ctx.close();
+    }
+
+    @Override public void request(FcgiRequest r) {
+        Request req = CgiEnvironment.toRequest(r.params(), r.stdin());
+        Generation gen = server.current();
+        String path = req.rawPath();
+        if (path.equals(gen.config.server().pingPath())) {
+            finish(r.id(), CgiOutput.of(StatusPage.pong()), FCGI_REQUEST_COMPLETE);
+            return;
+        }
+        if (path.equals(gen.config.server().statusPath())) {
+            finish(r.id(), CgiOutput.of(StatusPage.render(server.status(), req.query())), FCGI_REQUEST_COMPLETE);
+            return;
+        }
+        if (r.stdinTooLarge()) {
+            finish(r.id(), CgiOutput.of(Problem.tooLarge(conn.limits().maxStdinBytes()).withInstance(path).reply()),
+                    FCGI_REQUEST_COMPLETE);
+            return;
+        }
+        Generation g = server.admit();
+        if (g == null) {
+            server.status().rejected();
+            Reply busy = Problem.overloaded().withInstance(path).reply(new Header("Retry-After", "1"));
+            finish(r.id(), CgiOutput.of(busy), FCGI_OVERLOADED);
+            return;
+        }
+        var rc = new RequestContext(req.method(), path);
+        running.put(r.id(), rc);
+        long length = req.body().length;
+        Thread.ofVirtual().name("manaknight-fpm-request").start(() -> {
+            byte[] out;
+            try {
+                out = CgiOutput.of(server.run(g, rc, req, length));
+            } catch (Throwable t) {
+                LOG.error("fcgi: request {} failed outside the core", path, t);
+                out = CgiOutput.of(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
+            }
+            byte[] answer = out;
+            ctx.executor().execute(() -> {
+                running.remove(r.id());
+                finish(r.id(), answer, FCGI_REQUEST_COMPLETE);
+            });
+        });
+    }
+
+    @Override public void abort(int requestId) {
+        RequestContext rc = running.get(requestId);
+        if (rc != null) rc.cancel();
+    }
+
+    @Override public void write(byte[] bytes) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    private void finish(int id, byte[] stdout, int protocolStatus) {
+        if (!ctx.channel().isActive()) return;
+        FcgiConnection.Ending e = conn.end(id, stdout, 0, protocolStatus);
+        var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(e.bytes()));
+        // Spec §5.5: without FCGI_KEEP_CONN the application closes the connection after END_REQUEST.
+        if ((e.close() || draining) && conn.openRequests() == 0) f.addListener(ChannelFutureListener.CLOSE);
+        else f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+}

@@ -1,0 +1,338 @@
+package dev.manaknight.fcgi;
+
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
+import dev.manaknight.runtime.config.Config;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Manaknight-FPM: the FastCGI server (RUNTIME.md §4). Listens on `unix:/path` or `host:port`,
+ * admits requests PHP-FPM-style (`workers` running, `queue` waiting, then FCGI_OVERLOADED),
+ * reloads its program in place, stops gracefully, and can take over from a running instance
+ * (`--graceful`). See fcgi.md for the design.
+ */
+public final class FpmServer implements AutoCloseable {
+    /** Reads the configuration again (SIGUSR2 re-reads the file). */
+    public interface ConfigSource {
+        Config load() throws Exception;
+    }
+
+    /** Turns the configured app into a verified program; its exception message is the diagnostics. */
+    public interface ProgramLoader {
+        Program load(Config config) throws Exception;
+
+        /** The failure as the log shows it (code frames for compile errors). */
+        default String describe(Exception e) { return e.getMessage(); }
+    }
+
+    /** Time to accept connections already queued in the listen backlog after the socket path is gone. */
+    static final long BACKLOG_GRACE_MILLIS = 100;
+    /** How long a live-socket probe may take before the socket counts as dead. */
+    static final int PROBE_TIMEOUT_MILLIS = 500;
+    private static final Logger LOG = LoggerFactory.getLogger("manaknight.fpm");
+
+    private final ConfigSource configs;
+    private final ProgramLoader loader;
+    private final FpmStatus status;
+    private final Admission admission;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile Generation current;
+    private volatile FcgiLimits limits;
+    private EventLoopGroup boss;
+    private EventLoopGroup io;
+    private Channel serverChannel;
+    private Path socketPath;
+    private Object socketKey;
+    private String address;
+    private boolean stopped;
+
+    private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
+        this.configs = configs;
+        this.loader = loader;
+        this.current = first;
+        this.status = status;
+        var s = first.config.server();
+        this.admission = new Admission(s.workers(), s.queue());
+        this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue());
+    }
+
+    /** Loads, verifies and opens the app, binds, and returns once connections are accepted. */
+    public static FpmServer start(ConfigSource configs, ProgramLoader loader, boolean graceful) throws Exception {
+        Config config = configs.load();
+        Program program = loader.load(config);
+        var s = config.server();
+        String pool = config.app() == null ? "www" : Objects.toString(config.app().toAbsolutePath().normalize().getFileName(), "www");
+        var status = new FpmStatus(pool.replaceFirst("\\.mkb$", ""), s.workers(), s.queue());
+        Generation first = Generation.open(program, config, status);
+        var server = new FpmServer(configs, loader, first, status);
+        try {
+            server.bind(s.listen(), s.socketMode(), graceful);
+        } catch (Exception e) {
+            server.shutdownLoops();
+            first.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** `unix:/path` or `host:port` as bound. */
+    public String address() { return address; }
+
+    FpmStatus status() { return status; }
+
+    Generation current() { return current; }
+
+    // ---- listening ------------------------------------------------------------------------
+
+    private void bind(String listen, String socketMode, boolean graceful) throws Exception {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        boss = new MultiThreadIoEventLoopGroup(1, factory);
+        io = new MultiThreadIoEventLoopGroup(0, factory);
+        boolean unix = listen.startsWith("unix:");
+        Class<? extends ServerChannel> channelClass = unix
+                ? epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class
+                : epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        var b = new ServerBootstrap().group(boss, io).channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override protected void initChannel(Channel c) {
+                        channels.add(c);
+                        c.pipeline().addLast("fcgi", new FcgiHandler(FpmServer.this, limits));
+                    }
+                });
+        if (unix) {
+            Path path = Path.of(listen.substring("unix:".length())).toAbsolutePath();
+            boolean live = Files.exists(path) && live(UnixDomainSocketAddress.of(path));
+            if (live && !graceful)
+                throw new IOException(listen + " is served by a running instance (use --graceful to take over)");
+            // Always bound under a private name, then renamed over the public one: with --graceful that
+            // replaces a live instance's socket in one step, and Netty's delete-on-close then removes a
+            // name nobody uses any more, never the socket that is now the public one.
+            Path bindPath = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
+            Files.deleteIfExists(bindPath);
+            SocketAddress addr = epoll ? new DomainSocketAddress(bindPath.toString()) : UnixDomainSocketAddress.of(bindPath);
+            serverChannel = b.bind(addr).sync().channel();
+            Files.setPosixFilePermissions(bindPath, permissions(socketMode));
+            Files.move(bindPath, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            socketPath = path;
+            socketKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            address = listen;
+        } else {
+            var cfg = current.config.server();
+            var target = new InetSocketAddress(cfg.host(), cfg.port());
+            if (cfg.port() != 0 && live(target) && !graceful)
+                throw new IOException(listen + " is served by a running instance (use --graceful to take over)");
+            // SO_REUSEPORT always, so that a later --graceful instance can bind beside this one.
+            if (epoll) b.option(EpollChannelOption.SO_REUSEPORT, true);
+            serverChannel = b.bind(target).sync().channel();
+            InetSocketAddress a = (InetSocketAddress) serverChannel.localAddress();
+            String host = a.getAddress().getHostAddress();
+            address = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+    }
+
+    private static boolean live(SocketAddress addr) {
+        if (addr instanceof UnixDomainSocketAddress u) {
+            try (SocketChannel ch = SocketChannel.open(u)) {
+                return ch.isConnected();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        try (var s = new Socket()) {
+            s.connect(addr, PROBE_TIMEOUT_MILLIS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** `0660` → rw-rw----. */
+    static Set<PosixFilePermission> permissions(String mode) {
+        int m = Integer.parseInt(mode, 8);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_READ};
+        var set = EnumSet.noneOf(PosixFilePermission.class);
+        for (int i = 0; i < order.length; i++) if ((m >> i & 1) != 0) set.add(order[i]);
+        return set;
+    }
+
+    // ---- requests -------------------------------------------------------------------------
+
+    /** A place for one request in the current generation, or null when workers and queue are full. */
+    Generation admit() {
+        if (!admission.tryAdmit()) return null;
+        while (true) {
+            Generation g = current;
+            if (g.enter()) {
+                status.queued();
+                status.inFlight(admission.inFlight());
+                return g;
+            }
+        }
+    }
+
+    /** Runs an admitted request once a worker is free; leaves its places afterwards. On a virtual thread. */
+    Reply run(Generation g, RequestContext rc, Request req, long contentLength) throws InterruptedException {
+        try {
+            return admission.run(() -> {
+                int slot = status.started(req.method(), rc.uri, contentLength);
+                try {
+                    return ScopedValue.where(RequestContext.CURRENT, rc).call(() -> g.core.handle(req));
+                } finally {
+                    status.finished(slot, rc.memory);
+                }
+            });
+        } finally {
+            g.exit();
+            admission.leave();
+            status.inFlight(admission.inFlight());
+        }
+    }
+
+    // ---- signals --------------------------------------------------------------------------
+
+    /**
+     * SIGUSR2/SIGHUP: reads the config and loads the program again; new requests get it, those in
+     * flight finish on the old one. A config or program that fails is refused and logged; the old
+     * one keeps serving. `listen`, `workers` and `queue` need a restart (a warning says so).
+     *
+     * @return true when the new program serves
+     */
+    public synchronized boolean reload() {
+        Generation next;
+        try {
+            Config config = configs.load();
+            Program program = loader.load(config);
+            next = Generation.open(program, config, status);
+        } catch (Exception e) {
+            LOG.error("reload refused, the running program keeps serving:\n{}", loader.describe(e));
+            return false;
+        }
+        var was = current.config.server();
+        var now = next.config.server();
+        if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue())
+            LOG.warn("reload: `server.listen`, `workers` and `queue` changes take effect at the next restart");
+        limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue());
+        Generation old = current;
+        current = next;
+        status.reloads.incrementAndGet();
+        Thread.ofVirtual().name("manaknight-fpm-retire").start(() -> {
+            try {
+                if (!old.retire(old.config.server().drainTimeout()))
+                    LOG.warn("reload: requests still running on the old program after drain_timeout");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        LOG.info("reloaded {}", next.config.app());
+        return true;
+    }
+
+    /** SIGUSR1: reopens the access log and slow log files. */
+    public void reopenLogs() {
+        try {
+            current.reopenLogs();
+        } catch (IOException e) {
+            LOG.error("reopening the logs failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * SIGTERM: stop accepting (the socket path goes first, then the listener after the backlog
+     * was accepted), let in-flight requests finish within `drain_timeout`, close everything.
+     *
+     * @return true when every in-flight request finished in time
+     */
+    public synchronized boolean stop() throws InterruptedException {
+        if (stopped) return true;
+        stopped = true;
+        boolean drained = false;
+        try {
+            removeSocketIfOurs();
+            Thread.sleep(BACKLOG_GRACE_MILLIS);
+            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            for (Channel c : channels) {
+                var h = c.pipeline().get(FcgiHandler.class);
+                if (h != null) c.eventLoop().execute(h::drain);
+            }
+            drained = admission.awaitIdle(current.config.server().drainTimeout());
+        } catch (RuntimeException e) {
+            LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
+        } finally {
+            channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            shutdownLoops();
+            try {
+                current.close();
+            } catch (RuntimeException e) {
+                LOG.error("stop: closing the program's resources: {}", e.toString());
+            }
+        }
+        return drained;
+    }
+
+    /** The socket file, unless another instance has renamed its own over it (a --graceful takeover). */
+    private void removeSocketIfOurs() {
+        if (socketPath == null) return;
+        try {
+            Object key = Files.readAttributes(socketPath, BasicFileAttributes.class).fileKey();
+            if (Objects.equals(key, socketKey)) Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+
+    private void shutdownLoops() {
+        if (io != null) io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    @Override public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.manaknight.fcgi;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.manaknight.lang.vm.VmError;
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Reply;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * PHP-FPM's status page: its field names in its text layout, `?json`, `?full` (a row per worker)
+ * and `?openmetrics`, plus Manaknight's own fields (VM failures by kind, fuel and memory
+ * percentiles). Query keys combine like PHP-FPM's: `?json&full`.
+ */
+final class StatusPage {
+    private StatusPage() {}
+
+    private static final DateTimeFormatter PHP_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    static Reply render(FpmStatus s, String query) {
+        var keys = List.of(query.split("&"));
+        boolean full = keys.contains("full");
+        if (keys.contains("openmetrics")) return reply("application/openmetrics-text; version=1.0.0; charset=utf-8", openMetrics(s));
+        if (keys.contains("json")) return reply("application/json", json(s, full));
+        return reply("text/plain; charset=utf-8", text(s, full));
+    }
+
+    static Reply pong() { return reply("text/plain; charset=utf-8", "pong"); }
+
+    private static Reply reply(String type, String body) {
+        return new Reply(200, List.of(new Header("Content-Type", type), new Header("Cache-Control", "no-store")),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The pool's fields in PHP-FPM's order, then ours. */
+    private static Map<String, Object> pool(FpmStatus s) {
+        var m = new LinkedHashMap<String, Object>();
+        int active = s.active.get();
+        m.put("pool", s.pool);
+        m.put("process manager", "static");
+        m.put("start time", PHP_TIME.format(s.start));
+        m.put("start since", (System.nanoTime() - s.startNanos) / 1_000_000_000L);
+        m.put("accepted conn", s.accepted.sum());
+        m.put("listen queue", s.waiting.get());
+        m.put("max listen queue", s.maxWaiting.get());
+        m.put("listen queue len", s.queueLen);
+        m.put("idle processes", Math.max(0, s.workers - active));
+        m.put("active processes", active);
+        m.put("total processes", s.workers);
+        m.put("max active processes", s.maxActive.get());
+        m.put("max children reached", s.maxChildrenReached.sum());
+        m.put("slow requests", s.slowRequests.sum());
+        m.put("overloaded", s.overloaded.sum());
+        m.put("reloads", s.reloads.get());
+        long[] fuel = s.percentiles(true);
+        long[] mem = s.percentiles(false);
+        String[] p = {"p50", "p90", "p99", "max"};
+        for (int i = 0; i < 4; i++) m.put("fuel " + p[i], fuel[i]);
+        for (int i = 0; i < 4; i++) m.put("memory " + p[i], mem[i]);
+        for (var e : s.failures().entrySet()) m.put("vm failures " + e.getKey().slug, e.getValue());
+        return m;
+    }
+
+    private static List<Map<String, Object>> workers(FpmStatus s) {
+        var rows = new ArrayList<Map<String, Object>>();
+        long now = System.nanoTime();
+        for (int i = 0; i < s.workers; i++) {
+            FpmStatus.Slot w = s.slot(i);
+            var m = new LinkedHashMap<String, Object>();
+            m.put("pid", i + 1); // a worker slot, not an OS process
+            m.put("state", w.busy() ? "Running" : "Idle");
+            m.put("start time", PHP_TIME.format(s.start));
+            m.put("start since", (now - s.startNanos) / 1_000_000_000L);
+            m.put("requests", w.requests());
+            m.put("request duration", w.busy() ? (now - w.startNanos()) / 1000 : w.lastMicros());
+            m.put("request method", w.method());
+            m.put("request uri", w.uri());
+            m.put("content length", w.contentLength());
+            m.put("user", "-");
+            m.put("script", "-");
+            m.put("last request cpu", 0.0);
+            m.put("last request memory", w.lastMemory());
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    private static String text(FpmStatus s, boolean full) {
+        var b = new StringBuilder(1024);
+        appendFields(b, pool(s));
+        if (full) {
+            for (var w : workers(s)) {
+                b.append('\n').append("************************\n");
+                appendFields(b, w);
+            }
+        }
+        return b.toString();
+    }
+
+    private static void appendFields(StringBuilder b, Map<String, Object> fields) {
+        for (var e : fields.entrySet()) {
+            String k = e.getKey() + ":";
+            b.append(k).append(" ".repeat(Math.max(1, 22 - k.length()))).append(e.getValue()).append('\n');
+        }
+    }
+
+    private static String json(FpmStatus s, boolean full) {
+        var w = new StringWriter(1024);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            writeFields(g, pool(s));
+            if (full) {
+                g.writeArrayFieldStart("processes");
+                for (var row : workers(s)) {
+                    g.writeStartObject();
+                    writeFields(g, row);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void writeFields(JsonGenerator g, Map<String, Object> fields) throws IOException {
+        for (var e : fields.entrySet()) {
+            switch (e.getValue()) {
+                case Integer i -> g.writeNumberField(e.getKey(), i);
+                case Long l -> g.writeNumberField(e.getKey(), l);
+                case Double d -> g.writeNumberField(e.getKey(), d);
+                default -> g.writeStringField(e.getKey(), String.valueOf(e.getValue()));
+            }
+        }
+    }
+
+    /** OpenMetrics text (Prometheus reads it): counters end in `_total`, the document in `# EOF`. */
+    private static String openMetrics(FpmStatus s) {
+        var b = new StringBuilder(2048);
+        String pool = "{pool=\"" + s.pool.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        metric(b, "manaknight_fpm_start_since_seconds", "gauge", "Seconds since the pool started.", pool,
+                (System.nanoTime() - s.startNanos) / 1_000_000_000L);
+        metric(b, "manaknight_fpm_accepted_connections", "counter", "Requests accepted by the pool.", pool, s.accepted.sum());
+        metric(b, "manaknight_fpm_listen_queue", "gauge", "Requests waiting for a worker.", pool, s.waiting.get());
+        metric(b, "manaknight_fpm_max_listen_queue", "gauge", "Most requests ever waiting at once.", pool, s.maxWaiting.get());
+        metric(b, "manaknight_fpm_listen_queue_length", "gauge", "Requests allowed to wait (queue).", pool, s.queueLen);
+        metric(b, "manaknight_fpm_idle_processes", "gauge", "Idle workers.", pool, Math.max(0, s.workers - s.active.get()));
+        metric(b, "manaknight_fpm_active_processes", "gauge", "Workers running a request.", pool, s.active.get());
+        metric(b, "manaknight_fpm_total_processes", "gauge", "Workers (requests executing at once).", pool, s.workers);
+        metric(b, "manaknight_fpm_max_active_processes", "gauge", "Most workers ever busy at once.", pool, s.maxActive.get());
+        metric(b, "manaknight_fpm_max_children_reached", "counter", "Times every worker was busy.", pool, s.maxChildrenReached.sum());
+        metric(b, "manaknight_fpm_slow_requests", "counter", "Requests over slowlog_timeout.", pool, s.slowRequests.sum());
+        metric(b, "manaknight_fpm_overloaded", "counter", "Requests refused with 503 / FCGI_OVERLOADED.", pool, s.overloaded.sum());
+        b.append("# TYPE manaknight_fpm_vm_failures counter\n# HELP manaknight_fpm_vm_failures VM failures by kind.\n");
+        for (var e : s.failures().entrySet())
+            b.append("manaknight_fpm_vm_failures_total{pool=\"").append(s.pool).append("\",kind=\"").append(e.getKey().slug)
+                    .append("\"} ").append(e.getValue()).append('\n');
+        quantiles(b, "manaknight_fpm_vm_fuel", "VM fuel used per request (recent requests).", s, s.percentiles(true));
+        quantiles(b, "manaknight_fpm_vm_memory_bytes", "Peak VM memory per request (recent requests).", s, s.percentiles(false));
+        b.append("# EOF\n");
+        return b.toString();
+    }
+
+    private static void metric(StringBuilder b, String name, String type, String help, String labels, long value) {
+        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append(name).append(type.equals("counter") ? "_total" : "").append(labels).append(' ').append(value).append('\n');
+    }
+
+    private static void quantiles(StringBuilder b, String name, String help, FpmStatus s, long[] p) {
+        b.append("# TYPE ").append(name).append(" gauge\n# HELP ").append(name).append(' ').append(help).append('\n');
+        String[] q = {"0.5", "0.9", "0.99", "1"};
+        for (int i = 0; i < 4; i++)
+            b.append(name).append("{pool=\"").append(s.pool).append("\",quantile=\"").append(q[i]).append("\"} ").append(p[i]).append('\n');
+    }
+
+}

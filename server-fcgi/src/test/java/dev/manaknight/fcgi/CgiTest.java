@@ -1,0 +1,94 @@
+package dev.manaknight.fcgi;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.manaknight.lang.Compiler;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
+import dev.manaknight.runtime.config.ConfigLoader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CGI meta-variables to requests, replies to CGI documents, and one CGI run end to end. */
+class CgiTest {
+    @TempDir Path dir;
+
+    @Test void requestUriGivesPathAndQuery() {
+        Request r = CgiEnvironment.toRequest(Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/users/%C3%A9?limit=2&x",
+                "QUERY_STRING", "limit=2&x", "HTTP_ACCEPT_LANGUAGE", "en", "HTTP_X_REQUEST_ID", "abc",
+                "CONTENT_TYPE", "application/json", "CONTENT_LENGTH", "2", "REMOTE_ADDR", "10.0.0.1", "REMOTE_PORT", "5555"),
+                "{}".getBytes());
+        assertEquals("POST", r.method());
+        assertEquals("/users/%C3%A9", r.rawPath(), "still percent-encoded: the router decodes per segment");
+        assertEquals("limit=2&x", r.query());
+        assertEquals("en", r.header("Accept-Language"));
+        assertEquals("abc", r.header("X-Request-Id"));
+        assertEquals("application/json", r.header("Content-Type"));
+        assertEquals("2", r.header("Content-Length"));
+        assertEquals("10.0.0.1:5555", r.remoteAddress());
+    }
+
+    @Test void withoutRequestUriScriptNameAndPathInfo() {
+        Request r = CgiEnvironment.toRequest(Map.of("REQUEST_METHOD", "GET", "SCRIPT_NAME", "/users", "PATH_INFO", "/7",
+                "QUERY_STRING", "a=1"), new byte[0]);
+        assertEquals("/users/7", r.rawPath());
+        assertEquals("a=1", r.query());
+        Request q = CgiEnvironment.toRequest(Map.of("REQUEST_URI", "/x?y=1"), new byte[0]);
+        assertEquals("GET", q.method());
+        assertEquals("y=1", q.query(), "the query from REQUEST_URI when QUERY_STRING is absent");
+        assertEquals(List.of(), q.headers());
+        assertEquals("/", CgiEnvironment.toRequest(Map.of(), new byte[0]).rawPath());
+    }
+
+    @Test void replyAsACgiDocument() {
+        var out = new String(CgiOutput.of(new Reply(404, List.of(new Header("Content-Type", "text/plain")), "no".getBytes())),
+                StandardCharsets.UTF_8);
+        assertEquals("Status: 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nno", out);
+        var head = new String(CgiOutput.of(new Reply(200, List.of(new Header("Content-Length", "10")), new byte[0])), StandardCharsets.UTF_8);
+        assertEquals("Status: 200 OK\r\nContent-Length: 10\r\n\r\n", head, "a HEAD reply keeps the GET length");
+        assertTrue(new String(CgiOutput.of(new Reply(413, List.of(), new byte[0]))).startsWith("Status: 413 Content Too Large\r\n"));
+    }
+
+    String run(Map<String, String> env, String stdin) throws Exception {
+        Path app = dir.resolve("app");
+        Files.createDirectories(app);
+        Files.copy(Path.of("src/test/resources/apps/v1/app.mnk"), app.resolve("app.mnk"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(dir.resolve("cgi.toml"), "app = \"app\"\n[limits]\nbody = \"64B\"\n[log]\naccess = \"stderr\"\n");
+        var config = ConfigLoader.load(null, dir.resolve("cgi.toml"));
+        var program = Program.load(Compiler.compile(Compiler.loadSources(app)));
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        CgiRunner.run(program, config, env, new ByteArrayInputStream(stdin.getBytes()), out, new PrintStream(err, true));
+        if (!out.toString().startsWith("Status: 413")) // refused before the core: no VM, no access-log line
+            assertTrue(err.toString().contains("\"path\":\"" + env.get("REQUEST_URI").replaceFirst("\\?.*", "") + "\""),
+                    "the access log is on stderr: " + err);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test void oneCgiRequestEndToEnd() throws Exception {
+        assertTrue(run(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/version"), "").matches(
+                "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nX-Request-Id: [^\r]+\r\nContent-Length: 2\r\n\r\nv1"));
+        var env = new HashMap<>(Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/notes", "CONTENT_TYPE", "application/json",
+                "CONTENT_LENGTH", "13"));
+        String post = run(env, "{\"text\":\"ok\"}trailing bytes are not read");
+        assertTrue(post.startsWith("Status: 201 Created\r\n"), post);
+        assertTrue(post.endsWith("\r\n\r\n{\"text\":\"ok\"}"), post);
+    }
+
+    @Test void aBodyOverTheLimitIs413WithoutReadingIt() throws Exception {
+        String out = run(Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/notes", "CONTENT_TYPE", "application/json",
+                "CONTENT_LENGTH", "65"), "x".repeat(65));
+        assertTrue(out.startsWith("Status: 413 Content Too Large\r\n"), out);
+    }
+}

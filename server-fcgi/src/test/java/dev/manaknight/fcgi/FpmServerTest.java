@@ -1,0 +1,335 @@
+package dev.manaknight.fcgi;
+
+import static dev.manaknight.fcgi.FcgiProtocol.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.manaknight.lang.Compiler;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.config.ConfigLoader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The FastCGI server in-process over a real unix socket (no nginx): requests, limits, reloads, takeover. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FpmServerTest {
+    /** Iterations of /spin that keep a worker busy for a while (hundreds of ms) on this interpreter. */
+    static final long SLOW = 30_000_000;
+
+    @TempDir Path dir;
+    Path sock;
+    FpmServer server;
+
+    @BeforeEach void start() throws Exception {
+        sock = dir.resolve("fpm.sock");
+        useApp("v1");
+        server = start(false);
+    }
+
+    @AfterEach void stop() {
+        if (server != null) server.close();
+    }
+
+    static final FpmServer.ProgramLoader COMPILE = c -> Program.load(Compiler.compile(Compiler.loadSources(c.app())));
+
+    FpmServer start(boolean graceful) throws Exception {
+        Path config = dir.resolve("prod.toml");
+        Files.writeString(config, """
+                app = "app"
+                [server]
+                listen = "unix:%s"
+                workers = 2
+                queue = 1
+                socket_mode = "0640"
+                drain_timeout = "20s"
+                [limits]
+                fuel = 2000000000
+                cpu = "20s"
+                timeout = "20s"
+                body = "1KB"
+                [log]
+                access = "off"
+                """.formatted(sock));
+        return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
+    }
+
+    void useApp(String name) throws IOException {
+        Path app = dir.resolve("app");
+        Files.createDirectories(app);
+        Files.copy(Path.of("src/test/resources/apps", name, "app.mnk"), app.resolve("app.mnk"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    FcgiClient client() throws IOException { return new FcgiClient(UnixDomainSocketAddress.of(sock)); }
+
+    static Map<String, String> req(String method, String uri) {
+        var m = new LinkedHashMap<String, String>();
+        m.put("REQUEST_METHOD", method);
+        m.put("REQUEST_URI", uri);
+        m.put("SCRIPT_NAME", uri.replaceFirst("\\?.*", ""));
+        m.put("QUERY_STRING", uri.contains("?") ? uri.substring(uri.indexOf('?') + 1) : "");
+        m.put("REMOTE_ADDR", "127.0.0.1");
+        return m;
+    }
+
+    FcgiClient.Answer get(String uri) throws IOException {
+        try (var c = client()) {
+            c.send(new Records().request(1, false, req("GET", uri), "").bytes());
+            return c.answer(1);
+        }
+    }
+
+    @Test void answersAGetAndClosesWithoutKeepConn() throws Exception {
+        try (var c = client()) {
+            c.send(new Records().request(1, false, req("GET", "/hello"), "").bytes());
+            var a = c.answer(1);
+            assertEquals("200 OK", a.status());
+            assertTrue(a.stdout().contains("Content-Type: text/plain; charset=utf-8\r\n"), a.stdout());
+            assertTrue(a.stdout().contains("Content-Length: 5\r\n"), a.stdout());
+            assertEquals("hello", a.body());
+            assertEquals(FCGI_REQUEST_COMPLETE, a.protocolStatus());
+            assertTrue(c.closedByPeer());
+        }
+    }
+
+    @Test void keepConnServesSeveralRequestsOnOneConnection() throws Exception {
+        try (var c = client()) {
+            for (int i = 1; i <= 3; i++) {
+                c.send(new Records().request(i, true, req("GET", "/version"), "").bytes());
+                assertEquals("v1", c.answer(i).body());
+            }
+        }
+    }
+
+    @Test void multiplexedRequestsAreAnsweredEachToItsId() throws Exception {
+        try (var c = client()) {
+            c.send(new Records().begin(1, FCGI_RESPONDER, true).begin(2, FCGI_RESPONDER, true)
+                    .params(1, req("GET", "/spin?n=" + SLOW / 10)).params(2, req("GET", "/hello"))
+                    .stdin(1, "").stdin(2, "").bytes());
+            // The fast one overtakes the slow one; both arrive, each under its own id.
+            var stdout = new java.util.HashMap<Integer, String>();
+            var ended = new java.util.ArrayList<Integer>();
+            while (ended.size() < 2) {
+                var r = c.next();
+                if (r.type() == FCGI_STDOUT) stdout.merge(r.id(), r.text(), String::concat);
+                if (r.type() == FCGI_END_REQUEST) ended.add(r.id());
+            }
+            assertEquals(java.util.List.of(2, 1), ended, "the fast request ends first");
+            assertTrue(stdout.get(2).endsWith("\r\n\r\nhello"), stdout.get(2));
+            assertTrue(stdout.get(1).endsWith("\r\n\r\n" + SLOW / 10 * (SLOW / 10 - 1) / 2), stdout.get(1));
+        }
+    }
+
+    @Test void postWithABodyAndProblems() throws Exception {
+        try (var c = client()) {
+            var p = req("POST", "/notes");
+            p.put("CONTENT_TYPE", "application/json");
+            p.put("CONTENT_LENGTH", "15");
+            c.send(new Records().request(1, true, p, "{\"text\":\"hi!\"}").bytes());
+            var a = c.answer(1);
+            assertEquals("201 Created", a.status(), a.stdout());
+            assertTrue(a.stdout().contains("Location: /notes/1\r\n"));
+            assertEquals("{\"text\":\"hi!\"}", a.body());
+            c.send(new Records().request(2, true, req("GET", "/spin?n=x"), "").bytes());
+            var bad = c.answer(2);
+            assertEquals("400 Bad Request", bad.status());
+            assertTrue(bad.body().contains("\"pointer\":\"/query/n\""), bad.body());
+            c.send(new Records().request(3, true, p, "x".repeat(1025)).bytes());
+            assertEquals("413 Content Too Large", c.answer(3).status());
+            c.send(new Records().request(4, true, req("GET", "/nothing/here"), "").bytes());
+            assertEquals("404 Not Found", c.answer(4).status());
+        }
+    }
+
+    @Test void getValuesAnswersTheRealLimits() throws Exception {
+        try (var c = client()) {
+            var asked = new LinkedHashMap<String, String>();
+            asked.put(FCGI_MAX_CONNS, "");
+            asked.put(FCGI_MAX_REQS, "");
+            asked.put(FCGI_MPXS_CONNS, "");
+            c.send(new Records().record(FCGI_GET_VALUES, 0, encodePairs(asked)).bytes());
+            var r = c.next();
+            assertEquals(FCGI_GET_VALUES_RESULT, r.type());
+            var values = decodePairs(r.content(), r.content().length, 10);
+            assertEquals("3", values.get(FCGI_MAX_REQS), "workers + queue");
+            assertEquals("1", values.get(FCGI_MPXS_CONNS));
+            assertEquals(String.valueOf(FcgiLimits.DEFAULT_MAX_CONNS), values.get(FCGI_MAX_CONNS));
+        }
+    }
+
+    @Test void malformedInputClosesThatConnectionOnly() throws Exception {
+        try (var good = client(); var bad = client()) {
+            good.send(new Records().begin(1, FCGI_RESPONDER, true).bytes());
+            bad.send(new Records().raw(9, FCGI_BEGIN_REQUEST, 1, new byte[8], 0).bytes());
+            assertTrue(bad.closedByPeer());
+            good.send(new Records().params(1, req("GET", "/hello")).stdin(1, "").bytes());
+            assertEquals("hello", good.answer(1).body());
+        }
+        assertEquals("hello", get("/hello").body());
+    }
+
+    @Test void overloadIs503WithFcgiOverloaded() throws Exception {
+        try (var c = client()) {
+            // 2 workers + 1 queued take every place; the fourth request is turned away.
+            var r = new Records();
+            for (int id = 1; id <= 3; id++) r.request(id, true, req("GET", "/spin?n=" + SLOW), "");
+            r.request(4, true, req("GET", "/hello"), "");
+            c.send(r.bytes());
+            var busy = c.answer(4);
+            assertEquals("503 Service Unavailable", busy.status());
+            assertEquals(FCGI_OVERLOADED, busy.protocolStatus());
+            assertTrue(busy.stdout().contains("Retry-After: 1\r\n"));
+            for (int id = 1; id <= 3; id++) assertEquals("200 OK", c.answer(id).status());
+        }
+        String status = get("/fpm-status").body();
+        assertTrue(status.contains("max children reached: "), status);
+        assertTrue(status.matches("(?s).*overloaded:\\s+1\n.*"), status);
+    }
+
+    @Test void abortStopsTheRequestsVm() throws Exception {
+        try (var c = client()) {
+            long start = System.nanoTime();
+            c.send(new Records().request(1, true, req("GET", "/spin?n=" + SLOW * 1000), "").bytes());
+            Thread.sleep(200);
+            c.send(new Records().record(FCGI_ABORT_REQUEST, 1, new byte[0]).bytes());
+            var a = c.answer(1);
+            assertEquals("", a.stdout(), "an aborted request ends with END_REQUEST alone");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "stopped long before the loop's end");
+            c.send(new Records().request(2, true, req("GET", "/hello"), "").bytes());
+            assertEquals("hello", c.answer(2).body(), "the connection goes on");
+        }
+        assertTrue(get("/fpm-status?json").body().contains("\"vm failures timeout\":1"));
+    }
+
+    @Test void statusPageAndPing() throws Exception {
+        get("/hello");
+        assertEquals("pong", get("/fpm-ping").body());
+        String text = get("/fpm-status").body();
+        for (String field : new String[] {"pool", "process manager", "start time", "start since", "accepted conn",
+                "listen queue", "max listen queue", "listen queue len", "idle processes", "active processes",
+                "total processes", "max active processes", "max children reached", "slow requests", "fuel p99",
+                "memory p50", "vm failures fuel-exhausted"})
+            assertTrue(text.contains("\n" + field + ":") || text.startsWith(field + ":"), field + " in\n" + text);
+        assertTrue(text.contains("accepted conn:        1\n"), text);
+        assertTrue(text.contains("total processes:      2\n"), text);
+        String json = get("/fpm-status?json&full").body();
+        assertTrue(json.startsWith("{\"pool\":\"app\",\"process manager\":\"static\""), json);
+        assertTrue(json.contains("\"processes\":[{\"pid\":1,"), json);
+        assertTrue(json.contains("\"request uri\":\"/hello\""), json);
+        String full = get("/fpm-status?full").body();
+        assertEquals(2, full.split("\\*{24}").length - 1, "one row per worker");
+        String om = get("/fpm-status?openmetrics").body();
+        assertTrue(om.contains("manaknight_fpm_accepted_connections_total{pool=\"app\"} 1\n"), om);
+        assertTrue(om.contains("manaknight_fpm_vm_failures_total{pool=\"app\",kind=\"timeout\"} 0\n"), om);
+        assertTrue(om.endsWith("# EOF\n"), om);
+    }
+
+    @Test void reloadSwapsTheProgramAndRefusesABrokenOne() throws Exception {
+        assertEquals("v1", get("/version").body());
+        try (var slow = client()) {
+            slow.send(new Records().request(1, true, req("GET", "/spin?n=" + SLOW), "").bytes());
+            Thread.sleep(100);
+            useApp("v2");
+            assertTrue(server.reload());
+            assertEquals("v2", get("/version").body());
+            assertEquals("200 OK", slow.answer(1).status(), "the request in flight finished on the old program");
+        }
+        useApp("broken");
+        assertFalse(server.reload());
+        assertEquals("v2", get("/version").body(), "the old program keeps serving");
+    }
+
+    @Test void theSocketHasItsModeAndALiveOneIsNotTaken() throws Exception {
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+        var e = assertThrows(IOException.class, () -> start(false));
+        assertTrue(e.getMessage().contains("running instance"), e.getMessage());
+        assertEquals("hello", get("/hello").body());
+    }
+
+    @Test void aStaleSocketFileIsReplaced() throws Exception {
+        server.close();
+        server = null;
+        try (var s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(sock));
+        }
+        assertTrue(Files.exists(sock), "a socket file nobody accepts on");
+        server = start(false);
+        assertEquals("hello", get("/hello").body());
+    }
+
+    @Test void gracefulTakesOverAndTheOldOneDrains() throws Exception {
+        try (var slow = client()) {
+            slow.send(new Records().request(1, true, req("GET", "/spin?n=" + SLOW), "").bytes());
+            Thread.sleep(100);
+            useApp("v2");
+            FpmServer next = start(true);
+            try {
+                assertEquals("v2", get("/version").body(), "new connections reach the new instance");
+                var stopping = CompletableFuture.supplyAsync(() -> {
+                    server.close();
+                    return true;
+                });
+                assertEquals("200 OK", slow.answer(1).status(), "the old instance finished its request");
+                assertTrue(stopping.get(30, TimeUnit.SECONDS));
+                server = null;
+                assertTrue(Files.exists(sock), "the old instance left the new one's socket alone");
+                assertEquals("v2", get("/version").body());
+            } finally {
+                next.close();
+            }
+        }
+        assertFalse(Files.exists(sock), "a stopped server removes its socket");
+    }
+
+    @Test void gracefulOnTcpBindsBesideWithReusePort() throws Exception {
+        server.close();
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path config = dir.resolve("tcp.toml");
+        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:" + port + "\"\n[log]\naccess = \"off\"\n");
+        server = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false);
+        var refused = assertThrows(IOException.class, () -> FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false));
+        assertTrue(refused.getMessage().contains("running instance"), refused.getMessage());
+        useApp("v2");
+        FpmServer next = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, true);
+        try {
+            server.close();
+            server = null;
+            try (var c = new FcgiClient(new InetSocketAddress("127.0.0.1", port))) {
+                c.send(new Records().request(1, true, req("GET", "/version"), "").bytes());
+                assertEquals("v2", c.answer(1).body(), "the new instance serves the port alone now");
+            }
+        } finally {
+            next.close();
+        }
+    }
+
+    @Test void listensOnTcpToo() throws Exception {
+        server.close();
+        Path config = dir.resolve("tcp.toml");
+        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:0\"\n[log]\naccess = \"off\"\n");
+        server = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false);
+        assertTrue(server.address().startsWith("127.0.0.1:"), server.address());
+        int port = Integer.parseInt(server.address().substring(10));
+        try (var c = new FcgiClient(new InetSocketAddress("127.0.0.1", port))) {
+            c.send(new Records().request(1, true, req("GET", "/hello"), "").bytes());
+            assertEquals("hello", c.answer(1).body());
+        }
+    }
+}
