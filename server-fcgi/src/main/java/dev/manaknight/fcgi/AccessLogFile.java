@@ -2,10 +2,9 @@ package dev.manaknight.fcgi;
 
 import dev.manaknight.runtime.AccessEntry;
 import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.runtime.LineSink;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The same JSON access log as `serve` (`log.access`: stdout, stderr, off or a file), with a
@@ -14,14 +13,13 @@ import java.nio.charset.StandardCharsets;
 final class AccessLogFile implements AccessLog, AutoCloseable {
     private final String where;
     private volatile AccessLog log;
-    private PrintStream file;
 
     AccessLogFile(String where) throws IOException {
         this.where = where;
         switch (where) {
             case "off" -> log = AccessLog.NONE;
-            case "stdout" -> log = AccessLog.json(System.out);
-            case "stderr" -> log = AccessLog.json(System.err);
+            case "stdout" -> log = AccessLog.json(new LineSink(System.out, false));
+            case "stderr" -> log = AccessLog.json(new LineSink(System.err, false));
             default -> reopen();
         }
     }
@@ -31,14 +29,20 @@ final class AccessLogFile implements AccessLog, AutoCloseable {
     /** Opens the file again; a no-op for the standard streams. */
     synchronized void reopen() throws IOException {
         if (where.equals("off") || where.equals("stdout") || where.equals("stderr")) return;
-        var next = new PrintStream(new FileOutputStream(where, true), true, StandardCharsets.UTF_8);
-        PrintStream old = file;
-        file = next;
-        log = AccessLog.json(next);
-        if (old != null) old.close();
+        AccessLog old = log;
+        log = AccessLog.json(new LineSink(new FileOutputStream(where, true), true));
+        if (old != null) closeQuietly(old);
     }
 
     @Override public synchronized void close() {
-        if (file != null) file.close();
+        if (log != null) closeQuietly(log);
+    }
+
+    private static void closeQuietly(AccessLog log) {
+        try {
+            log.close();
+        } catch (Exception ignored) {
+            // a log that cannot be closed has nothing left to lose
+        }
     }
 }

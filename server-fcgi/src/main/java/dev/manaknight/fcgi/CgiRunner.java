@@ -2,6 +2,7 @@ package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.runtime.LineSink;
 import dev.manaknight.runtime.Problem;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.RequestCore;
@@ -38,17 +39,20 @@ public final class CgiRunner {
         Reply reply;
         long limit = config.limits().body();
         byte[] body = readBody(env, stdin, limit);
+        // stdout carries the response, so a "stdout" access log goes to stderr.
         AccessLog log = switch (config.log().access()) {
             case "off" -> AccessLog.NONE;
-            case "stdout", "stderr" -> AccessLog.json(stderr);
-            default -> AccessLog.json(new PrintStream(new java.io.FileOutputStream(config.log().access(), true), true, StandardCharsets.UTF_8));
+            case "stdout", "stderr" -> AccessLog.json(new LineSink(stderr, false));
+            default -> AccessLog.json(new LineSink(new java.io.FileOutputStream(config.log().access(), true), true));
         };
-        if (body == null) {
-            reply = Problem.tooLarge(limit).reply();
-        } else {
-            try (RequestCore core = new RequestCore(program.module(), new VmExecutor(program, config.limits().vm()),
-                    database(program, config), new RequestCore.Options(limit, config.limits().timeout(), config.log().dev()), log)) {
-                reply = core.handle(CgiEnvironment.toRequest(env, body));
+        try (log) {
+            if (body == null) {
+                reply = Problem.tooLarge(limit).reply();
+            } else {
+                try (RequestCore core = new RequestCore(program.module(), new VmExecutor(program, config.limits().vm()),
+                        database(program, config), new RequestCore.Options(limit, config.limits().timeout(), config.log().dev()), log)) {
+                    reply = core.handle(CgiEnvironment.toRequest(env, body));
+                }
             }
         }
         stdout.write(CgiOutput.of(reply));
