@@ -17,7 +17,7 @@ public interface AccessLog extends AutoCloseable {
 
     /** One JSON object per line: id, method, path, route, status, micros, fuel, memory, effects. */
     static AccessLog json(LineSink out) {
-        JsonFactory factory = JsonFactory.builder().build();
+        JsonFactory factory = dev.manaknight.runtime.json.Json.FACTORY;
         return new AccessLog() {
             @Override public void record(AccessEntry entry) {
                 var w = new StringWriter(160);

@@ -15,7 +15,7 @@ public final class Admission {
 
     public Admission(int workers, int queue) {
         if (workers <= 0 || queue < 0) throw new IllegalArgumentException("workers must be > 0 and queue >= 0");
-        this.running = new Semaphore(workers, true);
+        this.running = new Semaphore(workers); // not fair: a fair semaphore pays a queue check on every acquire
         this.capacity = workers + queue;
     }
 

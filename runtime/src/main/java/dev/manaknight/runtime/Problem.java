@@ -17,7 +17,7 @@ public record Problem(String slug, String title, int status, String detail, Stri
                       List<InputError> errors, List<String> stack) {
     public static final String TYPE_BASE = "https://manaknight.dev/problems/";
     public static final String MEDIA_TYPE = "application/problem+json";
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final JsonFactory FACTORY = dev.manaknight.runtime.json.Json.FACTORY;
 
     public Problem {
         errors = List.copyOf(errors);

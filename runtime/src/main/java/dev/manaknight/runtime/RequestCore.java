@@ -24,13 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +64,7 @@ public final class RequestCore implements AutoCloseable {
     private final JsonEncoder encoder;
     private final QueryCatalog queries;
     private final ResultMapper mapper;
-    private final ScheduledExecutorService timer;
+    private final Deadlines deadlines = new Deadlines();
     private final AtomicLong ids = new AtomicLong();
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
 
@@ -87,9 +81,6 @@ public final class RequestCore implements AutoCloseable {
         this.encoder = new JsonEncoder(types);
         this.queries = new QueryCatalog(module.effects());
         this.mapper = new ResultMapper(types);
-        var t = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("manaknight-timeout").factory());
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = Executors.unconfigurableScheduledExecutorService(t);
     }
 
     /** The core for a program with real VMs. */
@@ -182,20 +173,18 @@ public final class RequestCore implements AutoCloseable {
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;
-            var timedOut = new AtomicBoolean();
-            ScheduledFuture<?> timeout = timer.schedule(() -> {
-                timedOut.set(true);
+            Deadlines.Entry timeout = deadlines.watch(options.timeout(), () -> {
                 vm.cancel();
                 host.cancel();
-            }, options.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            });
             try {
                 outcome = vm.invoke(route.handler(), args);
                 // A query cancelled by the timeout fails as an effect; the cause is the clock.
-                if (timedOut.get() && outcome instanceof Outcome.Failed f && f.error().kind() != VmError.Kind.TIMEOUT)
+                if (timeout.expired() && outcome instanceof Outcome.Failed f && f.error().kind() != VmError.Kind.TIMEOUT)
                     outcome = new Outcome.Failed(new VmError(VmError.Kind.TIMEOUT, "the request ran past its "
                             + options.timeout().toMillis() + "ms wall-clock limit (" + f.error().message() + ")", f.error().stack()));
             } finally {
-                timeout.cancel(false);
+                deadlines.done(timeout);
                 stats.fuel = vm.fuelUsed();
                 stats.memory = vm.memoryUsed();
                 stats.effects = host.callCount();
@@ -281,9 +270,9 @@ public final class RequestCore implements AutoCloseable {
         return new Reply(r.status(), headers, new byte[0]);
     }
 
-    /** Stops the timer, flushes the logs and closes the database; idempotent. */
+    /** Stops the deadline sweeper, flushes the logs and closes the database; idempotent. */
     @Override public void close() {
-        timer.shutdownNow();
+        deadlines.close();
         accessLog.close();
         if (db != null) db.close();
     }

@@ -172,7 +172,7 @@ public final class ResultMapper {
 
     private static String jsonText(Object v) {
         var out = new java.io.ByteArrayOutputStream();
-        try (var g = com.fasterxml.jackson.core.JsonFactory.builder().build().createGenerator(out)) {
+        try (var g = dev.manaknight.runtime.json.Json.FACTORY.createGenerator(out)) {
             dev.manaknight.runtime.json.JsonEncoder.writeJson(g, v);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -16,7 +16,7 @@ import java.math.BigDecimal;
  * {"ok": …} / {"err": …}.
  */
 public final class JsonEncoder {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final JsonFactory FACTORY = Json.FACTORY;
     private final TypeTable types;
 
     public JsonEncoder(TypeTable types) {
