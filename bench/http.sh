@@ -11,8 +11,12 @@
 # Starts both servers on 127.0.0.1, checks that their answers match, loads them, prints a table
 # (req/s, p50, p99, errors, Manaknight/Node ratios), and stops everything it started, by PID.
 #
+# One deviation from the peers' method: before any row, each server gets PREWARM seconds of load
+# (half per endpoint, -c64), because a JVM's JIT needs tens of seconds of traffic where Node's
+# needs a few: measured cold, the same Manaknight build gave half its warm req/s.
+#
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
-#   RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
+#   PREWARM(60) RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
 #   PEERS_DIR(shared/bench/peers) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
 # Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
@@ -26,6 +30,7 @@ ENDPOINTS=${ENDPOINTS:-"hello users"}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
+PREWARM=${PREWARM:-60}         # once per server, before the first row: JIT warm-up (see above)
 RUNS=${RUNS:-3}
 OTHER_MAX=${OTHER_MAX:-15}     # a timed run during which other processes used > this % of a CPU is redone …
 RETRIES=${RETRIES:-2}          # … at most this many times (the last try is kept and flagged)
@@ -214,13 +219,19 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
   echo "manaknight: $("$ROOT/manaknight" --version 2>/dev/null | head -n 1) on $(. "$ROOT/bin/toolchain.sh" && manaknight_find_jdk && "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
   echo "node: $(node -v)  better-sqlite3: $(node -p "require('$NODE_DIR/node_modules/better-sqlite3/package.json').version")"
   echo "wrk: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-3)"
-  echo "load: wrk -t$THREADS, conns {$CONNS}, warm-up ${WARMUP}s per server and row, $RUNS x ${DURATION}s timed, node and manaknight interleaved"
+  echo "load: wrk -t$THREADS, conns {$CONNS}, pre-warm ${PREWARM}s per server, warm-up ${WARMUP}s per server and row, $RUNS x ${DURATION}s timed, node and manaknight interleaved"
   echo "manaknight serve config:"; sed 's/^/  /' "$RUN_DIR/serve.toml"
   echo "MK_JAVA_OPTS: ${MK_JAVA_OPTS:-(none)}"
 } > "$OUT/env.txt"
 
 RSS_IDLE_NODE=$(rss_kb "$NODE_PID"); RSS_IDLE_MK=$(rss_kb "$MK_PID")
 log "results -> $OUT"
+for server in node manaknight; do
+  log "pre-warm $server: ${PREWARM}s of -c64 load, half per endpoint"
+  wrk -t"$THREADS" -c64 -d"$(( (PREWARM + 1) / 2 ))s" "$(url_of "$server" hello)" > "$OUT/raw/${server}_prewarm_hello.txt" 2>&1
+  wrk -t"$THREADS" -c64 -d"$(( (PREWARM + 1) / 2 ))s" -s "$PEERS_DIR/wrk/users.lua" "$(url_of "$server" users)" \
+    > "$OUT/raw/${server}_prewarm_users.txt" 2>&1
+done
 for ep in $ENDPOINTS; do
   for c in $CONNS; do
     script=()
@@ -263,7 +274,7 @@ awk -F'\t' -v OFS='\t' '
   }' "$RUNS_TSV" > "$OUT/summary.tsv"
 
 {
-  echo "== Manaknight serve vs Node.js peer: median of $RUNS x ${DURATION}s wrk -t$THREADS runs each, interleaved, after a ${WARMUP}s warm-up."
+  echo "== Manaknight serve vs Node.js peer: median of $RUNS x ${DURATION}s wrk -t$THREADS runs each, interleaved, after a ${PREWARM}s pre-warm and a ${WARMUP}s warm-up per row."
   echo "   ratio req/s = manaknight / node (target >= 1.5); ratio p99 = manaknight / node (target <= 1). Latencies in ms."
   echo "   wrk and the servers share the same $(nproc) CPUs; cpu% are of one CPU (max $(( $(nproc) * 100 ))%); err = non-2xx + socket errors over all runs."
   column -t -s $'\t' "$OUT/summary.tsv"
