@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# http.sh — Manaknight `serve` against the Node.js peer (shared/bench/peers/node), side by side.
+#
+# The peers' method (shared/bench/peers/README.md): same endpoints (/hello, /users/{random 1..10000}
+# via the peers' wrk/users.lua), same 10,000-row SQLite table (the peers' make-db.sh), wrk -t2,
+# -c64 and -c256, a warm-up then RUNS timed runs of DURATION s, median of each metric. Runs of
+# the two servers are interleaved (node, manaknight, node, …) so both see the same machine noise.
+# Before each timed run it waits (bounded) for a quiet machine and redoes a run when other
+# processes used more than OTHER_MAX % of a CPU meanwhile.
+#
+# Starts both servers on 127.0.0.1, checks that their answers match, loads them, prints a table
+# (req/s, p50, p99, errors, Manaknight/Node ratios), and stops everything it started, by PID.
+#
+# One deviation from the peers' method: before any row, each server gets PREWARM seconds of load
+# (half per endpoint, -c64), because a JVM's JIT needs tens of seconds of traffic where Node's
+# needs a few: measured cold, the same Manaknight build gave half its warm req/s.
+#
+# Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
+#   PREWARM(60) RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
+#   PEERS_DIR(shared/bench/peers) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
+#   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
+# Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+
+CONNS=${CONNS:-"64 256"}
+ENDPOINTS=${ENDPOINTS:-"hello users"}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+PREWARM=${PREWARM:-60}         # once per server, before the first row: JIT warm-up (see above)
+RUNS=${RUNS:-3}
+OTHER_MAX=${OTHER_MAX:-15}     # a timed run during which other processes used > this % of a CPU is redone …
+RETRIES=${RETRIES:-2}          # … at most this many times (the last try is kept and flagged)
+QUIET_WAIT=${QUIET_WAIT:-60}   # before each timed run, wait at most this many seconds for an idle machine
+OUT=${OUT:-$BENCH/results/http-$(date +%Y%m%d-%H%M%S)}
+MK_JAVA_OPTS=${MK_JAVA_OPTS:-}
+MK_CONFIG_EXTRA=${MK_CONFIG_EXTRA:-}
+PORT_NODE=18090
+PORT_MK=18091
+CLK_TCK=$(getconf CLK_TCK)
+
+if [ -z "${PEERS_DIR:-}" ]; then
+  for d in "$ROOT/../shared/bench/peers" "$ROOT/../../shared/bench/peers" /work/shared/bench/peers; do
+    if [ -f "$d/node/server.js" ]; then PEERS_DIR=$(cd "$d" && pwd); break; fi
+  done
+fi
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/node/server.js" ] || die "no Node peer found: set PEERS_DIR to shared/bench/peers"
+for c in wrk node npm sqlite3 curl awk ps; do
+  command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl; Node.js 20 with npm)"
+done
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in $PORT_NODE $PORT_MK; do
+  if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
+done
+
+# ---------------------------------------------------------------- processes we start, stopped by PID
+STARTED=()
+RUN_DIR=$(mktemp -d /tmp/mk-http-bench.XXXXXX)
+
+stop_pid() { # stop_pid PID: TERM, wait up to 10 s, then KILL
+  local pid=$1 i p keep=()
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  for p in "${STARTED[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  STARTED=("${keep[@]}")
+  log "stopped pid=$pid"
+}
+
+cleanup() {
+  local rc=$? i pids=("${STARTED[@]}")
+  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
+  if [ "$rc" -ne 0 ] && [ -d "$OUT" ]; then cp "$RUN_DIR"/*.log "$OUT/" 2>/dev/null || true; fi
+  rm -rf "$RUN_DIR"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_http() { local i; for i in $(seq 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
+
+# ---------------------------------------------------------------- prepare
+mkdir -p "$OUT/raw"
+NODE_DIR="$BENCH/target/node-peer"   # a copy of the peer: its node_modules stay out of shared/
+if [ ! -f "$NODE_DIR/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] \
+    || ! cmp -s "$PEERS_DIR/node/server.js" "$NODE_DIR/server.js"; then
+  log "installing the Node peer into $NODE_DIR (npm ci: better-sqlite3@12, may compile for ~80 s)"
+  mkdir -p "$NODE_DIR"
+  cp "$PEERS_DIR/node/server.js" "$PEERS_DIR/node/package.json" "$PEERS_DIR/node/package-lock.json" "$NODE_DIR/"
+  (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$RUN_DIR/npm.log" 2>&1) || { cat "$RUN_DIR/npm.log" >&2; die "npm ci failed"; }
+fi
+log "building the users database (the peers' make-db.sh, 10000 rows), one copy per server"
+"$PEERS_DIR/make-db.sh" "$RUN_DIR/users-node.db" 10000
+"$PEERS_DIR/make-db.sh" "$RUN_DIR/users-mk.db" 10000
+"$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale, outside any timing
+
+cat > "$RUN_DIR/serve.toml" <<EOF
+[server]
+listen = "127.0.0.1:$PORT_MK"
+$MK_CONFIG_EXTRA
+
+[db]
+url = "sqlite:$RUN_DIR/users-mk.db"
+
+[log]
+access = "off"
+EOF
+
+# ---------------------------------------------------------------- start both servers
+USERS_DB="$RUN_DIR/users-node.db" PORT=$PORT_NODE HOST=127.0.0.1 node "$NODE_DIR/server.js" >"$RUN_DIR/node.log" 2>&1 &
+NODE_PID=$!; STARTED+=("$NODE_PID"); log "started node pid=$NODE_PID"
+# The launcher execs java, so this PID is the JVM's.
+MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$ROOT/manaknight" serve "$BENCH/app" --config "$RUN_DIR/serve.toml" >"$RUN_DIR/manaknight.log" 2>&1 &
+MK_PID=$!; STARTED+=("$MK_PID"); log "started manaknight pid=$MK_PID"
+wait_http "http://127.0.0.1:$PORT_NODE/hello"
+wait_http "http://127.0.0.1:$PORT_MK/hello"
+
+# ---------------------------------------------------------------- functional checks: same answers
+check_same() { # check_same PATH STATUS
+  local path=$1 want=$2 n m ns ms
+  n=$(curl -s --max-time 5 "http://127.0.0.1:$PORT_NODE$path"); ns=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT_NODE$path")
+  m=$(curl -s --max-time 5 "http://127.0.0.1:$PORT_MK$path"); ms=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT_MK$path")
+  printf '%s node=%s %s | manaknight=%s %s\n' "$path" "$ns" "$n" "$ms" "$m" >> "$OUT/checks.txt"
+  [ "$ns" = "$want" ] && [ "$ms" = "$want" ] || die "$path: status node=$ns manaknight=$ms, wanted $want"
+  if [ "$want" = 200 ] && [ "$n" != "$m" ]; then die "$path: bodies differ: node=$n manaknight=$m"; fi
+}
+: > "$OUT/checks.txt"
+check_same /hello 200
+check_same /users/42 200
+check_same /users/10000 200
+check_same /users/10001 404
+check_same /users/abc 400
+{ echo "-- response headers, node:"; curl -s -D - -o /dev/null "http://127.0.0.1:$PORT_NODE/users/42" | tr -d '\r'
+  echo "-- response headers, manaknight:"; curl -s -D - -o /dev/null "http://127.0.0.1:$PORT_MK/users/42" | tr -d '\r'; } >> "$OUT/checks.txt"
+
+# ---------------------------------------------------------------- measurement
+cpu_ticks() { # utime+stime of a process and all its threads, in clock ticks
+  sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0
+}
+sys_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
+
+wait_quiet() { # at most QUIET_WAIT s until the whole machine is below 10 % busy
+  local i a b
+  for (( i = 0; i < QUIET_WAIT; i++ )); do
+    a=$(sys_busy_ticks); sleep 1; b=$(sys_busy_ticks)
+    if (( (b - a) * 100 < 10 * CLK_TCK * $(nproc) )); then return 0; fi
+    if (( i % 10 == 0 )); then log "  waiting for a quiet machine (busy: $(( (b - a) * 100 / CLK_TCK ))% CPU)"; fi
+  done
+  log "  machine still busy after ${QUIET_WAIT}s; measuring anyway (see other_cpu%)"
+}
+
+parse_wrk() { # -> "req_per_s p50_ms p99_ms requests non2xx socket_errors"
+  awk '
+    function ms(v,   n, u) { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+      if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
+      if (u == "m") return n * 60000; return n }
+    /^Requests\/sec:/            { rps = $2 }
+    /^ +50%/                     { p50 = ms($2) }
+    /^ +99%/                     { p99 = ms($2) }
+    / requests in /              { req = $1 }
+    /Non-2xx or 3xx responses:/  { non = $NF }
+    /Socket errors:/             { gsub(/,/, ""); serr = $4 + $6 + $8 + $10 }
+    END { printf "%s %.3f %.3f %s %d %d\n", rps, p50, p99, req, non + 0, serr + 0 }' "$1"
+}
+
+url_of() { # url_of SERVER ENDPOINT
+  local port=$PORT_NODE
+  [ "$1" = manaknight ] && port=$PORT_MK
+  if [ "$2" = users ]; then echo "http://127.0.0.1:$port/users/1"; else echo "http://127.0.0.1:$port/hello"; fi
+}
+
+pid_of() { if [ "$1" = manaknight ]; then echo "$MK_PID"; else echo "$NODE_PID"; fi; }
+
+RUNS_TSV="$OUT/runs.tsv"
+printf 'server\tendpoint\tconns\trun\treq_per_s\tp50_ms\tp99_ms\trequests\tnon2xx\tsocket_errors\tserver_cpu_pct\twrk_cpu_pct\tother_cpu_pct\ttries\n' > "$RUNS_TSV"
+
+timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
+  local server=$1 ep=$2 c=$3 r=$4 pid url f try t0 t1 s0 s1 real usr sys rps p50 p99 req non serr srv wrkc other
+  local script=()
+  [ "$ep" = users ] && script=(-s "$PEERS_DIR/wrk/users.lua")
+  pid=$(pid_of "$server"); url=$(url_of "$server" "$ep")
+  for (( try = 1; try <= RETRIES + 1; try++ )); do
+    wait_quiet
+    f="$OUT/raw/${server}_${ep}_c${c}_run$r.txt"
+    t0=$(cpu_ticks "$pid"); s0=$(sys_busy_ticks)
+    TIMEFORMAT='%R %U %S'
+    { time wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url" > "$f" 2>&1; } 2> "$f.time"
+    s1=$(sys_busy_ticks); t1=$(cpu_ticks "$pid")
+    read -r real usr sys < "$f.time"
+    read -r rps p50 p99 req non serr <<< "$(parse_wrk "$f")"
+    srv=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v t="$real" 'BEGIN { printf "%.0f", 100 * d / hz / t }')
+    wrkc=$(awk -v u="$usr" -v s="$sys" -v t="$real" 'BEGIN { printf "%.0f", 100 * (u + s) / t }')
+    other=$(awk -v d=$(( s1 - s0 )) -v hz="$CLK_TCK" -v t="$real" -v a="$srv" -v b="$wrkc" \
+      'BEGIN { o = 100 * d / hz / t - a - b; printf "%.0f", (o < 0 ? 0 : o) }')
+    log "  $server $ep c$c run $r/$try: ${rps} req/s p50=${p50}ms p99=${p99}ms non2xx=${non} sockerr=${serr} cpu: server=${srv}% wrk=${wrkc}% other=${other}%"
+    if (( other <= OTHER_MAX )); then break; fi
+    if (( try <= RETRIES )); then log "  other processes used ${other}% CPU during the run; redoing it"; fi
+  done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$ep" "$c" "$r" "$rps" "$p50" "$p99" "$req" \
+    "$non" "$serr" "$srv" "$wrkc" "$other" "$(( try > RETRIES + 1 ? RETRIES + 1 : try ))" >> "$RUNS_TSV"
+}
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "kernel: $(uname -r)  cpus: $(nproc)  mem: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "load before: $(cat /proc/loadavg)"
+  echo "manaknight: $("$ROOT/manaknight" --version 2>/dev/null | head -n 1) on $(. "$ROOT/bin/toolchain.sh" && manaknight_find_jdk && "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
+  echo "node: $(node -v)  better-sqlite3: $(node -p "require('$NODE_DIR/node_modules/better-sqlite3/package.json').version")"
+  echo "wrk: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-3)"
+  echo "load: wrk -t$THREADS, conns {$CONNS}, pre-warm ${PREWARM}s per server, warm-up ${WARMUP}s per server and row, $RUNS x ${DURATION}s timed, node and manaknight interleaved"
+  echo "manaknight serve config:"; sed 's/^/  /' "$RUN_DIR/serve.toml"
+  echo "MK_JAVA_OPTS: ${MK_JAVA_OPTS:-(none)}"
+} > "$OUT/env.txt"
+
+RSS_IDLE_NODE=$(rss_kb "$NODE_PID"); RSS_IDLE_MK=$(rss_kb "$MK_PID")
+log "results -> $OUT"
+for server in node manaknight; do
+  log "pre-warm $server: ${PREWARM}s of -c64 load, half per endpoint"
+  wrk -t"$THREADS" -c64 -d"$(( (PREWARM + 1) / 2 ))s" "$(url_of "$server" hello)" > "$OUT/raw/${server}_prewarm_hello.txt" 2>&1
+  wrk -t"$THREADS" -c64 -d"$(( (PREWARM + 1) / 2 ))s" -s "$PEERS_DIR/wrk/users.lua" "$(url_of "$server" users)" \
+    > "$OUT/raw/${server}_prewarm_users.txt" 2>&1
+done
+for ep in $ENDPOINTS; do
+  for c in $CONNS; do
+    script=()
+    [ "$ep" = users ] && script=(-s "$PEERS_DIR/wrk/users.lua")
+    for server in node manaknight; do
+      log "warm-up $server $ep c$c (${WARMUP}s)"
+      wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "${script[@]}" "$(url_of "$server" "$ep")" > "$OUT/raw/${server}_${ep}_c${c}_warmup.txt" 2>&1
+    done
+    for r in $(seq "$RUNS"); do
+      timed_run node "$ep" "$c" "$r"
+      timed_run manaknight "$ep" "$c" "$r"
+    done
+  done
+done
+echo "load after: $(cat /proc/loadavg)" >> "$OUT/env.txt"
+printf 'server\tidle_rss_kb\tafter_load_rss_kb\nnode\t%s\t%s\nmanaknight\t%s\t%s\n' \
+  "$RSS_IDLE_NODE" "$(rss_kb "$NODE_PID")" "$RSS_IDLE_MK" "$(rss_kb "$MK_PID")" > "$OUT/memory.tsv"
+
+# ---------------------------------------------------------------- table: medians, side by side
+awk -F'\t' -v OFS='\t' '
+  function med(k, col,   i, j, t, m) {
+    m = n[k]; for (i = 1; i <= m; i++) tmp[i] = v[k, i, col] + 0
+    for (i = 2; i <= m; i++) { t = tmp[i]; for (j = i - 1; j >= 1 && tmp[j] > t; j--) tmp[j + 1] = tmp[j]; tmp[j + 1] = t }
+    return (m % 2) ? tmp[(m + 1) / 2] : (tmp[m / 2] + tmp[m / 2 + 1]) / 2
+  }
+  NR == 1 { next }
+  { k = $1 SUBSEP $2 SUBSEP $3; i = ++n[k]
+    for (c = 5; c <= 13; c++) v[k, i, c] = $c
+    err[k] += $9 + $10; if ($13 + 0 > omax[k]) omax[k] = $13 + 0
+    if (!(($2, $3) in seen)) { seen[$2, $3] = 1; order[++no] = $2 SUBSEP $3 } }
+  END {
+    print "endpoint", "conns", "node req/s", "mk req/s", "ratio req/s", "node p50", "mk p50", "node p99", "mk p99", "ratio p99", "node err", "mk err", "node cpu%", "mk cpu%", "wrk cpu% (n/m)", "other% max"
+    for (o = 1; o <= no; o++) {
+      split(order[o], e, SUBSEP); kn = "node" SUBSEP order[o]; km = "manaknight" SUBSEP order[o]
+      nr = med(kn, 5); mr = med(km, 5); n99 = med(kn, 7); m99 = med(km, 7)
+      printf "%s\t%s\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.0f\t%.0f/%.0f\t%d\n", e[1], e[2], nr, mr, (nr > 0 ? mr / nr : 0),
+        med(kn, 6), med(km, 6), n99, m99, (n99 > 0 ? m99 / n99 : 0), err[kn], err[km], med(kn, 11), med(km, 11),
+        med(kn, 12), med(km, 12), (omax[kn] > omax[km] ? omax[kn] : omax[km])
+    }
+  }' "$RUNS_TSV" > "$OUT/summary.tsv"
+
+{
+  echo "== Manaknight serve vs Node.js peer: median of $RUNS x ${DURATION}s wrk -t$THREADS runs each, interleaved, after a ${PREWARM}s pre-warm and a ${WARMUP}s warm-up per row."
+  echo "   ratio req/s = manaknight / node (target >= 1.5); ratio p99 = manaknight / node (target <= 1). Latencies in ms."
+  echo "   wrk and the servers share the same $(nproc) CPUs; cpu% are of one CPU (max $(( $(nproc) * 100 ))%); err = non-2xx + socket errors over all runs."
+  column -t -s $'\t' "$OUT/summary.tsv"
+  echo
+  column -t -s $'\t' "$OUT/memory.tsv"
+  echo
+  grep '^load' "$OUT/env.txt"
+} | tee "$OUT/table.txt"
+log "done; files in $OUT"
