@@ -9,7 +9,6 @@ import dev.manaknight.runtime.openapi.OpenApi;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -38,14 +37,7 @@ public final class AppRuntime {
     public static RequestCore open(Program program, Config config, AccessLog logs) throws IOException, SQLException {
         Database db = null;
         if (RequestCore.usesDatabase(program.module())) {
-            db = PooledDatabase.open(config.db().url(), config.db().pool());
-            try {
-                if (config.db().schema() != null)
-                    Schema.applyIfEmpty(db, Files.readString(config.db().schema(), StandardCharsets.UTF_8));
-            } catch (IOException | SQLException | RuntimeException e) {
-                db.close();
-                throw e;
-            }
+            db = Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool()), config.db().schema());
         }
         byte[] openApi = config.server().openapi()
                 ? OpenApi.render(program.module(), title(config.app())).getBytes(StandardCharsets.UTF_8) : null;

@@ -16,8 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
@@ -69,15 +67,7 @@ public final class CgiRunner {
             props.setProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
             props.setProperty("foreign_keys", "true");
         }
-        var db = new SingleConnectionDatabase(DriverManager.getConnection(url, props));
-        try {
-            if (config.db().schema() != null)
-                Schema.applyIfEmpty(db, Files.readString(config.db().schema(), StandardCharsets.UTF_8));
-        } catch (IOException | SQLException | RuntimeException e) {
-            db.close();
-            throw e;
-        }
-        return db;
+        return Schema.prepare(new SingleConnectionDatabase(DriverManager.getConnection(url, props)), config.db().schema());
     }
 
     /** RFC 3875 §4.2: exactly CONTENT_LENGTH bytes of stdin, none without it; null past the limit. */

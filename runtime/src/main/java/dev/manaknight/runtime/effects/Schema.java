@@ -1,5 +1,9 @@
 package dev.manaknight.runtime.effects;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,6 +31,20 @@ public final class Schema {
             return true;
         } finally {
             db.release(c);
+        }
+    }
+
+    /**
+     * A freshly opened database made ready: the schema file (if any) applied when the database
+     * is empty. On failure the database is closed, so the caller has nothing to clean up.
+     */
+    public static <D extends Database> D prepare(D db, Path schema) throws IOException, SQLException {
+        try {
+            if (schema != null) applyIfEmpty(db, Files.readString(schema, StandardCharsets.UTF_8));
+            return db;
+        } catch (IOException | SQLException | RuntimeException e) {
+            db.close();
+            throw e;
         }
     }
 
