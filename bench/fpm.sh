@@ -27,6 +27,7 @@
 # Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar).
 # Runs as root like the peers' run-all.sh (nginx and php-fpm workers run as www-data).
 set -euo pipefail
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
@@ -59,15 +60,12 @@ if [ -z "${PEERS_DIR:-}" ]; then
   done
 fi
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 [ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/php/index.php" ] || die "no PHP-FPM peer found: set PEERS_DIR to shared/bench/peers"
 for c in nginx "$FPM" wrk sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl)"
 done
 php -m 2>/dev/null | grep -qx sqlite3 || die "php8.2-sqlite3 is not installed"
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in $PORT_MK_OFF $PORT_MK_KEEP $PORT_PHP_OFF $PORT_PHP_KEEP $PORT_STATIC; do
   if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
 done
@@ -77,18 +75,6 @@ STARTED=()
 RUN_DIR=$(mktemp -d /tmp/mk-fpm-bench.XXXXXX)
 chmod 755 "$RUN_DIR"   # nginx and php-fpm workers (www-data) reach the sockets and the db here
 
-stop_pid() { # stop_pid PID [SIGNAL=TERM]: signal, wait up to 10 s, then KILL
-  local pid=$1 sig=${2:-TERM} i p keep=()
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -"$sig" "$pid" 2>/dev/null || true
-    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  wait "$pid" 2>/dev/null || true
-  for p in "${STARTED[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-  STARTED=("${keep[@]}")
-  log "stopped pid=$pid"
-}
 
 cleanup() { # reverse start order: nginx first (its cached keep-conn connections pin the backends)
   local rc=$? i pids=("${STARTED[@]}")
@@ -101,7 +87,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 wait_sock() { local i; for i in $(seq 600); do [ -S "$1" ] && return 0; sleep 0.1; done; die "socket $1 never appeared"; }
-wait_http() { local i; for i in $(seq 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
 
 # ---------------------------------------------------------------- prepare
 mkdir -p "$OUT/raw"
@@ -273,36 +258,13 @@ cpu_ticks() { # utime+stime of the given PIDs (all threads), in clock ticks
   done
   echo "$t"
 }
-sys_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 rss_sum_kb() { # RSS of the given roots and their children, summed
   local t=0 p v
   for p in $(proc_tree "$@"); do v=$(ps -o rss= -p "$p" | tr -d ' ') || v=0; t=$(( t + ${v:-0} )); done
   echo "$t"
 }
 
-wait_quiet() { # at most QUIET_WAIT s until the whole machine is below 10 % busy
-  local i a b
-  for (( i = 0; i < QUIET_WAIT; i++ )); do
-    a=$(sys_busy_ticks); sleep 1; b=$(sys_busy_ticks)
-    if (( (b - a) * 100 < 10 * CLK_TCK * $(nproc) )); then return 0; fi
-    if (( i % 10 == 0 )); then log "  waiting for a quiet machine (busy: $(( (b - a) * 100 / CLK_TCK ))% CPU)"; fi
-  done
-  log "  machine still busy after ${QUIET_WAIT}s; measuring anyway (see other_cpu%)"
-}
 
-parse_wrk() { # -> "req_per_s p50_ms p99_ms requests non2xx socket_errors"
-  awk '
-    function ms(v,   n, u) { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-      if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
-      if (u == "m") return n * 60000; return n }
-    /^Requests\/sec:/            { rps = $2 }
-    /^ +50%/                     { p50 = ms($2) }
-    /^ +99%/                     { p99 = ms($2) }
-    / requests in /              { req = $1 }
-    /Non-2xx or 3xx responses:/  { non = $NF }
-    /Socket errors:/             { gsub(/,/, ""); serr = $4 + $6 + $8 + $10 }
-    END { printf "%s %.3f %.3f %s %d %d\n", rps, p50, p99, req, non + 0, serr + 0 }' "$1"
-}
 
 RUNS_TSV="$OUT/runs.tsv"
 printf 'server\tendpoint\tconns\trun\treq_per_s\tp50_ms\tp99_ms\trequests\tnon2xx\tsocket_errors\tserver_cpu_pct\twrk_cpu_pct\tother_cpu_pct\ttries\tbackend_rss_kb\tnginx_rss_kb\n' > "$RUNS_TSV"

@@ -21,6 +21,7 @@
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
 # Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
 set -euo pipefail
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
@@ -48,14 +49,11 @@ if [ -z "${PEERS_DIR:-}" ]; then
   done
 fi
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 [ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/node/server.js" ] || die "no Node peer found: set PEERS_DIR to shared/bench/peers"
 for c in wrk node npm sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl; Node.js 20 with npm)"
 done
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in $PORT_NODE $PORT_MK; do
   if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
 done
@@ -64,18 +62,6 @@ done
 STARTED=()
 RUN_DIR=$(mktemp -d /tmp/mk-http-bench.XXXXXX)
 
-stop_pid() { # stop_pid PID: TERM, wait up to 10 s, then KILL
-  local pid=$1 i p keep=()
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  wait "$pid" 2>/dev/null || true
-  for p in "${STARTED[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-  STARTED=("${keep[@]}")
-  log "stopped pid=$pid"
-}
 
 cleanup() {
   local rc=$? i pids=("${STARTED[@]}")
@@ -87,7 +73,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_http() { local i; for i in $(seq 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
 
 # ---------------------------------------------------------------- prepare
 mkdir -p "$OUT/raw"
@@ -147,32 +132,9 @@ check_same /users/abc 400
 cpu_ticks() { # utime+stime of a process and all its threads, in clock ticks
   sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0
 }
-sys_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 
-wait_quiet() { # at most QUIET_WAIT s until the whole machine is below 10 % busy
-  local i a b
-  for (( i = 0; i < QUIET_WAIT; i++ )); do
-    a=$(sys_busy_ticks); sleep 1; b=$(sys_busy_ticks)
-    if (( (b - a) * 100 < 10 * CLK_TCK * $(nproc) )); then return 0; fi
-    if (( i % 10 == 0 )); then log "  waiting for a quiet machine (busy: $(( (b - a) * 100 / CLK_TCK ))% CPU)"; fi
-  done
-  log "  machine still busy after ${QUIET_WAIT}s; measuring anyway (see other_cpu%)"
-}
 
-parse_wrk() { # -> "req_per_s p50_ms p99_ms requests non2xx socket_errors"
-  awk '
-    function ms(v,   n, u) { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-      if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
-      if (u == "m") return n * 60000; return n }
-    /^Requests\/sec:/            { rps = $2 }
-    /^ +50%/                     { p50 = ms($2) }
-    /^ +99%/                     { p99 = ms($2) }
-    / requests in /              { req = $1 }
-    /Non-2xx or 3xx responses:/  { non = $NF }
-    /Socket errors:/             { gsub(/,/, ""); serr = $4 + $6 + $8 + $10 }
-    END { printf "%s %.3f %.3f %s %d %d\n", rps, p50, p99, req, non + 0, serr + 0 }' "$1"
-}
 
 url_of() { # url_of SERVER ENDPOINT
   local port=$PORT_NODE

@@ -1,0 +1,50 @@
+# Shell helpers shared by bench/http.sh and bench/fpm.sh (sourced, not run): logging, stopping
+# what a script started, waiting for a quiet machine, reading wrk's output. The callers set
+# QUIET_WAIT and CLK_TCK before they use wait_quiet.
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+die() { log "ERROR: $*"; exit 1; }
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+stop_pid() { # stop_pid PID [SIGNAL=TERM]: signal, wait up to 10 s, then KILL
+  local pid=$1 sig=${2:-TERM} i p keep=()
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  for p in "${STARTED[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  STARTED=("${keep[@]}")
+  log "stopped pid=$pid"
+}
+
+wait_http() { local i; for i in $(seq 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
+
+sys_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+wait_quiet() { # at most QUIET_WAIT s until the whole machine is below 10 % busy
+  local i a b
+  for (( i = 0; i < QUIET_WAIT; i++ )); do
+    a=$(sys_busy_ticks); sleep 1; b=$(sys_busy_ticks)
+    if (( (b - a) * 100 < 10 * CLK_TCK * $(nproc) )); then return 0; fi
+    if (( i % 10 == 0 )); then log "  waiting for a quiet machine (busy: $(( (b - a) * 100 / CLK_TCK ))% CPU)"; fi
+  done
+  log "  machine still busy after ${QUIET_WAIT}s; measuring anyway (see other_cpu%)"
+}
+
+parse_wrk() { # -> "req_per_s p50_ms p99_ms requests non2xx socket_errors"
+  awk '
+    function ms(v,   n, u) { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+      if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
+      if (u == "m") return n * 60000; return n }
+    /^Requests\/sec:/            { rps = $2 }
+    /^ +50%/                     { p50 = ms($2) }
+    /^ +99%/                     { p99 = ms($2) }
+    / requests in /              { req = $1 }
+    /Non-2xx or 3xx responses:/  { non = $NF }
+    /Socket errors:/             { gsub(/,/, ""); serr = $4 + $6 + $8 + $10 }
+    END { printf "%s %.3f %.3f %s %d %d\n", rps, p50, p99, req, non + 0, serr + 0 }' "$1"
+}
