@@ -469,7 +469,7 @@ final class BodyChecker {
             values.add(check(h.value(), Ty.STRING));
         }
         responses.add(new CheckedApp.ResponseInfo(code, kind, body == null ? null : body.ty()));
-        return new TStmt.Respond(status, r.bodyKind(), body, -1, names, values, r.span());
+        return new TStmt.Respond(status, r.bodyKind(), body, names, values, r.span());
     }
 
     private static boolean validHeaderName(String n) {
@@ -733,7 +733,7 @@ final class BodyChecker {
         if (mode != Mode.TEST) error("E0508", "`request` is only allowed in a `test`", r.span(), "outside a test", null);
         TExpr path = check(r.path(), Ty.STRING);
         TExpr body = r.body() == null ? null : infer(r.body(), null);
-        return new TExpr.Request(r.method(), path, body, -1, Ty.named(Checker.RESPONSE_TYPE), r.span());
+        return new TExpr.Request(r.method(), path, body, Ty.named(Checker.RESPONSE_TYPE), r.span());
     }
 
     boolean arity(List<Expr> args, int n, Span span, String what) {

@@ -107,8 +107,8 @@ public sealed interface TExpr {
     /** `e?`: unwraps some/ok, or returns none / err(e) from the function. `slot` holds e. */
     record Try(TExpr operand, boolean option, int slot, Ty ty, Span span) implements TExpr {}
 
-    /** `request M "/path" [json(body)]` in tests; `bodyType` is a typeRef index or -1. */
-    record Request(HttpMethod method, TExpr path, TExpr body, int bodyType, Ty ty, Span span) implements TExpr {}
+    /** `request M "/path" [json(body)]` in tests; `body` is null without one. */
+    record Request(HttpMethod method, TExpr path, TExpr body, Ty ty, Span span) implements TExpr {}
 
     /** Stands for an expression that had an error: its type is a fresh variable, so errors do not cascade. */
     record Poison(Ty ty, Span span) implements TExpr {}

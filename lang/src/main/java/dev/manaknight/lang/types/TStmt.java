@@ -21,8 +21,8 @@ public sealed interface TStmt {
 
     record Return(TExpr value, Span span) implements TStmt {}
 
-    /** `respond`: `bodyKind` NONE/JSON/TEXT; `bodyType` is the typeRef index for JSON, else -1. */
-    record Respond(TExpr status, dev.manaknight.lang.syntax.ast.Stmt.BodyKind bodyKind, TExpr body, int bodyType,
+    /** `respond`: `bodyKind` NONE/JSON/TEXT; `body` is null for NONE (its type decides the JSON). */
+    record Respond(TExpr status, dev.manaknight.lang.syntax.ast.Stmt.BodyKind bodyKind, TExpr body,
                    List<String> headerNames, List<TExpr> headerValues, Span span) implements TStmt {}
 
     /** `expect cond`: `text` is the condition's source text, reported when it fails. */
