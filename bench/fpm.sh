@@ -52,16 +52,8 @@ PORT_MK_KEEP=18182
 PORT_PHP_OFF=18183
 PORT_PHP_KEEP=18184
 PORT_STATIC=18185
-CLK_TCK=$(getconf CLK_TCK)
 
-if [ -z "${PEERS_DIR:-}" ]; then
-  for d in "$ROOT/../shared/bench/peers" "$ROOT/../../shared/bench/peers" /work/shared/bench/peers; do
-    if [ -f "$d/php/index.php" ]; then PEERS_DIR=$(cd "$d" && pwd); break; fi
-  done
-fi
-
-
-[ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/php/index.php" ] || die "no PHP-FPM peer found: set PEERS_DIR to shared/bench/peers"
+find_peers php/index.php || die "no PHP-FPM peer found: set PEERS_DIR to shared/bench/peers"
 for c in nginx "$FPM" wrk sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl)"
 done

@@ -41,16 +41,8 @@ MK_JAVA_OPTS=${MK_JAVA_OPTS:-}
 MK_CONFIG_EXTRA=${MK_CONFIG_EXTRA:-}
 PORT_NODE=18090
 PORT_MK=18091
-CLK_TCK=$(getconf CLK_TCK)
 
-if [ -z "${PEERS_DIR:-}" ]; then
-  for d in "$ROOT/../shared/bench/peers" "$ROOT/../../shared/bench/peers" /work/shared/bench/peers; do
-    if [ -f "$d/node/server.js" ]; then PEERS_DIR=$(cd "$d" && pwd); break; fi
-  done
-fi
-
-
-[ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/node/server.js" ] || die "no Node peer found: set PEERS_DIR to shared/bench/peers"
+find_peers node/server.js || die "no Node peer found: set PEERS_DIR to shared/bench/peers"
 for c in wrk node npm sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl; Node.js 20 with npm)"
 done

@@ -1,6 +1,18 @@
 # Shell helpers shared by bench/http.sh and bench/fpm.sh (sourced, not run): logging, stopping
 # what a script started, waiting for a quiet machine, reading wrk's output. The callers set
-# QUIET_WAIT and CLK_TCK before they use wait_quiet.
+# QUIET_WAIT before they use wait_quiet, and ROOT (the repository) before find_peers.
+
+CLK_TCK=$(getconf CLK_TCK)
+
+find_peers() { # find_peers MARKER: sets PEERS_DIR to shared/bench/peers (unless set) and checks MARKER is in it
+  if [ -z "${PEERS_DIR:-}" ]; then
+    local d
+    for d in "$ROOT/../shared/bench/peers" "$ROOT/../../shared/bench/peers" /work/shared/bench/peers; do
+      if [ -f "$d/$1" ]; then PEERS_DIR=$(cd "$d" && pwd); break; fi
+    done
+  fi
+  [ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/$1" ]
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
