@@ -40,7 +40,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (RequestCore core = AppRuntime.open(program, cfg)) {
             var s = cfg.server();
             HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
-                    cfg.limits().body(), s.drainTimeout(), Runtime.getRuntime().availableProcessors()));
+                    cfg.limits().body(), s.drainTimeout(), s.ioThreads(Runtime.getRuntime().availableProcessors())));
             var stopped = new CountDownLatch(1);
             // SIGTERM: stop accepting, drain within drain_timeout, then return 0 (a plain shutdown
             // hook would drain too, but the JVM would then exit 143). SIGINT drains through the hook.

@@ -38,6 +38,16 @@ public final class Admission {
         }
     }
 
+    /**
+     * Takes a free worker without waiting, for the inline path, which must not block an I/O
+     * thread: false when every worker is busy (the caller then queues the request with
+     * {@link #run}). After true, {@link #finishRun} must follow.
+     */
+    public boolean tryStartRun() { return running.tryAcquire(); }
+
+    /** Gives back the worker taken by {@link #tryStartRun}. */
+    public void finishRun() { running.release(); }
+
     /** Gives back the place taken by {@link #tryAdmit}. */
     public void leave() { inSystem.decrementAndGet(); }
 

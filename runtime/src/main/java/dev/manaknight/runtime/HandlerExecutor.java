@@ -2,6 +2,7 @@ package dev.manaknight.runtime;
 
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.VmError;
 import java.util.List;
 
 /**
@@ -22,6 +23,12 @@ public interface HandlerExecutor {
         long fuelUsed();
 
         long memoryUsed();
+
+        /** VM CPU time of the finished run, as the VM measures it (0 for runs too short to measure). */
+        default long cpuNanos() { return 0; }
+
+        /** The running VM's stack for the slow log, or null when it is not available (yet). Any thread. */
+        default List<VmError.StackFrame> stackNow() { return null; }
 
         /** Source texts of the `expect`s that failed (tests only). */
         default List<String> expectationFailures() { return List.of(); }

@@ -3,6 +3,7 @@ package dev.manaknight.runtime;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.bytecode.StepBound;
 import dev.manaknight.lang.types.Capability;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;
@@ -51,6 +52,15 @@ public final class RequestCore implements AutoCloseable {
     /** Where the OpenAPI document is served when enabled. */
     public static final String OPENAPI_PATH = "/openapi.json";
 
+    /**
+     * Inline handlers (runtime.md): a handler whose {@link StepBound} is at most this many
+     * instructions, on a request whose body is at most {@link #INLINE_BODY} bytes, may run on the
+     * transport's I/O thread. A few thousand instructions are a few microseconds.
+     */
+    public static final long INLINE_STEPS = 4_096;
+    /** Bytes of request body past which a request is decoded on a worker, never inline. */
+    public static final int INLINE_BODY = 16 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
     private final Module module;
@@ -64,6 +74,8 @@ public final class RequestCore implements AutoCloseable {
     private final JsonEncoder encoder;
     private final QueryCatalog queries;
     private final ResultMapper mapper;
+    /** By function index: the handler is short and pure enough to run inline. */
+    private final boolean[] inline;
     private final Deadlines deadlines = new Deadlines();
     private final AtomicLong ids = new AtomicLong();
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
@@ -81,6 +93,18 @@ public final class RequestCore implements AutoCloseable {
         this.encoder = new JsonEncoder(types);
         this.queries = new QueryCatalog(module.effects());
         this.mapper = new ResultMapper(types);
+        this.inline = inlineHandlers(module);
+    }
+
+    private static boolean[] inlineHandlers(Module module) {
+        long[] steps = StepBound.of(module);
+        boolean[] inline = new boolean[steps.length];
+        for (Route r : module.routes()) {
+            if (r.handler() >= steps.length) continue; // a manifest without code (tests' fake executors)
+            long s = steps[r.handler()];
+            inline[r.handler()] = s != StepBound.UNBOUNDED && s <= INLINE_STEPS;
+        }
+        return inline;
     }
 
     /** The core for a program with real VMs. */
@@ -113,6 +137,20 @@ public final class RequestCore implements AutoCloseable {
         Reply reply = new Reply(problem.status(), headers, problem.withInstance(req.rawPath()).toJson());
         accessLog.record(new AccessEntry(id, req.method(), req.rawPath(), req.query(), null, reply.status(), 0, 0, 0, 0, null));
         return reply;
+    }
+
+    /**
+     * True when this request may run on the thread it arrived on instead of waiting for a worker
+     * thread: it matches no route (a 404, 405 or 400 answer), or its route's handler has a small
+     * static step bound (no loops, recursion or effects; see {@link StepBound}) and its body is
+     * small. Such a request still runs in its own VM under every limit; it only skips the hand-off
+     * to another thread and back, which costs more than the handler itself.
+     */
+    public boolean runsInline(Request req) {
+        if (req.body().length > INLINE_BODY) return false;
+        if (!(router.match(req.method(), req.rawPath()) instanceof RouteMatch.Found f)) return true;
+        int h = f.route().handler();
+        return h < inline.length && inline[h];
     }
 
     private String nextId() { return idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36); }

@@ -4,6 +4,7 @@ import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.Vm;
+import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.lang.vm.VmLimits;
 import java.util.List;
 
@@ -20,8 +21,11 @@ public record VmExecutor(Program program, VmLimits limits) implements HandlerExe
 
             @Override public long memoryUsed() { return vm.memoryUsed(); }
 
+            @Override public long cpuNanos() { return vm.cpuNanos(); }
+
+            @Override public List<VmError.StackFrame> stackNow() { return vm.stackNow(); }
+
             @Override public List<String> expectationFailures() { return vm.expectationFailures(); }
         };
     }
-
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One FastCGI connection on Netty: decodes on the event loop, runs each request on a virtual
- * thread (never on the loop), frames and writes the answer back on the loop. One instance per
+ * thread, frames and writes the answer back on the loop. A request the core says runs inline
+ * (a short pure handler, see runtime.md) runs on the loop itself when a worker is free at once. One instance per
  * connection; every method but the virtual thread's body runs on the connection's event loop.
  */
 final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConnection.Sink {
@@ -94,8 +95,22 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
             return;
         }
         var rc = new RequestContext(req.method(), path);
-        running.put(r.id(), rc);
         long length = req.body().length;
+        if (g.core.runsInline(req)) {
+            // A short pure handler: handing it to a virtual thread and back would cost more than it.
+            Reply now;
+            try {
+                now = server.runInline(g, rc, req, length);
+            } catch (Throwable t) {
+                LOG.error("fcgi: request {} failed outside the core", path, t);
+                now = Problem.of("internal", "Internal Server Error", 500, "internal error").reply();
+            }
+            if (now != null) {
+                finish(r.id(), CgiOutput.of(now), FCGI_REQUEST_COMPLETE);
+                return;
+            }
+        }
+        running.put(r.id(), rc);
         Thread.ofVirtual().name("manaknight-fpm-request").start(() -> {
             byte[] out;
             try {

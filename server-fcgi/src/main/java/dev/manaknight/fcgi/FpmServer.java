@@ -65,6 +65,10 @@ public final class FpmServer implements AutoCloseable {
 
     /** Time to accept connections already queued in the listen backlog after the socket path is gone. */
     static final long BACKLOG_GRACE_MILLIS = 100;
+    /** How often the slow-log watcher looks at the running requests. */
+    static final long SLOW_SWEEP_MILLIS = 50;
+    /** Sweeps a computing VM gets to publish its stack before its entry is written without one. */
+    static final int STACK_ASKS = 20;
     /** How long a live-socket probe may take before the socket counts as dead. */
     static final int PROBE_TIMEOUT_MILLIS = 500;
     private static final Logger LOG = LoggerFactory.getLogger("manaknight.fpm");
@@ -83,6 +87,7 @@ public final class FpmServer implements AutoCloseable {
     private Object socketKey;
     private String address;
     private boolean stopped;
+    private Thread slowWatcher;
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
         this.configs = configs;
@@ -105,6 +110,7 @@ public final class FpmServer implements AutoCloseable {
         var server = new FpmServer(configs, loader, first, status);
         try {
             server.bind(s.listen(), s.socketMode(), graceful);
+            server.slowWatcher = Thread.ofPlatform().daemon().name("manaknight-slowlog").start(server::watchSlowRequests);
         } catch (Exception e) {
             server.shutdownLoops();
             first.close();
@@ -126,7 +132,7 @@ public final class FpmServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         boss = new MultiThreadIoEventLoopGroup(1, factory);
-        io = new MultiThreadIoEventLoopGroup(0, factory);
+        io = new MultiThreadIoEventLoopGroup(current.config.server().ioThreads(defaultIoThreads()), factory);
         boolean unix = listen.startsWith("unix:");
         Class<? extends ServerChannel> channelClass = unix
                 ? epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class
@@ -169,6 +175,13 @@ public final class FpmServer implements AutoCloseable {
             address = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
         }
     }
+
+    /**
+     * Event loops when `io_threads` is not set: half the cores, at least one. Behind a web server
+     * on the same machine the other half runs it; every loop also runs inline handlers. Measured
+     * in bench/RESULTS.md §6.
+     */
+    static int defaultIoThreads() { return Math.max(1, Runtime.getRuntime().availableProcessors() / 2); }
 
     private static boolean live(SocketAddress addr) {
         if (addr instanceof UnixDomainSocketAddress u) {
@@ -216,18 +229,76 @@ public final class FpmServer implements AutoCloseable {
     /** Runs an admitted request once a worker is free; leaves its places afterwards. On a virtual thread. */
     Reply run(Generation g, RequestContext rc, Request req, long contentLength) throws InterruptedException {
         try {
-            return admission.run(() -> {
-                int slot = status.started(req.method(), rc.uri, contentLength);
-                try {
-                    return ScopedValue.where(RequestContext.CURRENT, rc).call(() -> g.core.handle(req));
-                } finally {
-                    status.finished(slot, rc.memory);
-                }
-            });
+            return admission.run(() -> execute(g, rc, req, contentLength));
         } finally {
-            g.exit();
-            admission.leave();
-            status.inFlight(admission.inFlight());
+            leave(g);
+        }
+    }
+
+    /**
+     * Runs an admitted request on the calling I/O thread when a worker is free at once (only for
+     * requests the core says run inline); null when none is, and the request keeps its places for
+     * {@link #run}.
+     */
+    Reply runInline(Generation g, RequestContext rc, Request req, long contentLength) {
+        if (!admission.tryStartRun()) return null;
+        try {
+            return execute(g, rc, req, contentLength);
+        } finally {
+            admission.finishRun();
+            leave(g);
+        }
+    }
+
+    private Reply execute(Generation g, RequestContext rc, Request req, long contentLength) {
+        int slot = status.started(rc, contentLength);
+        try {
+            return ScopedValue.where(RequestContext.CURRENT, rc).call(() -> g.core.handle(req));
+        } finally {
+            status.finished(slot, rc);
+        }
+    }
+
+    private void leave(Generation g) {
+        g.exit();
+        admission.leave();
+        status.inFlight(admission.inFlight());
+    }
+
+    // ---- slow log ---------------------------------------------------------------------------
+
+    /** The watcher thread's loop: a sweep every {@link #SLOW_SWEEP_MILLIS} until interrupted. */
+    private void watchSlowRequests() {
+        while (true) {
+            try {
+                Thread.sleep(SLOW_SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                sweepSlowRequests(System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.error("slow log: {}", e.toString(), e); // the next sweep tries again
+            }
+        }
+    }
+
+    /**
+     * PHP-FPM dumps a child's backtrace once it runs past `request_slowlog_timeout`; here every
+     * worker slot's running request past `slowlog_timeout` is written once, with its VM's stack
+     * (see Vm#stackNow: at once while it waits in a query, else at its next fuel tick).
+     */
+    void sweepSlowRequests(long now) {
+        for (int i = 0; i < status.workers; i++) {
+            RequestContext rc = status.slot(i).running();
+            if (rc == null) continue;
+            SlowLog log = rc.slowLog;
+            if (log == null || !log.due(rc.startNanos, now)) continue;
+            synchronized (rc) {
+                if (rc.slowLogged || rc.ended) continue;
+            }
+            var stack = rc.stackNow();
+            if (stack != null || ++rc.stackAsks >= STACK_ASKS) log.running(rc, stack, now);
         }
     }
 
@@ -302,6 +373,7 @@ public final class FpmServer implements AutoCloseable {
             LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
         } finally {
             channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            if (slowWatcher != null) slowWatcher.interrupt();
             shutdownLoops();
             try {
                 current.close();

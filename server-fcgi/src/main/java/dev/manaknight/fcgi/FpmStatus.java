@@ -19,10 +19,13 @@ final class FpmStatus {
     /** Fuel and memory percentiles are over the last this-many requests: recent, and cheap to sort. */
     static final int SAMPLES = 1024;
 
-    /** One worker slot as `?full` shows it. */
+    /**
+     * One worker slot as `?full` shows it; `running` is the request in it while busy (the slow
+     * log asks it for its stack), null when idle.
+     */
     record Slot(boolean busy, long requests, long startNanos, String method, String uri, long contentLength,
-                long lastMicros, long lastMemory) {
-        static final Slot IDLE = new Slot(false, 0, 0, "-", "-", 0, 0, 0);
+                long lastMicros, long lastMemory, long lastCpuNanos, RequestContext running) {
+        static final Slot IDLE = new Slot(false, 0, 0, "-", "-", 0, 0, 0, 0, null);
     }
 
     final String pool;
@@ -68,23 +71,23 @@ final class FpmStatus {
     }
 
     /** A request got a worker: returns its slot. */
-    int started(String method, String uri, long contentLength) {
+    int started(RequestContext rc, long contentLength) {
         maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
         for (int i = 0; i < slots.length(); i++) {
             Slot s = slots.get(i);
-            if (!s.busy() && slots.compareAndSet(i, s, new Slot(true, s.requests() + 1, System.nanoTime(), method, uri,
-                    contentLength, s.lastMicros(), s.lastMemory())))
+            if (!s.busy() && slots.compareAndSet(i, s, new Slot(true, s.requests() + 1, rc.startNanos, rc.method, rc.uri,
+                    contentLength, s.lastMicros(), s.lastMemory(), s.lastCpuNanos(), rc)))
                 return i;
         }
         return -1; // more runners than slots only if workers changed: not shown per slot
     }
 
-    void finished(int slot, long memoryUsed) {
+    void finished(int slot, RequestContext rc) {
         active.decrementAndGet();
         if (slot < 0) return;
         Slot s = slots.get(slot);
         slots.set(slot, new Slot(false, s.requests(), s.startNanos(), s.method(), s.uri(), s.contentLength(),
-                (System.nanoTime() - s.startNanos()) / 1000, memoryUsed));
+                (System.nanoTime() - s.startNanos()) / 1000, rc.memory, rc.cpuNanos, null));
     }
 
     /** A request was not admitted (it would wait without end): 503 / FCGI_OVERLOADED. */

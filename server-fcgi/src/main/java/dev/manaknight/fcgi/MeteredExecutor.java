@@ -2,6 +2,7 @@ package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.HandlerExecutor;
 import java.util.List;
 
@@ -13,7 +14,7 @@ record MeteredExecutor(HandlerExecutor inner, FpmStatus status, SlowLog slowLog)
     @Override public Run start(Host host, int granted) {
         Run run = inner.start(host, granted);
         RequestContext ctx = RequestContext.CURRENT.isBound() ? RequestContext.CURRENT.get() : null;
-        if (ctx != null) ctx.attach(run);
+        if (ctx != null) ctx.attach(run, slowLog);
         return new Run() {
             @Override public Outcome invoke(int function, Object... args) {
                 Outcome o = run.invoke(function, args);
@@ -23,6 +24,7 @@ record MeteredExecutor(HandlerExecutor inner, FpmStatus status, SlowLog slowLog)
                 if (o instanceof Outcome.Failed f) status.failed(f.error().kind());
                 if (ctx != null) {
                     ctx.memory = memory;
+                    ctx.cpuNanos = run.cpuNanos();
                     slowLog.consider(ctx, o);
                 }
                 return o;
@@ -33,6 +35,10 @@ record MeteredExecutor(HandlerExecutor inner, FpmStatus status, SlowLog slowLog)
             @Override public long fuelUsed() { return run.fuelUsed(); }
 
             @Override public long memoryUsed() { return run.memoryUsed(); }
+
+            @Override public long cpuNanos() { return run.cpuNanos(); }
+
+            @Override public List<VmError.StackFrame> stackNow() { return run.stackNow(); }
 
             @Override public List<String> expectationFailures() { return run.expectationFailures(); }
         };

@@ -34,6 +34,8 @@ class FpmServerTest {
     @TempDir Path dir;
     Path sock;
     FpmServer server;
+    /** More of the `[log]` table, for a test that restarts the server with it. */
+    String moreLog = "";
 
     @BeforeEach void start() throws Exception {
         sock = dir.resolve("fpm.sock");
@@ -64,7 +66,8 @@ class FpmServerTest {
                 body = "1KB"
                 [log]
                 access = "off"
-                """.formatted(sock));
+                %s
+                """.formatted(sock, moreLog));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -236,6 +239,23 @@ class FpmServerTest {
         assertTrue(om.contains("manaknight_fpm_accepted_connections_total{pool=\"app\"} 1\n"), om);
         assertTrue(om.contains("manaknight_fpm_vm_failures_total{pool=\"app\",kind=\"timeout\"} 0\n"), om);
         assertTrue(om.endsWith("# EOF\n"), om);
+    }
+
+    @Test void theSlowLogShowsTheStackOfARequestStillRunning() throws Exception {
+        server.close();
+        Path slowLog = dir.resolve("slow.log");
+        moreLog = "slowlog = \"" + slowLog + "\"\nslowlog_timeout = \"100ms\"";
+        server = start(false);
+        assertEquals("200 OK", get("/spin?n=" + SLOW).status());
+        String log = Files.readString(slowLog);
+        assertEquals(1, log.split("slow request", -1).length - 1, "one entry, written while it ran:\n" + log);
+        assertTrue(log.matches("(?s)\\[[^]]+] slow request, still running after \\d+ ms: GET /spin\n"
+                + "  at GET /spin \\(app.mnk:1[67]\\)\n"), log);
+        String json = get("/fpm-status?json&full").body();
+        assertTrue(json.contains("\"slow requests\":1"), json);
+        var cpu = java.util.regex.Pattern.compile("\"request uri\":\"/spin\",.*?\"last request cpu\":([0-9.]+)").matcher(json);
+        assertTrue(cpu.find(), json);
+        assertTrue(Double.parseDouble(cpu.group(1)) > 0, "the spin's CPU share: " + json);
     }
 
     @Test void reloadSwapsTheProgramAndRefusesABrokenOne() throws Exception {

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands each aggregated request to the core on a virtual thread (never on the event loop) and
- * writes the reply back. Replies on one connection are written in request order (HTTP/1.1
+ * Hands each aggregated request to the core on a virtual thread and writes the reply back; a
+ * request the core says runs inline (a short pure handler, runtime.md) runs on the event loop
+ * when a worker is free at once. Replies on one connection are written in request order (HTTP/1.1
  * pipelining), while requests of different connections run in parallel up to `workers`.
  * One instance per connection.
  */
@@ -52,6 +53,17 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Thread.ofVirtual().name("manaknight-warmup").start(() -> reply.complete(SelfWarmup.REPLY));
         } else if (!admission.tryAdmit()) {
             reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
+        } else if (core.runsInline(req) && admission.tryStartRun()) {
+            // A short pure handler with a worker free at once: run it here, on the event loop; a
+            // hand-off to a virtual thread and back would cost more than the handler.
+            try {
+                reply.complete(core.handle(req));
+            } catch (Throwable t) {
+                reply.complete(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
+            } finally {
+                admission.finishRun();
+                admission.leave();
+            }
         } else {
             Thread.ofVirtual().name("manaknight-request").start(() -> {
                 try {

@@ -22,10 +22,12 @@ public final class Disassembler {
     private final Module module;
     private final java.util.function.Function<String, SourceFile> sources;
     private final StringBuilder out = new StringBuilder();
+    private final long[] steps;
 
     private Disassembler(Module module, java.util.function.Function<String, SourceFile> sources) {
         this.module = module;
         this.sources = sources;
+        this.steps = StepBound.of(module);
     }
 
     /** @param sources finds a source file by the name stored in the module; may return null */
@@ -122,7 +124,8 @@ public final class Disassembler {
         var params = new StringJoiner(" ", "(", ")");
         for (Kind k : f.params()) params.add(k.name());
         line("function F" + index + " `" + f.name() + "` " + params + " -> " + f.result() + "  locals " + f.locals()
-                + "  stack " + f.maxStack() + (f.capabilities() == 0 ? "" : " " + uses(f.capabilities())) + (f.file() == null ? "" : "  file " + f.file()));
+                + "  stack " + f.maxStack() + "  steps " + (steps[index] == StepBound.UNBOUNDED ? "unbounded" : steps[index])
+                + (f.capabilities() == 0 ? "" : " " + uses(f.capabilities())) + (f.file() == null ? "" : "  file " + f.file()));
         byte[] code = f.code();
         SourceFile source = f.file() == null ? null : sources.apply(f.file());
         int shownLine = 0;

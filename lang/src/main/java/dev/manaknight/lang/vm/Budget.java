@@ -25,11 +25,17 @@ final class Budget {
         this.cpuNanos = cpuNanos;
     }
 
-    /** Charges `units` of fuel; throws when the budget cannot pay them (nothing is charged then). */
-    void charge(long units) {
+    /**
+     * Charges `units` of fuel; throws when the budget cannot pay them (nothing is charged then).
+     *
+     * @return true when this charge crossed a tick (the VM then also looks for a stack request)
+     */
+    boolean charge(long units) {
         if (units > limit - used) throw new Trap.FuelExhausted(limit);
         used += units;
-        if (used >= nextTick) tick();
+        if (used < nextTick) return false;
+        tick();
+        return true;
     }
 
     private void tick() {
@@ -37,7 +43,6 @@ final class Budget {
         checkTime();
     }
 
-    /** Looks at the cancel flag and the CPU budget now. */
     /**
      * After an effect: only the cancel flag. The CPU budget is checked at fuel ticks alone, so a
      * handler that computes little is never failed by a slow first run (class loading, a cold JIT).
@@ -46,6 +51,7 @@ final class Budget {
         if (cancelled) throw new Trap.Cancelled();
     }
 
+    /** Looks at the cancel flag and the CPU budget now. */
     void checkTime() {
         if (cancelled) throw new Trap.Cancelled();
         if (cpuNanos <= 0) return;
@@ -75,6 +81,18 @@ final class Budget {
     }
 
     void cancel() { cancelled = true; }
+
+    /**
+     * CPU nanoseconds the run has used, as measured: from its first tick, host calls excluded.
+     * A run that never reached a tick ({@link #TICK} fuel units) reports 0. Call after the run.
+     */
+    long cpuUsed() { return cpuUsed; }
+
+    /** Ends the run's measuring: folds in the segment since the last host call or tick. */
+    void stop() {
+        pauseCpu();
+        measuring = false;
+    }
 
     long used() { return used; }
 }

@@ -34,6 +34,15 @@ public final class Vm {
     private int[] frameBase = new int[INITIAL_FRAMES];
     private List<String> expectationFailures;
 
+    // Stack snapshots for another thread (the slow log), see stackNow(). While the VM waits in a
+    // host call its frames stand still and are read directly, under a sequence number (odd: in a
+    // host call); while it computes, it publishes its stack itself at the next tick it reaches
+    // after being asked.
+    private volatile int hostCalls;
+    private int hostFn, hostPc, hostDepth;
+    private volatile boolean stackWanted;
+    private volatile List<VmError.StackFrame> publishedStack;
+
     /**
      * @param granted bit set of {@link dev.manaknight.lang.types.Capability} this run may use
      */
@@ -62,7 +71,11 @@ public final class Vm {
                     + " arguments, got " + args.length);
         for (int i = 0; i < args.length; i++) if (!isRef[i]) unboxArgument(args[i]); // malformed calls throw here
         budget.start();
-        return run(function, args);
+        try {
+            return run(function, args);
+        } finally {
+            budget.stop();
+        }
     }
 
     /** Asks a running VM to stop with {@link VmError.Kind#TIMEOUT}; safe from any thread. */
@@ -73,6 +86,40 @@ public final class Vm {
 
     /** Bytes charged to the memory meter so far. */
     public long memoryUsed() { return meter.used(); }
+
+    /**
+     * CPU time of the finished run, host calls excluded, measured from its first fuel tick: a run
+     * too short to reach one (about a thousand loop turns or calls) reports 0.
+     */
+    public long cpuNanos() { return budget.cpuUsed(); }
+
+    /**
+     * The Manaknight stack of this running VM, innermost first, for another thread (the slow
+     * log): at once when the VM waits in a host call (a query), else null, and the VM publishes
+     * its stack at its next fuel tick; a later call returns that. Safe from any thread, never
+     * blocks; a VM that has finished or computes without ticking keeps answering null.
+     */
+    public List<VmError.StackFrame> stackNow() {
+        int seq = hostCalls;
+        if ((seq & 1) == 1) {
+            try {
+                List<VmError.StackFrame> frames = trace(hostFn, hostPc, hostDepth);
+                if (hostCalls == seq) return frames; // the frames did not move while we read them
+            } catch (RuntimeException raced) {
+                // the call returned and the frames moved under us: ask the VM instead
+            }
+        }
+        List<VmError.StackFrame> published = publishedStack;
+        if (published != null) return published;
+        stackWanted = true;
+        return null;
+    }
+
+    /** At a tick, when asked: publishes the stack for {@link #stackNow}. */
+    private void publishStack(int fn, int pc, int depth) {
+        stackWanted = false;
+        publishedStack = trace(fn, pc, depth);
+    }
 
     /** The source text of every `expect` that failed so far, in order. */
     public List<String> expectationFailures() {
@@ -243,13 +290,13 @@ public final class Vm {
                     case Op.JUMP_IF_FALSE -> pc = p[--sp] == 0 ? u16(code, pc) : pc + 2;
                     case Op.JUMP_IF_TRUE -> pc = p[--sp] != 0 ? u16(code, pc) : pc + 2;
                     case Op.LOOP -> {
-                        budget.charge(1);
+                        if (budget.charge(1) && stackWanted) publishStack(fn, pc, depth);
                         pc = u16(code, pc);
                     }
                     case Op.CALL -> {
                         int callee = u16(code, pc);
                         pc += 2;
-                        budget.charge(1);
+                        if (budget.charge(1) && stackWanted) publishStack(fn, pc, depth);
                         if (depth + 1 >= maxFrames) throw new Trap.StackOverflow(maxFrames);
                         int calleeBase = sp - prog.paramCount[callee];
                         if (calleeBase + prog.frameSize[callee] > p.length) {
@@ -300,6 +347,9 @@ public final class Vm {
                     case Op.EFFECT -> {
                         EffectOp op = prog.effects[u16(code, pc)];
                         pc += 2;
+                        hostFn = fn;
+                        hostPc = pc;
+                        hostDepth = depth;
                         sp = effect(op, sp);
                     }
                     case Op.JSON -> {
@@ -393,11 +443,13 @@ public final class Vm {
         Object[] args = Arrays.copyOfRange(r, sp, sp + n);
         Object result;
         budget.pauseCpu();
+        hostCalls++; // odd: the frames stand still until the call returns (stackNow)
         try {
             result = host.effect(op, args);
         } catch (Host.EffectFailure e) {
             throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
         } finally {
+            hostCalls++;
             budget.resumeCpu();
         }
         if (result == null) {

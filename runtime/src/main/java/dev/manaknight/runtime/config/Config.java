@@ -16,11 +16,18 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param listen  `host:port`, `[v6]:port` or `unix:/path`
      * @param maxRequestsPerWorker accepted for PHP-FPM familiarity; 0 means "unlimited" (nothing leaks)
      * @param openapi serve the app's OpenAPI document at `/openapi.json`
+     * @param ioThreads event-loop threads for the sockets; 0 picks one per transport ({@link #ioThreads(int)})
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
-                         Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
+                         Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false);
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0);
+
+        /** Without `io_threads` (automatic). */
+        public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
+                      Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
+            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0);
+        }
 
         /** Without `openapi` (off). */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
@@ -43,8 +50,11 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi);
+                    openapi, ioThreads);
         }
+
+        /** The configured `io_threads`, or `automatic` when it is 0. */
+        public int ioThreads(int automatic) { return ioThreads > 0 ? ioThreads : automatic; }
     }
 
     /** Per request: VM memory (bytes), VM CPU, fuel, wall clock, body bytes. */

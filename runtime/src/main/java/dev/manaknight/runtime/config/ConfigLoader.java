@@ -23,10 +23,12 @@ public final class ConfigLoader {
     /** The schema looked for beside the app when the config names none. */
     public static final String DEFAULT_SCHEMA = "schema.sql";
     public static final String DEFAULT_DB_URL = "sqlite:app.db";
+    /** More event loops than this is a typo, not a tuning. */
+    static final int MAX_IO_THREADS = 1024;
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
-                    "status_path", "ping_path", "openapi"),
+                    "status_path", "ping_path", "openapi", "io_threads"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
@@ -99,10 +101,13 @@ public final class ConfigLoader {
         } else maxRequests = r.positive("server.max_requests_per_worker", 0);
         String mode = r.string("server.socket_mode", sd.socketMode());
         if (!MODE.matcher(mode).matches()) throw r.error("server.socket_mode", "expected an octal mode like \"0660\", got \"" + mode + "\"");
+        long ioThreads = r.nonNegative("server.io_threads", sd.ioThreads());
+        if (ioThreads > MAX_IO_THREADS) throw r.error("server.io_threads", "at most " + MAX_IO_THREADS + ", got " + ioThreads);
         var server = new Config.Server(listen, (int) r.positive("server.workers", sd.workers()),
                 (int) r.nonNegative("server.queue", sd.queue()), maxRequests, mode,
                 r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
-                r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()));
+                r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()),
+                (int) ioThreads);
 
         var ld = Config.Limits.DEFAULTS;
         var limits = new Config.Limits(r.size("limits.memory", ld.memory()), r.duration("limits.cpu", ld.cpu()),
