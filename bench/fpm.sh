@@ -259,10 +259,10 @@ rss_sum_kb() { # RSS of the given roots and their children, summed
 
 
 RUNS_TSV="$OUT/runs.tsv"
-printf 'server\tendpoint\tconns\trun\treq_per_s\tp50_ms\tp99_ms\trequests\tnon2xx\tsocket_errors\tserver_cpu_pct\twrk_cpu_pct\tother_cpu_pct\ttries\tbackend_rss_kb\tnginx_rss_kb\n' > "$RUNS_TSV"
+printf 'server\tendpoint\tconns\trun\treq_per_s\tp50_ms\tp99_ms\trequests\tnon2xx\tsocket_errors\tserver_cpu_pct\twrk_cpu_pct\tother_cpu_pct\ttries\tbackend_rss_kb\tnginx_rss_kb\tbackend_cpu_us_per_req\n' > "$RUNS_TSV"
 
 timed_run() { # timed_run SERVER ENDPOINT CONNS RUN PHASE
-  local server=$1 ep=$2 c=$3 r=$4 phase=$5 backend url f try pids t0 t1 s0 s1 real usr sys rps p50 p99 req non serr srv wrkc other wpid brss nrss
+  local server=$1 ep=$2 c=$3 r=$4 phase=$5 backend url f try pids bpids t0 t1 b0 b1 s0 s1 real usr sys rps p50 p99 req non serr srv wrkc other wpid brss nrss bus
   local script=()
   [ "$ep" = users ] && script=(-s "$PEERS_DIR/wrk/users.lua")
   backend=$(backend_of "$server"); url=$(url_of "$server" "$ep")
@@ -270,8 +270,9 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN PHASE
     wait_quiet
     f="$OUT/raw/${server}_${ep}_c${c}_run$r-$phase.txt"
     pids=$(proc_tree "$NGINX_PID" $backend)
+    bpids=""; [ -n "$backend" ] && bpids=$(proc_tree "$backend")
     # shellcheck disable=SC2086
-    t0=$(cpu_ticks $pids); s0=$(sys_busy_ticks)
+    t0=$(cpu_ticks $pids); b0=$(cpu_ticks $bpids); s0=$(sys_busy_ticks)
     TIMEFORMAT='%R %U %S'
     { time wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url" > "$f" 2>&1; } 2> "$f.time" &
     wpid=$!
@@ -281,19 +282,21 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN PHASE
     wait "$wpid"
     s1=$(sys_busy_ticks)
     # shellcheck disable=SC2086
-    t1=$(cpu_ticks $pids)
+    t1=$(cpu_ticks $pids); b1=$(cpu_ticks $bpids)
     read -r real usr sys < "$f.time"
     read -r rps p50 p99 req non serr <<< "$(parse_wrk "$f")"
+    # The backend's own CPU per answered request (µs): what it costs apart from nginx and wrk.
+    bus=$(awk -v d=$(( b1 - b0 )) -v hz="$CLK_TCK" -v n="$req" 'BEGIN { printf "%.1f", (n > 0 ? 1e6 * d / hz / n : 0) }')
     srv=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v t="$real" 'BEGIN { printf "%.0f", 100 * d / hz / t }')
     wrkc=$(awk -v u="$usr" -v s="$sys" -v t="$real" 'BEGIN { printf "%.0f", 100 * (u + s) / t }')
     other=$(awk -v d=$(( s1 - s0 )) -v hz="$CLK_TCK" -v t="$real" -v a="$srv" -v b="$wrkc" \
       'BEGIN { o = 100 * d / hz / t - a - b; printf "%.0f", (o < 0 ? 0 : o) }')
-    log "  $server $ep c$c run $r/$try: ${rps} req/s p50=${p50}ms p99=${p99}ms non2xx=${non} sockerr=${serr} cpu: nginx+backend=${srv}% wrk=${wrkc}% other=${other}% rss: backend=${brss}kB nginx=${nrss}kB"
+    log "  $server $ep c$c run $r/$try: ${rps} req/s p50=${p50}ms p99=${p99}ms non2xx=${non} sockerr=${serr} cpu: nginx+backend=${srv}% wrk=${wrkc}% other=${other}% rss: backend=${brss}kB nginx=${nrss}kB backend-cpu=${bus}us/req"
     if (( other <= OTHER_MAX )); then break; fi
     if (( try <= RETRIES )); then log "  other processes used ${other}% CPU during the run; redoing it"; fi
   done
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$ep" "$c" "$r" "$rps" "$p50" "$p99" "$req" \
-    "$non" "$serr" "$srv" "$wrkc" "$other" "$(( try > RETRIES + 1 ? RETRIES + 1 : try ))" "$brss" "$nrss" >> "$RUNS_TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$ep" "$c" "$r" "$rps" "$p50" "$p99" "$req" \
+    "$non" "$serr" "$srv" "$wrkc" "$other" "$(( try > RETRIES + 1 ? RETRIES + 1 : try ))" "$brss" "$nrss" "$bus" >> "$RUNS_TSV"
 }
 
 {
@@ -351,12 +354,12 @@ awk -F'\t' -v OFS='\t' '
   function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
   NR == 1 { next }
   { k = $1 SUBSEP $2 SUBSEP $3; i = ++n[k]
-    for (c = 5; c <= 16; c++) v[k, i, c] = $c
+    for (c = 5; c <= 17; c++) v[k, i, c] = $c
     err[k] += $9 + $10; if ($13 + 0 > omax[k]) omax[k] = $13 + 0
     if ($15 + 0 > rss[k]) rss[k] = $15 + 0
     if (!(($2, $3) in seen)) { seen[$2, $3] = 1; order[++no] = $2 SUBSEP $3 } }
   END {
-    print "endpoint", "conns", "keep_conn", "mk req/s", "php req/s", "mk/php", "static req/s", "mk/static", "mk p50", "php p50", "mk p99", "php p99", "mk err", "php err", "mk rss MB", "php rss MB", "cpu% mk/php", "other% max"
+    print "endpoint", "conns", "keep_conn", "mk req/s", "php req/s", "mk/php", "static req/s", "mk/static", "mk p50", "php p50", "mk p99", "php p99", "mk err", "php err", "mk rss MB", "php rss MB", "cpu% mk/php", "us/req mk/php", "other% max"
     for (o = 1; o <= no; o++) {
       split(order[o], e, SUBSEP)
       ks = "static" SUBSEP order[o]; st = med(ks, 5)
@@ -365,9 +368,9 @@ awk -F'\t' -v OFS='\t' '
         km = "mk" suf SUBSEP order[o]; kp = "php" suf SUBSEP order[o]
         mr = med(km, 5); pr = med(kp, 5)
         om = (omax[km] > omax[kp] ? omax[km] : omax[kp]); if (omax[ks] > om) om = omax[ks]
-        printf "%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.0f\t%.0f/%.0f\t%d\n", e[1], e[2], mode, mr, pr, ratio(mr, pr),
+        printf "%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.0f\t%.0f/%.0f\t%.1f/%.1f\t%d\n", e[1], e[2], mode, mr, pr, ratio(mr, pr),
           (st > 0 ? sprintf("%.0f", st) : "-"), ratio(mr, st), med(km, 6), med(kp, 6), med(km, 7), med(kp, 7), err[km], err[kp],
-          rss[km] / 1024, rss[kp] / 1024, med(km, 11), med(kp, 11), om
+          rss[km] / 1024, rss[kp] / 1024, med(km, 11), med(kp, 11), med(km, 17), med(kp, 17), om
       }
     }
   }' "$RUNS_TSV" > "$OUT/summary.tsv"
@@ -377,6 +380,7 @@ awk -F'\t' -v OFS='\t' '
   echo "   after a ${PREWARM}s Manaknight pre-warm and a ${WARMUP}s warm-up per server and row. Latencies in ms."
   echo "   mk/php = Manaknight / PHP-FPM req/s (target >= 2); mk/static = Manaknight / nginx static file (target >= 0.60, /hello)."
   echo "   rss = largest mid-run sample (MB): the JVM; php-fpm master + children summed. cpu% = nginx + that backend, of one CPU (max $(( $(nproc) * 100 ))%)."
+  echo "   us/req = the backend's own CPU time per answered request (JVM; php-fpm master + children), nginx and wrk not included."
   echo "   wrk, nginx and the backends share the same $(nproc) CPUs; err = non-2xx + socket errors over all runs."
   column -t -s $'\t' "$OUT/summary.tsv"
   echo

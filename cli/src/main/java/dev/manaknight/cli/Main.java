@@ -15,7 +15,16 @@ public final class Main implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine(AppLoader.standard()).execute(args));
+        int code = ExitCode.SOFTWARE;
+        try {
+            code = commandLine(AppLoader.standard()).execute(args);
+        } catch (Throwable t) {
+            // Whatever escaped (a jar replaced in place under a running server makes classes
+            // vanish at stop): say so and still exit, never linger on the servers' non-daemon threads.
+            System.err.println("manaknight: " + t);
+        } finally {
+            System.exit(code);
+        }
     }
 
     /** The whole command tree; `loader` is how every command turns APP into a module. */

@@ -12,18 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -129,15 +119,14 @@ public final class FpmServer implements AutoCloseable {
     // ---- listening ------------------------------------------------------------------------
 
     private void bind(String listen, String socketMode, boolean graceful) throws Exception {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Transport transport = Transport.choose(current.config.server().transport());
+        LOG.info("transport {}, {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT),
+                current.config.server().ioThreads(defaultIoThreads()));
+        IoHandlerFactory factory = transport.ioHandlers();
         boss = new MultiThreadIoEventLoopGroup(1, factory);
         io = new MultiThreadIoEventLoopGroup(current.config.server().ioThreads(defaultIoThreads()), factory);
         boolean unix = listen.startsWith("unix:");
-        Class<? extends ServerChannel> channelClass = unix
-                ? epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class
-                : epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        var b = new ServerBootstrap().group(boss, io).channel(channelClass)
+        var b = new ServerBootstrap().group(boss, io).channel(transport.serverChannel(unix))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childHandler(new ChannelInitializer<>() {
                     @Override protected void initChannel(Channel c) {
@@ -155,8 +144,7 @@ public final class FpmServer implements AutoCloseable {
             // name nobody uses any more, never the socket that is now the public one.
             Path bindPath = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
             Files.deleteIfExists(bindPath);
-            SocketAddress addr = epoll ? new DomainSocketAddress(bindPath.toString()) : UnixDomainSocketAddress.of(bindPath);
-            serverChannel = b.bind(addr).sync().channel();
+            serverChannel = b.bind(transport.unixAddress(bindPath)).sync().channel();
             Files.setPosixFilePermissions(bindPath, permissions(socketMode));
             Files.move(bindPath, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             socketPath = path;
@@ -168,8 +156,12 @@ public final class FpmServer implements AutoCloseable {
             if (cfg.port() != 0 && live(target) && !graceful)
                 throw new IOException(listen + " is served by a running instance (use --graceful to take over)");
             // SO_REUSEPORT always, so that a later --graceful instance can bind beside this one.
-            if (epoll) b.option(EpollChannelOption.SO_REUSEPORT, true);
+            transport.reusePort(b);
             serverChannel = b.bind(target).sync().channel();
+            if (graceful && !migratesQueuedConnections())
+                LOG.warn("--graceful on TCP: net.ipv4.tcp_migrate_req is 0, so connections still queued on the old "
+                        + "instance's listener when it closes are reset; set it to 1 (Linux >= 5.14) for a lossless "
+                        + "handoff, or listen on a unix socket");
             InetSocketAddress a = (InetSocketAddress) serverChannel.localAddress();
             String host = a.getAddress().getHostAddress();
             address = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
@@ -195,6 +187,18 @@ public final class FpmServer implements AutoCloseable {
             s.connect(addr, PROBE_TIMEOUT_MILLIS);
             return true;
         } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Linux's `net.ipv4.tcp_migrate_req`: when 1, a closing SO_REUSEPORT listener hands the
+     * connections queued on it to another listener of the group instead of resetting them.
+     */
+    static boolean migratesQueuedConnections() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_migrate_req")).trim().equals("1");
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
@@ -372,16 +376,22 @@ public final class FpmServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
         } finally {
-            channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            // Each step on its own: one that fails (even a class gone from a jar replaced in place)
+            // must not keep the event loops, non-daemon threads, alive.
+            step("closing the connections", () -> channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
             if (slowWatcher != null) slowWatcher.interrupt();
-            shutdownLoops();
-            try {
-                current.close();
-            } catch (RuntimeException e) {
-                LOG.error("stop: closing the program's resources: {}", e.toString());
-            }
+            step("stopping the event loops", this::shutdownLoops);
+            step("closing the program's resources", current::close);
         }
         return drained;
+    }
+
+    private static void step(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("stop: {}: {}", what, e.toString());
+        }
     }
 
     /** The socket file, unless another instance has renamed its own over it (a --graceful takeover). */

@@ -37,6 +37,9 @@ class FpmServerTest {
     /** More of the `[log]` table, for a test that restarts the server with it. */
     String moreLog = "";
 
+    /** `server.transport`: the subclasses run every test again on the other transports. */
+    String transport() { return "auto"; }
+
     @BeforeEach void start() throws Exception {
         sock = dir.resolve("fpm.sock");
         useApp("v1");
@@ -59,6 +62,7 @@ class FpmServerTest {
                 queue = 1
                 socket_mode = "0640"
                 drain_timeout = "20s"
+                transport = "%s"
                 [limits]
                 fuel = 2000000000
                 cpu = "20s"
@@ -67,7 +71,7 @@ class FpmServerTest {
                 [log]
                 access = "off"
                 %s
-                """.formatted(sock, moreLog));
+                """.formatted(sock, transport(), moreLog));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -316,13 +320,15 @@ class FpmServerTest {
     }
 
     @Test void gracefulOnTcpBindsBesideWithReusePort() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(transport().equals("nio"), "NIO has no SO_REUSEPORT");
         server.close();
         int port;
         try (var probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         Path config = dir.resolve("tcp.toml");
-        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:" + port + "\"\n[log]\naccess = \"off\"\n");
+        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:" + port + "\"\ntransport = \"" + transport()
+                + "\"\n[log]\naccess = \"off\"\n");
         server = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false);
         var refused = assertThrows(IOException.class, () -> FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false));
         assertTrue(refused.getMessage().contains("running instance"), refused.getMessage());
@@ -343,7 +349,8 @@ class FpmServerTest {
     @Test void listensOnTcpToo() throws Exception {
         server.close();
         Path config = dir.resolve("tcp.toml");
-        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:0\"\n[log]\naccess = \"off\"\n");
+        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"127.0.0.1:0\"\ntransport = \"" + transport()
+                + "\"\n[log]\naccess = \"off\"\n");
         server = FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, false);
         assertTrue(server.address().startsWith("127.0.0.1:"), server.address());
         int port = Integer.parseInt(server.address().substring(10));

@@ -36,12 +36,17 @@ final class Nginx implements AutoCloseable {
     }
 
     /** The seed's block on {@link #portOff}, the keepalive variant on {@link #portKeep}, both to `socket`. */
-    static Nginx start(Path dir, Path socket) throws Exception {
+    static Nginx start(Path dir, Path socket) throws Exception { return start(dir, "unix:" + socket); }
+
+    /** Like {@link #start(Path, Path)}, to Manaknight-FPM on TCP at 127.0.0.1:`port`. */
+    static Nginx startTcp(Path dir, int port) throws Exception { return start(dir, "127.0.0.1:" + port); }
+
+    private static Nginx start(Path dir, String backend) throws Exception {
         int off = freePort();
         int keep = freePort();
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("seed.conf"), render("manaknight-fpm.conf", off, "unix:/run/manaknight-fpm.sock", "unix:" + socket));
-        Files.writeString(dir.resolve("keepalive.conf"), render("manaknight-fpm-keepalive.conf", keep, "unix:/run/manaknight-fpm.sock", "unix:" + socket));
+        Files.writeString(dir.resolve("seed.conf"), render("manaknight-fpm.conf", off, "unix:/run/manaknight-fpm.sock", backend));
+        Files.writeString(dir.resolve("keepalive.conf"), render("manaknight-fpm-keepalive.conf", keep, "unix:/run/manaknight-fpm.sock", backend));
         return start(dir, off, keep);
     }
 

@@ -217,6 +217,30 @@ class NginxIntegrationTest {
     }
 
     @Test void gracefulHandoffUnderLoadFailsNoRequest() throws Exception {
+        handoffUnderLoad();
+        assertTrue(Files.exists(sock), "the old instance left the new one's socket");
+    }
+
+    /**
+     * The same on TCP (SO_REUSEPORT): lossless only when the kernel migrates the connections
+     * queued on the old listener as it closes (`net.ipv4.tcp_migrate_req = 1`, which .ci/run sets).
+     */
+    @Test void gracefulHandoffOnTcpUnderLoadFailsNoRequest() throws Exception {
+        assumeTrue(FpmServer.migratesQueuedConnections(), "net.ipv4.tcp_migrate_req is 0 (.ci/run sets it to 1)");
+        fpm.close();
+        nginx.close();
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(config, Files.readString(config).replace("listen = \"unix:" + sock + "\"", "listen = \"127.0.0.1:" + port + "\""));
+        fpm = FpmProcess.start(config, false, dir.resolve("fpm-tcp.err"));
+        nginx = Nginx.startTcp(dir.resolve("nginx-tcp"), port);
+        handoffUnderLoad();
+    }
+
+    /** Load through both server blocks; a new instance starts with --graceful, the old one gets TERM: nothing fails. */
+    private void handoffUnderLoad() throws Exception {
         try (var load = new Load(4, i -> url(i % 2 == 0, i % 3 == 0 ? "/version" : "/users/" + (1 + i % 3)))) {
             Thread.sleep(LOAD_MILLIS / 3);
             useApp("v2");
@@ -234,6 +258,5 @@ class NginxIntegrationTest {
             assertEquals(List.of(), List.copyOf(load.failures), nginx.errorLog());
             assertTrue(load.ok.get() > 100, "load ran: " + load.ok.get());
         }
-        assertTrue(Files.exists(sock), "the old instance left the new one's socket");
     }
 }

@@ -13,10 +13,16 @@ import java.util.List;
  * except {@link #cancel()}, which any thread may call. See vm.md for the design.
  */
 public final class Vm {
-    /** Stack slots allocated up front: enough for typical handlers, so most runs never grow it. */
+    /**
+     * Stack slots a run gets without charge: enough for typical handlers. They are allocated as
+     * needed (the entry function's frame first, often a handful of slots), never up front.
+     */
     private static final int INITIAL_SLOTS = 32;
-    /** Frames allocated up front: most requests call only a few functions deep. */
+    /** Frames a run gets without charge, allocated at its first CALL: most requests call only a few functions deep. */
     private static final int INITIAL_FRAMES = 8;
+    private static final long[] NO_PRIMS = new long[0];
+    private static final Object[] NO_REFS = new Object[0];
+    private static final int[] NO_FRAMES = new int[0];
 
     private final Program program;
     private final Host host;
@@ -26,12 +32,12 @@ public final class Vm {
     private final MemoryMeter meter;
 
     /** The two lanes of the value stack: slot i is p[i] (P kind) or r[i] (R kind). */
-    private long[] p = new long[INITIAL_SLOTS];
-    private Object[] r = new Object[INITIAL_SLOTS];
+    private long[] p = NO_PRIMS;
+    private Object[] r = NO_REFS;
     /** Saved caller frames, 0..depth-1: function, pc after its CALL, base slot. */
-    private int[] frameFn = new int[INITIAL_FRAMES];
-    private int[] frameReturn = new int[INITIAL_FRAMES];
-    private int[] frameBase = new int[INITIAL_FRAMES];
+    private int[] frameFn = NO_FRAMES;
+    private int[] frameReturn = NO_FRAMES;
+    private int[] frameBase = NO_FRAMES;
     private List<String> expectationFailures;
 
     // Stack snapshots for another thread (the slow log), see stackNow(). While the VM waits in a
@@ -415,18 +421,34 @@ public final class Vm {
         }
     }
 
-    /** Grows both lanes to at least `slots`, charging the meter for the new arrays. */
+    /**
+     * Grows both lanes to at least `slots`. Up to {@link #INITIAL_SLOTS} they grow free, to what
+     * is needed; past it, to at least double that, charged to the meter as if the run had
+     * started with INITIAL_SLOTS (so the meter's figures do not depend on how the first
+     * slots were allocated).
+     */
     private void ensureStack(int slots) {
         if (slots <= p.length) return;
-        int size = Math.max(slots, p.length * 2);
-        meter.charge(2 * MemoryMeter.array(size));
+        int size;
+        if (slots <= INITIAL_SLOTS) {
+            size = Math.min(INITIAL_SLOTS, Math.max(slots, p.length * 2));
+        } else {
+            size = Math.max(slots, Math.max(p.length, INITIAL_SLOTS) * 2);
+            meter.charge(2 * MemoryMeter.array(size));
+        }
         p = Arrays.copyOf(p, size);
         r = Arrays.copyOf(r, size);
     }
 
+    /** The first CALL allocates {@link #INITIAL_FRAMES} frames free; later growth doubles, charged. */
     private void growFrames() {
-        int size = Math.min(frameFn.length * 2, maxFrames);
-        meter.charge(3 * (MemoryMeter.HEADER + 4L * size));
+        int size;
+        if (frameFn.length == 0) {
+            size = Math.min(INITIAL_FRAMES, maxFrames);
+        } else {
+            size = Math.min(frameFn.length * 2, maxFrames);
+            meter.charge(3 * (MemoryMeter.HEADER + 4L * size));
+        }
         frameFn = Arrays.copyOf(frameFn, size);
         frameReturn = Arrays.copyOf(frameReturn, size);
         frameBase = Arrays.copyOf(frameBase, size);

@@ -17,16 +17,20 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param maxRequestsPerWorker accepted for PHP-FPM familiarity; 0 means "unlimited" (nothing leaks)
      * @param openapi serve the app's OpenAPI document at `/openapi.json`
      * @param ioThreads event-loop threads for the sockets; 0 picks one per transport ({@link #ioThreads(int)})
+     * @param transport `auto`, `io_uring`, `epoll` or `nio`: the socket layer `fpm` uses (an
+     *                  unavailable one falls back in that order)
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
-                         Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads) {
+                         Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
+                         String transport) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0);
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto");
+        public static final java.util.Set<String> TRANSPORTS = java.util.Set.of("auto", "io_uring", "epoll", "nio");
 
-        /** Without `io_threads` (automatic). */
+        /** Without `io_threads` and `transport` (both automatic). */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                       Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
-            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0);
+            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0, "auto");
         }
 
         /** Without `openapi` (off). */
@@ -50,7 +54,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi, ioThreads);
+                    openapi, ioThreads, transport);
         }
 
         /** The configured `io_threads`, or `automatic` when it is 0. */

@@ -28,7 +28,7 @@ public final class ConfigLoader {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
-                    "status_path", "ping_path", "openapi", "io_threads"),
+                    "status_path", "ping_path", "openapi", "io_threads", "transport"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
@@ -103,11 +103,14 @@ public final class ConfigLoader {
         if (!MODE.matcher(mode).matches()) throw r.error("server.socket_mode", "expected an octal mode like \"0660\", got \"" + mode + "\"");
         long ioThreads = r.nonNegative("server.io_threads", sd.ioThreads());
         if (ioThreads > MAX_IO_THREADS) throw r.error("server.io_threads", "at most " + MAX_IO_THREADS + ", got " + ioThreads);
+        String transport = r.string("server.transport", sd.transport());
+        if (!Config.Server.TRANSPORTS.contains(transport))
+            throw r.error("server.transport", "expected \"auto\", \"io_uring\", \"epoll\" or \"nio\", got \"" + transport + "\"");
         var server = new Config.Server(listen, (int) r.positive("server.workers", sd.workers()),
                 (int) r.nonNegative("server.queue", sd.queue()), maxRequests, mode,
                 r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
                 r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()),
-                (int) ioThreads);
+                (int) ioThreads, transport);
 
         var ld = Config.Limits.DEFAULTS;
         var limits = new Config.Limits(r.size("limits.memory", ld.memory()), r.duration("limits.cpu", ld.cpu()),

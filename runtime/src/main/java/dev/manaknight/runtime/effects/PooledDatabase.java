@@ -3,6 +3,7 @@ package dev.manaknight.runtime.effects;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -14,9 +15,12 @@ public final class PooledDatabase implements Database {
     static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
 
     private final HikariDataSource pool;
+    /** SQLite only: pgjdbc already keeps server-side prepared statements per connection. */
+    private final StatementCache statements;
 
-    private PooledDatabase(HikariDataSource pool) {
+    private PooledDatabase(HikariDataSource pool, StatementCache statements) {
         this.pool = pool;
+        this.statements = statements;
     }
 
     /** Opens a pool for a config URL; relative SQLite paths must already be resolved. */
@@ -32,7 +36,7 @@ public final class PooledDatabase implements Database {
             cfg.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
             cfg.addDataSourceProperty("foreign_keys", "true");
         }
-        return new PooledDatabase(new HikariDataSource(cfg));
+        return new PooledDatabase(new HikariDataSource(cfg), url.startsWith("sqlite:") ? new StatementCache() : null);
     }
 
     /** `sqlite:app.db` → `jdbc:sqlite:app.db`; `postgresql://h/db` (or `postgres://`) → `jdbc:postgresql://h/db`. */
@@ -53,6 +57,18 @@ public final class PooledDatabase implements Database {
             // the pool evicts a broken connection by itself
         }
     }
+
+    @Override public PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        return statements == null ? c.prepareStatement(sql) : statements.prepare(c, sql);
+    }
+
+    @Override public void done(Connection c, String sql, PreparedStatement ps) {
+        if (statements == null) Database.super.done(c, sql, ps);
+        else statements.release(c, sql, ps);
+    }
+
+    /** Statements kept by the cache (0 without one), for tests. */
+    int cachedStatements() { return statements == null ? 0 : statements.size(); }
 
     @Override public void close() { pool.close(); }
 }

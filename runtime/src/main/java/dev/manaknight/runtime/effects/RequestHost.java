@@ -74,8 +74,8 @@ public class RequestHost implements Host {
         if (transaction == null) throw new EffectFailure("db", "this app has no database configured");
         Query q = queries.query(op);
         try {
-            Connection c = transaction.connection();
-            try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+            PreparedStatement ps = transaction.prepare(q.sql());
+            try {
                 for (int i = 0; i < q.bindings().length; i++) {
                     int p = q.bindings()[i];
                     mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
@@ -88,6 +88,8 @@ public class RequestHost implements Host {
                     running = null;
                 }
                 return mapper.map(op.result(), ps, hasResultSet);
+            } finally {
+                transaction.done(q.sql(), ps);
             }
         } catch (SQLException e) {
             throw new EffectFailure("db", op.qualifiedName() + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.manaknight.runtime.effects;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -31,6 +32,12 @@ public final class Transaction {
     }
 
     public boolean open() { return connection != null; }
+
+    /** A statement for `sql` in this transaction (opening it); give it back with {@link #done}. */
+    public PreparedStatement prepare(String sql) throws SQLException { return db.prepare(connection(), sql); }
+
+    /** The statement's use is over (see {@link Database#done}). */
+    public void done(String sql, PreparedStatement ps) { db.done(connection, sql, ps); }
 
     public void commit() throws SQLException {
         if (connection == null) return;

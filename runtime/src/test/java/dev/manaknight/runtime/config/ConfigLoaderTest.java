@@ -100,6 +100,28 @@ class ConfigLoaderTest {
         assertEquals("x.toml: `server.openapi`: expected true or false, got \"yes\"", e.getMessage());
     }
 
+    @Test void ioThreadsAreAutomaticUnlessSetWithinTheirLimits() throws Exception {
+        Config auto = ConfigLoader.parse(Path.of("x.toml"), "", null);
+        assertEquals(0, auto.server().ioThreads());
+        assertEquals(3, auto.server().ioThreads(3), "0 means: the transport's own default");
+        Config two = ConfigLoader.parse(Path.of("x.toml"), "[server]\nio_threads = 2\n", null);
+        assertEquals(2, two.server().ioThreads(3));
+        assertEquals(2, two.withListen("::1", 9).server().ioThreads(), "kept when flags change the address");
+        assertEquals(1024, ConfigLoader.parse(Path.of("x.toml"), "[server]\nio_threads = 1024\n", null).server().ioThreads());
+        var big = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nio_threads = 1025\n", null));
+        assertEquals("x.toml: `server.io_threads`: at most 1024, got 1025", big.getMessage());
+        var negative = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nio_threads = -1\n", null));
+        assertTrue(negative.getMessage().contains("`server.io_threads`: must not be negative"), negative.getMessage());
+    }
+
+    @Test void theTransportIsAutomaticOrOneOfFour() throws Exception {
+        assertEquals("auto", ConfigLoader.parse(Path.of("x.toml"), "", null).server().transport());
+        for (String t : new String[] {"io_uring", "epoll", "nio", "auto"})
+            assertEquals(t, ConfigLoader.parse(Path.of("x.toml"), "[server]\ntransport = \"" + t + "\"\n", null).server().transport());
+        var bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\ntransport = \"kqueue\"\n", null));
+        assertEquals("x.toml: `server.transport`: expected \"auto\", \"io_uring\", \"epoll\" or \"nio\", got \"kqueue\"", bad.getMessage());
+    }
+
     @Test void unitsAreStrict() {
         assertEquals(1024, Units.size("1KB"));
         assertEquals(1024 * 1024, Units.size("1MB"));
