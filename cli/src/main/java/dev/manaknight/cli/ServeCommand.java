@@ -3,6 +3,7 @@ package dev.manaknight.cli;
 import dev.manaknight.http.HttpServer;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AppRuntime;
+import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.RequestCore;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
@@ -37,6 +38,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.server().unix()) throw new ConfigException("`server.listen` must be host:port (unix sockets are for `fpm`)");
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
         Program program = Program.load(AppLoader.standard().load(cfg.app()).module());
+        HeapBudget.shortfall(cfg, Runtime.getRuntime().maxMemory())
+                .ifPresent(w -> System.err.println("manaknight: warning: " + w));
         try (RequestCore core = AppRuntime.open(program, cfg)) {
             var s = cfg.server();
             HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
