@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands each aggregated request to the core on a virtual thread and writes the reply back; a
- * request the core says runs inline (a short pure handler, runtime.md) runs on the event loop
- * when a worker is free at once. Replies on one connection are written in request order (HTTP/1.1
- * pipelining), while requests of different connections run in parallel up to `workers`.
+ * Hands each aggregated request to the core on a virtual thread and writes the reply back.
+ * Unlike `fpm`, `serve` does not run short handlers inline on the event loop: side by side that
+ * gave +45 % req/s on /hello but a p99 1.5–2× higher (bench/RESULTS.md §6), and the native
+ * server's target puts tail latency first. Replies on one connection are written in request
+ * order (HTTP/1.1 pipelining), while requests of different connections run in parallel up to
+ * `workers`.
  * One instance per connection.
  */
 final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -53,17 +55,6 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Thread.ofVirtual().name("manaknight-warmup").start(() -> reply.complete(SelfWarmup.REPLY));
         } else if (!admission.tryAdmit()) {
             reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
-        } else if (core.runsInline(req) && admission.tryStartRun()) {
-            // A short pure handler with a worker free at once: run it here, on the event loop; a
-            // hand-off to a virtual thread and back would cost more than the handler.
-            try {
-                reply.complete(core.handle(req));
-            } catch (Throwable t) {
-                reply.complete(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
-            } finally {
-                admission.finishRun();
-                admission.leave();
-            }
         } else {
             Thread.ofVirtual().name("manaknight-request").start(() -> {
                 try {
