@@ -64,18 +64,8 @@ EOF
 done
 for x in a b; do for i in $(seq 600); do [ -S "$RUN/$x.sock" ] && break; sleep 0.1; done; done
 cp "$PEERS_DIR/conf/fastcgi_params" "$RUN/"
-cat > "$RUN/nginx.conf" <<EOF
-worker_processes  1;
-user              www-data www-data;
-pid               $RUN/nginx.pid;
-error_log         $RUN/nginx-error.log warn;
-daemon            off;
-events { worker_connections  4096; }
-http {
-    access_log off; server_tokens off; sendfile on; tcp_nodelay on;
-    keepalive_timeout 65s; keepalive_requests 1000000; default_type application/octet-stream;
-    client_body_temp_path $RUN/nginx-tmp/body; fastcgi_temp_path $RUN/nginx-tmp/fastcgi;
-    proxy_temp_path $RUN/nginx-tmp/proxy; uwsgi_temp_path $RUN/nginx-tmp/uwsgi; scgi_temp_path $RUN/nginx-tmp/scgi;
+{ nginx_head "$RUN"
+  cat <<EOF
     upstream a_keep { server unix:$RUN/a.sock; keepalive 8; }
     upstream b_keep { server unix:$RUN/b.sock; keepalive 8; }
     server { listen 127.0.0.1:${PORTS[0]}; location / { include $RUN/fastcgi_params; fastcgi_pass unix:$RUN/a.sock; } }
@@ -84,6 +74,7 @@ http {
     server { listen 127.0.0.1:${PORTS[3]}; location / { include $RUN/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass b_keep; } }
 }
 EOF
+} > "$RUN/nginx.conf"
 nginx -p "$RUN/" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" > "$RUN/nginx.out" 2>&1 &
 STARTED+=("$!")
 for p in "${PORTS[@]}"; do wait_http "http://127.0.0.1:$p/hello"; done

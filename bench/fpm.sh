@@ -105,32 +105,9 @@ EOF
 sed -e "s|@RUN@|$RUN_DIR|g" -e "s|@MAXCHILD@|$CHILDREN|g" "$PEERS_DIR/conf/php-fpm.conf.in" > "$RUN_DIR/php-fpm.conf"
 cp "$PEERS_DIR/conf/fastcgi_params" "$RUN_DIR/fastcgi_params"
 mkdir -p "$RUN_DIR/nginx-tmp"
-cat > "$RUN_DIR/nginx.conf" <<EOF
-# Rendered by bench/fpm.sh: the peers' conf/nginx.conf.in with a second pair of FastCGI servers.
-worker_processes  1;
-user              www-data www-data;
-pid               $RUN_DIR/nginx.pid;
-error_log         $RUN_DIR/nginx-error.log warn;
-daemon            off;
-
-events {
-    worker_connections  4096;
-}
-
-http {
-    access_log          off;
-    server_tokens       off;
-    sendfile            on;
-    tcp_nodelay         on;
-    keepalive_timeout   65s;
-    keepalive_requests  1000000;
-    default_type        application/octet-stream;
-
-    client_body_temp_path  $RUN_DIR/nginx-tmp/body;
-    fastcgi_temp_path      $RUN_DIR/nginx-tmp/fastcgi;
-    proxy_temp_path        $RUN_DIR/nginx-tmp/proxy;
-    uwsgi_temp_path        $RUN_DIR/nginx-tmp/uwsgi;
-    scgi_temp_path         $RUN_DIR/nginx-tmp/scgi;
+{ echo "# Rendered by bench/fpm.sh: the peers' conf/nginx.conf.in with a second pair of FastCGI servers."
+  nginx_head "$RUN_DIR"
+  cat <<EOF
 
     upstream mk_keepalive {
         server     unix:$RUN_DIR/mk.sock;
@@ -187,6 +164,7 @@ http {
     }
 }
 EOF
+} > "$RUN_DIR/nginx.conf"
 nginx -t -q -p "$RUN_DIR/" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" || die "nginx -t failed"
 
 # ---------------------------------------------------------------- start the backends, then nginx

@@ -60,3 +60,32 @@ parse_wrk() { # -> "req_per_s p50_ms p99_ms requests non2xx socket_errors"
     /Socket errors:/             { gsub(/,/, ""); serr = $4 + $6 + $8 + $10 }
     END { printf "%s %.3f %.3f %s %d %d\n", rps, p50, p99, req, non + 0, serr + 0 }' "$1"
 }
+
+nginx_head() { # nginx_head DIR: the peers' nginx.conf settings (1 worker, no access log, temp paths in DIR), up to inside `http {`
+  cat <<EOF
+worker_processes  1;
+user              www-data www-data;
+pid               $1/nginx.pid;
+error_log         $1/nginx-error.log warn;
+daemon            off;
+
+events {
+    worker_connections  4096;
+}
+
+http {
+    access_log          off;
+    server_tokens       off;
+    sendfile            on;
+    tcp_nodelay         on;
+    keepalive_timeout   65s;
+    keepalive_requests  1000000;
+    default_type        application/octet-stream;
+
+    client_body_temp_path  $1/nginx-tmp/body;
+    fastcgi_temp_path      $1/nginx-tmp/fastcgi;
+    proxy_temp_path        $1/nginx-tmp/proxy;
+    uwsgi_temp_path        $1/nginx-tmp/uwsgi;
+    scgi_temp_path         $1/nginx-tmp/scgi;
+EOF
+}
