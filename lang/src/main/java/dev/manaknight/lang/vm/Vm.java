@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * One request's virtual machine: a value stack in two lanes, call frames, a fuel budget and a
  * memory meter. Create one per request (cheap), {@link #invoke} once, drop it. Not thread-safe,
- * except {@link #cancel()}, which any thread may call. See vm.md for the design.
+ * except {@link #cancel()} and {@link #stackNow()}, which any thread may call. See vm.md for the design.
  */
 public final class Vm {
     /**
