@@ -3,8 +3,8 @@ package dev.manaknight.fcgi;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Reply;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A core {@link Reply} as a CGI response document (RFC 3875 §6): `Status: 200 OK`, the headers,
@@ -35,9 +35,8 @@ public final class CgiOutput {
         if (!length) head.append("Content-Length: ").append(reply.body().length).append("\r\n");
         head.append("\r\n");
         byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
-        var out = new ByteArrayOutputStream(h.length + reply.body().length);
-        out.writeBytes(h);
-        out.writeBytes(reply.body());
-        return out.toByteArray();
+        byte[] out = Arrays.copyOf(h, h.length + reply.body().length); // head and body in one array, no stream
+        System.arraycopy(reply.body(), 0, out, h.length, reply.body().length);
+        return out;
     }
 }

@@ -35,8 +35,8 @@ public final class FcgiConnection {
     private static final class Open {
         Phase phase = Phase.PARAMS;
         final boolean keepConn;
-        final ByteArrayOutputStream params = new ByteArrayOutputStream();
-        final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
+        final StreamBuffer params = new StreamBuffer();
+        final StreamBuffer stdin = new StreamBuffer();
         boolean tooLarge;
         int records;
 
@@ -174,7 +174,7 @@ public final class FcgiConnection {
                 }
                 if (r.params.size() + c.length > limits.maxParamsBytes())
                     throw new FcgiException("fcgi: params of request " + id + " exceed " + limits.maxParamsBytes() + " bytes");
-                r.params.write(c, 0, c.length);
+                r.params.add(c);
             }
             case FCGI_STDIN -> {
                 Open r = active(h);
@@ -195,7 +195,7 @@ public final class FcgiConnection {
                     r.tooLarge = true; // read and dropped: the answer is a 413, the connection lives
                     r.stdin.reset();
                 } else {
-                    r.stdin.write(c, 0, c.length);
+                    r.stdin.add(c);
                 }
             }
             case FCGI_DATA -> {

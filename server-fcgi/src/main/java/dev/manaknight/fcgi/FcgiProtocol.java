@@ -145,31 +145,32 @@ public final class FcgiProtocol {
      * @throws FcgiException on a truncated length or pair, or too many pairs
      */
     public static Map<String, String> decodePairs(byte[] b, int len, int maxPairs) throws FcgiException {
-        var pairs = new LinkedHashMap<String, String>();
+        var pairs = new LinkedHashMap<String, String>(64); // nginx sends ~30: no rehash on the way
         int at = 0;
         while (at < len) {
-            long[] n = readLength(b, at, len);
-            at = (int) n[1];
-            long[] v = readLength(b, at, len);
-            at = (int) v[1];
-            if (n[0] + v[0] > len - at) throw new FcgiException("fcgi: name-value pair longer than its stream");
+            long n = readLength(b, at, len);
+            at = (int) n;
+            long v = readLength(b, at, len);
+            at = (int) v;
+            int nameLength = (int) (n >>> 32), valueLength = (int) (v >>> 32);
+            if ((long) nameLength + valueLength > len - at) throw new FcgiException("fcgi: name-value pair longer than its stream");
             if (pairs.size() >= maxPairs) throw new FcgiException("fcgi: more than " + maxPairs + " params");
-            String name = new String(b, at, (int) n[0], StandardCharsets.UTF_8);
-            at += (int) n[0];
-            String value = new String(b, at, (int) v[0], StandardCharsets.UTF_8);
-            at += (int) v[0];
+            String name = new String(b, at, nameLength, StandardCharsets.UTF_8);
+            at += nameLength;
+            String value = new String(b, at, valueLength, StandardCharsets.UTF_8);
+            at += valueLength;
             pairs.put(name, value);
         }
         return pairs;
     }
 
-    /** {length, next offset}. */
-    private static long[] readLength(byte[] b, int at, int len) throws FcgiException {
+    /** A length and the offset after it, packed: length in the high 32 bits (31 at most), offset in the low. */
+    private static long readLength(byte[] b, int at, int len) throws FcgiException {
         if (at >= len) throw new FcgiException("fcgi: truncated name-value length");
         int first = b[at] & 0xff;
-        if ((first & 0x80) == 0) return new long[] {first, at + 1};
+        if ((first & 0x80) == 0) return (long) first << 32 | (at + 1);
         if (at + 4 > len) throw new FcgiException("fcgi: truncated name-value length");
         long n = (long) (first & 0x7f) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
-        return new long[] {n, at + 4};
+        return n << 32 | (at + 4);
     }
 }
