@@ -23,7 +23,7 @@
 #
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(30) RUNS(3) CHILDREN(8) KEEPALIVE(8) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60)
-#   OUT(bench/results/fpm-<stamp>) PEERS_DIR(shared/bench/peers) FPM(php-fpm8.2) MK_JAVA_OPTS
+#   OUT(bench/results/fpm-<stamp>) PEERS_DIR(shared/bench/peers) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
 # Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar).
 # Runs as root like the peers' run-all.sh (nginx and php-fpm workers run as www-data).
 set -euo pipefail
@@ -47,6 +47,7 @@ QUIET_WAIT=${QUIET_WAIT:-60}   # before each timed run, wait at most this many s
 FPM=${FPM:-php-fpm8.2}
 OUT=${OUT:-$BENCH/results/fpm-$(date +%Y%m%d-%H%M%S)}
 MK_JAVA_OPTS=${MK_JAVA_OPTS:-}
+MK_HEAP=${MK_HEAP:-128m}      # as examples/nginx/manaknight-fpm.service runs it
 PORT_MK_OFF=18181
 PORT_MK_KEEP=18182
 PORT_PHP_OFF=18183
@@ -169,7 +170,7 @@ nginx -t -q -p "$RUN_DIR/" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log
 
 # ---------------------------------------------------------------- start the backends, then nginx
 # The launcher execs java, so this PID is the JVM's. SR_SIGNUM: HotSpot must not use SIGUSR2 (fcgi.md).
-_JAVA_SR_SIGNUM=39 MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$ROOT/manaknight" fpm --config "$RUN_DIR/fpm.toml" >"$RUN_DIR/manaknight.log" 2>&1 &
+_JAVA_SR_SIGNUM=39 MANAKNIGHT_HEAP="$MK_HEAP" MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$ROOT/manaknight" fpm --config "$RUN_DIR/fpm.toml" >"$RUN_DIR/manaknight.log" 2>&1 &
 MK_PID=$!; STARTED+=("$MK_PID"); log "started manaknight fpm pid=$MK_PID"
 "$FPM" -F -y "$RUN_DIR/php-fpm.conf" -d opcache.enable=1 >"$RUN_DIR/php-fpm.stdout.log" 2>&1 &
 PHP_PID=$!; STARTED+=("$PHP_PID"); log "started php-fpm pid=$PHP_PID"

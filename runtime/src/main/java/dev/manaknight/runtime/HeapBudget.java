@@ -7,9 +7,9 @@ import java.util.Optional;
  * Whether the JVM's heap can hold every request the config admits at once. Each VM's memory
  * meter stops its own request at `limits.memory`, but only if the JVM itself still has room: a
  * heap smaller than `workers` VMs at their limit would turn one heavy moment into an
- * OutOfMemoryError for the whole process. The launcher caps the heap (`MANAKNIGHT_HEAP`, 128m by
- * default) so that an idle-to-busy server keeps a PHP-FPM-like footprint; this says when the cap
- * is too small for the config.
+ * OutOfMemoryError for the whole process. The launcher caps the heap (`MANAKNIGHT_HEAP`, 256m by
+ * default; the FPM systemd unit sets 128m) so that a busy server keeps a small footprint; this
+ * says when the cap is too small for the config.
  */
 public final class HeapBudget {
     /** The server's own share: the program, pools, buffers, caches. */
