@@ -62,7 +62,7 @@ EOF
     "$ROOT/manaknight" fpm --config "$RUN/$x.toml" > "$OUT/$x.log" 2>&1 &
   PID[$x]=$!; STARTED+=("$!")
 done
-for x in a b; do for i in $(seq 600); do [ -S "$RUN/$x.sock" ] && break; sleep 0.1; done; done
+for x in a b; do wait_sock "$RUN/$x.sock"; done
 cp "$PEERS_DIR/conf/fastcgi_params" "$RUN/"
 { nginx_head "$RUN"
   cat <<EOF
@@ -89,7 +89,6 @@ load() { # load a|b hello|users off|on SECONDS [--latency]: wrk output on stdout
   if [ "$2" = users ]; then script=(-s "$PEERS_DIR/wrk/users.lua"); else url="$url/hello"; fi
   wrk -t2 -c"$CONNS" -d"$4s" ${5:-} "${script[@]}" "$url"
 }
-ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
 log "pre-warm: ${PREWARM}s per instance, endpoint and mode"
 for m in off on; do for e in hello users; do for x in a b; do load "$x" "$e" "$m" "$PREWARM" > /dev/null; done; done; done
@@ -100,9 +99,9 @@ for rep in $(seq "$REPS"); do
   for row in "hello off" "hello on" "users off" "users on"; do
     read -r e m <<< "$row"
     for x in a b; do
-      t0=$(ticks "${PID[$x]}")
+      t0=$(cpu_ticks "${PID[$x]}")
       load "$x" "$e" "$m" "$DURATION" --latency > "$OUT/wrk.out" 2>&1
-      t1=$(ticks "${PID[$x]}")
+      t1=$(cpu_ticks "${PID[$x]}")
       read -r rps p50 p99 req non serr <<< "$(parse_wrk "$OUT/wrk.out")"
       us=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v n="$req" 'BEGIN { printf "%.1f", (n > 0 ? 1e6 * d / hz / n : 0) }')
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$x" "$e" "$m" "$rep" "$rps" "$p99" "$us" | tee -a "$TSV"

@@ -79,7 +79,6 @@ cleanup() { # reverse start order: nginx first (its cached keep-conn connections
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_sock() { local i; for i in $(seq 600); do [ -S "$1" ] && return 0; sleep 0.1; done; die "socket $1 never appeared"; }
 
 # ---------------------------------------------------------------- prepare
 mkdir -p "$OUT/raw"
@@ -221,14 +220,6 @@ log "functional checks passed (see $OUT/checks.txt)"
 
 # ---------------------------------------------------------------- measurement
 proc_tree() { local p; for p in "$@"; do [ -n "$p" ] || continue; echo "$p"; ps -o pid= --ppid "$p" | tr -d ' ' || true; done; }
-cpu_ticks() { # utime+stime of the given PIDs (all threads), in clock ticks
-  local pid t=0 v
-  for pid in "$@"; do
-    v=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
-    t=$(( t + ${v:-0} ))
-  done
-  echo "$t"
-}
 rss_sum_kb() { # RSS of the given roots and their children, summed
   local t=0 p v
   for p in $(proc_tree "$@"); do v=$(ps -o rss= -p "$p" | tr -d ' ') || v=0; t=$(( t + ${v:-0} )); done

@@ -121,9 +121,6 @@ check_same /users/abc 400
   echo "-- response headers, manaknight:"; curl -s -D - -o /dev/null "http://127.0.0.1:$PORT_MK/users/42" | tr -d '\r'; } >> "$OUT/checks.txt"
 
 # ---------------------------------------------------------------- measurement
-cpu_ticks() { # utime+stime of a process and all its threads, in clock ticks
-  sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0
-}
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 
 

@@ -1,5 +1,6 @@
-# Shell helpers shared by bench/http.sh and bench/fpm.sh (sourced, not run): logging, stopping
-# what a script started, waiting for a quiet machine, reading wrk's output. The callers set
+# Shell helpers shared by bench/http.sh, bench/fpm.sh and bench/fpm-ab.sh (sourced, not run):
+# logging, stopping what a script started, waiting for a socket or a quiet machine, CPU ticks of
+# processes, reading wrk's output, the peers' nginx.conf head. The callers set
 # QUIET_WAIT before they use wait_quiet, and ROOT (the repository) before find_peers.
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -34,6 +35,17 @@ stop_pid() { # stop_pid PID [SIGNAL=TERM]: signal, wait up to 10 s, then KILL
 }
 
 wait_http() { local i; for i in $(seq 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
+
+cpu_ticks() { # cpu_ticks PID...: utime+stime of the given processes (all their threads), summed, in clock ticks
+  local pid t=0 v
+  for pid in "$@"; do
+    v=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
+    t=$(( t + ${v:-0} ))
+  done
+  echo "$t"
+}
+
+wait_sock() { local i; for i in $(seq 600); do [ -S "$1" ] && return 0; sleep 0.1; done; die "socket $1 never appeared"; }
 
 sys_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
