@@ -2,7 +2,6 @@ package dev.manaknight.cli;
 
 import dev.manaknight.fcgi.FpmServer;
 import dev.manaknight.fcgi.FpmSignals;
-import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
@@ -43,8 +42,6 @@ final class FpmCommand implements Callable<Integer> {
 
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }
         };
-        HeapBudget.shortfall(configs.load(), Runtime.getRuntime().maxMemory())
-                .ifPresent(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
         FpmServer server = FpmServer.start(configs, programs, graceful);
         var out = spec.commandLine().getOut();
         out.println("manaknight: fpm listening on " + server.address());

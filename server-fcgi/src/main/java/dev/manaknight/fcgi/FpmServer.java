@@ -2,6 +2,7 @@ package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.config.Config;
@@ -92,6 +93,7 @@ public final class FpmServer implements AutoCloseable {
     /** Loads, verifies and opens the app, binds, and returns once connections are accepted. */
     public static FpmServer start(ConfigSource configs, ProgramLoader loader, boolean graceful) throws Exception {
         Config config = configs.load();
+        warnIfHeapTooSmall(config);
         Program program = loader.load(config);
         var s = config.server();
         String pool = config.app() == null ? "www" : Objects.toString(config.app().toAbsolutePath().normalize().getFileName(), "www");
@@ -107,6 +109,11 @@ public final class FpmServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** The config admits more VM memory at once than the JVM's heap holds (see HeapBudget). */
+    private static void warnIfHeapTooSmall(Config config) {
+        HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
     }
 
     /** `unix:/path` or `host:port` as bound. */
@@ -319,6 +326,7 @@ public final class FpmServer implements AutoCloseable {
         Generation next;
         try {
             Config config = configs.load();
+            warnIfHeapTooSmall(config); // limits.memory applies at a reload
             Program program = loader.load(config);
             next = Generation.open(program, config, status);
         } catch (Exception e) {
