@@ -127,11 +127,11 @@ public final class FpmServer implements AutoCloseable {
 
     private void bind(String listen, String socketMode, boolean graceful) throws Exception {
         Transport transport = Transport.choose(current.config.server().transport());
-        LOG.info("transport {}, {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT),
-                current.config.server().ioThreads(defaultIoThreads()));
+        int loops = current.config.server().ioThreads(defaultIoThreads());
+        LOG.info("transport {}, {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT), loops);
         IoHandlerFactory factory = transport.ioHandlers();
         boss = new MultiThreadIoEventLoopGroup(1, factory);
-        io = new MultiThreadIoEventLoopGroup(current.config.server().ioThreads(defaultIoThreads()), factory);
+        io = new MultiThreadIoEventLoopGroup(loops, factory);
         boolean unix = listen.startsWith("unix:");
         var b = new ServerBootstrap().group(boss, io).channel(transport.serverChannel(unix))
                 .option(ChannelOption.SO_BACKLOG, 1024)
