@@ -71,7 +71,6 @@ public final class FpmServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Generation current;
     private volatile FcgiLimits limits;
-    private EventLoopGroup boss;
     private EventLoopGroup io;
     private Channel serverChannel;
     private Path socketPath;
@@ -130,10 +129,13 @@ public final class FpmServer implements AutoCloseable {
         int loops = current.config.server().ioThreads(defaultIoThreads());
         LOG.info("transport {}, {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT), loops);
         IoHandlerFactory factory = transport.ioHandlers();
-        boss = new MultiThreadIoEventLoopGroup(1, factory);
+        // One group accepts and serves: a connection accepted on the loop that will serve it is
+        // registered there at once. A separate acceptor loop hands every new connection to another
+        // thread (an eventfd wake-up and a context switch per connection): with keep-conn off, that
+        // was 18 % of the JVM's CPU per /hello (bench/RESULTS.md §7).
         io = new MultiThreadIoEventLoopGroup(loops, factory);
         boolean unix = listen.startsWith("unix:");
-        var b = new ServerBootstrap().group(boss, io).channel(transport.serverChannel(unix))
+        var b = new ServerBootstrap().group(io).channel(transport.serverChannel(unix))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childHandler(new ChannelInitializer<>() {
                     @Override protected void initChannel(Channel c) {
@@ -415,7 +417,6 @@ public final class FpmServer implements AutoCloseable {
 
     private void shutdownLoops() {
         if (io != null) io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     @Override public void close() {
