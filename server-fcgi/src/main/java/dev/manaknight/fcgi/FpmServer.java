@@ -120,6 +120,9 @@ public final class FpmServer implements AutoCloseable {
 
     FpmStatus status() { return status; }
 
+    /** The listening channel (tests hold up its loop to queue connections on it). */
+    Channel listener() { return serverChannel; }
+
     Generation current() { return current; }
 
     // ---- listening ------------------------------------------------------------------------
