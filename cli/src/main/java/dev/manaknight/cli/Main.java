@@ -7,7 +7,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** `manaknight`: the command line's entry point; wires the subcommands and maps failures to exit codes. */
+// scope INHERIT: every subcommand gets -h/--help and -V/--version too (`manaknight build --help`,
+// which the usage errors point to).
 @Command(name = "manaknight", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+         scope = CommandLine.ScopeType.INHERIT,
          synopsisSubcommandLabel = "COMMAND",
          description = "A small statically typed language for HTTP APIs.",
          footer = {"", "Exit codes: 0 ok, 64 usage, 65 compile error or invalid module, 70 runtime failure, 74 I/O error."})

@@ -44,6 +44,15 @@ class MainTest {
         }
     }
 
+    @Test void everyCommandHasItsOwnHelp() {
+        for (String command : List.of("check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test")) {
+            Cli r = run(command, "--help");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("Usage: manaknight " + command + " "), r.toString());
+            assertEquals(0, run(command, "-h").code(), command);
+        }
+    }
+
     @Test void noCommandIsAUsageError() {
         Cli r = run();
         assertEquals(64, r.code(), r.toString());
