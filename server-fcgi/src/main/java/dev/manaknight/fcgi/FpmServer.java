@@ -72,6 +72,8 @@ public final class FpmServer implements AutoCloseable {
     private volatile Generation current;
     private volatile FcgiLimits limits;
     private EventLoopGroup io;
+    /** The listener's loop: `io` itself when there is one loop. */
+    private EventLoopGroup acceptor;
     private Channel serverChannel;
     private Path socketPath;
     private Object socketKey;
@@ -132,13 +134,16 @@ public final class FpmServer implements AutoCloseable {
         int loops = current.config.server().ioThreads(defaultIoThreads());
         LOG.info("transport {}, {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT), loops);
         IoHandlerFactory factory = transport.ioHandlers();
-        // One group accepts and serves: a connection accepted on the loop that will serve it is
-        // registered there at once. A separate acceptor loop hands every new connection to another
-        // thread (an eventfd wake-up and a context switch per connection): with keep-conn off, that
-        // was 18 % of the JVM's CPU per /hello (bench/RESULTS.md §7).
+        // With one loop, that loop also accepts: a connection is registered where it was accepted,
+        // at once. A separate acceptor hands every new connection to the serving loop (an eventfd
+        // wake-up and a context switch per connection; with keep-conn off, per request): that was
+        // 18 % of the JVM's CPU per /hello (bench/RESULTS.md §7). With several loops, most
+        // connections go to another loop anyway, and `serve` (two loops, a connection per request)
+        // measured slightly worse with the acceptor among them, so they keep a dedicated one.
         io = new MultiThreadIoEventLoopGroup(loops, factory);
+        acceptor = loops == 1 ? io : new MultiThreadIoEventLoopGroup(1, factory);
         boolean unix = listen.startsWith("unix:");
-        var b = new ServerBootstrap().group(io).channel(transport.serverChannel(unix))
+        var b = new ServerBootstrap().group(acceptor, io).channel(transport.serverChannel(unix))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childHandler(new ChannelInitializer<>() {
                     @Override protected void initChannel(Channel c) {
@@ -420,6 +425,8 @@ public final class FpmServer implements AutoCloseable {
 
     private void shutdownLoops() {
         if (io != null) io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (acceptor != null && acceptor != io)
+            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     @Override public void close() {

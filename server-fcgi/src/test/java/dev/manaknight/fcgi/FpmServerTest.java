@@ -40,6 +40,9 @@ class FpmServerTest {
     /** `server.transport`: the subclasses run every test again on the other transports. */
     String transport() { return "auto"; }
 
+    /** `server.io_threads` (0: automatic, one loop on 2 cores, which also accepts). */
+    int ioThreads() { return 0; }
+
     @BeforeEach void start() throws Exception {
         sock = dir.resolve("fpm.sock");
         useApp("v1");
@@ -63,6 +66,7 @@ class FpmServerTest {
                 socket_mode = "0640"
                 drain_timeout = "20s"
                 transport = "%s"
+                io_threads = %d
                 [limits]
                 fuel = 2000000000
                 cpu = "20s"
@@ -71,7 +75,7 @@ class FpmServerTest {
                 [log]
                 access = "off"
                 %s
-                """.formatted(sock, transport(), moreLog));
+                """.formatted(sock, transport(), ioThreads(), moreLog));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -372,14 +376,17 @@ class FpmServerTest {
         var clients = new java.util.ArrayList<FcgiClient>();
         try {
             var listener = server.listener();
+            var held = new java.util.concurrent.CountDownLatch(1);
             var release = new java.util.concurrent.CountDownLatch(1);
             listener.eventLoop().execute(() -> {
+                held.countDown();
                 try {
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            assertTrue(held.await(10, TimeUnit.SECONDS), "the old instance's loop is held");
             for (int i = 0; i < 32; i++) {
                 var c = new FcgiClient(new InetSocketAddress("127.0.0.1", port));
                 clients.add(c);
