@@ -40,6 +40,7 @@ public final class ServeCommand implements Callable<Integer> {
         Program program = Program.load(AppLoader.standard().load(cfg.app()).module());
         HeapBudget.shortfall(cfg, Runtime.getRuntime().maxMemory())
                 .ifPresent(w -> System.err.println("manaknight: warning: " + w));
+        ignoredTransport(cfg.server()).ifPresent(w -> System.err.println("manaknight: warning: " + w));
         try (RequestCore core = AppRuntime.open(program, cfg)) {
             var s = cfg.server();
             HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
@@ -70,5 +71,12 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("manaknight serve: " + e.getMessage());
             return 70;
         }
+    }
+
+    /** `server.transport` is `fpm`'s choice; `serve` says so instead of ignoring it silently. */
+    static java.util.Optional<String> ignoredTransport(Config.Server s) {
+        if (s.transport().equals("auto")) return java.util.Optional.empty();
+        return java.util.Optional.of("server.transport = \"" + s.transport()
+                + "\" applies to `fpm`; `serve` uses epoll (NIO where epoll is unavailable)");
     }
 }
