@@ -11,6 +11,7 @@ import dev.manaknight.runtime.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -74,9 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** `server.transport` is `fpm`'s choice; `serve` says so instead of ignoring it silently. */
-    static java.util.Optional<String> ignoredTransport(Config.Server s) {
-        if (s.transport().equals("auto")) return java.util.Optional.empty();
-        return java.util.Optional.of("server.transport = \"" + s.transport()
+    static Optional<String> ignoredTransport(Config.Server s) {
+        if (s.transport().equals("auto")) return Optional.empty();
+        return Optional.of("server.transport = \"" + s.transport()
                 + "\" applies to `fpm`; `serve` uses epoll (NIO where epoll is unavailable)");
     }
 }
