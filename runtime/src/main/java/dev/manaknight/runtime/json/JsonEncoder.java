@@ -24,7 +24,10 @@ public final class JsonEncoder {
     }
 
     public byte[] encode(Type type, Object value) {
-        var out = new ByteArrayOutputStream(256);
+        // The generator buffers in a pooled 8 KB buffer and hands its output over once, at close:
+        // the stream grows to the exact size then. Most answers are under 64 bytes ({"message":
+        // "hello"} is 19), and 256 made this buffer 9 % of serve's allocation per /hello (JFR).
+        var out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             write(g, type, value);
         } catch (IOException e) {
