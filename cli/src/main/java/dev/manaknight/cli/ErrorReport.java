@@ -3,6 +3,7 @@ package dev.manaknight.cli;
 import dev.manaknight.lang.diag.CodeFrame;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.diag.Diagnostic;
+import dev.manaknight.runtime.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,6 +21,7 @@ final class ErrorReport {
             case CompileException e -> CodeFrame.render(e.diagnostics()) + summary(e) + "\n";
             case NotAnAppException e -> "manaknight: " + e.getMessage() + "\n";
             case InvalidModuleException e -> "manaknight: " + e.getMessage() + "\n";
+            case ConfigException e -> "manaknight: " + e.getMessage() + "\n";
             case NoSuchFileException e -> "manaknight: no such file or directory: " + e.getFile() + "\n";
             case AccessDeniedException e -> "manaknight: permission denied: " + e.getFile() + "\n";
             case FileSystemException e -> "manaknight: " + e.getMessage() + "\n";

@@ -152,7 +152,7 @@ class MainTest {
     @Test void fpmParsesItsOptionsAndNeedsAConfigFile() {
         Cli r = run("fpm", "--config", dir.resolve("prod.toml").toString(), "--graceful");
         assertEquals(64, r.code(), r.toString());
-        assertTrue(r.err().contains("no such config file"), r.toString());
+        assertEquals("manaknight: " + dir.resolve("prod.toml") + ": no such config file\n", r.err(), "one line, no stack trace");
         assertEquals(64, run("fpm").code(), "--config is required");
         assertEquals(64, run("fpm", "--config").code());
     }
