@@ -23,15 +23,7 @@ public final class CgiMain {
     private CgiMain() {}
 
     public static void main(String[] args) {
-        int code = ExitCode.SOFTWARE;
-        try {
-            code = run(args, System.getenv(), System.in, System.out, System.err);
-        } catch (Throwable t) {
-            System.err.println("manaknight: " + t);
-        } finally {
-            System.out.flush();
-            System.exit(code);
-        }
+        Main.exitWith(() -> run(args, System.getenv(), System.in, System.out, System.err));
     }
 
     /** One request; failures to load the app or config are reported on `err` as `manaknight cgi` reports them. */

@@ -18,14 +18,20 @@ public final class Main implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
+        exitWith(() -> commandLine(AppLoader.standard()).execute(args));
+    }
+
+    /** Runs an entry point's body and exits with its code, whatever happens (also {@link CgiMain}). */
+    static void exitWith(java.util.function.IntSupplier body) {
         int code = ExitCode.SOFTWARE;
         try {
-            code = commandLine(AppLoader.standard()).execute(args);
+            code = body.getAsInt();
         } catch (Throwable t) {
             // Whatever escaped (a jar replaced in place under a running server makes classes
             // vanish at stop): say so and still exit, never linger on the servers' non-daemon threads.
             System.err.println("manaknight: " + t);
         } finally {
+            System.out.flush();
             System.exit(code);
         }
     }

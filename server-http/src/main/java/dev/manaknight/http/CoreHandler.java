@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Hands each aggregated request to the core on a virtual thread and writes the reply back.
  * Unlike `fpm`, `serve` does not run short handlers inline on the event loop: side by side that
- * gave +45 % req/s on /hello but a p99 1.5–2× higher (bench/RESULTS.md §6), and the native
- * server's target puts tail latency first. Replies on one connection are written in request
+ * gave +45 % req/s on /hello but a p99 1.5–2× higher (bench/RESULTS.md §6; with the parallel
+ * collector, §7: +29 % and a p99 still 16 % higher), and the native server's target puts tail
+ * latency first. Replies on one connection are written in request
  * order (HTTP/1.1 pipelining), while requests of different connections run in parallel up to
  * `workers`.
  * One instance per connection.
