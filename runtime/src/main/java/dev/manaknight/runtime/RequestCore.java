@@ -140,28 +140,38 @@ public final class RequestCore implements AutoCloseable {
     }
 
     /**
-     * True when this request may run on the thread it arrived on instead of waiting for a worker
-     * thread: it matches no route (a 404, 405 or 400 answer), or its route's handler has a small
-     * static step bound (no loops, recursion or effects; see {@link StepBound}) and its body is
-     * small. Such a request still runs in its own VM under every limit; it only skips the hand-off
-     * to another thread and back, which costs more than the handler itself.
+     * Routes the request and decides where it may run. It may run on the thread it arrived on,
+     * instead of waiting for a worker thread, when it matches no route (a 404, 405 or 400 answer),
+     * or its route's handler has a small static step bound (no loops, recursion or effects; see
+     * {@link StepBound}) and its body is small. Such a request still runs in its own VM under every
+     * limit; it only skips the hand-off to another thread and back, which costs more than the
+     * handler itself.
      */
-    public boolean runsInline(Request req) {
-        if (req.body().length > INLINE_BODY) return false;
-        if (!(router.match(req.method(), req.rawPath()) instanceof RouteMatch.Found f)) return true;
-        int h = f.route().handler();
-        return h < inline.length && inline[h];
+    public Dispatch dispatch(Request req) {
+        RouteMatch match = router.match(req.method(), req.rawPath());
+        boolean here = req.body().length <= INLINE_BODY
+                && (!(match instanceof RouteMatch.Found f) || f.route().handler() < inline.length && inline[f.route().handler()]);
+        return new Dispatch(req, match, here);
     }
 
     private String nextId() { return idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36); }
 
     public Reply handle(Request req) {
+        return handle(req, router.match(req.method(), req.rawPath()));
+    }
+
+    /** {@link #handle(Request)} with the route {@link #dispatch} found. */
+    public Reply handle(Dispatch d) {
+        return handle(d.request(), d.match());
+    }
+
+    private Reply handle(Request req, RouteMatch match) {
         long start = System.nanoTime();
         String id = nextId();
         var stats = new Stats();
         Reply reply;
         try {
-            reply = route(req, id, stats);
+            reply = route(match, req, id, stats);
         } catch (RuntimeException | Error e) {
             LOG.error("[{}] internal error on {} {}", id, req.method(), req.rawPath(), e);
             reply = Problem.of("internal", "Internal Server Error", 500, "internal error; see the server log for request " + id)
@@ -175,8 +185,8 @@ public final class RequestCore implements AutoCloseable {
         return reply;
     }
 
-    private Reply route(Request req, String id, Stats stats) {
-        return switch (router.match(req.method(), req.rawPath())) {
+    private Reply route(RouteMatch match, Request req, String id, Stats stats) {
+        return switch (match) {
             case RouteMatch.NotFound nf -> {
                 Reply doc = openApi(req);
                 yield doc != null ? doc : Problem.notFound(req.rawPath()).withInstance(req.rawPath()).reply();

@@ -28,6 +28,8 @@ class InlineHandlersTest {
         return core;
     }
 
+    private boolean inline(Request req) { return core.dispatch(req).inline(); }
+
     private static Request get(String path) { return Request.of("GET", path, List.of(), new byte[0], "test"); }
 
     private static Request post(String path, byte[] body) {
@@ -68,20 +70,20 @@ class InlineHandlersTest {
                   respond text(s)
                 }
                 """, 1 << 20);
-        assertTrue(core.runsInline(get("/hello")));
-        assertTrue(core.runsInline(get("/twice/21")), "calls of bounded functions are bounded");
-        assertFalse(core.runsInline(get("/spin/10")), "a loop");
-        assertFalse(core.runsInline(get("/fact/5")), "recursion");
-        assertFalse(core.runsInline(get("/long/1")), "bounded, but longer than INLINE_STEPS");
+        assertTrue(inline(get("/hello")));
+        assertTrue(inline(get("/twice/21")), "calls of bounded functions are bounded");
+        assertFalse(inline(get("/spin/10")), "a loop");
+        assertFalse(inline(get("/fact/5")), "recursion");
+        assertFalse(inline(get("/long/1")), "bounded, but longer than INLINE_STEPS");
         var fns = core.module().functions();
         for (int i = 0; i < fns.size(); i++)
             if (fns.get(i).name().equals("long"))
                 assertTrue(StepBound.of(core.module())[i] > RequestCore.INLINE_STEPS, "bounded: " + StepBound.of(core.module())[i]);
-        assertFalse(core.runsInline(get("/users/1")), "an effect: the database");
-        assertTrue(core.runsInline(get("/nope")), "a 404 is answered without a VM");
-        assertTrue(core.runsInline(Request.of("DELETE", "/hello", List.of(), new byte[0], "test")), "a 405 too");
-        assertTrue(core.runsInline(post("/echo", new byte[RequestCore.INLINE_BODY])));
-        assertFalse(core.runsInline(post("/echo", new byte[RequestCore.INLINE_BODY + 1])), "a large body is decoded on a worker");
+        assertFalse(inline(get("/users/1")), "an effect: the database");
+        assertTrue(inline(get("/nope")), "a 404 is answered without a VM");
+        assertTrue(inline(Request.of("DELETE", "/hello", List.of(), new byte[0], "test")), "a 405 too");
+        assertTrue(inline(post("/echo", new byte[RequestCore.INLINE_BODY])));
+        assertFalse(inline(post("/echo", new byte[RequestCore.INLINE_BODY + 1])), "a large body is decoded on a worker");
     }
 
     @Test void anInlineHandlerStillRunsUnderItsLimits() throws Exception {
@@ -93,8 +95,9 @@ class InlineHandlersTest {
                 }
                 """, 64 * 1024);
         Request req = post("/grow", ("\"" + "a".repeat(4 * 1024) + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertTrue(core.runsInline(req));
-        Reply r = core.handle(req);
+        Dispatch d = core.dispatch(req);
+        assertTrue(d.inline());
+        Reply r = core.handle(d);
         assertEquals(500, r.status(), r.text());
         assertTrue(r.text().contains("memory"), r.text());
     }

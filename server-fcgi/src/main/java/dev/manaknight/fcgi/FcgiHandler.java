@@ -3,6 +3,7 @@ package dev.manaknight.fcgi;
 import static dev.manaknight.fcgi.FcgiProtocol.FCGI_OVERLOADED;
 import static dev.manaknight.fcgi.FcgiProtocol.FCGI_REQUEST_COMPLETE;
 
+import dev.manaknight.runtime.Dispatch;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Problem;
 import dev.manaknight.runtime.Reply;
@@ -96,11 +97,12 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         }
         var rc = new RequestContext(req.method(), path);
         long length = req.body().length;
-        if (g.core.runsInline(req)) {
+        Dispatch d = g.core.dispatch(req);
+        if (d.inline()) {
             // A short pure handler: handing it to a virtual thread and back would cost more than it.
             Reply now;
             try {
-                now = server.runInline(g, rc, req, length);
+                now = server.runInline(g, rc, d, length);
             } catch (Throwable t) {
                 LOG.error("fcgi: request {} failed outside the core", path, t);
                 now = Problem.of("internal", "Internal Server Error", 500, "internal error").reply();
@@ -114,7 +116,7 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         Thread.ofVirtual().name("manaknight-fpm-request").start(() -> {
             byte[] out;
             try {
-                out = CgiOutput.of(server.run(g, rc, req, length));
+                out = CgiOutput.of(server.run(g, rc, d, length));
             } catch (Throwable t) {
                 LOG.error("fcgi: request {} failed outside the core", path, t);
                 out = CgiOutput.of(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());

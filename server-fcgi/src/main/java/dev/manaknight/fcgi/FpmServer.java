@@ -2,9 +2,9 @@ package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.Dispatch;
 import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.Reply;
-import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.config.Config;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -248,9 +248,9 @@ public final class FpmServer implements AutoCloseable {
     }
 
     /** Runs an admitted request once a worker is free; leaves its places afterwards. On a virtual thread. */
-    Reply run(Generation g, RequestContext rc, Request req, long contentLength) throws InterruptedException {
+    Reply run(Generation g, RequestContext rc, Dispatch d, long contentLength) throws InterruptedException {
         try {
-            return admission.run(() -> execute(g, rc, req, contentLength));
+            return admission.run(() -> execute(g, rc, d, contentLength));
         } finally {
             leave(g);
         }
@@ -261,20 +261,20 @@ public final class FpmServer implements AutoCloseable {
      * requests the core says run inline); null when none is, and the request keeps its places for
      * {@link #run}.
      */
-    Reply runInline(Generation g, RequestContext rc, Request req, long contentLength) {
+    Reply runInline(Generation g, RequestContext rc, Dispatch d, long contentLength) {
         if (!admission.tryStartRun()) return null;
         try {
-            return execute(g, rc, req, contentLength);
+            return execute(g, rc, d, contentLength);
         } finally {
             admission.finishRun();
             leave(g);
         }
     }
 
-    private Reply execute(Generation g, RequestContext rc, Request req, long contentLength) {
+    private Reply execute(Generation g, RequestContext rc, Dispatch d, long contentLength) {
         int slot = status.started(rc, contentLength);
         try {
-            return ScopedValue.where(RequestContext.CURRENT, rc).call(() -> g.core.handle(req));
+            return ScopedValue.where(RequestContext.CURRENT, rc).call(() -> g.core.handle(d));
         } finally {
             status.finished(slot, rc);
         }
