@@ -3,9 +3,9 @@
 #
 # One private nginx (worker_processes 1, daemon off, 127.0.0.1 only) with five server blocks:
 #   mk-off    -> `manaknight fpm` on a unix socket, fastcgi_keep_conn off (a connection per request)
-#   mk-keep   -> the same socket, fastcgi_keep_conn on + upstream keepalive KEEPALIVE
+#   mk-keep   -> the same socket, fastcgi_keep_conn on + upstream keepalive MK_KEEPALIVE
 #   php-off   -> php-fpm 8.2 (the peers' conf/php-fpm.conf.in, pm=static, CHILDREN children), keep_conn off
-#   php-keep  -> the same php-fpm, fastcgi_keep_conn on + upstream keepalive KEEPALIVE
+#   php-keep  -> the same php-fpm, fastcgi_keep_conn on + upstream keepalive PHP_KEEPALIVE
 #   static    -> nginx serving the peers' static/hello.json for /hello (the ceiling of nginx itself)
 # Manaknight serves bench/app with `workers = CHILDREN`, `[log] access = "off"`; both backends read
 # their own copy of the same 10,000-row SQLite table (the peers' make-db.sh).
@@ -20,9 +20,15 @@
 # RSS is sampled in the middle of every timed run (JVM; php-fpm master + children summed; nginx);
 # the table shows the largest sample. Prints a table with Manaknight/PHP-FPM and Manaknight/static
 # ratios and stops everything it started, by PID.
+# The keepalive pools follow each backend's own rule. PHP-FPM's (the peers' nginx.conf.in): keep
+# pm.max_children idle connections, because a child serves one connection until nginx closes it
+# and more cached connections than children starve. Manaknight's (examples/nginx/
+# manaknight-fpm-keepalive.conf): as many as nginx has requests in flight, because its event loop
+# serves every connection; a pool smaller than that makes nginx close and reopen a connection for
+# most requests. RESULTS.md §8 measures both backends under both rules.
 #
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
-#   PREWARM(30) RUNS(3) CHILDREN(8) KEEPALIVE(8) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60)
+#   PREWARM(30) RUNS(3) CHILDREN(8) MK_KEEPALIVE(256) PHP_KEEPALIVE(CHILDREN) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60)
 #   OUT(bench/results/fpm-<stamp>) PEERS_DIR(shared/bench/peers) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
 # Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar).
 # Runs as root like the peers' run-all.sh (nginx and php-fpm workers run as www-data).
@@ -40,7 +46,8 @@ WARMUP=${WARMUP:-3}
 PREWARM=${PREWARM:-30}         # Manaknight only, once, before the first row: JIT warm-up (see http.sh)
 RUNS=${RUNS:-3}
 CHILDREN=${CHILDREN:-8}        # php-fpm pm.max_children and Manaknight's `workers`, the issue's peer
-KEEPALIVE=${KEEPALIVE:-8}      # idle upstream connections nginx keeps per backend (keep-conn servers)
+MK_KEEPALIVE=${MK_KEEPALIVE:-256}          # idle upstream connections nginx keeps for Manaknight (mk-keep) …
+PHP_KEEPALIVE=${PHP_KEEPALIVE:-$CHILDREN}  # … and for PHP-FPM (php-keep); see the header
 OTHER_MAX=${OTHER_MAX:-15}     # a timed run during which other processes used > this % of a CPU is redone …
 RETRIES=${RETRIES:-2}          # … at most this many times (the last try is kept and flagged)
 QUIET_WAIT=${QUIET_WAIT:-60}   # before each timed run, wait at most this many seconds for an idle machine
@@ -111,11 +118,11 @@ mkdir -p "$RUN_DIR/nginx-tmp"
 
     upstream mk_keepalive {
         server     unix:$RUN_DIR/mk.sock;
-        keepalive  $KEEPALIVE;
+        keepalive  $MK_KEEPALIVE;
     }
     upstream php_keepalive {
         server     unix:$RUN_DIR/php.sock;
-        keepalive  $KEEPALIVE;
+        keepalive  $PHP_KEEPALIVE;
     }
 
     server {   # mk-off
@@ -352,6 +359,7 @@ awk -F'\t' -v OFS='\t' '
   echo "   rss = largest mid-run sample (MB): the JVM; php-fpm master + children summed. cpu% = nginx + that backend, of one CPU (max $(( $(nproc) * 100 ))%)."
   echo "   us/req = the backend's own CPU time per answered request (JVM; php-fpm master + children), nginx and wrk not included."
   echo "   wrk, nginx and the backends share the same $(nproc) CPUs; err = non-2xx + socket errors over all runs."
+  echo "   keep-conn on: nginx keeps $MK_KEEPALIVE idle connections to Manaknight, $PHP_KEEPALIVE to PHP-FPM (upstream keepalive)."
   column -t -s $'\t' "$OUT/summary.tsv"
   echo
   column -t -s $'\t' "$OUT/memory-idle.tsv"
