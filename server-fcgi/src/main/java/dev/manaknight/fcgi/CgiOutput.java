@@ -1,8 +1,8 @@
 package dev.manaknight.fcgi;
 
 import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.ReasonPhrase;
 import dev.manaknight.runtime.Reply;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,19 +14,10 @@ import java.util.Arrays;
 public final class CgiOutput {
     private CgiOutput() {}
 
-    /** RFC 9110's reason phrases where Netty still has RFC 7231's. */
-    static String reason(int status) {
-        return switch (status) {
-            case 413 -> "Content Too Large";
-            case 422 -> "Unprocessable Content";
-            default -> HttpResponseStatus.valueOf(status).reasonPhrase();
-        };
-    }
-
     public static byte[] of(Reply reply) {
         var head = new StringBuilder(256);
         head.append("Status: ").append(reply.status()).append(' ')
-                .append(reason(reply.status())).append("\r\n");
+                .append(ReasonPhrase.of(reply.status())).append("\r\n");
         boolean length = false;
         for (Header h : reply.headers()) {
             head.append(h.name()).append(": ").append(h.value()).append("\r\n");

@@ -175,6 +175,25 @@ class HttpServerTest {
         }
     }
 
+    /** The status line carries RFC 9110's reason phrase, the one `fpm` and `cgi` write too. */
+    @Test void statusLinesHaveRfc9110ReasonPhrases() throws Exception {
+        start(2, 2, 1024);
+        try (var s = new Socket("127.0.0.1", server.address().getPort())) {
+            s.setSoTimeout(5000);
+            String body = "{\"id\":1,\"name\":\"" + "x".repeat(2000) + "\"}";
+            s.getOutputStream().write(("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 413 Content Too Large", in.readLine());
+            int length = -1;
+            for (String line; !(line = in.readLine()).isEmpty(); )
+                if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+            assertEquals(length, in.skip(length));
+            assertEquals("hello", readResponse(in));
+        }
+    }
+
     private static String readResponse(BufferedReader in) throws Exception {
         String status = in.readLine();
         assertTrue(status != null && status.startsWith("HTTP/1.1 200"), status);

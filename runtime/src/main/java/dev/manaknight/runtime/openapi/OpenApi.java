@@ -17,6 +17,7 @@ import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.types.Type;
+import dev.manaknight.runtime.ReasonPhrase;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -190,37 +191,9 @@ public final class OpenApi {
         return candidate;
     }
 
-    /** Reason phrases for the statuses handlers commonly answer; others get a generic text. */
+    /** The registered reason phrase, or "Status N" for a code the registry does not name. */
     static String reasonPhrase(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 201 -> "Created";
-            case 202 -> "Accepted";
-            case 204 -> "No Content";
-            case 301 -> "Moved Permanently";
-            case 302 -> "Found";
-            case 303 -> "See Other";
-            case 304 -> "Not Modified";
-            case 307 -> "Temporary Redirect";
-            case 308 -> "Permanent Redirect";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 410 -> "Gone";
-            case 412 -> "Precondition Failed";
-            case 413 -> "Content Too Large";
-            case 415 -> "Unsupported Media Type";
-            case 422 -> "Unprocessable Content";
-            case 429 -> "Too Many Requests";
-            case 500 -> "Internal Server Error";
-            case 501 -> "Not Implemented";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            default -> "Status " + status;
-        };
+        String phrase = ReasonPhrase.registered(status);
+        return phrase != null ? phrase : "Status " + status;
     }
 }
