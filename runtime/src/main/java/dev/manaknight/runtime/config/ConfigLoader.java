@@ -1,7 +1,6 @@
 package dev.manaknight.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ public final class ConfigLoader {
     /** Parses TOML text as if it were the file `file` (tests, and `--config` from memory). */
     public static Config parse(Path file, String toml, Path app) throws ConfigException {
         try {
-            return build(file, new TomlMapper().readTree(toml), app);
+            return build(file, TomlTree.parse(toml), app);
         } catch (IOException e) {
             throw new ConfigException(file + ": " + firstLine(e.getMessage()), e);
         }
@@ -61,7 +60,7 @@ public final class ConfigLoader {
 
     private static JsonNode read(Path file) throws ConfigException {
         try {
-            return new TomlMapper().readTree(file.toFile());
+            return TomlTree.read(file);
         } catch (IOException e) {
             throw new ConfigException(file + ": " + firstLine(e.getMessage()), e);
         }
