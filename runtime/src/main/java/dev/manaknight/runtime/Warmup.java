@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * tiny effect-free program goes through the whole request path (router, input decoder, the
  * interpreter, the JSON encoder, problem documents), and a read-only `SELECT 1` through the
  * database driver and the result mapper in a rolled-back transaction. Nothing is written.
+ * The servers run it before they listen; the CGI wrapper's training run runs it so that the JDK's
+ * AOT cache holds the request path's classes and call sites (fcgi.md, "CGI mode").
  */
-final class Warmup {
+public final class Warmup {
     /** Each request several times: the first loads classes, the next ones reach the common paths. */
     static final int ROUNDS = 3;
 
@@ -66,7 +68,7 @@ final class Warmup {
     private Warmup() {}
 
     /** Runs the synthetic requests and, when there is a database, the read-only query. Never throws. */
-    static void run(Module app, Database db) {
+    public static void run(Module app, Database db) {
         try {
             Module module = Compiler.compile(List.of(new SourceFile("warmup.mnk", SOURCE)));
             var executor = new VmExecutor(Program.trusted(module), VmLimits.DEFAULTS);

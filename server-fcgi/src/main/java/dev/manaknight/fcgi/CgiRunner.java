@@ -7,6 +7,7 @@ import dev.manaknight.runtime.Problem;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.RequestCore;
 import dev.manaknight.runtime.VmExecutor;
+import dev.manaknight.runtime.Warmup;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.Database;
 import dev.manaknight.runtime.effects.PooledDatabase;
@@ -29,6 +30,14 @@ import java.util.Properties;
 public final class CgiRunner {
     private CgiRunner() {}
 
+    /**
+     * Set (to anything) only by examples/nginx/manaknight-cgi's background run that records the
+     * JDK AOT cache: before its request, the process also runs {@link Warmup}'s synthetic requests
+     * and read-only query, so the cache holds the classes and call sites of a real request path.
+     * The training request itself is for a path no app serves, since a real one might write.
+     */
+    static final String AOT_TRAINING = "MANAKNIGHT_AOT_TRAINING";
+
     /** SQLite waits this long for another process's write lock: CGI requests are separate processes. */
     static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -47,8 +56,10 @@ public final class CgiRunner {
             if (body == null) {
                 reply = Problem.tooLarge(limit).reply();
             } else {
+                Database db = database(program, config);
+                if (env.containsKey(AOT_TRAINING)) Warmup.run(program.module(), db);
                 try (RequestCore core = new RequestCore(program.module(), new VmExecutor(program, config.limits().vm()),
-                        database(program, config), new RequestCore.Options(limit, config.limits().timeout(), config.log().dev()), log)) {
+                        db, new RequestCore.Options(limit, config.limits().timeout(), config.log().dev()), log)) {
                     reply = core.handle(CgiEnvironment.toRequest(env, body));
                 }
             }

@@ -86,6 +86,13 @@ class CgiTest {
         assertTrue(post.endsWith("\r\n\r\n{\"text\":\"ok\"}"), post);
     }
 
+    /** The wrapper's AOT-cache training run warms the request path first; stdout is still only its one answer. */
+    @Test void theAotTrainingRunAnswersItsRequestAlone() throws Exception {
+        String out = run(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/version", CgiRunner.AOT_TRAINING, "1"), "");
+        assertTrue(out.matches("Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nX-Request-Id: [^\r]+\r\n"
+                + "Content-Length: 2\r\n\r\nv1"), out);
+    }
+
     @Test void aBodyOverTheLimitIs413WithoutReadingIt() throws Exception {
         String out = run(Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/notes", "CONTENT_TYPE", "application/json",
                 "CONTENT_LENGTH", "65"), "x".repeat(65));

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# cgi.sh — wall time of one CGI request through the shipped wrapper (examples/nginx/manaknight-cgi),
+# the way fcgiwrap starts it: a fresh process per request, GET /users/1 of the users example on
+# SQLite. Each side gets its own cache folder, made first by the wrapper's own background run
+# (the time of that first request is printed too); then ROUNDS rounds of RUNS requests per side,
+# sides interleaved, and the median, min and max of each round.
+#
+# Side A is the jar `./manaknight` builds with the wrapper in this tree. An optional side B
+# compares another build: B_JAR (a manaknight.jar) and B_WRAPPER (its manaknight-cgi), e.g. from a
+# clone at an older commit. Every answer must be the user, or the script stops.
+#
+# Knobs (environment): RUNS(11) ROUNDS(3) A_JAR A_WRAPPER B_JAR B_WRAPPER TRAIN_WAIT(60)
+set -euo pipefail
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+RUNS=${RUNS:-11}
+ROUNDS=${ROUNDS:-3}
+TRAIN_WAIT=${TRAIN_WAIT:-60}
+A_JAR=${A_JAR:-$ROOT/cli/target/manaknight.jar}
+A_WRAPPER=${A_WRAPPER:-$ROOT/examples/nginx/manaknight-cgi}
+B_JAR=${B_JAR:-}
+B_WRAPPER=${B_WRAPPER:-}
+sides=(A)
+[[ -n $B_JAR ]] && { [[ -n $B_WRAPPER ]] || die "B_JAR needs B_WRAPPER"; sides+=(B); }
+
+# shellcheck source=../bin/toolchain.sh
+. "$ROOT/bin/toolchain.sh"
+manaknight_find_jdk || die "no JDK 25"
+"$ROOT/manaknight" build -o /dev/null "$ROOT/examples/users" >/dev/null   # builds the jar when stale
+WORK=$(mktemp -d /tmp/mk-cgi-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+"$ROOT/manaknight" build -o "$WORK/app.mkb" "$ROOT/examples/users" >/dev/null
+cat > "$WORK/cgi.toml" <<EOF
+[db]
+url = "sqlite:$WORK/app.db"
+schema = "$ROOT/examples/users/schema.sql"
+[log]
+access = "off"
+EOF
+
+request() { # request SIDE: one GET /users/1, the answer on stdout
+  local jar wrapper
+  if [[ $1 == A ]]; then jar=$A_JAR wrapper=$A_WRAPPER; else jar=$B_JAR wrapper=$B_WRAPPER; fi
+  env -i PATH=/usr/bin:/bin JAVA_HOME="$JAVA_HOME" MANAKNIGHT_HOME="$ROOT" MANAKNIGHT_JAR="$jar" \
+      MANAKNIGHT_CACHE="$WORK/cache-$1" MANAKNIGHT_APP="$WORK/app.mkb" MANAKNIGHT_CONFIG="$WORK/cgi.toml" \
+      REQUEST_METHOD=GET REQUEST_URI=/users/1 SERVER_PROTOCOL=HTTP/1.1 "$wrapper"
+}
+timed() { # timed SIDE: milliseconds of one request
+  local s e out
+  s=$(date +%s%N)
+  out=$(request "$1" 2>/dev/null)
+  e=$(date +%s%N)
+  [[ $out == "Status: 200 OK"* && $out == *'"id":1,'* ]] || die "side $1 answered: $out"
+  echo $(( (e - s) / 1000000 ))
+}
+
+for side in "${sides[@]}"; do
+  log "side $side: first request, no cache: $(timed "$side") ms"
+  for _ in $(seq $((TRAIN_WAIT * 2))); do compgen -G "$WORK/cache-$side/cgi-*.aot" >/dev/null && break; sleep 0.5; done
+  compgen -G "$WORK/cache-$side/cgi-*.aot" >/dev/null || die "side $side made no AOT cache in ${TRAIN_WAIT}s"
+  while compgen -G "$WORK/cache-$side/*.lock" >/dev/null; do sleep 0.5; done
+done
+for round in $(seq "$ROUNDS"); do
+  for side in "${sides[@]}"; do
+    ms=()
+    for _ in $(seq "$RUNS"); do ms+=("$(timed "$side")"); done
+    sorted=$(printf '%s\n' "${ms[@]}" | sort -n)
+    echo "round $round side $side: median $(sed -n "$(( (RUNS + 1) / 2 ))p" <<<"$sorted") ms" \
+         "(min $(head -1 <<<"$sorted"), max $(tail -1 <<<"$sorted"); $RUNS runs)"
+  done
+done
