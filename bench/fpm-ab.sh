@@ -10,6 +10,7 @@
 # Knobs (environment): A_TOML / B_TOML  extra lines for the [server] table (e.g. 'transport = "epoll"')
 #   A_OPTS / B_OPTS  MANAKNIGHT_JAVA_OPTS of each instance   A_HEAP / B_HEAP  MANAKNIGHT_HEAP
 #   REPS(3) DURATION(8) CONNS(64) PREWARM(8, per instance, endpoint and mode) OUT(bench/results/ab-<stamp>)
+#   KEEPALIVE(256: nginx's idle connections per instance for keep-conn on, as RESULTS.md §8 sizes them)
 # Needs: nginx wrk sqlite3 curl, the peers (shared/bench/peers) for the users database and wrk script.
 # Example (section 6 of RESULTS.md):  B_TOML='transport = "epoll"' bash bench/fpm-ab.sh
 set -euo pipefail
@@ -20,6 +21,7 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 REPS=${REPS:-3}
 DURATION=${DURATION:-8}
 CONNS=${CONNS:-64}
+KEEPALIVE=${KEEPALIVE:-256}
 PREWARM=${PREWARM:-8}
 OUT=${OUT:-$BENCH/results/ab-$(date +%Y%m%d-%H%M%S)}
 PORTS=(19181 19182 19281 19282)   # A off, A keep, B off, B keep
@@ -66,8 +68,8 @@ for x in a b; do wait_sock "$RUN/$x.sock"; done
 cp "$PEERS_DIR/conf/fastcgi_params" "$RUN/"
 { nginx_head "$RUN"
   cat <<EOF
-    upstream a_keep { server unix:$RUN/a.sock; keepalive 8; }
-    upstream b_keep { server unix:$RUN/b.sock; keepalive 8; }
+    upstream a_keep { server unix:$RUN/a.sock; keepalive $KEEPALIVE; }
+    upstream b_keep { server unix:$RUN/b.sock; keepalive $KEEPALIVE; }
     server { listen 127.0.0.1:${PORTS[0]}; location / { include $RUN/fastcgi_params; fastcgi_pass unix:$RUN/a.sock; } }
     server { listen 127.0.0.1:${PORTS[1]}; location / { include $RUN/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass a_keep; } }
     server { listen 127.0.0.1:${PORTS[2]}; location / { include $RUN/fastcgi_params; fastcgi_pass unix:$RUN/b.sock; } }
@@ -95,6 +97,7 @@ for m in off on; do for e in hello users; do for x in a b; do load "$x" "$e" "$m
 
 TSV="$OUT/runs.tsv"
 printf 'instance\tendpoint\tkeep_conn\trep\treq_per_s\tp99_ms\tcpu_us_per_req\n' > "$TSV"
+declare -A RSS_MAX=([a]=0 [b]=0)   # the largest RSS sample of each JVM, taken after each of its runs
 for rep in $(seq "$REPS"); do
   for row in "hello off" "hello on" "users off" "users on"; do
     read -r e m <<< "$row"
@@ -102,6 +105,7 @@ for rep in $(seq "$REPS"); do
       t0=$(cpu_ticks "${PID[$x]}")
       load "$x" "$e" "$m" "$DURATION" --latency > "$OUT/wrk.out" 2>&1
       t1=$(cpu_ticks "${PID[$x]}")
+      rss=$(ps -o rss= -p "${PID[$x]}" | tr -d ' '); (( rss > RSS_MAX[$x] )) && RSS_MAX[$x]=$rss
       read -r rps p50 p99 req non serr <<< "$(parse_wrk "$OUT/wrk.out")"
       us=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v n="$req" 'BEGIN { printf "%.1f", (n > 0 ? 1e6 * d / hz / n : 0) }')
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$x" "$e" "$m" "$rep" "$rps" "$p99" "$us" | tee -a "$TSV"
@@ -121,5 +125,6 @@ rm -f "$OUT/wrk.out"
       split("hello off|hello on|users off|users on", rows, "|")
       for (i = 1; i <= 4; i++) for (x = 0; x < 2; x++) { k = rows[i] " " (x ? "b" : "a")
         printf "%-16s %-3s %10.0f %9.2f %9.1f\n", rows[i], (x ? "B" : "A"), med(r, k), med(p, k), med(u, k) } }' "$TSV"
+  echo "largest RSS after a run: A $(( RSS_MAX[a] / 1024 )) MB, B $(( RSS_MAX[b] / 1024 )) MB"
 } | tee "$OUT/table.txt"
 log "done; files in $OUT"
