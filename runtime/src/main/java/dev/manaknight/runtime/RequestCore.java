@@ -150,9 +150,11 @@ public final class RequestCore implements AutoCloseable {
     public Dispatch dispatch(Request req) {
         RouteMatch match = router.match(req.method(), req.rawPath());
         boolean here = req.body().length <= INLINE_BODY
-                && (!(match instanceof RouteMatch.Found f) || f.route().handler() < inline.length && inline[f.route().handler()]);
+                && (!(match instanceof RouteMatch.Found f) || inlineHandler(f.route().handler()));
         return new Dispatch(req, match, here);
     }
+
+    private boolean inlineHandler(int function) { return function < inline.length && inline[function]; }
 
     private String nextId() { return idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36); }
 
