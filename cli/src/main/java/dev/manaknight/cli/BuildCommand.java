@@ -41,9 +41,20 @@ final class BuildCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** Writes beside the target and renames, so a reader never sees half a module. */
+    /**
+     * Writes beside the target and renames, so a reader never sees half a module. A target that
+     * exists and is not a file (`/dev/null`, a FIFO, `/dev/stdout`) is written into instead, since
+     * a rename would replace the device itself; through a symlink, the file it names is replaced.
+     */
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path absolute = target.toAbsolutePath();
+        if (Files.exists(absolute)) {
+            if (!Files.isRegularFile(absolute)) {
+                Files.write(absolute, bytes);
+                return;
+            }
+            absolute = absolute.toRealPath();
+        }
         Path folder = absolute.getParent();
         Path temp = Files.createTempFile(folder, "." + absolute.getFileName(), ".tmp");
         try {

@@ -170,4 +170,38 @@ class MainTest {
         assertEquals("manaknight: no such file or directory: " + target.getParent() + "\n", r.err());
         assertFalse(fake.compiled);
     }
+
+    @Test void buildThroughASymlinkReplacesTheFileItNames() throws Exception {
+        Path real = Files.write(dir.resolve("real.mkb"), new byte[] {'o', 'l', 'd'});
+        Path link = Files.createSymbolicLink(dir.resolve("link.mkb"), real);
+        Cli r = run("build", dir.toString(), "-o", link.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertEquals("MKB", new String(Files.readAllBytes(real), 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** `-o /dev/null` once replaced /dev/null with a regular file (a rename over a device); a FIFO stands in for it. */
+    @Test void buildIntoAFifoWritesIntoItAndLeavesItAFifo() throws Exception {
+        Path fifo = dir.resolve("out.fifo");
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (java.io.IOException noMkfifo) {
+            org.junit.jupiter.api.Assumptions.abort("mkfifo is not available");
+            return;
+        }
+        assertEquals(0, mkfifo.waitFor());
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Cli r = run("build", dir.toString(), "-o", fifo.toString());
+        assertEquals(0, r.code(), r.toString());
+        byte[] got = read.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("MKB", new String(got, 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther(), "still a FIFO");
+    }
 }
