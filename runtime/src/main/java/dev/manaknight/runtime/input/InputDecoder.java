@@ -93,7 +93,7 @@ public final class InputDecoder {
         try {
             node = JsonDecoder.parse(bytes);
         } catch (IOException e) {
-            errors.add(new InputError("/body", "is not valid JSON: " + firstLine(e.getMessage())));
+            errors.add(new InputError("/body", "is not valid JSON: " + JsonDecoder.syntaxError(e)));
             return null;
         }
         return json.decode(node, type, "/body", errors);
@@ -104,12 +104,6 @@ public final class InputDecoder {
         if (contentType == null) return false;
         String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static List<String> listOf(String s) { return s == null ? List.of() : List.of(s); }

@@ -127,8 +127,12 @@ class InputDecoderTest {
     @Test void missingOrBrokenBody() {
         assertEquals(List.of(new InputError("/body", "a JSON body is required")),
                 invalid(create, Map.of(), Fixtures.req("POST", "/users", null, JSON)));
-        var broken = invalid(create, Map.of(), Fixtures.req("POST", "/users", "{\"name\":", JSON));
-        assertEquals("/body", broken.getFirst().pointer());
+        var broken = invalid(create, Map.of(), Fixtures.req("POST", "/users", "{\"name\":\"x\"", JSON));
+        assertEquals(List.of(new InputError("/body",
+                "is not valid JSON: Unexpected end-of-input: expected close marker for Object at line 1, column 12")), broken);
+        var stray = invalid(create, Map.of(), Fixtures.req("POST", "/users", "{\"name\":\"x\",\n}", JSON));
+        assertEquals(List.of(new InputError("/body", "is not valid JSON: Unexpected character ('}' (code 125)): "
+                + "was expecting double-quote to start field name at line 2, column 1")), stray);
         var dup = invalid(create, Map.of(), Fixtures.req("POST", "/users", "{\"name\":\"a\",\"name\":\"b\"}", JSON));
         assertEquals("/body", dup.getFirst().pointer());
     }
