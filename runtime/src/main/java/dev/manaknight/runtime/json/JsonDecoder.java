@@ -35,12 +35,18 @@ public final class JsonDecoder {
      */
     public static final int MAX_DECIMAL_DIGITS = 1000;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(Json.FACTORY)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-            .build();
+    /**
+     * The mapper that reads request bodies, built on first use, so that a process that never
+     * parses one (a CGI GET) does not build it (an ObjectMapper is costly cold; RESULTS.md §8).
+     */
+    private static final class Reader {
+        static final ObjectMapper MAPPER = JsonMapper.builder(Json.FACTORY)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+                .build();
+    }
 
     private final TypeTable types;
 
@@ -50,8 +56,8 @@ public final class JsonDecoder {
 
     /** Parses JSON text into a tree; a syntax error is an IOException whose message says where. */
     public static JsonNode parse(byte[] json) throws IOException {
-        try (JsonParser p = MAPPER.createParser(json)) {
-            JsonNode n = MAPPER.readTree(p);
+        try (JsonParser p = Reader.MAPPER.createParser(json)) {
+            JsonNode n = Reader.MAPPER.readTree(p);
             if (n == null) throw new IOException("the body is empty");
             return n;
         }
