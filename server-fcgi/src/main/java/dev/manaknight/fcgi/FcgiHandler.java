@@ -54,7 +54,13 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         }
     }
 
+    @Override public void channelActive(ChannelHandlerContext ctx) {
+        server.status().connected();
+        ctx.fireChannelActive();
+    }
+
     @Override public void channelInactive(ChannelHandlerContext ctx) {
+        server.status().disconnected();
         // The web server is gone: nobody will read these answers, so their VMs stop now.
         running.values().forEach(RequestContext::cancel);
         running.clear();

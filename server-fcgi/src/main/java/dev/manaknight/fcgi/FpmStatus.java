@@ -42,6 +42,9 @@ final class FpmStatus {
     final LongAdder overloaded = new LongAdder();
     final LongAdder slowRequests = new LongAdder();
     final AtomicLong reloads = new AtomicLong();
+    /** FastCGI connections accepted (PHP-FPM's `accepted conn` counts requests). */
+    final LongAdder connectionsAccepted = new LongAdder();
+    final AtomicInteger connectionsOpen = new AtomicInteger();
     private final Map<VmError.Kind, LongAdder> failures = new EnumMap<>(VmError.Kind.class);
     private final AtomicReferenceArray<Slot> slots;
     private final long[] fuel = new long[SAMPLES];
@@ -56,6 +59,14 @@ final class FpmStatus {
         slots = new AtomicReferenceArray<>(workers);
         for (int i = 0; i < workers; i++) slots.set(i, Slot.IDLE);
     }
+
+    /** A web server connected. With keep-conn on, connections should be far fewer than requests. */
+    void connected() {
+        connectionsAccepted.increment();
+        connectionsOpen.incrementAndGet();
+    }
+
+    void disconnected() { connectionsOpen.decrementAndGet(); }
 
     /** A request was admitted; it waits for a worker when all are busy. */
     void queued() {

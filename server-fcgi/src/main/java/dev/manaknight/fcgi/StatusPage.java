@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * PHP-FPM's status page: its field names in its text layout, `?json`, `?full` (a row per worker)
  * and `?openmetrics`, plus Manaknight's own fields (VM failures by kind, fuel and memory
- * percentiles). Query keys combine like PHP-FPM's: `?json&full`.
+ * percentiles, FastCGI connections open and accepted: PHP-FPM's `accepted conn` counts requests). Query keys combine like PHP-FPM's: `?json&full`.
  */
 final class StatusPage {
     private StatusPage() {}
@@ -64,6 +64,8 @@ final class StatusPage {
         m.put("slow requests", s.slowRequests.sum());
         m.put("overloaded", s.overloaded.sum());
         m.put("reloads", s.reloads.get());
+        m.put("connections open", s.connectionsOpen.get());
+        m.put("connections accepted", s.connectionsAccepted.sum());
         long[] fuel = s.percentiles(true);
         long[] mem = s.percentiles(false);
         String[] p = {"p50", "p90", "p99", "max"};
@@ -175,6 +177,10 @@ final class StatusPage {
         metric(b, "manaknight_fpm_max_children_reached", "counter", "Times every worker was busy.", pool, s.maxChildrenReached.sum());
         metric(b, "manaknight_fpm_slow_requests", "counter", "Requests over slowlog_timeout.", pool, s.slowRequests.sum());
         metric(b, "manaknight_fpm_overloaded", "counter", "Requests refused with 503 / FCGI_OVERLOADED.", pool, s.overloaded.sum());
+        metric(b, "manaknight_fpm_connections_open", "gauge", "FastCGI connections open, idle kept ones included.", pool,
+                s.connectionsOpen.get());
+        metric(b, "manaknight_fpm_connections", "counter", "FastCGI connections accepted (with keep-conn on, far fewer than requests).",
+                pool, s.connectionsAccepted.sum());
         b.append("# TYPE manaknight_fpm_vm_failures counter\n# HELP manaknight_fpm_vm_failures VM failures by kind.\n");
         for (var e : s.failures().entrySet())
             b.append("manaknight_fpm_vm_failures_total{pool=\"").append(s.pool).append("\",kind=\"").append(e.getKey().slug)

@@ -233,9 +233,12 @@ class FpmServerTest {
         for (String field : new String[] {"pool", "process manager", "start time", "start since", "accepted conn",
                 "listen queue", "max listen queue", "listen queue len", "idle processes", "active processes",
                 "total processes", "max active processes", "max children reached", "slow requests", "fuel p99",
-                "memory p50", "vm failures fuel-exhausted"})
+                "memory p50", "vm failures fuel-exhausted", "connections open", "connections accepted"})
             assertTrue(text.contains("\n" + field + ":") || text.startsWith(field + ":"), field + " in\n" + text);
         assertTrue(text.contains("accepted conn:        1\n"), text);
+        // /hello, /fpm-ping and this page, a connection each (FcgiClient does not keep them)
+        assertTrue(text.contains("connections accepted: 3\n"), text);
+        assertTrue(text.matches("(?s).*\nconnections open:\\s+[123]\n.*"), text);
         assertTrue(text.contains("total processes:      2\n"), text);
         String json = get("/fpm-status?json&full").body();
         assertTrue(json.startsWith("{\"pool\":\"app\",\"process manager\":\"static\""), json);
@@ -245,6 +248,7 @@ class FpmServerTest {
         assertEquals(2, full.split("\\*{24}").length - 1, "one row per worker");
         String om = get("/fpm-status?openmetrics").body();
         assertTrue(om.contains("manaknight_fpm_accepted_connections_total{pool=\"app\"} 1\n"), om);
+        assertTrue(om.contains("manaknight_fpm_connections_total{pool=\"app\"} 6\n"), om);
         assertTrue(om.contains("manaknight_fpm_vm_failures_total{pool=\"app\",kind=\"timeout\"} 0\n"), om);
         assertTrue(om.endsWith("# EOF\n"), om);
     }

@@ -121,10 +121,22 @@ class NginxIntegrationTest {
     @Test void withFastcgiKeepConn() throws Exception {
         usersExampleWorks(true);
         // nginx reuses its FastCGI connections: many requests, few connections.
+        String before = get(url(true, "/fpm-status?json")).body();
         try (var load = new Load(4, i -> url(true, "/users/" + (1 + i % 3)))) {
             Thread.sleep(LOAD_MILLIS / 2);
         }
-        assertTrue(get(url(true, "/fpm-status?json")).body().contains("\"pool\":\"app\""));
+        String after = get(url(true, "/fpm-status?json")).body();
+        assertTrue(after.contains("\"pool\":\"app\""), after);
+        long requests = field(after, "accepted conn") - field(before, "accepted conn");
+        long connections = field(after, "connections accepted") - field(before, "connections accepted");
+        assertTrue(requests >= 100 && connections * 10 < requests, requests + " requests on " + connections + " new connections");
+    }
+
+    /** A number field of the status page's JSON. */
+    static long field(String json, String name) {
+        var m = java.util.regex.Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return Long.parseLong(m.group(1));
     }
 
     @Test void cgiFcgiTalksToTheSocketDirectly() throws Exception {
