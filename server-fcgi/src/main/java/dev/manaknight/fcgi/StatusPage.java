@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * PHP-FPM's status page: its field names in its text layout, `?json`, `?full` (a row per worker)
  * and `?openmetrics`, plus Manaknight's own fields (VM failures by kind, fuel and memory
- * percentiles, FastCGI connections open and accepted: PHP-FPM's `accepted conn` counts requests). Query keys combine like PHP-FPM's: `?json&full`.
+ * percentiles, FastCGI connections open and accepted: PHP-FPM's `accepted conn` counts requests).
+ * Query keys combine like PHP-FPM's: `?json&full`.
  */
 final class StatusPage {
     private StatusPage() {}
@@ -179,8 +180,8 @@ final class StatusPage {
         metric(b, "manaknight_fpm_overloaded", "counter", "Requests refused with 503 / FCGI_OVERLOADED.", pool, s.overloaded.sum());
         metric(b, "manaknight_fpm_connections_open", "gauge", "FastCGI connections open, idle kept ones included.", pool,
                 s.connectionsOpen.get());
-        metric(b, "manaknight_fpm_connections", "counter", "FastCGI connections accepted (with keep-conn on, far fewer than requests).",
-                pool, s.connectionsAccepted.sum());
+        metric(b, "manaknight_fpm_connections", "counter",
+                "FastCGI connections accepted (with keep-conn on, far fewer than requests).", pool, s.connectionsAccepted.sum());
         b.append("# TYPE manaknight_fpm_vm_failures counter\n# HELP manaknight_fpm_vm_failures VM failures by kind.\n");
         for (var e : s.failures().entrySet())
             b.append("manaknight_fpm_vm_failures_total{pool=\"").append(s.pool).append("\",kind=\"").append(e.getKey().slug)

@@ -10,7 +10,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** Core replies as Netty responses: RFC 9110 reason phrases, headers in order, `Content-Length` from the body unless set (HEAD). */
+/**
+ * Core replies as Netty responses: RFC 9110 reason phrases, headers in order, `Content-Length`
+ * from the body unless set (HEAD).
+ */
 final class Responses {
     private Responses() {}
 

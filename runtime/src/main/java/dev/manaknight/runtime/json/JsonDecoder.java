@@ -75,7 +75,8 @@ public final class JsonDecoder {
         if (!(e instanceof JsonProcessingException j)) return firstLine(e.getMessage());
         String message = START_MARKER.matcher(firstLine(j.getOriginalMessage())).replaceAll("");
         JsonLocation at = j.getLocation();
-        return at == null || at.getLineNr() < 1 ? message : message + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        if (at == null || at.getLineNr() < 1) return message;
+        return message + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     private static String firstLine(String s) {
