@@ -42,6 +42,13 @@ class TomlTreeTest {
         name = "second"
         [a.b.c]
         deep = -1
+        when = 1979-05-27T07:32:00Z
+        day = 1979-05-27
+        inf = inf
+        hex = 0xff
+        multi = \"""
+        two
+        lines\"""
         """,
     };
 
