@@ -1,6 +1,7 @@
 package dev.manaknight.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.manaknight.runtime.json.ReadError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class ConfigLoader {
         try {
             return build(file, TomlTree.parse(toml), app);
         } catch (IOException e) {
-            throw new ConfigException(file + ": " + firstLine(e.getMessage()), e);
+            throw new ConfigException(file + ": " + ReadError.describe(e), e);
         }
     }
 
@@ -62,7 +63,7 @@ public final class ConfigLoader {
         try {
             return TomlTree.read(file);
         } catch (IOException e) {
-            throw new ConfigException(file + ": " + firstLine(e.getMessage()), e);
+            throw new ConfigException(file + ": " + ReadError.describe(e), e);
         }
     }
 
@@ -143,12 +144,6 @@ public final class ConfigLoader {
         }
         if (url.startsWith("postgresql://") || url.startsWith("postgres://")) return url;
         throw r.error("db.url", "expected \"sqlite:PATH\" or \"postgresql://…\", got \"" + url + "\"");
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "cannot be read";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Typed reads of dotted keys with errors that name the file and the key. */

@@ -7,6 +7,7 @@ import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.InputError;
 import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.json.JsonDecoder;
+import dev.manaknight.runtime.json.ReadError;
 import dev.manaknight.runtime.json.TypeTable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class InputDecoder {
         try {
             node = JsonDecoder.parse(bytes);
         } catch (IOException e) {
-            errors.add(new InputError("/body", "is not valid JSON: " + JsonDecoder.syntaxError(e)));
+            errors.add(new InputError("/body", "is not valid JSON: " + ReadError.describe(e)));
             return null;
         }
         return json.decode(node, type, "/body", errors);

@@ -1,8 +1,6 @@
 package dev.manaknight.runtime.json;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads JSON into VM values of a declared type, collecting every mismatch with its JSON pointer
@@ -54,35 +51,13 @@ public final class JsonDecoder {
         this.types = types;
     }
 
-    /** Parses JSON text into a tree; a syntax error is an IOException whose message says where. */
+    /** Parses JSON text into a tree; a syntax error is an IOException ({@link ReadError} words it). */
     public static JsonNode parse(byte[] json) throws IOException {
         try (JsonParser p = Reader.MAPPER.createParser(json)) {
             JsonNode n = Reader.MAPPER.readTree(p);
             if (n == null) throw new IOException("the body is empty");
             return n;
         }
-    }
-
-    /** Jackson's "(start marker at [Source: REDACTED …; line: 1, column: 1])", its own bookkeeping. */
-    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[[^\\]]*\\]\\)");
-
-    /**
-     * A syntax error from {@link #parse} as one line for a client: the parser's words without
-     * its source bookkeeping, then where, e.g. "Unexpected end-of-input: expected close marker
-     * for Object at line 1, column 12".
-     */
-    public static String syntaxError(IOException e) {
-        if (!(e instanceof JsonProcessingException j)) return firstLine(e.getMessage());
-        String message = START_MARKER.matcher(firstLine(j.getOriginalMessage())).replaceAll("");
-        JsonLocation at = j.getLocation();
-        if (at == null || at.getLineNr() < 1) return message;
-        return message + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "cannot be read";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Decodes `node` as `type`; errors go to `errors` with pointers below `pointer`. */

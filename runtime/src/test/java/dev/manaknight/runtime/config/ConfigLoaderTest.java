@@ -71,6 +71,11 @@ class ConfigLoaderTest {
         assertEquals(77, ConfigLoader.load(app, null).limits().fuel());
     }
 
+    @Test void tomlSyntaxErrorsNameFileLineAndColumn() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nworkers = \n", null));
+        assertEquals("x.toml: Newline not permitted here at line 2, column 11", e.getMessage());
+    }
+
     @Test void unknownKeysAreRejectedNamingKeyAndFile() {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nwrokers = 3\n", null));
         assertEquals("x.toml: `server.wrokers`: unknown key", e.getMessage());
