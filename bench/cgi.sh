@@ -7,7 +7,9 @@
 #
 # Side A is the jar `./manaknight` builds with the wrapper in this tree. An optional side B
 # compares another build: B_JAR (a manaknight.jar) and B_WRAPPER (its manaknight-cgi), e.g. from a
-# clone at an older commit. Every answer must be the user, or the script stops.
+# clone at an older commit. Every answer must be the user, and each side must have made its AOT
+# cache and extracted SQLite's library, or the script stops: `.ci/cgi-wrapper.sh` runs it once
+# (RUNS=1 ROUNDS=1) as CI's check of the shipped wrapper.
 #
 # Knobs (environment): RUNS(11) ROUNDS(3) A_JAR A_WRAPPER B_JAR B_WRAPPER TRAIN_WAIT(60)
 set -euo pipefail
@@ -57,15 +59,21 @@ timed() { # timed SIDE: milliseconds of one request
 }
 
 for side in "${sides[@]}"; do
-  log "side $side: first request, no cache: $(timed "$side") ms"
+  first=$(timed "$side")   # a failed request stops the script here (set -e), not inside a log line
+  log "side $side: first request, no cache: $first ms"
   for _ in $(seq $((TRAIN_WAIT * 2))); do compgen -G "$WORK/cache-$side/cgi-*.aot" >/dev/null && break; sleep 0.5; done
   compgen -G "$WORK/cache-$side/cgi-*.aot" >/dev/null || die "side $side made no AOT cache in ${TRAIN_WAIT}s"
+  case $(uname -m) in   # sqlite-jdbc's folders the wrapper knows (glibc Linux)
+    x86_64 | aarch64)
+      compgen -G "$WORK/cache-$side/cgi-*.lib/libsqlitejdbc.so" >/dev/null \
+        || die "side $side: the wrapper did not extract SQLite's native library" ;;
+  esac
   while compgen -G "$WORK/cache-$side/*.lock" >/dev/null; do sleep 0.5; done
 done
 for round in $(seq "$ROUNDS"); do
   for side in "${sides[@]}"; do
     ms=()
-    for _ in $(seq "$RUNS"); do ms+=("$(timed "$side")"); done
+    for _ in $(seq "$RUNS"); do t=$(timed "$side"); ms+=("$t"); done
     sorted=$(printf '%s\n' "${ms[@]}" | sort -n)
     echo "round $round side $side: median $(sed -n "$(( (RUNS + 1) / 2 ))p" <<<"$sorted") ms" \
          "(min $(head -1 <<<"$sorted"), max $(tail -1 <<<"$sorted"); $RUNS runs)"
