@@ -1,5 +1,6 @@
 package dev.manaknight.cli;
 
+import dev.manaknight.fcgi.SignalSetupException;
 import dev.manaknight.lang.diag.CodeFrame;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.diag.Diagnostic;
@@ -22,6 +23,7 @@ final class ErrorReport {
             case NotAnAppException e -> "manaknight: " + e.getMessage() + "\n";
             case InvalidModuleException e -> "manaknight: " + e.getMessage() + "\n";
             case ConfigException e -> "manaknight: " + e.getMessage() + "\n";
+            case SignalSetupException e -> "manaknight: " + e.getMessage() + "\n";
             case NoSuchFileException e -> "manaknight: no such file or directory: " + e.getFile() + "\n";
             case AccessDeniedException e -> "manaknight: permission denied: " + e.getFile() + "\n";
             case FileSystemException e -> "manaknight: " + e.getMessage() + "\n";

@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `manaknight fpm --config F [--graceful]`: the FastCGI server with PHP-FPM's signals: TERM
- * drains and exits 0, USR2/HUP reload config and program in place, USR1 reopens the logs.
- * (SIGQUIT stays the JVM's thread dump: the JVM reserves it.)
+ * `manaknight fpm --config F [--graceful]`: the FastCGI server with PHP-FPM's signals: QUIT and
+ * TERM drain and exit 0, USR2/HUP reload config and program in place, USR1 reopens the logs
+ * ({@link FpmSignals}; QUIT needs the launcher's `-Xrs` and blocked signals).
  */
 @Command(name = "fpm", description = "FastCGI server, a PHP-FPM stand-in (Manaknight-FPM).")
 final class FpmCommand implements Callable<Integer> {
@@ -42,11 +42,12 @@ final class FpmCommand implements Callable<Integer> {
 
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }
         };
+        FpmSignals signals = FpmSignals.prepare();
         FpmServer server = FpmServer.start(configs, programs, graceful);
         var out = spec.commandLine().getOut();
         out.println("manaknight: fpm listening on " + server.address());
         out.flush();
-        FpmSignals.serveUntilStopped(server);
+        signals.serveUntilStopped(server);
         return ExitCode.OK;
     }
 }

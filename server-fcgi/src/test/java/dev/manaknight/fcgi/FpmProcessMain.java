@@ -18,6 +18,7 @@ public final class FpmProcessMain {
     public static void main(String[] args) throws Exception {
         Path config = Path.of(args[0]);
         boolean graceful = args.length > 1 && args[1].equals("--graceful");
+        FpmSignals signals = FpmSignals.prepare();
         FpmServer server = FpmServer.start(() -> ConfigLoader.load(null, config), new FpmServer.ProgramLoader() {
             @Override public Program load(Config c) throws Exception {
                 return Program.load(Compiler.compile(Compiler.loadSources(c.app())));
@@ -29,7 +30,7 @@ public final class FpmProcessMain {
         }, graceful);
         System.out.println("manaknight: fpm listening on " + server.address());
         System.out.flush();
-        boolean drained = FpmSignals.serveUntilStopped(server);
+        boolean drained = signals.serveUntilStopped(server);
         System.out.println("manaknight: fpm stopped, drained=" + drained);
         System.exit(0);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Manaknight-FPM behind a real nginx (Debian's package; `.ci/nginx.sh` installs it), in processes
  * of their own: the seed's server block unchanged, `fastcgi_keep_conn` on and off, cgi-fcgi,
- * and no failed request across SIGTERM, SIGUSR2 reloads and the --graceful handoff under load.
+ * and no failed request across SIGTERM, SIGQUIT, SIGUSR2 reloads and the --graceful handoff under load.
  * Skipped when nginx is not installed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -152,6 +152,16 @@ class NginxIntegrationTest {
     }
 
     @Test void sigtermUnderLoadFailsNoRequestAndExitsZero() throws Exception {
+        stopUnderLoad("TERM");
+    }
+
+    /** PHP-FPM's graceful stop: HotSpot keeps SIGQUIT unless started as the launcher starts `fpm`. */
+    @Test void sigquitUnderLoadFailsNoRequestAndExitsZero() throws Exception {
+        stopUnderLoad("QUIT");
+        assertTrue(fpm.log().contains("SIGQUIT from pid "), fpm.log());
+    }
+
+    private void stopUnderLoad(String signal) throws Exception {
         // Slow requests in flight when TERM arrives, plus a load of fast ones.
         // One slow request (two would take both cores of a small CI machine from the load), sent
         // so that it is still running when TERM arrives: it must finish, not be cut off.
@@ -166,12 +176,12 @@ class NginxIntegrationTest {
         });
         Load load = new Load(4, i -> url(i % 2 == 0, "/users/" + (1 + i % 3)));
         Thread.sleep(LOAD_MILLIS);
-        load.close(); // no request is issued after TERM: every one issued before must succeed
-        long termSent = System.nanoTime();
-        int code = fpm.terminate(30);
+        load.close(); // no request is issued after the signal: every one issued before must succeed
+        long signalSent = System.nanoTime();
+        int code = fpm.stop(signal, 30);
         long[] s = slow.get(30, TimeUnit.SECONDS);
-        assertEquals(200, s[0], "the request in flight at TERM finished");
-        assertTrue(s[1] > termSent, "the slow request was still running at TERM");
+        assertEquals(200, s[0], "the request in flight at SIG" + signal + " finished");
+        assertTrue(s[1] > signalSent, "the slow request was still running at SIG" + signal);
         assertEquals(0, code, fpm.log());
         assertEquals(List.of(), List.copyOf(load.failures));
         assertTrue(load.ok.get() > 100, "load ran: " + load.ok.get());
