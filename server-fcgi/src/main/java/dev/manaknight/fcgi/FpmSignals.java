@@ -2,6 +2,8 @@ package dev.manaknight.fcgi;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -110,12 +112,28 @@ public final class FpmSignals {
             while (true) {
                 SignalFd.Received r = fd.take();
                 String name = NAMES.get(numbers.indexOf(r.signal()));
+                if (name.equals("QUIT") && attachRequested()) {
+                    LOG.warn("SIGQUIT from pid {} with an .attach_pid{} file: a jcmd or jstack attaching, not a stop. "
+                            + "The JVM's attach socket is gone (deleted from /tmp?); it comes back at the next start",
+                            r.senderPid(), ProcessHandle.current().pid());
+                    continue;
+                }
                 LOG.info("SIG{} from pid {}", name, r.senderPid());
                 actions.apply(name).run();
             }
         } catch (IOException e) {
             LOG.error("reading signals failed, signals are now ignored (stop with SIGKILL): {}", e.getMessage());
         }
+    }
+
+    /**
+     * HotSpot's attach protocol: a tool that finds no attach socket creates `.attach_pid<pid>` in
+     * the JVM's working directory or /tmp, then sends SIGQUIT. The launcher starts the listener at
+     * once (`-XX:+StartAttachListener`), so this happens only when its socket was deleted.
+     */
+    private static boolean attachRequested() {
+        String file = ".attach_pid" + ProcessHandle.current().pid();
+        return Files.exists(Path.of(file)) || Files.exists(Path.of("/tmp", file));
     }
 
     /** True when HotSpot runs with `-Xrs` (from the command line or JAVA_TOOL_OPTIONS). */

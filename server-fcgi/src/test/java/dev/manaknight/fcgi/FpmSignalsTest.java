@@ -68,6 +68,24 @@ class FpmSignalsTest {
         }
     }
 
+    /** A jcmd that found no attach socket leaves .attach_pid<pid> and sends SIGQUIT: that is no stop. */
+    @Test void sigquitOfAnAttachingToolDoesNotStopIt() throws Exception {
+        assumeTrue(blockSignalWorks(), "env has no --block-signal (coreutils < 8.31)");
+        try (var fpm = FpmProcess.start(config, false, dir.resolve("fpm.err"))) {
+            Path trigger = Path.of("/tmp/.attach_pid" + fpm.process.pid());
+            Files.createFile(trigger);
+            try {
+                fpm.signal("QUIT");
+                awaitLog(fpm, "a jcmd or jstack attaching, not a stop");
+            } finally {
+                Files.delete(trigger);
+            }
+            Thread.sleep(300);
+            assertTrue(fpm.process.isAlive(), fpm.log());
+            assertEquals(0, fpm.stop("QUIT", 30), fpm.log());
+        }
+    }
+
     @Test void fromAPlainJavaCommandLineSigquitIsTheThreadDumpAndSigtermStops() throws Exception {
         try (var fpm = FpmProcess.start(config, false, dir.resolve("fpm.err"), FpmProcess.Launch.PLAIN)) {
             fpm.signal("QUIT");
