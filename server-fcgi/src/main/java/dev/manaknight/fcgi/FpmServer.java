@@ -127,6 +127,9 @@ public final class FpmServer implements AutoCloseable {
 
     Generation current() { return current; }
 
+    /** Requests admitted and not yet finished (tests: a cut-off request's VM does stop). */
+    int inFlight() { return admission.inFlight(); }
+
     // ---- listening ------------------------------------------------------------------------
 
     private void bind(String listen, String socketMode, boolean graceful) throws Exception {
@@ -391,6 +394,9 @@ public final class FpmServer implements AutoCloseable {
                 if (h != null) c.eventLoop().execute(h::drain);
             }
             drained = admission.awaitIdle(current.config.server().drainTimeout());
+            if (!drained)
+                LOG.warn("stop: {} request(s) still running after drain_timeout ({} ms): cut off, their VMs stopped",
+                        admission.inFlight(), current.config.server().drainTimeout().toMillis());
         } catch (RuntimeException e) {
             LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
         } finally {

@@ -36,6 +36,8 @@ class FpmServerTest {
     FpmServer server;
     /** More of the `[log]` table, for a test that restarts the server with it. */
     String moreLog = "";
+    /** `server.drain_timeout`, for the test of its expiry. */
+    String drainTimeout = "20s";
 
     /** `server.transport`: the subclasses run every test again on the other transports. */
     String transport() { return "auto"; }
@@ -64,7 +66,7 @@ class FpmServerTest {
                 workers = 2
                 queue = 1
                 socket_mode = "0640"
-                drain_timeout = "20s"
+                drain_timeout = "%s"
                 transport = "%s"
                 io_threads = %d
                 [limits]
@@ -75,7 +77,7 @@ class FpmServerTest {
                 [log]
                 access = "off"
                 %s
-                """.formatted(sock, transport(), ioThreads(), moreLog));
+                """.formatted(sock, drainTimeout, transport(), ioThreads(), moreLog));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -301,6 +303,28 @@ class FpmServerTest {
         assertTrue(Files.exists(sock), "a socket file nobody accepts on");
         server = start(false);
         assertEquals("hello", get("/hello").body());
+    }
+
+    /** At the limit: a request still running when drain_timeout ends is cut off, and the stop does not wait for it. */
+    @Test void stopCutsOffWhatOutlivesTheDrainTimeout() throws Exception {
+        server.close();
+        drainTimeout = "300ms";
+        server = start(false);
+        try (var slow = client()) {
+            slow.send(new Records().request(1, true, req("GET", "/spin?n=" + SLOW * 1000), "").bytes());
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            assertFalse(server.stop(), "not drained");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(millis >= 300 && millis < 5000, "stop took " + millis + " ms");
+            Records.Rec r;
+            while ((r = slow.next()) != null)
+                assertNotEquals(FcgiProtocol.FCGI_END_REQUEST, r.type(), "the cut-off request did not end normally");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.inFlight() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(0, server.inFlight(), "the cut-off request's VM stopped (it had billions of steps to go)");
+        }
+        assertFalse(Files.exists(sock));
     }
 
     @Test void gracefulTakesOverAndTheOldOneDrains() throws Exception {
