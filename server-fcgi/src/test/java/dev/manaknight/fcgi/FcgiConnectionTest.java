@@ -199,6 +199,37 @@ class FcgiConnectionTest {
         assertEquals(100, sink.requests.get(1).stdin().length);
     }
 
+    // Each limit of LIMITS met exactly is accepted; `malformed()` below exceeds each by one.
+
+    @Test void paramsOfExactlyTheByteLimitAreAccepted() throws Exception {
+        var pair = new LinkedHashMap<String, String>();
+        pair.put("A", "v".repeat(1018)); // 1 + 4 length bytes, 1 + 1018 bytes of name and value: 1024
+        assertEquals(LIMITS.maxParamsBytes(), encodePairs(pair).length);
+        feed(new Records().request(1, true, pair, ""));
+        assertEquals(pair, sink.requests.getFirst().params());
+    }
+
+    @Test void exactlyTheParamCountLimitIsAccepted() throws Exception {
+        var params = new LinkedHashMap<String, String>();
+        for (int i = 0; i < LIMITS.maxParams(); i++) params.put("P" + i, "v");
+        feed(new Records().request(1, true, params, ""));
+        assertEquals(LIMITS.maxParams(), sink.requests.getFirst().params().size());
+    }
+
+    @Test void exactlyTheRecordLimitIsAccepted() throws Exception {
+        var records = new Records().begin(1, FCGI_RESPONDER, true);
+        for (int i = 0; i < LIMITS.maxRecordsPerRequest() - 2; i++) records.record(FCGI_PARAMS, 1, new byte[] {1, 1, 'a', 'b'});
+        feed(records.params(1, Map.of()).stdin(1, "")); // the two empty records that end the streams: 64 in all
+        assertEquals(Map.of("a", "b"), sink.requests.getFirst().params());
+    }
+
+    @Test void exactlyTheOpenRequestLimitIsAccepted() throws Exception {
+        var records = new Records();
+        for (int id = 1; id <= LIMITS.maxRequestsPerConnection(); id++) records.begin(id, FCGI_RESPONDER, true);
+        feed(records);
+        assertEquals(LIMITS.maxRequestsPerConnection(), conn.openRequests());
+    }
+
     @Test void aTruncatedHeaderWaitsAndIsReportedAtEof() throws Exception {
         byte[] b = new Records().begin(1, FCGI_RESPONDER, true).bytes();
         conn.feed(b, 0, 5);
