@@ -97,7 +97,7 @@ public class FcgiBench {
     public byte[] hello() throws Exception {
         answer = null;
         FcgiConnection[] conn = new FcgiConnection[1];
-        conn[0] = new FcgiConnection(FcgiLimits.of(1 << 20, 1024), new FcgiConnection.Sink() {
+        conn[0] = new FcgiConnection(FcgiLimits.of(1 << 20, 1024, FcgiLimits.DEFAULT_MAX_CONNS), new FcgiConnection.Sink() {
             @Override public void request(FcgiRequest r) {
                 byte[] stdout = CgiOutput.of(core.handle(CgiEnvironment.toRequest(r.params(), r.stdin())));
                 answer = conn[0].end(r.id(), stdout, 0, FCGI_REQUEST_COMPLETE).bytes();

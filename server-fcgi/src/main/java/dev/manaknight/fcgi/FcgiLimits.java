@@ -19,7 +19,7 @@ public record FcgiLimits(int maxParamsBytes, int maxParams, long maxStdinBytes, 
     public static final int DEFAULT_MAX_PARAMS = 512;
     public static final int DEFAULT_MAX_RECORDS_PER_REQUEST = 1 << 16;
     public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 32;
-    /** Connections accepted at once: far beyond what nginx opens, below the usual fd limit. */
+    /** Connections kept open at once unless `max_connections` says otherwise or the fd limit is lower. */
     public static final int DEFAULT_MAX_CONNS = 4096;
 
     public FcgiLimits {
@@ -28,9 +28,9 @@ public record FcgiLimits(int maxParamsBytes, int maxParams, long maxStdinBytes, 
             throw new IllegalArgumentException("fcgi: every limit must be positive");
     }
 
-    /** The defaults for a body limit and the admission capacity (workers + queue). */
-    public static FcgiLimits of(long bodyLimit, int capacity) {
+    /** The defaults for a body limit, the admission capacity (workers + queue) and the connections kept open at once. */
+    public static FcgiLimits of(long bodyLimit, int capacity, int maxConns) {
         return new FcgiLimits(DEFAULT_MAX_PARAMS_BYTES, DEFAULT_MAX_PARAMS, bodyLimit, DEFAULT_MAX_RECORDS_PER_REQUEST,
-                DEFAULT_MAX_REQUESTS_PER_CONNECTION, DEFAULT_MAX_CONNS, capacity);
+                DEFAULT_MAX_REQUESTS_PER_CONNECTION, maxConns, capacity);
     }
 }

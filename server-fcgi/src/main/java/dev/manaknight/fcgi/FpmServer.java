@@ -1,5 +1,6 @@
 package dev.manaknight.fcgi;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Admission;
 import dev.manaknight.runtime.Dispatch;
@@ -17,6 +18,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -31,6 +33,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +83,8 @@ public final class FpmServer implements AutoCloseable {
     private String address;
     private boolean stopped;
     private Thread slowWatcher;
+    private final int maxConnections;
+    private final AtomicLong lastRefusalLog = new AtomicLong();
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
         this.configs = configs;
@@ -88,7 +93,36 @@ public final class FpmServer implements AutoCloseable {
         this.status = status;
         var s = first.config.server();
         this.admission = new Admission(s.workers(), s.queue());
-        this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue());
+        this.maxConnections = maxConnections(first.config);
+        this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue(), maxConnections);
+    }
+
+    /**
+     * `server.max_connections`, or when it is 0 what the file-descriptor limit leaves: the limit,
+     * less the descriptors open now, two database pools (a reload opens the new one before the old
+     * one closes) and 64 to spare, at most {@link FcgiLimits#DEFAULT_MAX_CONNS}.
+     */
+    static int maxConnections(Config config) {
+        int configured = config.server().maxConnections();
+        long room = Long.MAX_VALUE;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)
+            room = os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 2L * config.db().pool() - 64;
+        if (configured > 0) {
+            if (configured > room)
+                LOG.warn("server.max_connections = {}, but the file-descriptor limit leaves room for about {}: "
+                        + "raise it (LimitNOFILE= in the systemd unit, ulimit -n)", configured, Math.max(room, 0));
+            return configured;
+        }
+        return (int) Math.max(16, Math.min(FcgiLimits.DEFAULT_MAX_CONNS, room));
+    }
+
+    /** A connection past `max_connections` was closed at once; said in the log at most every 10 s. */
+    void connectionRefused() {
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if ((last == 0 || now - last > TimeUnit.SECONDS.toNanos(10)) && lastRefusalLog.compareAndSet(last, now))
+            LOG.warn("{} connections open, the server.max_connections limit: new ones are closed at once "
+                    + "({} so far)", maxConnections, status.connectionsRefused.sum());
     }
 
     /** Loads, verifies and opens the app, binds, and returns once connections are accepted. */
@@ -135,7 +169,8 @@ public final class FpmServer implements AutoCloseable {
     private void bind(String listen, String socketMode, boolean graceful) throws Exception {
         Transport transport = Transport.choose(current.config.server().transport());
         int loops = current.config.server().ioThreads(defaultIoThreads());
-        LOG.info("transport {}, {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT), loops);
+        LOG.info("transport {}, {} event loop(s), at most {} connections", transport.name().toLowerCase(java.util.Locale.ROOT),
+                loops, maxConnections);
         IoHandlerFactory factory = transport.ioHandlers();
         // With one loop, that loop also accepts: a connection is registered where it was accepted,
         // at once. A separate acceptor hands every new connection to the serving loop (an eventfd
@@ -348,9 +383,10 @@ public final class FpmServer implements AutoCloseable {
         }
         var was = current.config.server();
         var now = next.config.server();
-        if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue())
-            LOG.warn("reload: `server.listen`, `workers` and `queue` changes take effect at the next restart");
-        limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue());
+        if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue()
+                || was.maxConnections() != now.maxConnections())
+            LOG.warn("reload: `server.listen`, `workers`, `queue` and `max_connections` changes take effect at the next restart");
+        limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue(), maxConnections);
         Generation old = current;
         current = next;
         status.reloads.incrementAndGet();

@@ -45,6 +45,8 @@ final class FpmStatus {
     /** FastCGI connections accepted (PHP-FPM's `accepted conn` counts requests). */
     final LongAdder connectionsAccepted = new LongAdder();
     final AtomicInteger connectionsOpen = new AtomicInteger();
+    /** Connections closed at once because `max_connections` were open already. */
+    final LongAdder connectionsRefused = new LongAdder();
     private final Map<VmError.Kind, LongAdder> failures = new EnumMap<>(VmError.Kind.class);
     private final AtomicReferenceArray<Slot> slots;
     private final long[] fuel = new long[SAMPLES];
@@ -60,10 +62,19 @@ final class FpmStatus {
         for (int i = 0; i < workers; i++) slots.set(i, Slot.IDLE);
     }
 
-    /** A web server connected. With keep-conn on, connections should be far fewer than requests. */
-    void connected() {
+    /**
+     * A web server connected. With keep-conn on, connections should be far fewer than requests.
+     *
+     * @return false, counted as refused, when `max` connections are open already
+     */
+    boolean connected(int max) {
+        if (connectionsOpen.incrementAndGet() > max) {
+            connectionsOpen.decrementAndGet();
+            connectionsRefused.increment();
+            return false;
+        }
         connectionsAccepted.increment();
-        connectionsOpen.incrementAndGet();
+        return true;
     }
 
     void disconnected() { connectionsOpen.decrementAndGet(); }

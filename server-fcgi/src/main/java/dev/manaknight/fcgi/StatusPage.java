@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * PHP-FPM's status page: its field names in its text layout, `?json`, `?full` (a row per worker)
  * and `?openmetrics`, plus Manaknight's own fields (VM failures by kind, fuel and memory
- * percentiles, FastCGI connections open and accepted: PHP-FPM's `accepted conn` counts requests).
+ * percentiles, FastCGI connections open, accepted and refused: PHP-FPM's `accepted conn` counts requests).
  * Query keys combine like PHP-FPM's: `?json&full`.
  */
 final class StatusPage {
@@ -67,6 +67,7 @@ final class StatusPage {
         m.put("reloads", s.reloads.get());
         m.put("connections open", s.connectionsOpen.get());
         m.put("connections accepted", s.connectionsAccepted.sum());
+        m.put("connections refused", s.connectionsRefused.sum());
         long[] fuel = s.percentiles(true);
         long[] mem = s.percentiles(false);
         String[] p = {"p50", "p90", "p99", "max"};
@@ -182,6 +183,8 @@ final class StatusPage {
                 s.connectionsOpen.get());
         metric(b, "manaknight_fpm_connections", "counter",
                 "FastCGI connections accepted (with keep-conn on, far fewer than requests).", pool, s.connectionsAccepted.sum());
+        metric(b, "manaknight_fpm_connections_refused", "counter",
+                "FastCGI connections closed at once because server.max_connections were open.", pool, s.connectionsRefused.sum());
         b.append("# TYPE manaknight_fpm_vm_failures counter\n# HELP manaknight_fpm_vm_failures VM failures by kind.\n");
         for (var e : s.failures().entrySet())
             b.append("manaknight_fpm_vm_failures_total{pool=\"").append(s.pool).append("\",kind=\"").append(e.getKey().slug)

@@ -51,7 +51,12 @@ final class FpmProcess implements AutoCloseable {
 
     /** Starts `FpmProcessMain config [--graceful]` with this JVM's class path and waits for its ready line. */
     static FpmProcess start(Path config, boolean graceful, Path stderr, Launch launch) throws Exception {
-        Process p = launch(config, graceful, stderr, launch);
+        return start(config, graceful, stderr, launch, List.of());
+    }
+
+    /** The same, the command run under {@code wrapper} (e.g. `prlimit --nofile=N --`). */
+    static FpmProcess start(Path config, boolean graceful, Path stderr, Launch launch, List<String> wrapper) throws Exception {
+        Process p = launch(config, graceful, stderr, launch, wrapper);
         var f = new FpmProcess(p, stderr);
         try {
             f.ready.get(60, TimeUnit.SECONDS);
@@ -64,8 +69,12 @@ final class FpmProcess implements AutoCloseable {
 
     /** Starts the process without waiting for it. */
     static Process launch(Path config, boolean graceful, Path stderr, Launch launch) throws IOException {
+        return launch(config, graceful, stderr, launch, List.of());
+    }
+
+    static Process launch(Path config, boolean graceful, Path stderr, Launch launch, List<String> wrapper) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        var cmd = new java.util.ArrayList<String>();
+        var cmd = new java.util.ArrayList<>(wrapper);
         if (launch == Launch.LAUNCHER) cmd.addAll(List.of("env", "--block-signal=" + String.join(",", FpmSignals.NAMES), "--"));
         cmd.add(java);
         if (launch != Launch.PLAIN) cmd.addAll(List.of("-Xrs", "-XX:+StartAttachListener"));

@@ -38,6 +38,8 @@ class FpmServerTest {
     String moreLog = "";
     /** `server.drain_timeout`, for the test of its expiry. */
     String drainTimeout = "20s";
+    /** `server.max_connections` (0: what the file-descriptor limit allows). */
+    int maxConnections = 0;
 
     /** `server.transport`: the subclasses run every test again on the other transports. */
     String transport() { return "auto"; }
@@ -69,6 +71,7 @@ class FpmServerTest {
                 drain_timeout = "%s"
                 transport = "%s"
                 io_threads = %d
+                max_connections = %d
                 [limits]
                 fuel = 2000000000
                 cpu = "20s"
@@ -77,7 +80,7 @@ class FpmServerTest {
                 [log]
                 access = "off"
                 %s
-                """.formatted(sock, drainTimeout, transport(), ioThreads(), moreLog));
+                """.formatted(sock, drainTimeout, transport(), ioThreads(), maxConnections, moreLog));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -182,6 +185,30 @@ class FpmServerTest {
             assertEquals("1", values.get(FCGI_MPXS_CONNS));
             assertEquals(String.valueOf(FcgiLimits.DEFAULT_MAX_CONNS), values.get(FCGI_MAX_CONNS));
         }
+    }
+
+    /** At the limit: `max_connections` connections are served, the next is closed unread, and a freed place is taken again. */
+    @Test void connectionsPastMaxConnectionsAreClosedAtOnce() throws Exception {
+        server.close();
+        maxConnections = 2;
+        server = start(false);
+        try (var one = client(); var two = client()) {
+            one.send(new Records().request(1, true, req("GET", "/hello"), "").bytes());
+            assertEquals("hello", one.answer(1).body());
+            two.send(new Records().record(FCGI_GET_VALUES, 0, encodePairs(Map.of(FCGI_MAX_CONNS, ""))).bytes());
+            var r = two.next();
+            assertEquals("2", decodePairs(r.content(), r.content().length, 10).get(FCGI_MAX_CONNS), "as GET_VALUES says");
+            try (var three = client()) {
+                assertTrue(three.closedByPeer(), "the third connection is closed before anything is read");
+            }
+            one.send(new Records().request(2, true, req("GET", "/fpm-status"), "").bytes());
+            String status = one.answer(2).body();
+            assertTrue(status.contains("connections open:     2\n"), status);
+            assertTrue(status.contains("connections refused:  1\n"), status);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.status().connectionsOpen.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals("hello", get("/hello").body(), "a place freed is taken again");
     }
 
     @Test void malformedInputClosesThatConnectionOnly() throws Exception {

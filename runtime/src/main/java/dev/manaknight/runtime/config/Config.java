@@ -19,18 +19,20 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param ioThreads event-loop threads for the sockets; 0 picks one per transport ({@link #ioThreads(int)})
      * @param transport `auto`, `io_uring`, `epoll` or `nio`: the socket layer `fpm` uses (an
      *                  unavailable one falls back in that order)
+     * @param maxConnections the FastCGI connections `fpm` keeps open at once (FCGI_MAX_CONNS); 0
+     *                       lets the process's file-descriptor limit decide
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                          Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
-                         String transport) {
+                         String transport, int maxConnections) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto");
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0);
         public static final java.util.Set<String> TRANSPORTS = java.util.Set.of("auto", "io_uring", "epoll", "nio");
 
-        /** Without `io_threads` and `transport` (both automatic). */
+        /** Without `io_threads`, `transport` and `max_connections` (all automatic). */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                       Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
-            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0, "auto");
+            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0, "auto", 0);
         }
 
         /** Without `openapi` (off). */
@@ -54,7 +56,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi, ioThreads, transport);
+                    openapi, ioThreads, transport, maxConnections);
         }
 
         /** The configured `io_threads`, or `automatic` when it is 0. */

@@ -25,10 +25,11 @@ public final class ConfigLoader {
     public static final String DEFAULT_DB_URL = "sqlite:app.db";
     /** More event loops than this is a typo, not a tuning. */
     static final int MAX_IO_THREADS = 1024;
+    static final int MAX_CONNECTIONS = 1 << 20;
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
-                    "status_path", "ping_path", "openapi", "io_threads", "transport"),
+                    "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
@@ -106,11 +107,14 @@ public final class ConfigLoader {
         String transport = r.string("server.transport", sd.transport());
         if (!Config.Server.TRANSPORTS.contains(transport))
             throw r.error("server.transport", "expected \"auto\", \"io_uring\", \"epoll\" or \"nio\", got \"" + transport + "\"");
+        long maxConnections = r.nonNegative("server.max_connections", sd.maxConnections());
+        if (maxConnections > MAX_CONNECTIONS)
+            throw r.error("server.max_connections", "at most " + MAX_CONNECTIONS + ", got " + maxConnections);
         var server = new Config.Server(listen, (int) r.positive("server.workers", sd.workers()),
                 (int) r.nonNegative("server.queue", sd.queue()), maxRequests, mode,
                 r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
                 r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()),
-                (int) ioThreads, transport);
+                (int) ioThreads, transport, (int) maxConnections);
 
         var ld = Config.Limits.DEFAULTS;
         var limits = new Config.Limits(r.size("limits.memory", ld.memory()), r.duration("limits.cpu", ld.cpu()),

@@ -105,6 +105,21 @@ class ConfigLoaderTest {
         assertEquals("x.toml: `server.openapi`: expected true or false, got \"yes\"", e.getMessage());
     }
 
+    @Test void maxConnectionsIsAutomaticUnlessSetWithinItsLimits() throws Exception {
+        assertEquals(0, ConfigLoader.parse(Path.of("x.toml"), "", null).server().maxConnections());
+        Config set = ConfigLoader.parse(Path.of("x.toml"), "[server]\nmax_connections = 512\n", null);
+        assertEquals(512, set.server().maxConnections());
+        assertEquals(512, set.withListen("::1", 9).server().maxConnections(), "kept when flags change the address");
+        assertEquals(1 << 20, ConfigLoader.parse(Path.of("x.toml"), "[server]\nmax_connections = 1048576\n", null)
+                .server().maxConnections());
+        var big = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nmax_connections = 1048577\n", null));
+        assertEquals("x.toml: `server.max_connections`: at most 1048576, got 1048577", big.getMessage());
+        var negative = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nmax_connections = -1\n", null));
+        assertTrue(negative.getMessage().contains("`server.max_connections`: must not be negative"), negative.getMessage());
+    }
+
     @Test void ioThreadsAreAutomaticUnlessSetWithinTheirLimits() throws Exception {
         Config auto = ConfigLoader.parse(Path.of("x.toml"), "", null);
         assertEquals(0, auto.server().ioThreads());
