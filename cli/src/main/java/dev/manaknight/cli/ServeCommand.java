@@ -3,6 +3,7 @@ package dev.manaknight.cli;
 import dev.manaknight.http.HttpServer;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AppRuntime;
+import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.RequestCore;
 import dev.manaknight.runtime.config.Config;
@@ -44,8 +45,10 @@ public final class ServeCommand implements Callable<Integer> {
         ignoredTransport(cfg.server()).ifPresent(w -> System.err.println("manaknight: warning: " + w));
         try (RequestCore core = AppRuntime.open(program, cfg)) {
             var s = cfg.server();
+            ConnectionLimit.shortfall(cfg).ifPresent(w -> System.err.println("manaknight: warning: " + w));
             HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
-                    cfg.limits().body(), s.drainTimeout(), s.ioThreads(Runtime.getRuntime().availableProcessors())));
+                    cfg.limits().body(), s.drainTimeout(), s.ioThreads(Runtime.getRuntime().availableProcessors()),
+                    ConnectionLimit.of(cfg), s.idleTimeout()));
             var stopped = new CountDownLatch(1);
             // SIGTERM: stop accepting, drain within drain_timeout, then return 0 (a plain shutdown
             // hook would drain too, but the JVM would then exit 143). SIGINT drains through the hook.

@@ -1,8 +1,8 @@
 package dev.manaknight.fcgi;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Dispatch;
 import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.Reply;
@@ -18,7 +18,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -93,27 +92,9 @@ public final class FpmServer implements AutoCloseable {
         this.status = status;
         var s = first.config.server();
         this.admission = new Admission(s.workers(), s.queue());
-        this.maxConnections = maxConnections(first.config);
+        this.maxConnections = ConnectionLimit.of(first.config);
+        ConnectionLimit.shortfall(first.config).ifPresent(LOG::warn);
         this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue(), maxConnections);
-    }
-
-    /**
-     * `server.max_connections`, or when it is 0 what the file-descriptor limit leaves: the limit,
-     * less the descriptors open now, two database pools (a reload opens the new one before the old
-     * one closes) and 64 to spare, at most {@link FcgiLimits#DEFAULT_MAX_CONNS}.
-     */
-    static int maxConnections(Config config) {
-        int configured = config.server().maxConnections();
-        long room = Long.MAX_VALUE;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)
-            room = os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 2L * config.db().pool() - 64;
-        if (configured > 0) {
-            if (configured > room)
-                LOG.warn("server.max_connections = {}, but the file-descriptor limit leaves room for about {}: "
-                        + "raise it (LimitNOFILE= in the systemd unit, ulimit -n)", configured, Math.max(room, 0));
-            return configured;
-        }
-        return (int) Math.max(16, Math.min(FcgiLimits.DEFAULT_MAX_CONNS, room));
     }
 
     /** A connection past `max_connections` was closed at once; said in the log at most every 10 s. */

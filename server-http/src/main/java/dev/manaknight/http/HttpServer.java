@@ -1,6 +1,7 @@
 package dev.manaknight.http;
 
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.RequestCore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,11 +36,19 @@ public final class HttpServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 16384;
 
     /**
-     * @param bodyLimit    bytes; larger bodies are answered 413
-     * @param ioThreads    event-loop threads (0: Netty's default, 2 × cores)
+     * @param bodyLimit      bytes; larger bodies are answered 413
+     * @param ioThreads      event-loop threads (0: Netty's default, 2 × cores)
+     * @param maxConnections connections open at once; past it a new one is answered 503 ({@link ConnectionGuard})
+     * @param idleTimeout    the longest wait for a whole request head, or between two parts of a body
      */
     public record Options(String host, int port, int workers, int queue, long bodyLimit, Duration drainTimeout,
-                          int ioThreads) {}
+                          int ioThreads, int maxConnections, Duration idleTimeout) {
+        /** With {@link ConnectionLimit#AUTOMATIC_MAX} connections and a 60 s idle timeout. */
+        public Options(String host, int port, int workers, int queue, long bodyLimit, Duration drainTimeout, int ioThreads) {
+            this(host, port, workers, queue, bodyLimit, drainTimeout, ioThreads, ConnectionLimit.AUTOMATIC_MAX,
+                    Duration.ofSeconds(60));
+        }
+    }
 
     private final Channel serverChannel;
     private final EventLoopGroup boss;
@@ -47,16 +56,18 @@ public final class HttpServer implements AutoCloseable {
     private final ChannelGroup channels;
     private final Admission admission;
     private final Duration drainTimeout;
+    private final ConnectionCount connections;
     private volatile boolean stopped;
 
     private HttpServer(Channel serverChannel, EventLoopGroup boss, EventLoopGroup io, ChannelGroup channels,
-                       Admission admission, Duration drainTimeout) {
+                       Admission admission, Duration drainTimeout, ConnectionCount connections) {
         this.serverChannel = serverChannel;
         this.boss = boss;
         this.io = io;
         this.channels = channels;
         this.admission = admission;
         this.drainTimeout = drainTimeout;
+        this.connections = connections;
     }
 
     /**
@@ -73,6 +84,7 @@ public final class HttpServer implements AutoCloseable {
         var admission = new Admission(o.workers(), o.queue());
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, o.bodyLimit());
         String warmupToken = SelfWarmup.newToken();
+        var connections = new ConnectionCount(o.maxConnections());
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, io)
@@ -84,6 +96,7 @@ public final class HttpServer implements AutoCloseable {
                             channels.add(c);
                             c.pipeline()
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+                                    .addLast("guard", new ConnectionGuard(connections, o.idleTimeout()))
                                     .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                     .addLast("aggregate", new BodyLimitAggregator(bodyLimit, core))
                                     .addLast("core", new CoreHandler(core, admission, warmupToken));
@@ -91,7 +104,7 @@ public final class HttpServer implements AutoCloseable {
                     })
                     .bind(o.host(), o.port()).sync().channel();
             SelfWarmup.run((InetSocketAddress) ch.localAddress(), warmupToken);
-            return new HttpServer(ch, boss, io, channels, admission, o.drainTimeout());
+            return new HttpServer(ch, boss, io, channels, admission, o.drainTimeout(), connections);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -109,6 +122,9 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public Admission admission() { return admission; }
+
+    /** Open connections against the limit, and those refused or closed by the idle timeout. */
+    ConnectionCount connections() { return connections; }
 
     /**
      * Graceful stop: stop accepting, let in-flight requests finish within the drain timeout,

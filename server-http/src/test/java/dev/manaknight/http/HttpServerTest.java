@@ -56,6 +56,10 @@ class HttpServerTest {
     }
 
     private void start(int workers, int queue, long bodyLimit) throws Exception {
+        start(workers, queue, bodyLimit, 1024, Duration.ofSeconds(60));
+    }
+
+    private void start(int workers, int queue, long bodyLimit, int maxConnections, Duration idleTimeout) throws Exception {
         List<BiFunction<Host, Object[], Outcome>> handlers = List.of(
                 (h, a) -> respond(200, new Response.Body.Text("hello")),
                 (h, a) -> respond(200, new Response.Body.Json(Type.INT, a[0])),
@@ -76,7 +80,10 @@ class HttpServerTest {
             @Override public long memoryUsed() { return 0; }
         };
         core = new RequestCore(module(), exec, null, new RequestCore.Options(bodyLimit, Duration.ofSeconds(5), false), AccessLog.NONE);
-        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, workers, queue, bodyLimit, Duration.ofSeconds(5), 2));
+        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, workers, queue, bodyLimit, Duration.ofSeconds(5), 2,
+                maxConnections, idleTimeout));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.connections().open() > 0 && System.nanoTime() < deadline) Thread.sleep(5); // the self warm-up's
     }
 
     private static Outcome respond(int status, Response.Body body) {
@@ -196,7 +203,7 @@ class HttpServerTest {
 
     private static String readResponse(BufferedReader in) throws Exception {
         String status = in.readLine();
-        assertTrue(status != null && status.startsWith("HTTP/1.1 200"), status);
+        assertTrue(status != null && status.startsWith("HTTP/1.1 2"), status);
         int length = -1;
         for (String line; !(line = in.readLine()).isEmpty(); )
             if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
@@ -226,6 +233,116 @@ class HttpServerTest {
             futures.add(client.sendAsync(HttpRequest.newBuilder(URI.create(server.url() + "/items/" + i)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         for (int i = 0; i < 64; i++) assertEquals(String.valueOf(i), futures.get(i).get(10, TimeUnit.SECONDS).body());
+    }
+
+    // ---- server.idle_timeout and server.max_connections, at their limits (ConnectionGuard) ----
+
+    private static final Duration IDLE = Duration.ofMillis(400);
+
+    private Socket connect() throws Exception {
+        var s = new Socket("127.0.0.1", server.address().getPort());
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static void send(Socket s, String text) throws Exception {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+    }
+
+    /** Milliseconds until the server closes the socket (reads to EOF; fails past 5 s). */
+    private static long millisUntilClosed(Socket s, long t0) throws Exception {
+        var in = s.getInputStream();
+        while (in.read() >= 0) { }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    @Test void anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
+        start(2, 2, 1024, 16, IDLE);
+        try (var s = connect()) {
+            send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("hello", readResponse(in));
+            long t0 = System.nanoTime();
+            long ms = millisUntilClosed(s, t0);
+            assertTrue(ms >= 300 && ms < 2000, "closed after " + ms + " ms");
+        }
+        assertEquals(1, server.connections().timedOutCount());
+    }
+
+    /** Slowloris: bytes keep coming, but the head is never whole; the deadline counts from the connection's start. */
+    @Test void aHeadTrickledByteByByteIsClosedAtTheIdleTimeout() throws Exception {
+        start(2, 2, 1024, 16, IDLE);
+        try (var s = connect()) {
+            long t0 = System.nanoTime();
+            var trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    send(s, "GET /hello HTTP/1.1\r\n");
+                    for (int i = 0; i < 40; i++) {
+                        send(s, "X");
+                        Thread.sleep(50);
+                    }
+                } catch (Exception closed) {
+                    // the server closed the connection: that is the point
+                }
+            });
+            long ms = millisUntilClosed(s, t0);
+            assertTrue(ms >= 300 && ms < 1500, "closed after " + ms + " ms, while bytes were still arriving");
+            trickle.join();
+        }
+    }
+
+    @Test void aHandlerRunningPastTheIdleTimeoutIsNotCut() throws Exception {
+        start(2, 2, 1024, 16, IDLE);
+        try (var s = connect()) {
+            send(s, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            Thread.sleep(3 * IDLE.toMillis());
+            release.countDown();
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("slow", readResponse(in));
+        }
+    }
+
+    @Test void aBodyArrivingSteadilyMayOutlastTheIdleTimeoutButAStalledOneMayNot() throws Exception {
+        start(2, 2, 1024, 16, IDLE);
+        String body = "{\"id\":7,\"name\":\"seven\"}";
+        try (var s = connect()) {
+            send(s, "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n");
+            for (char c : body.toCharArray()) { // 25 parts, 60 ms apart: 1.5 s in all, no gap near 400 ms
+                send(s, String.valueOf(c));
+                Thread.sleep(60);
+            }
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals(body, readResponse(in));
+        }
+        try (var s = connect()) {
+            send(s, "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n{\"id\"");
+            long ms = millisUntilClosed(s, System.nanoTime());
+            assertTrue(ms >= 300 && ms < 2000, "a stalled body closed after " + ms + " ms");
+        }
+    }
+
+    @Test void pastMaxConnectionsANewOneIsAnswered503AndClosed() throws Exception {
+        start(2, 2, 1024, 2, Duration.ofSeconds(60));
+        try (var one = connect(); var two = connect()) {
+            for (var s : List.of(one, two)) {
+                send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("hello", readResponse(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))));
+            }
+            try (var three = connect()) {
+                String answer = new String(three.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), answer);
+                assertTrue(answer.contains("retry-after: 1") || answer.contains("Retry-After: 1"), answer);
+                assertTrue(answer.contains("too-many-connections"), answer);
+            }
+            assertEquals(1, server.connections().refused());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.connections().open() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals("hello", send("GET", "/hello", null, null).body(), "a freed place is taken again");
     }
 
     @Test void gracefulStopLetsInFlightRequestsFinish() throws Exception {

@@ -7,6 +7,7 @@ import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AccessEntry;
 import dev.manaknight.runtime.AppRuntime;
+import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.RequestCore;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
@@ -74,7 +75,7 @@ final class LiveApp implements AutoCloseable {
         RequestCore core = AppRuntime.open(PROGRAM, cfg, log::add);
         var s = cfg.server();
         HttpServer server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, s.workers(), s.queue(),
-                cfg.limits().body(), Duration.ofSeconds(5), 2));
+                cfg.limits().body(), Duration.ofSeconds(5), 2, ConnectionLimit.of(cfg), s.idleTimeout()));
         return new LiveApp(core, server, log);
     }
 

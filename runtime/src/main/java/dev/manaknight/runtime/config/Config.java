@@ -19,20 +19,23 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param ioThreads event-loop threads for the sockets; 0 picks one per transport ({@link #ioThreads(int)})
      * @param transport `auto`, `io_uring`, `epoll` or `nio`: the socket layer `fpm` uses (an
      *                  unavailable one falls back in that order)
-     * @param maxConnections the FastCGI connections `fpm` keeps open at once (FCGI_MAX_CONNS); 0
-     *                       lets the process's file-descriptor limit decide
+     * @param maxConnections the connections a server keeps open at once (`fpm`: FCGI_MAX_CONNS); 0
+     *                       lets the process's file-descriptor limit decide (`ConnectionLimit`)
+     * @param idleTimeout `serve`: how long a connection may wait for a whole request head (idle
+     *                    keep-alive included) or go without a byte of a request body
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                          Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
-                         String transport, int maxConnections) {
+                         String transport, int maxConnections, Duration idleTimeout) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0);
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60));
         public static final java.util.Set<String> TRANSPORTS = java.util.Set.of("auto", "io_uring", "epoll", "nio");
 
-        /** Without `io_threads`, `transport` and `max_connections` (all automatic). */
+        /** Without `io_threads`, `transport`, `max_connections` (all automatic) and `idle_timeout` (60 s). */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                       Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
-            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0, "auto", 0);
+            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0, "auto", 0,
+                    DEFAULTS.idleTimeout);
         }
 
         /** Without `openapi` (off). */
@@ -56,7 +59,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi, ioThreads, transport, maxConnections);
+                    openapi, ioThreads, transport, maxConnections, idleTimeout);
         }
 
         /** The configured `io_threads`, or `automatic` when it is 0. */

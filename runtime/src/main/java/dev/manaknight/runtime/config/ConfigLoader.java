@@ -29,7 +29,8 @@ public final class ConfigLoader {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
-                    "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections"),
+                    "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections",
+                    "idle_timeout"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
@@ -110,11 +111,13 @@ public final class ConfigLoader {
         long maxConnections = r.nonNegative("server.max_connections", sd.maxConnections());
         if (maxConnections > MAX_CONNECTIONS)
             throw r.error("server.max_connections", "at most " + MAX_CONNECTIONS + ", got " + maxConnections);
+        Duration idleTimeout = r.duration("server.idle_timeout", sd.idleTimeout());
+        if (idleTimeout.isZero()) throw r.error("server.idle_timeout", "must be more than 0");
         var server = new Config.Server(listen, (int) r.positive("server.workers", sd.workers()),
                 (int) r.nonNegative("server.queue", sd.queue()), maxRequests, mode,
                 r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
                 r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()),
-                (int) ioThreads, transport, (int) maxConnections);
+                (int) ioThreads, transport, (int) maxConnections, idleTimeout);
 
         var ld = Config.Limits.DEFAULTS;
         var limits = new Config.Limits(r.size("limits.memory", ld.memory()), r.duration("limits.cpu", ld.cpu()),

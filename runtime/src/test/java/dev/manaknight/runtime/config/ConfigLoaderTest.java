@@ -120,6 +120,15 @@ class ConfigLoaderTest {
         assertTrue(negative.getMessage().contains("`server.max_connections`: must not be negative"), negative.getMessage());
     }
 
+    @Test void idleTimeoutIsAMinuteUnlessSetAndNeverZero() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(60), ConfigLoader.parse(Path.of("x.toml"), "", null).server().idleTimeout());
+        assertEquals(java.time.Duration.ofSeconds(5),
+                ConfigLoader.parse(Path.of("x.toml"), "[server]\nidle_timeout = \"5s\"\n", null).server().idleTimeout());
+        var zero = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nidle_timeout = \"0s\"\n", null));
+        assertEquals("x.toml: `server.idle_timeout`: must be more than 0", zero.getMessage());
+    }
+
     @Test void ioThreadsAreAutomaticUnlessSetWithinTheirLimits() throws Exception {
         Config auto = ConfigLoader.parse(Path.of("x.toml"), "", null);
         assertEquals(0, auto.server().ioThreads());

@@ -1,0 +1,111 @@
+package dev.manaknight.http;
+
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Problem;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One per connection, right after the HTTP codec: keeps `serve`'s connections within
+ * `server.max_connections` and `server.idle_timeout`.
+ * <ul>
+ * <li>Past the limit, a new connection is answered `503` (a problem document, `Retry-After: 1`)
+ *     and closed, before anything is read.</li>
+ * <li>A connection waiting for a request must receive its whole head within the idle timeout,
+ *     counted from when it opened or its last reply was sent: an idle keep-alive connection
+ *     and one that trickles a head a byte at a time (slowloris) are closed alike.</li>
+ * <li>While a body arrives, no gap between two of its parts may exceed the timeout.</li>
+ * <li>While a handler runs, nothing here applies: `limits.timeout` bounds it.</li>
+ * </ul>
+ * One timer per connection at a time, re-armed for the next deadline: nothing is scheduled per
+ * request.
+ */
+final class ConnectionGuard extends ChannelDuplexHandler {
+    private final ConnectionCount connections;
+    private final long timeoutNanos;
+    private boolean counted;
+    /** Requests whose head arrived and whose final reply is not yet written. */
+    private int pending;
+    /** When the connection began to wait for a request head (System.nanoTime), while none is pending. */
+    private long waitingSince;
+    /** While a request body arrives: when its last part came; -1 otherwise. */
+    private long bodySince = -1;
+    private ScheduledFuture<?> timer;
+
+    ConnectionGuard(ConnectionCount connections, Duration idleTimeout) {
+        this.connections = connections;
+        this.timeoutNanos = idleTimeout.toNanos();
+    }
+
+    @Override public void channelActive(ChannelHandlerContext ctx) {
+        counted = connections.enter();
+        if (!counted) {
+            var reply = Problem.of("too-many-connections", "Service Unavailable", 503,
+                    "the server has as many connections open as it allows; retry shortly")
+                    .reply(new Header("Retry-After", "1"), new Header("Connection", "close"));
+            ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        waitingSince = System.nanoTime();
+        arm(ctx, timeoutNanos);
+        ctx.fireChannelActive();
+    }
+
+    @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!counted) { // refused: nothing it sends is read
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            pending++;
+            bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
+        } else if (msg instanceof HttpContent && bodySince >= 0) {
+            bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        // A final reply handed to the socket ends its request; the wait for the next starts then
+        // (a client that does not read its replies is not given longer).
+        if (counted && msg instanceof HttpResponse r && msg instanceof LastHttpContent
+                && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && pending > 0 && --pending == 0)
+            waitingSince = System.nanoTime();
+        ctx.write(msg, promise);
+    }
+
+    @Override public void channelInactive(ChannelHandlerContext ctx) {
+        if (timer != null) timer.cancel(false);
+        if (counted) connections.leave();
+        ctx.fireChannelInactive();
+    }
+
+    private void arm(ChannelHandlerContext ctx, long delayNanos) {
+        timer = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) return;
+        long now = System.nanoTime();
+        long deadline;
+        if (bodySince >= 0) deadline = bodySince + timeoutNanos;
+        else if (pending == 0) deadline = waitingSince + timeoutNanos;
+        else deadline = now + timeoutNanos; // a handler runs: limits.timeout bounds it
+        if (now - deadline >= 0) {
+            connections.timedOut();
+            ctx.close();
+            return;
+        }
+        arm(ctx, deadline - now);
+    }
+}
