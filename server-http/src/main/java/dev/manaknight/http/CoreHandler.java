@@ -12,6 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +48,7 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         if (msg.decoderResult().isFailure()) {
-            Reply bad = Problem.of("bad-request", "Bad Request", 400, "malformed HTTP request").reply(new Header("Connection", "close"));
+            Reply bad = malformed(msg.decoderResult().cause()).reply(new Header("Connection", "close"));
             previous = previous.thenRunAsync(() -> ctx.writeAndFlush(Responses.toNetty(bad, ctx.alloc())).addListener(ChannelFutureListener.CLOSE), ctx.executor());
             return;
         }
@@ -72,6 +74,17 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         previous = previous.thenCombine(reply, (v, r) -> r).thenAcceptAsync(r ->
                 ctx.writeAndFlush(Responses.toNetty(r, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
                 ctx.executor());
+    }
+
+    /** What a request the codec could not read is answered: 414 and 431 for the two size limits, else 400. */
+    static Problem malformed(Throwable cause) {
+        return switch (cause) {
+            case TooLongHttpLineException e -> Problem.of("uri-too-long", "URI Too Long", 414,
+                    "the request line is longer than " + HttpServer.MAX_INITIAL_LINE + " bytes");
+            case TooLongHttpHeaderException e -> Problem.of("header-fields-too-large", "Request Header Fields Too Large", 431,
+                    "the request's header fields are larger than " + HttpServer.MAX_HEADER_BYTES + " bytes");
+            case null, default -> Problem.of("bad-request", "Bad Request", 400, "malformed HTTP request");
+        };
     }
 
     private static Request toRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {

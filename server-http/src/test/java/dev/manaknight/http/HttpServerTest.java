@@ -235,6 +235,46 @@ class HttpServerTest {
         for (int i = 0; i < 64; i++) assertEquals(String.valueOf(i), futures.get(i).get(10, TimeUnit.SECONDS).body());
     }
 
+    /** The codec's two size limits, met and passed by one byte: 414 for the request line, 431 for the header fields. */
+    @Test void requestLineAndHeaderLimitsAreMetAndThenAnswered414And431() throws Exception {
+        start(2, 2, 1024);
+        // "GET " + target + " HTTP/1.1" is the line the limit counts (without its CRLF).
+        String fits = "/hello?" + "a".repeat(HttpServer.MAX_INITIAL_LINE - "GET /hello? HTTP/1.1".length());
+        assertEquals(HttpServer.MAX_INITIAL_LINE, ("GET " + fits + " HTTP/1.1").length());
+        assertEquals(200, raw("GET " + fits + " HTTP/1.1\r\nHost: x\r\n\r\n").status);
+        var line = raw("GET " + fits + "a HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(414, line.status, line.text);
+        assertTrue(line.text.contains("\"type\":\"https://manaknight.dev/problems/uri-too-long\""), line.text);
+
+        // Header fields: the limit counts each line's bytes without its CRLF; "Host: x" is 7 of them.
+        String big = "X-Big: " + "b".repeat(HttpServer.MAX_HEADER_BYTES - 7 - "X-Big: ".length());
+        assertEquals(200, raw("GET /hello HTTP/1.1\r\nHost: x\r\n" + big + "\r\n\r\n").status);
+        var headers = raw("GET /hello HTTP/1.1\r\nHost: x\r\n" + big + "b\r\n\r\n");
+        assertEquals(431, headers.status, headers.text);
+        assertTrue(headers.text.contains("header-fields-too-large"), headers.text);
+    }
+
+    private record Raw(int status, String text) {}
+
+    /** One request on its own connection, read to the end of the first response. */
+    private Raw raw(String request) throws Exception {
+        try (var s = new Socket("127.0.0.1", server.address().getPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String status = in.readLine();
+            var text = new StringBuilder(status).append('\n');
+            int length = 0;
+            for (String l; !(l = in.readLine()).isEmpty(); ) {
+                text.append(l).append('\n');
+                if (l.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
+            }
+            char[] body = new char[length];
+            for (int n = 0; n < length; ) n += in.read(body, n, length - n);
+            return new Raw(Integer.parseInt(status.split(" ")[1]), text.append(body).toString());
+        }
+    }
+
     // ---- server.idle_timeout and server.max_connections, at their limits (ConnectionGuard) ----
 
     private static final Duration IDLE = Duration.ofMillis(400);
