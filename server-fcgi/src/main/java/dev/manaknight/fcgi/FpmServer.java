@@ -5,6 +5,7 @@ import dev.manaknight.runtime.Admission;
 import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Dispatch;
 import dev.manaknight.runtime.HeapBudget;
+import dev.manaknight.runtime.LogThrottle;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.config.Config;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,11 +29,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ public final class FpmServer implements AutoCloseable {
     private boolean stopped;
     private Thread slowWatcher;
     private final int maxConnections;
-    private final AtomicLong lastRefusalLog = new AtomicLong();
+    private final LogThrottle refusals = new LogThrottle(Duration.ofSeconds(10));
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
         this.configs = configs;
@@ -99,9 +100,7 @@ public final class FpmServer implements AutoCloseable {
 
     /** A connection past `max_connections` was closed at once; said in the log at most every 10 s. */
     void connectionRefused() {
-        long now = System.nanoTime();
-        long last = lastRefusalLog.get();
-        if ((last == 0 || now - last > TimeUnit.SECONDS.toNanos(10)) && lastRefusalLog.compareAndSet(last, now))
+        if (refusals.due())
             LOG.warn("{} connections open, the server.max_connections limit: new ones are closed at once "
                     + "({} so far)", maxConnections, status.connectionsRefused.sum());
     }

@@ -1,7 +1,8 @@
 package dev.manaknight.http;
 
+import dev.manaknight.runtime.LogThrottle;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,13 +10,12 @@ import org.slf4j.LoggerFactory;
 /** The server's open connections against `server.max_connections`, and those turned away. */
 final class ConnectionCount {
     private static final Logger LOG = LoggerFactory.getLogger("manaknight.serve");
-    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
-    private final AtomicLong lastLog = new AtomicLong();
+    private final LogThrottle refusals = new LogThrottle(Duration.ofSeconds(10));
 
     ConnectionCount(int max) {
         this.max = max;
@@ -26,9 +26,7 @@ final class ConnectionCount {
         if (open.incrementAndGet() <= max) return true;
         open.decrementAndGet();
         refused.increment();
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if ((last == 0 || now - last > LOG_EVERY_NANOS) && lastLog.compareAndSet(last, now))
+        if (refusals.due())
             LOG.warn("{} connections open, the server.max_connections limit: new ones are answered 503 ({} so far)",
                     max, refused.sum());
         return false;
@@ -38,8 +36,6 @@ final class ConnectionCount {
 
     /** A connection closed by `server.idle_timeout`. */
     void timedOut() { timedOut.increment(); }
-
-    int max() { return max; }
 
     int open() { return open.get(); }
 

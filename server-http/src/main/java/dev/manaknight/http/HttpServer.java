@@ -1,7 +1,6 @@
 package dev.manaknight.http;
 
 import dev.manaknight.runtime.Admission;
-import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.RequestCore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,13 +41,7 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout    the longest wait for a whole request head, or between two parts of a body
      */
     public record Options(String host, int port, int workers, int queue, long bodyLimit, Duration drainTimeout,
-                          int ioThreads, int maxConnections, Duration idleTimeout) {
-        /** With {@link ConnectionLimit#AUTOMATIC_MAX} connections and a 60 s idle timeout. */
-        public Options(String host, int port, int workers, int queue, long bodyLimit, Duration drainTimeout, int ioThreads) {
-            this(host, port, workers, queue, bodyLimit, drainTimeout, ioThreads, ConnectionLimit.AUTOMATIC_MAX,
-                    Duration.ofSeconds(60));
-        }
-    }
+                          int ioThreads, int maxConnections, Duration idleTimeout) {}
 
     private final Channel serverChannel;
     private final EventLoopGroup boss;
