@@ -29,14 +29,7 @@ class FpmFileLimitTest {
         assumeTrue(System.getProperty("os.name").equals("Linux") && Files.isExecutable(Path.of("/usr/bin/prlimit")),
                 "needs util-linux's prlimit");
         Path sock = dir.resolve("fpm.sock");
-        Path config = dir.resolve("fpm.toml");
-        Files.writeString(config, """
-                app = "%s"
-                [server]
-                listen = "unix:%s"
-                [db]
-                url = "sqlite:%s"
-                """.formatted(Path.of("src/test/resources/apps/v1").toAbsolutePath(), sock, dir.resolve("app.db")));
+        Path config = FpmProcess.writeConfig(dir, sock);
         try (var fpm = FpmProcess.start(config, false, dir.resolve("fpm.err"), FpmProcess.Launch.LAUNCHER,
                 List.of("/usr/bin/prlimit", "--nofile=" + NOFILE, "--"))) {
             var address = UnixDomainSocketAddress.of(sock);

@@ -44,6 +44,19 @@ final class FpmProcess implements AutoCloseable {
         });
     }
 
+    /** `dir/fpm.toml`: the v1 test app on the unix socket {@code sock}, its SQLite file in {@code dir}. */
+    static Path writeConfig(Path dir, Path sock) throws IOException {
+        Path config = dir.resolve("fpm.toml");
+        Files.writeString(config, """
+                app = "%s"
+                [server]
+                listen = "unix:%s"
+                [db]
+                url = "sqlite:%s"
+                """.formatted(Path.of("src/test/resources/apps/v1").toAbsolutePath(), sock, dir.resolve("app.db")));
+        return config;
+    }
+
     /** Starts `FpmProcessMain config [--graceful]` as the launcher does and waits for its ready line. */
     static FpmProcess start(Path config, boolean graceful, Path stderr) throws Exception {
         return start(config, graceful, stderr, Launch.LAUNCHER);

@@ -26,14 +26,7 @@ class FpmSignalsTest {
     @BeforeEach void config() throws Exception {
         assumeTrue(System.getProperty("os.name").equals("Linux"), "signalfd is Linux's");
         sock = dir.resolve("fpm.sock");
-        config = dir.resolve("fpm.toml");
-        Files.writeString(config, """
-                app = "%s"
-                [server]
-                listen = "unix:%s"
-                [db]
-                url = "sqlite:%s"
-                """.formatted(Path.of("src/test/resources/apps/v1").toAbsolutePath(), sock, dir.resolve("app.db")));
+        config = FpmProcess.writeConfig(dir, sock);
     }
 
     @Test void launchedAsTheLauncherDoesSigquitStopsAndEverySignalIsLogged() throws Exception {
