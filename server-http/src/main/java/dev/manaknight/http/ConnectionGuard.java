@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *     and closed, before anything is read.</li>
  * <li>A connection waiting for a request must receive its whole head within the idle timeout,
  *     counted from when it opened or its last reply was sent: an idle keep-alive connection
- *     and one that trickles a head a byte at a time (slowloris) are closed alike.</li>
+ *     and one that trickles a head a byte at a time (slowloris) are closed alike, the second
+ *     with a `408` problem document.</li>
  * <li>While a body arrives, no gap between two of its parts may exceed the timeout.</li>
  * <li>While a handler runs, nothing here applies: `limits.timeout` bounds it.</li>
  * </ul>
@@ -41,6 +42,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private long waitingSince;
     /** While a request body arrives: when its last part came; -1 otherwise. */
     private long bodySince = -1;
+    /** Bytes of a request head arrived while waiting, but not the whole head. */
+    private boolean partialHead;
     private ScheduledFuture<?> timer;
 
     ConnectionGuard(ConnectionCount connections, Duration idleTimeout) {
@@ -69,6 +72,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpRequest) {
             pending++;
+            partialHead = false;
             bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
         } else if (msg instanceof HttpContent && bodySince >= 0) {
             bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
@@ -76,12 +80,20 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    /** Fired for every read from the socket, also one that gave the codec no whole head. */
+    @Override public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (counted && pending == 0 && bodySince < 0) partialHead = true;
+        ctx.fireChannelReadComplete();
+    }
+
     @Override public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         // A final reply handed to the socket ends its request; the wait for the next starts then
         // (a client that does not read its replies is not given longer).
         if (counted && msg instanceof HttpResponse r && msg instanceof LastHttpContent
-                && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && pending > 0 && --pending == 0)
+                && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && pending > 0 && --pending == 0) {
             waitingSince = System.nanoTime();
+            partialHead = false;
+        }
         ctx.write(msg, promise);
     }
 
@@ -104,7 +116,15 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         else deadline = now + timeoutNanos; // a handler runs: limits.timeout bounds it
         if (now - deadline >= 0) {
             connections.timedOut();
-            ctx.close();
+            if (pending == 0 && bodySince < 0 && partialHead) {
+                // Part of a head came, not all of it: say why (RFC 9110 §15.5.9). An idle
+                // keep-alive connection is closed without a word, as clients expect.
+                var reply = Problem.of("request-timeout", "Request Timeout", 408,
+                        "the request head did not arrive whole within server.idle_timeout").reply(new Header("Connection", "close"));
+                ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
             return;
         }
         arm(ctx, deadline - now);

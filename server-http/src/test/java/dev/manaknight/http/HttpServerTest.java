@@ -292,9 +292,15 @@ class HttpServerTest {
 
     /** Milliseconds until the server closes the socket (reads to EOF; fails past 5 s). */
     private static long millisUntilClosed(Socket s, long t0) throws Exception {
-        var in = s.getInputStream();
-        while (in.read() >= 0) { }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        return untilClosed(s, t0).millis;
+    }
+
+    private record Closed(long millis, String text) {}
+
+    /** What the server sent until it closed the socket, and after how long (fails past 5 s). */
+    private static Closed untilClosed(Socket s, long t0) throws Exception {
+        byte[] b = s.getInputStream().readAllBytes();
+        return new Closed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), new String(b, StandardCharsets.UTF_8));
     }
 
     @Test void anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
@@ -303,9 +309,9 @@ class HttpServerTest {
             send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("hello", readResponse(in));
-            long t0 = System.nanoTime();
-            long ms = millisUntilClosed(s, t0);
-            assertTrue(ms >= 300 && ms < 2000, "closed after " + ms + " ms");
+            var closed = untilClosed(s, System.nanoTime());
+            assertTrue(closed.millis >= 300 && closed.millis < 2000, "closed after " + closed.millis + " ms");
+            assertEquals("", closed.text, "an idle connection is closed without a word");
         }
         assertEquals(1, server.connections().timedOutCount());
     }
@@ -326,8 +332,10 @@ class HttpServerTest {
                     // the server closed the connection: that is the point
                 }
             });
-            long ms = millisUntilClosed(s, t0);
-            assertTrue(ms >= 300 && ms < 1500, "closed after " + ms + " ms, while bytes were still arriving");
+            var closed = untilClosed(s, t0);
+            assertTrue(closed.millis >= 300 && closed.millis < 1500, "closed after " + closed.millis + " ms, while bytes were still arriving");
+            assertTrue(closed.text.startsWith("HTTP/1.1 408 Request Timeout\r\n"), closed.text);
+            assertTrue(closed.text.contains("request-timeout"), closed.text);
             trickle.join();
         }
     }
