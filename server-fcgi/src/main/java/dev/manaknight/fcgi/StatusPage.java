@@ -33,7 +33,7 @@ final class StatusPage {
     static Reply render(FpmStatus s, String query) {
         var keys = List.of(query.split("&"));
         boolean full = keys.contains("full");
-        if (keys.contains("openmetrics")) return reply("application/openmetrics-text; version=1.0.0; charset=utf-8", openMetrics(s));
+        if (keys.contains("openmetrics")) return reply(StatusMetrics.CONTENT_TYPE, StatusMetrics.render(s));
         if (keys.contains("json")) return reply("application/json", json(s, full));
         return reply("text/plain; charset=utf-8", text(s, full));
     }
@@ -41,8 +41,11 @@ final class StatusPage {
     static Reply pong() { return reply("text/plain; charset=utf-8", "pong"); }
 
     private static Reply reply(String type, String body) {
-        return new Reply(200, List.of(new Header("Content-Type", type), new Header("Cache-Control", "no-store")),
-                body.getBytes(StandardCharsets.UTF_8));
+        return reply(type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Reply reply(String type, byte[] body) {
+        return new Reply(200, List.of(new Header("Content-Type", type), new Header("Cache-Control", "no-store")), body);
     }
 
     /** The pool's fields in PHP-FPM's order, then ours. */
@@ -161,51 +164,4 @@ final class StatusPage {
             }
         }
     }
-
-    /** OpenMetrics text (Prometheus reads it): counters end in `_total`, the document in `# EOF`. */
-    private static String openMetrics(FpmStatus s) {
-        var b = new StringBuilder(2048);
-        String pool = "{pool=\"" + s.pool.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-        metric(b, "manaknight_fpm_start_since_seconds", "gauge", "Seconds since the pool started.", pool,
-                (System.nanoTime() - s.startNanos) / 1_000_000_000L);
-        metric(b, "manaknight_fpm_accepted_connections", "counter", "Requests accepted by the pool.", pool, s.accepted.sum());
-        metric(b, "manaknight_fpm_listen_queue", "gauge", "Requests waiting for a worker.", pool, s.waiting.get());
-        metric(b, "manaknight_fpm_max_listen_queue", "gauge", "Most requests ever waiting at once.", pool, s.maxWaiting.get());
-        metric(b, "manaknight_fpm_listen_queue_length", "gauge", "Requests allowed to wait (queue).", pool, s.queueLen);
-        metric(b, "manaknight_fpm_idle_processes", "gauge", "Idle workers.", pool, Math.max(0, s.workers - s.active.get()));
-        metric(b, "manaknight_fpm_active_processes", "gauge", "Workers running a request.", pool, s.active.get());
-        metric(b, "manaknight_fpm_total_processes", "gauge", "Workers (requests executing at once).", pool, s.workers);
-        metric(b, "manaknight_fpm_max_active_processes", "gauge", "Most workers ever busy at once.", pool, s.maxActive.get());
-        metric(b, "manaknight_fpm_max_children_reached", "counter", "Times every worker was busy.", pool, s.maxChildrenReached.sum());
-        metric(b, "manaknight_fpm_slow_requests", "counter", "Requests over slowlog_timeout.", pool, s.slowRequests.sum());
-        metric(b, "manaknight_fpm_overloaded", "counter", "Requests refused with 503 / FCGI_OVERLOADED.", pool, s.overloaded.sum());
-        metric(b, "manaknight_fpm_connections_open", "gauge", "FastCGI connections open, idle kept ones included.", pool,
-                s.connectionsOpen.get());
-        metric(b, "manaknight_fpm_connections", "counter",
-                "FastCGI connections accepted (with keep-conn on, far fewer than requests).", pool, s.connectionsAccepted.sum());
-        metric(b, "manaknight_fpm_connections_refused", "counter",
-                "FastCGI connections closed at once because server.max_connections were open.", pool, s.connectionsRefused.sum());
-        b.append("# TYPE manaknight_fpm_vm_failures counter\n# HELP manaknight_fpm_vm_failures VM failures by kind.\n");
-        for (var e : s.failures().entrySet())
-            b.append("manaknight_fpm_vm_failures_total{pool=\"").append(s.pool).append("\",kind=\"").append(e.getKey().slug)
-                    .append("\"} ").append(e.getValue()).append('\n');
-        quantiles(b, "manaknight_fpm_vm_fuel", "VM fuel used per request (recent requests).", s, s.percentiles(true));
-        quantiles(b, "manaknight_fpm_vm_memory_bytes", "Peak VM memory per request (recent requests).", s, s.percentiles(false));
-        b.append("# EOF\n");
-        return b.toString();
-    }
-
-    private static void metric(StringBuilder b, String name, String type, String help, String labels, long value) {
-        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append(name).append(type.equals("counter") ? "_total" : "").append(labels).append(' ').append(value).append('\n');
-    }
-
-    private static void quantiles(StringBuilder b, String name, String help, FpmStatus s, long[] p) {
-        b.append("# TYPE ").append(name).append(" gauge\n# HELP ").append(name).append(' ').append(help).append('\n');
-        String[] q = {"0.5", "0.9", "0.99", "1"};
-        for (int i = 0; i < 4; i++)
-            b.append(name).append("{pool=\"").append(s.pool).append("\",quantile=\"").append(q[i]).append("\"} ").append(p[i]).append('\n');
-    }
-
 }

@@ -276,9 +276,12 @@ class FpmServerTest {
         String full = get("/fpm-status?full").body();
         assertEquals(2, full.split("\\*{24}").length - 1, "one row per worker");
         String om = get("/fpm-status?openmetrics").body();
-        assertTrue(om.contains("manaknight_fpm_accepted_connections_total{pool=\"app\"} 1\n"), om);
-        assertTrue(om.contains("manaknight_fpm_connections_total{pool=\"app\"} 6\n"), om);
-        assertTrue(om.contains("manaknight_fpm_vm_failures_total{pool=\"app\",kind=\"timeout\"} 0\n"), om);
+        assertTrue(om.contains("# TYPE manaknight_fpm_accepted_connections counter\n"), om);
+        assertTrue(om.contains("manaknight_fpm_accepted_connections_total{pool=\"app\"} 1.0\n"), om);
+        assertTrue(om.contains("manaknight_fpm_connections_total{pool=\"app\"} 6.0\n"), om);
+        assertTrue(om.contains("manaknight_fpm_vm_failures_total{kind=\"timeout\",pool=\"app\"} 0.0\n"), om);
+        assertTrue(om.contains("# TYPE manaknight_fpm_vm_fuel summary\n"), om);
+        assertTrue(om.matches("(?s).*\nmanaknight_fpm_vm_fuel\\{pool=\"app\",quantile=\"0\\.5\"} [0-9.E]+\n.*"), om);
         assertTrue(om.endsWith("# EOF\n"), om);
     }
 
