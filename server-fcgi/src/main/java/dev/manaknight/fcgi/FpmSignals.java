@@ -65,9 +65,6 @@ public final class FpmSignals {
         return new FpmSignals(numbers, null);
     }
 
-    /** True when SIGQUIT stops the server (signalfd); false when it is the JVM's thread dump. */
-    public boolean takesQuit() { return fd != null; }
-
     /** Acts on signals until QUIT/TERM/INT stopped the server; true when it drained in time. */
     public boolean serveUntilStopped(FpmServer server) throws InterruptedException {
         var stopped = new CountDownLatch(1);
