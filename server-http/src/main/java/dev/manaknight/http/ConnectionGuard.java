@@ -2,10 +2,12 @@ package dev.manaknight.http;
 
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Problem;
+import dev.manaknight.runtime.Reply;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -33,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  * request.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
+    /** How long a connection answered 408 stays open to drain what the client still sends. */
+    static final long LINGER_MILLIS = 2000;
+
     private final ConnectionCount connections;
     private final long timeoutNanos;
     private boolean counted;
@@ -44,6 +49,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private long bodySince = -1;
     /** Bytes of a request head arrived while waiting, but not the whole head. */
     private boolean partialHead;
+    /** A 408 was sent: what the client still sends is dropped until it closes or the linger ends. */
+    private boolean closing;
     private ScheduledFuture<?> timer;
 
     ConnectionGuard(ConnectionCount connections, Duration idleTimeout) {
@@ -66,7 +73,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     }
 
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!counted) { // refused: nothing it sends is read
+        if (!counted || closing) { // refused, or answered 408: nothing it sends is read
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -103,6 +110,25 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Sends {@code reply}, then closes the way nginx's lingering close does: a client still
+     * sending has bytes in flight, and closing a socket with unread input sends a reset that can
+     * destroy the reply before the client reads it. So the output is shut down after the reply
+     * (a FIN), input is read and dropped, and the socket closes when the client does or after
+     * {@link #LINGER_MILLIS}.
+     */
+    private void lingeringClose(ChannelHandlerContext ctx, Reply reply) {
+        closing = true;
+        ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(f -> {
+            if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
     private void arm(ChannelHandlerContext ctx, long delayNanos) {
         timer = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
     }
@@ -121,7 +147,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 // keep-alive connection is closed without a word, as clients expect.
                 var reply = Problem.of("request-timeout", "Request Timeout", 408,
                         "the request head did not arrive whole within server.idle_timeout").reply(new Header("Connection", "close"));
-                ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+                lingeringClose(ctx, reply);
             } else {
                 ctx.close();
             }
