@@ -64,6 +64,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             var reply = Problem.of("too-many-connections", "Service Unavailable", 503,
                     "the server has as many connections open as it allows; retry shortly")
                     .reply(new Header("Retry-After", "1"), new Header("Connection", "close"));
+            // Closed at once, not lingering as after a 408: a flood is what brings this path, and
+            // lingering would hold a descriptor per refused connection. A client that already
+            // sent its request may see a reset instead of the 503.
             ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
             return;
         }
