@@ -34,14 +34,17 @@ final class StatusMetrics {
         var m = MetricSnapshots.builder();
         m.metricSnapshot(gauge("manaknight_fpm_start_since_seconds", "Seconds since the pool started.", pool,
                 (System.nanoTime() - s.startNanos) / 1_000_000_000L));
-        m.metricSnapshot(counter("manaknight_fpm_accepted_connections", "Requests accepted by the pool.", pool, s.accepted.sum()));
+        m.metricSnapshot(counter("manaknight_fpm_accepted_connections", "Requests accepted by the pool.", pool,
+                s.accepted.sum()));
         m.metricSnapshot(gauge("manaknight_fpm_listen_queue", "Requests waiting for a worker.", pool, s.waiting.get()));
-        m.metricSnapshot(gauge("manaknight_fpm_max_listen_queue", "Most requests ever waiting at once.", pool, s.maxWaiting.get()));
+        m.metricSnapshot(gauge("manaknight_fpm_max_listen_queue", "Most requests ever waiting at once.", pool,
+                s.maxWaiting.get()));
         m.metricSnapshot(gauge("manaknight_fpm_listen_queue_length", "Requests allowed to wait (queue).", pool, s.queueLen));
         m.metricSnapshot(gauge("manaknight_fpm_idle_processes", "Idle workers.", pool, Math.max(0, s.workers - s.active.get())));
         m.metricSnapshot(gauge("manaknight_fpm_active_processes", "Workers running a request.", pool, s.active.get()));
         m.metricSnapshot(gauge("manaknight_fpm_total_processes", "Workers (requests executing at once).", pool, s.workers));
-        m.metricSnapshot(gauge("manaknight_fpm_max_active_processes", "Most workers ever busy at once.", pool, s.maxActive.get()));
+        m.metricSnapshot(gauge("manaknight_fpm_max_active_processes", "Most workers ever busy at once.", pool,
+                s.maxActive.get()));
         m.metricSnapshot(counter("manaknight_fpm_max_children_reached", "Times every worker was busy.", pool,
                 s.maxChildrenReached.sum()));
         m.metricSnapshot(counter("manaknight_fpm_slow_requests", "Requests over slowlog_timeout.", pool, s.slowRequests.sum()));

@@ -37,7 +37,8 @@ class FpmFileLimitTest {
             try {
                 var first = new FcgiClient(address);
                 open.add(first);
-                first.send(new Records().record(FCGI_GET_VALUES, 0, FcgiProtocol.encodePairs(Map.of(FCGI_MAX_CONNS, ""))).bytes());
+                byte[] asked = FcgiProtocol.encodePairs(Map.of(FCGI_MAX_CONNS, ""));
+                first.send(new Records().record(FCGI_GET_VALUES, 0, asked).bytes());
                 var r = first.next();
                 int max = Integer.parseInt(FcgiProtocol.decodePairs(r.content(), r.content().length, 10).get(FCGI_MAX_CONNS));
                 assertTrue(max >= 16 && max < NOFILE - 64, "FCGI_MAX_CONNS " + max + " under a limit of " + NOFILE);

@@ -149,7 +149,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 // Part of a head came, not all of it: say why (RFC 9110 §15.5.9). An idle
                 // keep-alive connection is closed without a word, as clients expect.
                 var reply = Problem.of("request-timeout", "Request Timeout", 408,
-                        "the request head did not arrive whole within server.idle_timeout").reply(new Header("Connection", "close"));
+                        "the request head did not arrive whole within server.idle_timeout")
+                        .reply(new Header("Connection", "close"));
                 lingeringClose(ctx, reply);
             } else {
                 ctx.close();

@@ -80,8 +80,8 @@ class HttpServerTest {
             @Override public long memoryUsed() { return 0; }
         };
         core = new RequestCore(module(), exec, null, new RequestCore.Options(bodyLimit, Duration.ofSeconds(5), false), AccessLog.NONE);
-        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, workers, queue, bodyLimit, Duration.ofSeconds(5), 2,
-                maxConnections, idleTimeout));
+        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, workers, queue, bodyLimit,
+                Duration.ofSeconds(5), 2, maxConnections, idleTimeout));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.connections().open() > 0 && System.nanoTime() < deadline) Thread.sleep(5); // the self warm-up's
     }
@@ -333,7 +333,8 @@ class HttpServerTest {
                 }
             });
             var closed = untilClosed(s, t0);
-            assertTrue(closed.millis >= 300 && closed.millis < 1500, "closed after " + closed.millis + " ms, while bytes were still arriving");
+            assertTrue(closed.millis >= 300 && closed.millis < 1500,
+                    "closed after " + closed.millis + " ms, while bytes were still arriving");
             assertTrue(closed.text.startsWith("HTTP/1.1 408 Request Timeout\r\n"), closed.text);
             assertTrue(closed.text.contains("request-timeout"), closed.text);
             trickle.join();
@@ -378,7 +379,8 @@ class HttpServerTest {
         try (var one = connect(); var two = connect()) {
             for (var s : List.of(one, two)) {
                 send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("hello", readResponse(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))));
+                var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("hello", readResponse(in));
             }
             try (var three = connect()) {
                 String answer = new String(three.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

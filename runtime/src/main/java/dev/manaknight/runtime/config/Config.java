@@ -34,8 +34,8 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
         /** Without `io_threads`, `transport`, `max_connections` (all automatic) and `idle_timeout` (60 s). */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                       Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
-            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi, 0, "auto", 0,
-                    DEFAULTS.idleTimeout);
+            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi,
+                    0, "auto", 0, DEFAULTS.idleTimeout);
         }
 
         /** Without `openapi` (off). */
