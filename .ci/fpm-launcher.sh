@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `manaknight fpm` through the launcher, as systemd runs it: SIGHUP reloads, SIGQUIT drains and
-# exits 0 (PHP-FPM's graceful stop, which needs the launcher's -Xrs and blocked signals), and
-# the socket is gone afterwards. The server tests start the JVM the same way, but not through
+# `manaknight fpm` through the launcher, as systemd runs it: -t checks and starts nothing, SIGHUP
+# reloads, SIGQUIT drains and exits 0 (PHP-FPM's graceful stop, which needs the launcher's -Xrs
+# and blocked signals), and the socket is gone afterwards. The server tests start the JVM the same way, but not through
 # this script, so this is the check that the launcher still does it.
 set -euo pipefail
 
@@ -17,6 +17,11 @@ listen = "unix:$work/fpm.sock"
 [db]
 url = "sqlite:$work/users.db"
 TOML
+
+# -t (php-fpm -t): the config and the program checked, nothing started.
+"$root/manaknight" fpm --config "$work/fpm.toml" -t >"$work/fpm.log" 2>&1 || die "fpm -t failed"
+grep -qF "test is successful" "$work/fpm.log" || die "fpm -t did not say the test passed"
+[[ ! -e $work/fpm.sock ]] || die "fpm -t created the socket"
 
 "$root/manaknight" fpm --config "$work/fpm.toml" >"$work/fpm.log" 2>&1 &
 pid=$!
@@ -39,4 +44,4 @@ wait "$pid" || status=$?
 ((status == 0)) || die "exit $status after SIGQUIT, expected 0"
 grep -qF "SIGQUIT from pid" "$work/fpm.log" || die "SIGQUIT was not taken as a stop"
 [[ ! -e $work/fpm.sock ]] || die "the socket is still there"
-echo "ci: fpm launcher ok (SIGHUP reloaded, SIGQUIT drained and exited 0)"
+echo "ci: fpm launcher ok (-t passed, SIGHUP reloaded, SIGQUIT drained and exited 0)"

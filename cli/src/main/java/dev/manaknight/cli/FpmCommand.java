@@ -3,6 +3,8 @@ package dev.manaknight.cli;
 import dev.manaknight.fcgi.FpmServer;
 import dev.manaknight.fcgi.FpmSignals;
 import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.ConnectionLimit;
+import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.config.ConfigLoader;
@@ -14,9 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `manaknight fpm --config F [--graceful]`: the FastCGI server with PHP-FPM's signals: QUIT and
+ * `manaknight fpm --config F [--graceful | -t]`: the FastCGI server with PHP-FPM's signals: QUIT and
  * TERM drain and exit 0, USR2/HUP reload config and program in place, USR1 reopens the logs
- * ({@link FpmSignals}; QUIT needs the launcher's `-Xrs` and blocked signals).
+ * ({@link FpmSignals}; QUIT needs the launcher's `-Xrs` and blocked signals). `-t` checks the
+ * config and the program as a reload would load them, and exits, as `php-fpm -t` does.
  */
 @Command(name = "fpm", description = "FastCGI server, a PHP-FPM stand-in (Manaknight-FPM).")
 final class FpmCommand implements Callable<Integer> {
@@ -27,6 +30,9 @@ final class FpmCommand implements Callable<Integer> {
 
     @Option(names = "--graceful", description = "start beside a running instance on the same address, then take over")
     boolean graceful;
+
+    @Option(names = {"-t", "--test"}, description = "read the config, load and verify the program, then exit (php-fpm -t)")
+    boolean test;
 
     @Override public Integer call() throws Exception {
         Path file = config;
@@ -42,6 +48,16 @@ final class FpmCommand implements Callable<Integer> {
 
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }
         };
+        if (test) {
+            // What a reload would load, checked before sending the signal: `manaknight fpm -t && kill -USR2`.
+            Config c = configs.load();
+            programs.load(c);
+            ConnectionLimit.shortfall(c).ifPresent(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
+            HeapBudget.shortfall(c, Runtime.getRuntime().maxMemory())
+                    .ifPresent(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
+            spec.commandLine().getOut().println("manaknight: configuration " + file + " and program " + c.app() + " test is successful");
+            return ExitCode.OK;
+        }
         FpmSignals signals = FpmSignals.prepare();
         FpmServer server = FpmServer.start(configs, programs, graceful);
         var out = spec.commandLine().getOut();

@@ -157,6 +157,29 @@ class MainTest {
         assertEquals(64, run("fpm", "--config").code());
     }
 
+    /** `php-fpm -t`: the config and the program checked as a reload would load them, nothing started. */
+    @Test void fpmTestChecksTheConfigAndTheProgramAndExits() throws Exception {
+        Path app = dir.resolve("app");
+        Files.createDirectories(app);
+        Files.copy(Path.of("../examples/users/users.mnk"), app.resolve("users.mnk"));
+        Path config = dir.resolve("prod.toml");
+        Files.writeString(config, "app = \"app\"\n[server]\nlisten = \"unix:" + dir.resolve("fpm.sock") + "\"\n");
+        Cli ok = run("fpm", "--config", config.toString(), "-t");
+        assertEquals(0, ok.code(), ok.toString());
+        assertEquals("manaknight: configuration " + config + " and program " + app + " test is successful\n", ok.out());
+        assertFalse(Files.exists(dir.resolve("fpm.sock")), "nothing was started");
+
+        Files.writeString(app.resolve("broken.mnk"), "api GET /x {\n  respond text(nope)\n}\n");
+        Cli broken = run("fpm", "--config", config.toString(), "--test");
+        assertEquals(65, broken.code(), broken.toString());
+        assertTrue(broken.err().contains("broken.mnk:2:"), broken.err());
+
+        Files.writeString(config, "app = \"app\"\n[server]\nworkers = 0\n");
+        Cli bad = run("fpm", "--config", config.toString(), "-t");
+        assertEquals(64, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("`server.workers`"), bad.err());
+    }
+
     @Test void cgiParsesItsArgumentAndNeedsAnApp() {
         Cli r = run("cgi", dir.resolve("no-such-app").toString());
         assertEquals(74, r.code(), r.toString());
