@@ -84,6 +84,7 @@ public final class FpmServer implements AutoCloseable {
     private boolean stopped;
     private Thread slowWatcher;
     private final int maxConnections;
+    private PidFile pidFile;
     private final LogThrottle refusals = new LogThrottle(Duration.ofSeconds(10));
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
@@ -117,8 +118,10 @@ public final class FpmServer implements AutoCloseable {
         var server = new FpmServer(configs, loader, first, status);
         try {
             server.bind(s.listen(), s.socketMode(), graceful);
+            if (s.pidFile() != null) server.pidFile = PidFile.write(s.pidFile());
             server.slowWatcher = Thread.ofPlatform().daemon().name("manaknight-slowlog").start(server::watchSlowRequests);
         } catch (Exception e) {
+            server.removeSocketIfOurs();
             server.shutdownLoops();
             first.close();
             throw e;
@@ -364,8 +367,8 @@ public final class FpmServer implements AutoCloseable {
         var was = current.config.server();
         var now = next.config.server();
         if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue()
-                || was.maxConnections() != now.maxConnections())
-            LOG.warn("reload: `server.listen`, `workers`, `queue` and `max_connections` changes take effect at the next restart");
+                || was.maxConnections() != now.maxConnections() || !Objects.equals(was.pidFile(), now.pidFile()))
+            LOG.warn("reload: `server.listen`, `workers`, `queue`, `max_connections` and `pid` changes take effect at the next restart");
         limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue(), maxConnections);
         Generation old = current;
         current = next;
@@ -422,6 +425,7 @@ public final class FpmServer implements AutoCloseable {
             if (slowWatcher != null) slowWatcher.interrupt();
             step("stopping the event loops", this::shutdownLoops);
             step("closing the program's resources", current::close);
+            if (pidFile != null) step("removing the pid file", pidFile::removeIfOurs);
         }
         return drained;
     }

@@ -40,6 +40,8 @@ class FpmServerTest {
     String drainTimeout = "20s";
     /** `server.max_connections` (0: what the file-descriptor limit allows). */
     int maxConnections = 0;
+    /** More of the `[server]` table. */
+    String moreServer = "";
 
     /** `server.transport`: the subclasses run every test again on the other transports. */
     String transport() { return "auto"; }
@@ -72,6 +74,7 @@ class FpmServerTest {
                 transport = "%s"
                 io_threads = %d
                 max_connections = %d
+                %s
                 [limits]
                 fuel = 2000000000
                 cpu = "20s"
@@ -80,7 +83,7 @@ class FpmServerTest {
                 [log]
                 access = "off"
                 %s
-                """.formatted(sock, drainTimeout, transport(), ioThreads(), maxConnections, moreLog));
+                """.formatted(sock, drainTimeout, transport(), ioThreads(), maxConnections, moreServer, moreLog));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -209,6 +212,21 @@ class FpmServerTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.status().connectionsOpen.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         assertEquals("hello", get("/hello").body(), "a place freed is taken again");
+    }
+
+    @Test void aPidFileIsWrittenWhileItListensAndAnUnwritableOneIsRefusedWithItsReason() throws Exception {
+        server.close();
+        Path pid = dir.resolve("fpm.pid");
+        moreServer = "pid = \"" + pid + "\"";
+        server = start(false);
+        assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(pid));
+        server.close();
+        server = null;
+        assertFalse(Files.exists(pid));
+        moreServer = "pid = \"" + dir.resolve("no-such-dir/fpm.pid") + "\"";
+        var e = assertThrows(dev.manaknight.runtime.config.ConfigException.class, () -> start(false));
+        assertEquals("`server.pid`: cannot write " + dir.resolve("no-such-dir/fpm.pid") + " (no such directory)", e.getMessage());
+        assertFalse(Files.exists(sock), "no socket is left behind");
     }
 
     @Test void malformedInputClosesThatConnectionOnly() throws Exception {

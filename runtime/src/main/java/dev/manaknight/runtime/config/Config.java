@@ -23,19 +23,20 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      *                       lets the process's file-descriptor limit decide (`ConnectionLimit`)
      * @param idleTimeout `serve`: how long a connection may wait for a whole request head (idle
      *                    keep-alive included) or go without a byte of a request body
+     * @param pidFile `fpm`: a file that holds its process id while it runs (PHP-FPM's `pid`), or null
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                          Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
-                         String transport, int maxConnections, Duration idleTimeout) {
+                         String transport, int maxConnections, Duration idleTimeout, Path pidFile) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60));
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60), null);
         public static final java.util.Set<String> TRANSPORTS = java.util.Set.of("auto", "io_uring", "epoll", "nio");
 
-        /** Without `io_threads`, `transport`, `max_connections` (all automatic) and `idle_timeout` (60 s). */
+        /** Without `io_threads`, `transport`, `max_connections` (all automatic), `idle_timeout` (60 s) and `pid`. */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                       Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
             this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi,
-                    0, "auto", 0, DEFAULTS.idleTimeout);
+                    0, "auto", 0, DEFAULTS.idleTimeout, null);
         }
 
         /** Without `openapi` (off). */
@@ -59,7 +60,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi, ioThreads, transport, maxConnections, idleTimeout);
+                    openapi, ioThreads, transport, maxConnections, idleTimeout, pidFile);
         }
 
         /** The configured `io_threads`, or `automatic` when it is 0. */

@@ -120,6 +120,24 @@ class ConfigLoaderTest {
         assertTrue(negative.getMessage().contains("`server.max_connections`: must not be negative"), negative.getMessage());
     }
 
+    /** The production config that examples/nginx ships parses, with the values its comments promise. */
+    @Test void theShippedProdTomlParses() throws Exception {
+        Path file = Path.of("../examples/nginx/prod.toml");
+        Config c = ConfigLoader.parse(file.toAbsolutePath(), java.nio.file.Files.readString(file), null);
+        assertEquals("unix:/run/manaknight-fpm.sock", c.server().listen());
+        assertEquals(Path.of("/run/manaknight-fpm.pid"), c.server().pidFile());
+        assertEquals(8, c.server().workers());
+    }
+
+    @Test void thePidFileIsOffUnlessSetAndResolvesLikeEveryPath() throws Exception {
+        assertNull(ConfigLoader.parse(Path.of("/etc/mk/x.toml"), "", null).server().pidFile());
+        assertEquals(Path.of("/etc/mk/run/fpm.pid"),
+                ConfigLoader.parse(Path.of("/etc/mk/x.toml"), "[server]\npid = \"run/fpm.pid\"\n", null).server().pidFile());
+        var empty = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\npid = \"\"\n", null));
+        assertTrue(empty.getMessage().contains("`server.pid`: must not be empty"), empty.getMessage());
+    }
+
     @Test void idleTimeoutIsAMinuteUnlessSetAndNeverZero() throws Exception {
         assertEquals(java.time.Duration.ofSeconds(60), ConfigLoader.parse(Path.of("x.toml"), "", null).server().idleTimeout());
         assertEquals(java.time.Duration.ofSeconds(5),
