@@ -3,8 +3,6 @@ package dev.manaknight.cli;
 import dev.manaknight.fcgi.FpmServer;
 import dev.manaknight.fcgi.FpmSignals;
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.runtime.ConnectionLimit;
-import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.config.ConfigLoader;
@@ -52,9 +50,7 @@ final class FpmCommand implements Callable<Integer> {
             // What a reload would load, checked before sending the signal: `manaknight fpm -t && kill -USR2`.
             Config c = configs.load();
             programs.load(c);
-            ConnectionLimit.shortfall(c).ifPresent(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
-            HeapBudget.shortfall(c, Runtime.getRuntime().maxMemory())
-                    .ifPresent(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
+            FpmServer.warnings(c).forEach(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
             spec.commandLine().getOut().println("manaknight: configuration " + file + " and program " + c.app() + " test is successful");
             return ExitCode.OK;
         }

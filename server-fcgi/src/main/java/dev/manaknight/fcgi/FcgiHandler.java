@@ -31,7 +31,6 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     private final FcgiConnection conn;
     private final Map<Integer, RequestContext> running = new HashMap<>();
     private ChannelHandlerContext ctx;
-    private final int maxConnections;
     private boolean draining;
     /** Counted among the open connections (false when refused at `max_connections`). */
     private boolean counted;
@@ -39,7 +38,6 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     FcgiHandler(FpmServer server, FcgiLimits limits) {
         this.server = server;
         this.conn = new FcgiConnection(limits, this);
-        this.maxConnections = limits.maxConns();
     }
 
     @Override public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
@@ -59,11 +57,10 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     }
 
     @Override public void channelActive(ChannelHandlerContext ctx) {
-        counted = server.status().connected(maxConnections);
+        counted = server.status().connections.enter();
         if (!counted) {
             // FCGI_MAX_CONNS is a promise: past it, close before reading anything (nginx answers
             // 502 or tries its next upstream), rather than run out of file descriptors later.
-            server.connectionRefused();
             ctx.close();
             return;
         }
@@ -71,7 +68,7 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     }
 
     @Override public void channelInactive(ChannelHandlerContext ctx) {
-        if (counted) server.status().disconnected();
+        if (counted) server.status().connections.leave();
         // The web server is gone: nobody will read these answers, so their VMs stop now.
         running.values().forEach(RequestContext::cancel);
         running.clear();

@@ -2,10 +2,10 @@ package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Dispatch;
 import dev.manaknight.runtime.HeapBudget;
-import dev.manaknight.runtime.LogThrottle;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.config.Config;
 import io.netty.bootstrap.ServerBootstrap;
@@ -29,11 +29,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +85,7 @@ public final class FpmServer implements AutoCloseable {
     private String address;
     private boolean stopped;
     private Thread slowWatcher;
-    private final int maxConnections;
     private PidFile pidFile;
-    private final LogThrottle refusals = new LogThrottle(Duration.ofSeconds(10));
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
         this.configs = configs;
@@ -94,26 +94,18 @@ public final class FpmServer implements AutoCloseable {
         this.status = status;
         var s = first.config.server();
         this.admission = new Admission(s.workers(), s.queue());
-        this.maxConnections = ConnectionLimit.of(first.config);
-        ConnectionLimit.shortfall(first.config).ifPresent(LOG::warn);
-        this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue(), maxConnections);
-    }
-
-    /** A connection past `max_connections` was closed at once; said in the log at most every 10 s. */
-    void connectionRefused() {
-        if (refusals.due())
-            LOG.warn("{} connections open, the server.max_connections limit: new ones are closed at once "
-                    + "({} so far)", maxConnections, status.connectionsRefused.sum());
+        this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue(), status.connections.max());
     }
 
     /** Loads, verifies and opens the app, binds, and returns once connections are accepted. */
     public static FpmServer start(ConfigSource configs, ProgramLoader loader, boolean graceful) throws Exception {
         Config config = configs.load();
-        warnIfHeapTooSmall(config);
+        warnings(config).forEach(LOG::warn);
         Program program = loader.load(config);
         var s = config.server();
         String pool = config.app() == null ? "www" : Objects.toString(config.app().toAbsolutePath().normalize().getFileName(), "www");
-        var status = new FpmStatus(pool.replaceFirst("\\.mkb$", ""), s.workers(), s.queue());
+        var status = new FpmStatus(pool.replaceFirst("\\.mkb$", ""), s.workers(), s.queue(),
+                new ConnectionCount(ConnectionLimit.of(config), "closed at once"));
         Generation first = Generation.open(program, config, status);
         var server = new FpmServer(configs, loader, first, status);
         try {
@@ -129,9 +121,14 @@ public final class FpmServer implements AutoCloseable {
         return server;
     }
 
-    /** The config admits more VM memory at once than the JVM's heap holds (see HeapBudget). */
-    private static void warnIfHeapTooSmall(Config config) {
-        HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
+    /**
+     * What is wrong with the config in this process but does not stop it: the heap cannot hold
+     * every VM the config admits ({@link HeapBudget}), or `max_connections` is beyond the
+     * file-descriptor limit ({@link ConnectionLimit}). Logged at start; `fpm -t` prints them.
+     */
+    public static List<String> warnings(Config config) {
+        return Stream.of(HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()), ConnectionLimit.shortfall(config))
+                .flatMap(Optional::stream).toList();
     }
 
     /** `unix:/path` or `host:port` as bound. */
@@ -153,7 +150,7 @@ public final class FpmServer implements AutoCloseable {
         Transport transport = Transport.choose(current.config.server().transport());
         int loops = current.config.server().ioThreads(defaultIoThreads());
         LOG.info("transport {}, {} event loop(s), at most {} connections", transport.name().toLowerCase(java.util.Locale.ROOT),
-                loops, maxConnections);
+                loops, status.connections.max());
         IoHandlerFactory factory = transport.ioHandlers();
         // With one loop, that loop also accepts: a connection is registered where it was accepted,
         // at once. A separate acceptor hands every new connection to the serving loop (an eventfd
@@ -357,7 +354,8 @@ public final class FpmServer implements AutoCloseable {
         Generation next;
         try {
             Config config = configs.load();
-            warnIfHeapTooSmall(config); // limits.memory applies at a reload
+            // limits.memory applies at a reload (max_connections does not: it waits for a restart)
+            HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
             Program program = loader.load(config);
             next = Generation.open(program, config, status);
         } catch (Exception e) {
@@ -369,7 +367,7 @@ public final class FpmServer implements AutoCloseable {
         if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue()
                 || was.maxConnections() != now.maxConnections() || !Objects.equals(was.pidFile(), now.pidFile()))
             LOG.warn("reload: `server.listen`, `workers`, `queue`, `max_connections` and `pid` changes take effect at the next restart");
-        limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue(), maxConnections);
+        limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue(), status.connections.max());
         Generation old = current;
         current = next;
         status.reloads.incrementAndGet();

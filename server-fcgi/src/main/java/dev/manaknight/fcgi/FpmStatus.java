@@ -1,6 +1,7 @@
 package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.VmError;
+import dev.manaknight.runtime.ConnectionCount;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -42,42 +43,23 @@ final class FpmStatus {
     final LongAdder overloaded = new LongAdder();
     final LongAdder slowRequests = new LongAdder();
     final AtomicLong reloads = new AtomicLong();
-    /** FastCGI connections accepted (PHP-FPM's `accepted conn` counts requests). */
-    final LongAdder connectionsAccepted = new LongAdder();
-    final AtomicInteger connectionsOpen = new AtomicInteger();
-    /** Connections closed at once because `max_connections` were open already. */
-    final LongAdder connectionsRefused = new LongAdder();
+    /** FastCGI connections (PHP-FPM's `accepted conn` counts requests), against `max_connections`. */
+    final ConnectionCount connections;
     private final Map<VmError.Kind, LongAdder> failures = new EnumMap<>(VmError.Kind.class);
     private final AtomicReferenceArray<Slot> slots;
     private final long[] fuel = new long[SAMPLES];
     private final long[] memory = new long[SAMPLES];
     private long sampled;
 
-    FpmStatus(String pool, int workers, int queueLen) {
+    FpmStatus(String pool, int workers, int queueLen, ConnectionCount connections) {
         this.pool = pool;
         this.workers = workers;
         this.queueLen = queueLen;
+        this.connections = connections;
         for (VmError.Kind k : VmError.Kind.values()) failures.put(k, new LongAdder());
         slots = new AtomicReferenceArray<>(workers);
         for (int i = 0; i < workers; i++) slots.set(i, Slot.IDLE);
     }
-
-    /**
-     * A web server connected. With keep-conn on, connections should be far fewer than requests.
-     *
-     * @return false, counted as refused, when `max` connections are open already
-     */
-    boolean connected(int max) {
-        if (connectionsOpen.incrementAndGet() > max) {
-            connectionsOpen.decrementAndGet();
-            connectionsRefused.increment();
-            return false;
-        }
-        connectionsAccepted.increment();
-        return true;
-    }
-
-    void disconnected() { connectionsOpen.decrementAndGet(); }
 
     /** A request was admitted; it waits for a worker when all are busy. */
     void queued() {

@@ -51,12 +51,12 @@ final class StatusMetrics {
         m.metricSnapshot(counter("manaknight_fpm_overloaded", "Requests refused with 503 / FCGI_OVERLOADED.", pool,
                 s.overloaded.sum()));
         m.metricSnapshot(gauge("manaknight_fpm_connections_open", "FastCGI connections open, idle kept ones included.", pool,
-                s.connectionsOpen.get()));
+                s.connections.open()));
         m.metricSnapshot(counter("manaknight_fpm_connections",
-                "FastCGI connections accepted (with keep-conn on, far fewer than requests).", pool, s.connectionsAccepted.sum()));
+                "FastCGI connections accepted (with keep-conn on, far fewer than requests).", pool, s.connections.accepted()));
         m.metricSnapshot(counter("manaknight_fpm_connections_refused",
                 "FastCGI connections closed at once because server.max_connections were open.", pool,
-                s.connectionsRefused.sum()));
+                s.connections.refused()));
         var failures = CounterSnapshot.builder().name("manaknight_fpm_vm_failures").help("VM failures by kind.");
         s.failures().forEach((kind, n) -> failures.dataPoint(CounterDataPointSnapshot.builder()
                 .labels(pool.add("kind", kind.slug)).value(n).build()));

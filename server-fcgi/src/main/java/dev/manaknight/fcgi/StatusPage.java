@@ -68,9 +68,9 @@ final class StatusPage {
         m.put("slow requests", s.slowRequests.sum());
         m.put("overloaded", s.overloaded.sum());
         m.put("reloads", s.reloads.get());
-        m.put("connections open", s.connectionsOpen.get());
-        m.put("connections accepted", s.connectionsAccepted.sum());
-        m.put("connections refused", s.connectionsRefused.sum());
+        m.put("connections open", s.connections.open());
+        m.put("connections accepted", s.connections.accepted());
+        m.put("connections refused", s.connections.refused());
         long[] fuel = s.percentiles(true);
         long[] mem = s.percentiles(false);
         String[] p = {"p50", "p90", "p99", "max"};

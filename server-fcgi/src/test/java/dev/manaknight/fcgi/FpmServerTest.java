@@ -210,7 +210,7 @@ class FpmServerTest {
             assertTrue(status.contains("connections refused:  1\n"), status);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.status().connectionsOpen.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        while (server.status().connections.open() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         assertEquals("hello", get("/hello").body(), "a place freed is taken again");
     }
 

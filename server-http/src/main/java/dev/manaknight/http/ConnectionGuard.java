@@ -1,5 +1,6 @@
 package dev.manaknight.http;
 
+import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Problem;
 import dev.manaknight.runtime.Reply;
@@ -144,7 +145,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         else if (pending == 0) deadline = waitingSince + timeoutNanos;
         else deadline = now + timeoutNanos; // a handler runs: limits.timeout bounds it
         if (now - deadline >= 0) {
-            connections.timedOut();
+            connections.closedIdle();
             if (pending == 0 && bodySince < 0 && partialHead) {
                 // Part of a head came, not all of it: say why (RFC 9110 §15.5.9). An idle
                 // keep-alive connection is closed without a word, as clients expect.

@@ -1,6 +1,7 @@
 package dev.manaknight.http;
 
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.RequestCore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -77,7 +78,7 @@ public final class HttpServer implements AutoCloseable {
         var admission = new Admission(o.workers(), o.queue());
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, o.bodyLimit());
         String warmupToken = SelfWarmup.newToken();
-        var connections = new ConnectionCount(o.maxConnections());
+        var connections = new ConnectionCount(o.maxConnections(), "answered 503");
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, io)

@@ -313,7 +313,7 @@ class HttpServerTest {
             assertTrue(closed.millis >= 300 && closed.millis < 2000, "closed after " + closed.millis + " ms");
             assertEquals("", closed.text, "an idle connection is closed without a word");
         }
-        assertEquals(1, server.connections().timedOutCount());
+        assertEquals(1, server.connections().idleClosed());
     }
 
     /** Slowloris: bytes keep coming, but the head is never whole; the deadline counts from the connection's start. */
