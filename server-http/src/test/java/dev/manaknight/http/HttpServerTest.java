@@ -201,16 +201,29 @@ class HttpServerTest {
         }
     }
 
+    /** The body of the next response, which must be a 2xx. */
     private static String readResponse(BufferedReader in) throws Exception {
+        Raw r = read(in);
+        assertTrue(r.statusLine.startsWith("HTTP/1.1 2"), r.statusLine);
+        return r.body;
+    }
+
+    /** A response as read: its status line and code, its head and body as text, its body alone. */
+    private record Raw(String statusLine, int status, String text, String body) {}
+
+    /** The next response on a connection, by its Content-Length. */
+    private static Raw read(BufferedReader in) throws Exception {
         String status = in.readLine();
-        assertTrue(status != null && status.startsWith("HTTP/1.1 2"), status);
-        int length = -1;
-        for (String line; !(line = in.readLine()).isEmpty(); )
-            if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+        assertTrue(status != null, "no response");
+        var text = new StringBuilder(status).append('\n');
+        int length = 0;
+        for (String l; !(l = in.readLine()).isEmpty(); ) {
+            text.append(l).append('\n');
+            if (l.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
+        }
         char[] body = new char[length];
-        int n = 0;
-        while (n < length) n += in.read(body, n, length - n);
-        return new String(body);
+        for (int n = 0; n < length; ) n += in.read(body, n, length - n);
+        return new Raw(status, Integer.parseInt(status.split(" ")[1]), text.append(body).toString(), new String(body));
     }
 
     @Test void pastWorkersAndQueueIs503WithRetryAfter() throws Exception {
@@ -254,24 +267,12 @@ class HttpServerTest {
         assertTrue(headers.text.contains("header-fields-too-large"), headers.text);
     }
 
-    private record Raw(int status, String text) {}
-
     /** One request on its own connection, read to the end of the first response. */
     private Raw raw(String request) throws Exception {
         try (var s = new Socket("127.0.0.1", server.address().getPort())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            String status = in.readLine();
-            var text = new StringBuilder(status).append('\n');
-            int length = 0;
-            for (String l; !(l = in.readLine()).isEmpty(); ) {
-                text.append(l).append('\n');
-                if (l.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
-            }
-            char[] body = new char[length];
-            for (int n = 0; n < length; ) n += in.read(body, n, length - n);
-            return new Raw(Integer.parseInt(status.split(" ")[1]), text.append(body).toString());
+            return read(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)));
         }
     }
 
