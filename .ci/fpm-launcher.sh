@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `manaknight fpm` through the launcher, as systemd runs it: -t checks and starts nothing, SIGHUP
 # reloads, SIGQUIT drains and exits 0 (PHP-FPM's graceful stop, which needs the launcher's -Xrs
-# and blocked signals), and the socket is gone afterwards. The server tests start the JVM the same way, but not through
-# this script, so this is the check that the launcher still does it.
+# and blocked signals), and the socket is gone afterwards. The server tests start the JVM the
+# same way, but not through the launcher, so this is the check that the launcher still does it.
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
