@@ -27,7 +27,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.List;
@@ -80,12 +79,12 @@ public final class FpmServer implements AutoCloseable {
     /** The listener's loop: `io` itself when there is one loop. */
     private EventLoopGroup acceptor;
     private Channel serverChannel;
-    private Path socketPath;
-    private Object socketKey;
+    /** The unix socket's public name, once renamed into place. */
+    private OwnedFile socket;
     private String address;
     private boolean stopped;
     private Thread slowWatcher;
-    private PidFile pidFile;
+    private OwnedFile pidFile;
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
         this.configs = configs;
@@ -182,8 +181,7 @@ public final class FpmServer implements AutoCloseable {
             serverChannel = b.bind(transport.unixAddress(bindPath)).sync().channel();
             Files.setPosixFilePermissions(bindPath, permissions(socketMode));
             Files.move(bindPath, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            socketPath = path;
-            socketKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            socket = OwnedFile.at(path);
             address = listen;
         } else {
             var cfg = current.config.server();
@@ -438,13 +436,7 @@ public final class FpmServer implements AutoCloseable {
 
     /** The socket file, unless another instance has renamed its own over it (a --graceful takeover). */
     private void removeSocketIfOurs() {
-        if (socketPath == null) return;
-        try {
-            Object key = Files.readAttributes(socketPath, BasicFileAttributes.class).fileKey();
-            if (Objects.equals(key, socketKey)) Files.deleteIfExists(socketPath);
-        } catch (IOException e) {
-            // already gone
-        }
+        if (socket != null) socket.removeIfOurs();
     }
 
     private void shutdownLoops() {
