@@ -7,6 +7,9 @@
 #   php-off   -> php-fpm 8.2 (the peers' conf/php-fpm.conf.in, pm=static, CHILDREN children), keep_conn off
 #   php-keep  -> the same php-fpm, fastcgi_keep_conn on + upstream keepalive PHP_KEEPALIVE
 #   static    -> nginx serving the peers' static/hello.json for /hello (the ceiling of nginx itself)
+#   floor     -> bench/floor/fcgi-floor.c, the cheapest FastCGI responder (C, one epoll loop, a fixed
+#                /hello answer), keep_conn off: what nginx allows a backend with a connection per
+#                request. Built with cc when there is one (FLOOR=0 leaves it out); /hello only.
 # Manaknight serves bench/app with `workers = CHILDREN`, `[log] access = "off"`; both backends read
 # their own copy of the same 10,000-row SQLite table (the peers' make-db.sh).
 #
@@ -30,7 +33,9 @@
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(30) RUNS(3) CHILDREN(8) MK_KEEPALIVE(256) PHP_KEEPALIVE(CHILDREN) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60)
 #   OUT(bench/results/fpm-<stamp>) PEERS_DIR(shared/bench/peers) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
-# Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar).
+#   FLOOR(auto: 1 when cc exists)
+# Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar);
+# gcc for the floor row.
 # Runs as root like the peers' run-all.sh (nginx and php-fpm workers run as www-data).
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
@@ -55,18 +60,21 @@ FPM=${FPM:-php-fpm8.2}
 OUT=${OUT:-$BENCH/results/fpm-$(date +%Y%m%d-%H%M%S)}
 MK_JAVA_OPTS=${MK_JAVA_OPTS:-}
 MK_HEAP=${MK_HEAP:-128m}      # as examples/nginx/manaknight-fpm.service runs it
+FLOOR=${FLOOR:-auto}
+if [ "$FLOOR" = auto ]; then if command -v cc >/dev/null; then FLOOR=1; else FLOOR=0; fi; fi
 PORT_MK_OFF=18181
 PORT_MK_KEEP=18182
 PORT_PHP_OFF=18183
 PORT_PHP_KEEP=18184
 PORT_STATIC=18185
+PORT_FLOOR=18186
 
 find_peers php/index.php || die "no PHP-FPM peer found: set PEERS_DIR to shared/bench/peers"
 for c in nginx "$FPM" wrk sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl)"
 done
 php -m 2>/dev/null | grep -qx sqlite3 || die "php8.2-sqlite3 is not installed"
-for p in $PORT_MK_OFF $PORT_MK_KEEP $PORT_PHP_OFF $PORT_PHP_KEEP $PORT_STATIC; do
+for p in $PORT_MK_OFF $PORT_MK_KEEP $PORT_PHP_OFF $PORT_PHP_KEEP $PORT_STATIC $PORT_FLOOR; do
   if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
 done
 
@@ -93,6 +101,9 @@ log "building the users database (the peers' make-db.sh, 10000 rows), one copy p
 "$PEERS_DIR/make-db.sh" "$RUN_DIR/users.db" 10000        # php-fpm.conf.in's env[USERS_DB] names this one
 "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-mk.db" 10000
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale, outside any timing
+if [ "$FLOOR" = 1 ]; then
+  cc -O2 -o "$RUN_DIR/fcgi-floor" "$BENCH/floor/fcgi-floor.c" || die "cc could not build bench/floor/fcgi-floor.c (FLOOR=0 skips it)"
+fi
 
 cat > "$RUN_DIR/fpm.toml" <<EOF
 app = "$BENCH/app"
@@ -159,6 +170,13 @@ mkdir -p "$RUN_DIR/nginx-tmp"
             fastcgi_pass       php_keepalive;
         }
     }
+    server {   # floor
+        listen  127.0.0.1:$PORT_FLOOR;
+        location / {
+            include        $RUN_DIR/fastcgi_params;
+            fastcgi_pass   unix:$RUN_DIR/floor.sock;
+        }
+    }
     server {   # static
         listen  127.0.0.1:$PORT_STATIC;
         location = /hello {
@@ -180,6 +198,12 @@ _JAVA_SR_SIGNUM=39 MANAKNIGHT_HEAP="$MK_HEAP" MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPT
 MK_PID=$!; STARTED+=("$MK_PID"); log "started manaknight fpm pid=$MK_PID"
 "$FPM" -F -y "$RUN_DIR/php-fpm.conf" -d opcache.enable=1 >"$RUN_DIR/php-fpm.stdout.log" 2>&1 &
 PHP_PID=$!; STARTED+=("$PHP_PID"); log "started php-fpm pid=$PHP_PID"
+FLOOR_PID=""
+if [ "$FLOOR" = 1 ]; then
+  "$RUN_DIR/fcgi-floor" "$RUN_DIR/floor.sock" >"$RUN_DIR/floor.log" 2>&1 &
+  FLOOR_PID=$!; STARTED+=("$FLOOR_PID"); log "started fcgi-floor pid=$FLOOR_PID"
+  wait_sock "$RUN_DIR/floor.sock"
+fi
 wait_sock "$RUN_DIR/mk.sock"
 wait_sock "$RUN_DIR/php.sock"
 nginx -p "$RUN_DIR/" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" >"$RUN_DIR/nginx.stdout.log" 2>&1 &
@@ -189,13 +213,13 @@ wait_http "http://127.0.0.1:$PORT_STATIC/hello"
 port_of() {
   case $1 in
     mk-off) echo $PORT_MK_OFF ;; mk-keep) echo $PORT_MK_KEEP ;; php-off) echo $PORT_PHP_OFF ;;
-    php-keep) echo $PORT_PHP_KEEP ;; static) echo $PORT_STATIC ;; *) die "unknown server $1" ;;
+    php-keep) echo $PORT_PHP_KEEP ;; static) echo $PORT_STATIC ;; floor) echo $PORT_FLOOR ;; *) die "unknown server $1" ;;
   esac
 }
 url_of() { # url_of SERVER ENDPOINT
   if [ "$2" = users ]; then echo "http://127.0.0.1:$(port_of "$1")/users/1"; else echo "http://127.0.0.1:$(port_of "$1")/hello"; fi
 }
-backend_of() { case $1 in mk-*) echo "$MK_PID" ;; php-*) echo "$PHP_PID" ;; *) echo "" ;; esac; }
+backend_of() { case $1 in mk-*) echo "$MK_PID" ;; php-*) echo "$PHP_PID" ;; floor) echo "$FLOOR_PID" ;; *) echo "" ;; esac; }
 
 # ---------------------------------------------------------------- functional checks: same answers
 : > "$OUT/checks.txt"
@@ -213,7 +237,8 @@ check_same() { # check_same PATH STATUS SERVER...: every server answers STATUS a
   done
 }
 APPS="mk-off mk-keep php-off php-keep"
-check_same /hello 200 $APPS static
+FLOOR_SERVER=""; [ "$FLOOR" = 1 ] && FLOOR_SERVER=floor
+check_same /hello 200 $APPS static $FLOOR_SERVER
 check_same /users/1 200 $APPS
 check_same /users/42 200 $APPS
 check_same /users/10000 200 $APPS
@@ -305,6 +330,7 @@ for mode in off keep; do
   for ep in $ENDPOINTS; do
     servers="mk-$mode php-$mode"
     [ "$ep" = hello ] && servers="$servers static"   # nginx serves only /hello as a file
+    [ "$ep" = hello ] && [ "$mode" = off ] && servers="$servers $FLOOR_SERVER"
     for c in $CONNS; do
       script=()
       [ "$ep" = users ] && script=(-s "$PEERS_DIR/wrk/users.lua")
@@ -336,7 +362,7 @@ awk -F'\t' -v OFS='\t' '
     if ($15 + 0 > rss[k]) rss[k] = $15 + 0
     if (!(($2, $3) in seen)) { seen[$2, $3] = 1; order[++no] = $2 SUBSEP $3 } }
   END {
-    print "endpoint", "conns", "keep_conn", "mk req/s", "php req/s", "mk/php", "static req/s", "mk/static", "mk p50", "php p50", "mk p99", "php p99", "mk err", "php err", "mk rss MB", "php rss MB", "cpu% mk/php", "us/req mk/php", "other% max"
+    print "endpoint", "conns", "keep_conn", "mk req/s", "php req/s", "mk/php", "static req/s", "mk/static", "floor req/s", "mk/floor", "mk p50", "php p50", "mk p99", "php p99", "mk err", "php err", "mk rss MB", "php rss MB", "cpu% mk/php", "us/req mk/php", "other% max"
     for (o = 1; o <= no; o++) {
       split(order[o], e, SUBSEP)
       ks = "static" SUBSEP order[o]; st = med(ks, 5)
@@ -345,8 +371,9 @@ awk -F'\t' -v OFS='\t' '
         km = "mk" suf SUBSEP order[o]; kp = "php" suf SUBSEP order[o]
         mr = med(km, 5); pr = med(kp, 5)
         om = (omax[km] > omax[kp] ? omax[km] : omax[kp]); if (omax[ks] > om) om = omax[ks]
-        printf "%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.0f\t%.0f/%.0f\t%.1f/%.1f\t%d\n", e[1], e[2], mode, mr, pr, ratio(mr, pr),
-          (st > 0 ? sprintf("%.0f", st) : "-"), ratio(mr, st), med(km, 6), med(kp, 6), med(km, 7), med(kp, 7), err[km], err[kp],
+        kf = "floor" SUBSEP order[o]; fr = (m == 1 ? med(kf, 5) : 0); if (m == 1 && omax[kf] > om) om = omax[kf]
+        printf "%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.0f\t%.0f/%.0f\t%.1f/%.1f\t%d\n", e[1], e[2], mode, mr, pr, ratio(mr, pr),
+          (st > 0 ? sprintf("%.0f", st) : "-"), ratio(mr, st), (fr > 0 ? sprintf("%.0f", fr) : "-"), ratio(mr, fr), med(km, 6), med(kp, 6), med(km, 7), med(kp, 7), err[km], err[kp],
           rss[km] / 1024, rss[kp] / 1024, med(km, 11), med(kp, 11), med(km, 17), med(kp, 17), om
       }
     }
@@ -356,6 +383,7 @@ awk -F'\t' -v OFS='\t' '
   echo "== Manaknight-FPM vs PHP-FPM 8.2 ($CHILDREN children) behind one nginx: median of $RUNS x ${DURATION}s wrk -t$THREADS runs each, interleaved,"
   echo "   after a ${PREWARM}s Manaknight pre-warm and a ${WARMUP}s warm-up per server and row. Latencies in ms."
   echo "   mk/php = Manaknight / PHP-FPM req/s (target >= 2); mk/static = Manaknight / nginx static file (target >= 0.60, /hello)."
+  echo "   floor = bench/floor/fcgi-floor.c behind the same nginx, keep-conn off, /hello: the cheapest possible backend."
   echo "   rss = largest mid-run sample (MB): the JVM; php-fpm master + children summed. cpu% = nginx + that backend, of one CPU (max $(( $(nproc) * 100 ))%)."
   echo "   us/req = the backend's own CPU time per answered request (JVM; php-fpm master + children), nginx and wrk not included."
   echo "   wrk, nginx and the backends share the same $(nproc) CPUs; err = non-2xx + socket errors over all runs."
