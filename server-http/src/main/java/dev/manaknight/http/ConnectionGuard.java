@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * `server.max_connections` and `server.idle_timeout`.
  * <ul>
  * <li>Past the limit, a new connection is answered `503` (a problem document, `Retry-After: 1`)
- *     and closed, before anything is read.</li>
+ *     and closed, before anything is read: lingering as after a 408 while the server's
+ *     {@link LingerBudget} allows, at once past it.</li>
  * <li>A connection waiting for a request must receive its whole head within the idle timeout,
  *     counted from when it opened or its last reply was sent: an idle keep-alive connection
  *     and one that trickles a head a byte at a time (slowloris) are closed alike, the second
@@ -38,8 +39,11 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionGuard extends ChannelDuplexHandler {
     /** How long a connection answered 408 stays open to drain what the client still sends. */
     static final long LINGER_MILLIS = 2000;
+    /** The same for a connection refused past `max_connections`: shorter, as a flood may bring many. */
+    static final long REFUSED_LINGER_MILLIS = 1000;
 
     private final ConnectionCount connections;
+    private final LingerBudget refusedLinger;
     private final long timeoutNanos;
     private boolean counted;
     /** Requests whose head arrived and whose final reply is not yet written. */
@@ -54,8 +58,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private boolean closing;
     private ScheduledFuture<?> timer;
 
-    ConnectionGuard(ConnectionCount connections, Duration idleTimeout) {
+    ConnectionGuard(ConnectionCount connections, LingerBudget refusedLinger, Duration idleTimeout) {
         this.connections = connections;
+        this.refusedLinger = refusedLinger;
         this.timeoutNanos = idleTimeout.toNanos();
     }
 
@@ -65,10 +70,15 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             var reply = Problem.of("too-many-connections", "Service Unavailable", 503,
                     "the server has as many connections open as it allows; retry shortly")
                     .reply(new Header("Retry-After", "1"), new Header("Connection", "close"));
-            // Closed at once, not lingering as after a 408: a flood is what brings this path, and
-            // lingering would hold a descriptor per refused connection. A client that already
-            // sent its request may see a reset instead of the 503.
-            ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            // A client that sent its request before this answer came would see a reset, not the
+            // 503, if the socket closed with that request unread: so linger, within the budget.
+            // Past it (a flood) close at once: each lingering connection holds a descriptor.
+            if (refusedLinger.take()) {
+                ctx.channel().closeFuture().addListener(f -> refusedLinger.give());
+                lingeringClose(ctx, reply, REFUSED_LINGER_MILLIS);
+            } else {
+                ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         waitingSince = System.nanoTime();
@@ -119,14 +129,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
      * sending has bytes in flight, and closing a socket with unread input sends a reset that can
      * destroy the reply before the client reads it. So the output is shut down after the reply
      * (a FIN), input is read and dropped, and the socket closes when the client does or after
-     * {@link #LINGER_MILLIS}.
+     * {@code lingerMillis}.
      */
-    private void lingeringClose(ChannelHandlerContext ctx, Reply reply) {
+    private void lingeringClose(ChannelHandlerContext ctx, Reply reply, long lingerMillis) {
         closing = true;
         ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(f -> {
             if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
-                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                ctx.executor().schedule(() -> ctx.close(), lingerMillis, TimeUnit.MILLISECONDS);
             } else {
                 ctx.close();
             }
@@ -152,7 +162,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 var reply = Problem.of("request-timeout", "Request Timeout", 408,
                         "the request head did not arrive whole within server.idle_timeout")
                         .reply(new Header("Connection", "close"));
-                lingeringClose(ctx, reply);
+                lingeringClose(ctx, reply, LINGER_MILLIS);
             } else {
                 ctx.close();
             }

@@ -34,6 +34,8 @@ public final class HttpServer implements AutoCloseable {
     /** Request line and header limits: generous for APIs, small enough to bound a bad client. */
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_BYTES = 16384;
+    /** Connections refused past max_connections that may linger at once to deliver their 503. */
+    static final int REFUSED_LINGERING = 64;
 
     /**
      * @param bodyLimit      bytes; larger bodies are answered 413
@@ -79,6 +81,7 @@ public final class HttpServer implements AutoCloseable {
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, o.bodyLimit());
         String warmupToken = SelfWarmup.newToken();
         var connections = new ConnectionCount(o.maxConnections(), "answered 503");
+        var refusedLinger = new LingerBudget(REFUSED_LINGERING);
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, io)
@@ -90,7 +93,7 @@ public final class HttpServer implements AutoCloseable {
                             channels.add(c);
                             c.pipeline()
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
-                                    .addLast("guard", new ConnectionGuard(connections, o.idleTimeout()))
+                                    .addLast("guard", new ConnectionGuard(connections, refusedLinger, o.idleTimeout()))
                                     .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                     .addLast("aggregate", new BodyLimitAggregator(bodyLimit, core))
                                     .addLast("core", new CoreHandler(core, admission, warmupToken));
