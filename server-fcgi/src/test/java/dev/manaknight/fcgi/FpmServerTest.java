@@ -240,6 +240,133 @@ class FpmServerTest {
         assertEquals("hello", get("/hello").body());
     }
 
+    /**
+     * Seeded malformed streams (FcgiFuzz), each on its own connection, sent whole, byte by byte or
+     * in random pieces. The decoder in-process says what the server must do with each: where it
+     * fails, the server closes the connection; where it accepts requests, the server answers each
+     * with an END_REQUEST (whatever the status), and closes once the sending side is shut. (A
+     * request without FCGI_KEEP_CONN lets the server close after answering it, so what follows it
+     * may go unanswered.) The server goes on serving throughout, also on a connection that was
+     * open all along.
+     */
+    @Test void fuzzedInputEndsItsOwnConnectionAndNeverTheServer() throws Exception {
+        var fuzz = new FcgiFuzz(42);
+        var corpus = FcgiFuzz.corpus();
+        var limits = FcgiLimits.of(1024, 3, FcgiLimits.DEFAULT_MAX_CONNS); // body = "1KB", 2 workers + 1 queued
+        int answered = 0;
+        try (var good = client()) {
+            good.send(new Records().request(1, true, req("GET", "/hello"), "").bytes());
+            assertEquals("hello", good.answer(1).body());
+            for (int i = 0; i < 300; i++) {
+                byte[] input = fuzz.next(corpus);
+                var expected = new java.util.TreeSet<Integer>();
+                var probe = new FcgiConnectionTest.Capture();
+                boolean malformed = false, mayClose = false;
+                try {
+                    new FcgiConnection(limits, probe).feed(input, 0, input.length);
+                    mayClose = probe.requests.stream().anyMatch(r -> !r.keepConn());
+                    probe.requests.forEach(r -> expected.add(r.id()));
+                    probe.written.stream().filter(r -> r.type() == FCGI_END_REQUEST).forEach(r -> expected.add(r.id()));
+                } catch (FcgiException e) {
+                    malformed = true;
+                }
+                String what = "case " + i + " " + FcgiFuzz.hex(input);
+                try (var ch = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                    try {
+                        for (byte[] piece : fuzz.chunks(input)) {
+                            var buf = java.nio.ByteBuffer.wrap(piece);
+                            while (buf.hasRemaining()) ch.write(buf);
+                        }
+                    } catch (IOException closedWhileSending) {
+                        assertTrue(malformed || mayClose, what + ": closed while sending, but it is well-formed");
+                        continue;
+                    }
+                    if (!malformed && !expected.isEmpty()) {
+                        var ended = endedRequests(ch, expected.size(), 10_000);
+                        if (mayClose) assertTrue(expected.containsAll(ended), what + ": answered " + ended);
+                        else assertEquals(expected, ended, what);
+                        answered++;
+                    }
+                    try {
+                        ch.shutdownOutput();
+                    } catch (IOException alreadyClosed) {
+                        assertTrue(mayClose || malformed, what + ": closed before the sending side was shut");
+                        continue;
+                    }
+                    assertTrue(endsWithin(ch, 10_000), what + ": not closed");
+                }
+            }
+            good.send(new Records().request(2, true, req("GET", "/version"), "").bytes());
+            assertEquals("v1", good.answer(2).body(), "a connection open all along is served");
+        }
+        assertTrue(answered >= 10, "only " + answered + " cases had requests to answer");
+        assertEquals("hello", get("/hello").body());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.status().connections.open() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(0, server.status().connections.open(), "every fuzzed connection was let go");
+    }
+
+    /** The ids of the first `count` END_REQUEST records read, or those read before end of stream or the time ran out. */
+    private static java.util.Set<Integer> endedRequests(java.nio.channels.SocketChannel ch, int count, long millis) throws IOException {
+        var ended = new java.util.TreeSet<Integer>();
+        var pending = new java.io.ByteArrayOutputStream();
+        ch.configureBlocking(false);
+        try (var selector = java.nio.channels.Selector.open()) {
+            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+            var buf = java.nio.ByteBuffer.allocate(65536);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (ended.size() < count) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) return ended;
+                selector.select(left);
+                selector.selectedKeys().clear();
+                int n;
+                try {
+                    n = ch.read(buf.clear());
+                } catch (IOException reset) {
+                    return ended;
+                }
+                if (n < 0) return ended;
+                pending.write(buf.array(), 0, n);
+                byte[] b = pending.toByteArray();
+                int at = 0;
+                while (b.length - at >= FCGI_HEADER_LEN) {
+                    Header h = Header.read(b, at);
+                    int total = FCGI_HEADER_LEN + h.contentLength() + h.paddingLength();
+                    if (b.length - at < total) break;
+                    if (h.type() == FCGI_END_REQUEST) ended.add(h.requestId());
+                    at += total;
+                }
+                pending.reset();
+                pending.write(b, at, b.length - at);
+            }
+        }
+        return ended;
+    }
+
+    /** Reads and drops until end of stream (or a reset); false when it has not come within the time. */
+    private static boolean endsWithin(java.nio.channels.SocketChannel ch, long millis) throws IOException {
+        ch.configureBlocking(false);
+        try (var selector = java.nio.channels.Selector.open()) {
+            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+            var buf = java.nio.ByteBuffer.allocate(65536);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) return false;
+                selector.select(left);
+                selector.selectedKeys().clear();
+                try {
+                    int n;
+                    while ((n = ch.read(buf.clear())) > 0) {}
+                    if (n < 0) return true;
+                } catch (IOException reset) {
+                    return true;
+                }
+            }
+        }
+    }
+
     @Test void overloadIs503WithFcgiOverloaded() throws Exception {
         try (var c = client()) {
             // 2 workers + 1 queued take every place; the fourth request is turned away.
