@@ -6,17 +6,24 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -259,7 +266,7 @@ class FpmServerTest {
             assertEquals("hello", good.answer(1).body());
             for (int i = 0; i < 300; i++) {
                 byte[] input = fuzz.next(corpus);
-                var expected = new java.util.TreeSet<Integer>();
+                var expected = new TreeSet<Integer>();
                 var probe = new FcgiConnectionTest.Capture();
                 boolean malformed = false, mayClose = false;
                 try {
@@ -271,10 +278,10 @@ class FpmServerTest {
                     malformed = true;
                 }
                 String what = "case " + i + " " + FcgiFuzz.hex(input);
-                try (var ch = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                try (var ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
                     try {
                         for (byte[] piece : fuzz.chunks(input)) {
-                            var buf = java.nio.ByteBuffer.wrap(piece);
+                            var buf = ByteBuffer.wrap(piece);
                             while (buf.hasRemaining()) ch.write(buf);
                         }
                     } catch (IOException closedWhileSending) {
@@ -307,13 +314,13 @@ class FpmServerTest {
     }
 
     /** The ids of the first `count` END_REQUEST records read, or those read before end of stream or the time ran out. */
-    private static java.util.Set<Integer> endedRequests(java.nio.channels.SocketChannel ch, int count, long millis) throws IOException {
-        var ended = new java.util.TreeSet<Integer>();
-        var pending = new java.io.ByteArrayOutputStream();
+    private static Set<Integer> endedRequests(SocketChannel ch, int count, long millis) throws IOException {
+        var ended = new TreeSet<Integer>();
+        var pending = new ByteArrayOutputStream();
         ch.configureBlocking(false);
-        try (var selector = java.nio.channels.Selector.open()) {
-            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
-            var buf = java.nio.ByteBuffer.allocate(65536);
+        try (var selector = Selector.open()) {
+            ch.register(selector, SelectionKey.OP_READ);
+            var buf = ByteBuffer.allocate(65536);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             while (ended.size() < count) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -345,11 +352,11 @@ class FpmServerTest {
     }
 
     /** Reads and drops until end of stream (or a reset); false when it has not come within the time. */
-    private static boolean endsWithin(java.nio.channels.SocketChannel ch, long millis) throws IOException {
+    private static boolean endsWithin(SocketChannel ch, long millis) throws IOException {
         ch.configureBlocking(false);
-        try (var selector = java.nio.channels.Selector.open()) {
-            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
-            var buf = java.nio.ByteBuffer.allocate(65536);
+        try (var selector = Selector.open()) {
+            ch.register(selector, SelectionKey.OP_READ);
+            var buf = ByteBuffer.allocate(65536);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             while (true) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
