@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -75,7 +76,10 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     }
 
     @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("fcgi: connection error", cause);
+        // A peer that resets is routine; anything else escaping the handler is a bug of ours, and
+        // the requests open on this connection are lost with it (nginx answers 502): say so.
+        if (cause instanceof IOException) LOG.debug("fcgi: connection error", cause);
+        else LOG.error("fcgi: unexpected error; connection closed", cause);
         ctx.close();
     }
 
@@ -102,6 +106,9 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
                     FCGI_REQUEST_COMPLETE);
             return;
         }
+        // The route first: it takes no place, so nothing between admit() and the run can fail and
+        // leave a worker's place taken.
+        Dispatch routed = gen.core.dispatch(req);
         Generation g = server.admit();
         if (g == null) {
             server.status().rejected();
@@ -109,9 +116,9 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
             finish(r.id(), CgiOutput.of(busy), FCGI_OVERLOADED);
             return;
         }
+        Dispatch d = g == gen ? routed : g.core.dispatch(req); // a reload came between: route on the program that runs it
         var rc = new RequestContext(req.method(), path);
         long length = req.body().length;
-        Dispatch d = g.core.dispatch(req);
         if (d.inline()) {
             // A short pure handler: handing it to a virtual thread and back would cost more than it.
             Reply now;
