@@ -10,13 +10,17 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands each aggregated request to the core on a virtual thread and writes the reply back.
@@ -29,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * One instance per connection.
  */
 final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger("manaknight");
+
     private final RequestCore core;
     private final Admission admission;
     /** The secret of the server's own warm-up requests ({@link SelfWarmup}), answered without the core. */
@@ -99,6 +105,12 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A client that resets or goes away in the middle of a body is routine; anything else
+        // escaping the pipeline is a bug of ours, and what was in flight on this connection is
+        // lost with it: say so.
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException)
+            LOG.debug("http: connection error", cause);
+        else LOG.error("http: unexpected error; connection closed", cause);
         ctx.close();
     }
 }
