@@ -12,12 +12,15 @@
 # (RUNS=1 ROUNDS=1) as CI's check of the shipped wrapper.
 #
 # Knobs (environment): RUNS(11) ROUNDS(3) A_JAR A_WRAPPER B_JAR B_WRAPPER TRAIN_WAIT(60)
+#   URI(/users/1; another path is timed too, e.g. /users/abc, a 400 the router answers without
+#   the database; its answer need only be a CGI one, the first request of each side stays /users/1)
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 RUNS=${RUNS:-11}
+URI=${URI:-/users/1}
 ROUNDS=${ROUNDS:-3}
 TRAIN_WAIT=${TRAIN_WAIT:-60}
 A_JAR=${A_JAR:-$ROOT/cli/target/manaknight.jar}
@@ -42,19 +45,23 @@ schema = "$ROOT/examples/users/schema.sql"
 access = "off"
 EOF
 
-request() { # request SIDE: one GET /users/1, the answer on stdout
+request() { # request SIDE [URI]: one GET (/users/1), the answer on stdout
   local jar wrapper
   if [[ $1 == A ]]; then jar=$A_JAR wrapper=$A_WRAPPER; else jar=$B_JAR wrapper=$B_WRAPPER; fi
   env -i PATH=/usr/bin:/bin JAVA_HOME="$JAVA_HOME" MANAKNIGHT_HOME="$ROOT" MANAKNIGHT_JAR="$jar" \
       MANAKNIGHT_CACHE="$WORK/cache-$1" MANAKNIGHT_APP="$WORK/app.mkb" MANAKNIGHT_CONFIG="$WORK/cgi.toml" \
-      REQUEST_METHOD=GET REQUEST_URI=/users/1 SERVER_PROTOCOL=HTTP/1.1 "$wrapper"
+      REQUEST_METHOD=GET REQUEST_URI="${2:-/users/1}" SERVER_PROTOCOL=HTTP/1.1 "$wrapper"
 }
-timed() { # timed SIDE: milliseconds of one request
-  local s e out
+timed() { # timed SIDE [URI]: milliseconds of one request
+  local s e out uri=${2:-/users/1}
   s=$(date +%s%N)
-  out=$(request "$1" 2>/dev/null)
+  out=$(request "$1" "$uri" 2>/dev/null)
   e=$(date +%s%N)
-  [[ $out == "Status: 200 OK"* && $out == *'"id":1,'* ]] || die "side $1 answered: $out"
+  if [[ $uri == /users/1 ]]; then
+    [[ $out == "Status: 200 OK"* && $out == *'"id":1,'* ]] || die "side $1 answered: $out"
+  else
+    [[ $out == "Status: "* ]] || die "side $1 answered $uri with: $out"
+  fi
   echo $(( (e - s) / 1000000 ))
 }
 
@@ -73,7 +80,7 @@ done
 for round in $(seq "$ROUNDS"); do
   for side in "${sides[@]}"; do
     ms=()
-    for _ in $(seq "$RUNS"); do t=$(timed "$side"); ms+=("$t"); done
+    for _ in $(seq "$RUNS"); do t=$(timed "$side" "$URI"); ms+=("$t"); done
     sorted=$(printf '%s\n' "${ms[@]}" | sort -n)
     echo "round $round side $side: median $(sed -n "$(( (RUNS + 1) / 2 ))p" <<<"$sorted") ms" \
          "(min $(head -1 <<<"$sorted"), max $(tail -1 <<<"$sorted"); $RUNS runs)"

@@ -10,6 +10,7 @@ import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.Warmup;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.Database;
+import dev.manaknight.runtime.effects.LazyDatabase;
 import dev.manaknight.runtime.effects.PooledDatabase;
 import dev.manaknight.runtime.effects.Schema;
 import dev.manaknight.runtime.effects.SingleConnectionDatabase;
@@ -56,7 +57,9 @@ public final class CgiRunner {
             if (body == null) {
                 reply = Problem.tooLarge(limit).reply();
             } else {
-                Database db = database(program, config);
+                // Opened at the first query: a request that makes none skips the JDBC driver,
+                // the file and the schema check (a route without `db`, a 404, a 400).
+                Database db = RequestCore.usesDatabase(program.module()) ? new LazyDatabase(() -> database(config)) : null;
                 if (env.containsKey(AOT_TRAINING)) Warmup.run(program.module(), db);
                 try (RequestCore core = new RequestCore(program.module(), new VmExecutor(program, config.limits().vm()),
                         db, new RequestCore.Options(limit, config.limits().timeout(), config.log().dev()), log)) {
@@ -69,8 +72,7 @@ public final class CgiRunner {
     }
 
     /** One connection (no pool to start and stop), the schema applied when the database is empty. */
-    private static Database database(Program program, Config config) throws SQLException, IOException {
-        if (!RequestCore.usesDatabase(program.module())) return null;
+    private static Database database(Config config) throws SQLException, IOException {
         String url = PooledDatabase.jdbcUrl(config.db().url());
         var props = new Properties();
         if (url.startsWith("jdbc:sqlite:")) {

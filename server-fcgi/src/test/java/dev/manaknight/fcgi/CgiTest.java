@@ -93,6 +93,45 @@ class CgiTest {
                 + "Content-Length: 2\r\n\r\nv1"), out);
     }
 
+    /**
+     * The database is opened at the first query, not at start: with a database that cannot be
+     * opened, a request the router answers (404, 400) still gets its answer, and one that queries
+     * fails alone, as a 500 (`effect-failed`) with the reason in the log.
+     */
+    @Test void theDatabaseIsOpenedOnlyByARequestThatQueries() throws Exception {
+        Path app = dir.resolve("users");
+        Files.createDirectories(app);
+        for (String f : List.of("users.mnk", "schema.sql"))
+            Files.copy(Path.of("../examples/users", f), app.resolve(f));
+        Files.writeString(dir.resolve("users.toml"), """
+                app = "users"
+                [db]
+                url = "sqlite:%s"
+                schema = "users/schema.sql"
+                [log]
+                access = "off"
+                """.formatted(dir.resolve("no-such-dir/app.db")));
+        var config = ConfigLoader.load(null, dir.resolve("users.toml"));
+        var program = Program.load(Compiler.compile(Compiler.loadSources(app)));
+        var err = new ByteArrayOutputStream(); // the access log; the reason of the 500 goes to the process's stderr
+        java.util.function.Function<String, String> get = uri -> {
+            var out = new ByteArrayOutputStream();
+            try {
+                CgiRunner.run(program, config, Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", uri),
+                        new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true));
+            } catch (Exception e) {
+                throw new AssertionError(uri + ": " + e, e);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        };
+        assertTrue(get.apply("/nope").startsWith("Status: 404 Not Found\r\n"));
+        assertTrue(get.apply("/users/abc").startsWith("Status: 400 Bad Request\r\n"));
+        assertFalse(Files.exists(dir.resolve("no-such-dir")));
+        String failed = get.apply("/users/1");
+        assertTrue(failed.startsWith("Status: 500 Internal Server Error\r\n"), failed);
+        assertTrue(failed.contains("/problems/effect-failed"), failed);
+    }
+
     @Test void aBodyOverTheLimitIs413WithoutReadingIt() throws Exception {
         String out = run(Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/notes", "CONTENT_TYPE", "application/json",
                 "CONTENT_LENGTH", "65"), "x".repeat(65));
