@@ -25,12 +25,16 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The native HTTP/1.1 server on Netty: a pipeline of small handlers in front of the
  * transport-neutral {@link RequestCore}. Epoll where available, NIO otherwise.
  */
 public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("manaknight");
+
     /** Request line and header limits: generous for APIs, small enough to bound a bad client. */
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_BYTES = 16384;
@@ -137,6 +141,9 @@ public final class HttpServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
+        // `serve` has no status page: what its connection limits did is said once, here.
+        LOG.info("stopped: {} connections accepted, {} refused past server.max_connections, {} closed by server.idle_timeout",
+                connections.accepted(), connections.refused(), connections.idleClosed());
         return drained;
     }
 
