@@ -73,40 +73,68 @@ final class FcgiFuzz {
 
     private byte[] mutate(byte[] b) {
         int at = random.nextInt(b.length);
-        return switch (random.nextInt(7)) {
-            case 0 -> { b[at] ^= (byte) (1 << random.nextInt(8)); yield b; }           // a flipped bit
-            case 1 -> { b[at] = (byte) edgeByte(); yield b; }                           // a byte at an edge value
-            case 2 -> headerField(b);                                                   // a record header field
-            case 3 -> slice(b, 0, at);                                                  // cut short
-            case 4 -> { var o = new ByteArrayOutputStream();                            // a part repeated
-                        int n = 1 + random.nextInt(Math.min(32, b.length - at));
-                        o.write(b, 0, at + n); o.write(b, at, b.length - at); yield o.toByteArray(); }
-            case 5 -> { var o = new ByteArrayOutputStream();                            // a part left out
-                        int n = 1 + random.nextInt(Math.min(32, b.length - at));
-                        o.write(b, 0, at); o.write(b, at + n, b.length - at - n); yield o.toByteArray(); }
-            default -> { var o = new ByteArrayOutputStream();                           // random bytes inserted
-                         byte[] junk = new byte[1 + random.nextInt(16)]; random.nextBytes(junk);
-                         o.write(b, 0, at); o.writeBytes(junk); o.write(b, at, b.length - at); yield o.toByteArray(); }
-        };
+        switch (random.nextInt(7)) {
+            case 0 -> b[at] ^= (byte) (1 << random.nextInt(8));   // a flipped bit
+            case 1 -> b[at] = (byte) edgeByte();                  // a byte at an edge value
+            case 2 -> headerField(b);                             // a record header field
+            case 3 -> { return slice(b, 0, at); }                 // cut short
+            case 4 -> { return repeated(b, at, partLength(b, at)); }
+            case 5 -> { return leftOut(b, at, partLength(b, at)); }
+            default -> { return inserted(b, at); }
+        }
+        return b;
+    }
+
+    private int partLength(byte[] b, int at) { return 1 + random.nextInt(Math.min(32, b.length - at)); }
+
+    /** b with its bytes [at, at + n) twice. */
+    private static byte[] repeated(byte[] b, int at, int n) {
+        var o = new ByteArrayOutputStream(b.length + n);
+        o.write(b, 0, at + n);
+        o.write(b, at, b.length - at);
+        return o.toByteArray();
+    }
+
+    /** b without its bytes [at, at + n). */
+    private static byte[] leftOut(byte[] b, int at, int n) {
+        var o = new ByteArrayOutputStream(b.length - n);
+        o.write(b, 0, at);
+        o.write(b, at + n, b.length - at - n);
+        return o.toByteArray();
+    }
+
+    /** b with 1 to 16 random bytes inserted at `at`. */
+    private byte[] inserted(byte[] b, int at) {
+        byte[] junk = new byte[1 + random.nextInt(16)];
+        random.nextBytes(junk);
+        var o = new ByteArrayOutputStream(b.length + junk.length);
+        o.write(b, 0, at);
+        o.writeBytes(junk);
+        o.write(b, at, b.length - at);
+        return o.toByteArray();
     }
 
     /** Rewrites one field of one record header: version, type, id, content or padding length. */
-    private byte[] headerField(byte[] b) {
+    private void headerField(byte[] b) {
         var headers = new ArrayList<Integer>();
         for (int at = 0; at + FCGI_HEADER_LEN <= b.length; ) {
             headers.add(at);
             at += FCGI_HEADER_LEN + ((b[at + 4] & 0xff) << 8 | b[at + 5] & 0xff) + (b[at + 6] & 0xff);
         }
-        if (headers.isEmpty()) return b;
+        if (headers.isEmpty()) return;
         int h = headers.get(random.nextInt(headers.size()));
         switch (random.nextInt(5)) {
             case 0 -> b[h] = (byte) edgeByte();
             case 1 -> b[h + 1] = (byte) random.nextInt(13);
-            case 2 -> { int id = random.nextBoolean() ? edgeByte() : random.nextInt(5); b[h + 2] = (byte) (id >> 8); b[h + 3] = (byte) id; }
-            case 3 -> { int len = random.nextBoolean() ? 0xffff : random.nextInt(600); b[h + 4] = (byte) (len >> 8); b[h + 5] = (byte) len; }
+            case 2 -> putShort(b, h + 2, random.nextBoolean() ? edgeByte() : random.nextInt(5));     // request id
+            case 3 -> putShort(b, h + 4, random.nextBoolean() ? 0xffff : random.nextInt(600));   // content length
             default -> b[h + 6] = (byte) edgeByte();
         }
-        return b;
+    }
+
+    private static void putShort(byte[] b, int at, int v) {
+        b[at] = (byte) (v >> 8);
+        b[at + 1] = (byte) v;
     }
 
     private int edgeByte() {
