@@ -35,9 +35,12 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     private boolean draining;
     /** Counted among the open connections (false when refused at `max_connections`). */
     private boolean counted;
+    /** See {@link Transport#stopReadingBeforeClose}. */
+    private final boolean stopReadingBeforeClose;
 
-    FcgiHandler(FpmServer server, FcgiLimits limits) {
+    FcgiHandler(FpmServer server, FcgiLimits limits, boolean stopReadingBeforeClose) {
         this.server = server;
+        this.stopReadingBeforeClose = stopReadingBeforeClose;
         this.conn = new FcgiConnection(limits, this);
     }
 
@@ -164,7 +167,11 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         FcgiConnection.Ending e = conn.end(id, stdout, 0, protocolStatus);
         var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(e.bytes()));
         // Spec §5.5: without FCGI_KEEP_CONN the application closes the connection after END_REQUEST.
-        if ((e.close() || draining) && conn.openRequests() == 0) f.addListener(ChannelFutureListener.CLOSE);
-        else f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if ((e.close() || draining) && conn.openRequests() == 0) {
+            if (stopReadingBeforeClose) ctx.channel().config().setAutoRead(false);
+            f.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
     }
 }

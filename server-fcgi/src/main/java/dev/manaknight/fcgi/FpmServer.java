@@ -160,12 +160,13 @@ public final class FpmServer implements AutoCloseable {
         io = new MultiThreadIoEventLoopGroup(loops, factory);
         acceptor = loops == 1 ? io : new MultiThreadIoEventLoopGroup(1, factory);
         boolean unix = listen.startsWith("unix:");
+        boolean stopReading = transport.stopReadingBeforeClose();
         var b = new ServerBootstrap().group(acceptor, io).channel(transport.serverChannel(unix))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childHandler(new ChannelInitializer<>() {
                     @Override protected void initChannel(Channel c) {
                         channels.add(c);
-                        c.pipeline().addLast("fcgi", new FcgiHandler(FpmServer.this, limits));
+                        c.pipeline().addLast("fcgi", new FcgiHandler(FpmServer.this, limits, stopReading));
                     }
                 });
         if (unix) {
