@@ -18,7 +18,8 @@ import java.util.Optional;
  *
  * <p>This is how `manaknight fpm` takes SIGQUIT, which HotSpot keeps for thread dumps and
  * `sun.misc.Signal` refuses. The launcher starts the JVM with the signals already blocked (`env
- * --block-signal`; a signal mask is inherited across exec and by every thread) and with `-Xrs`, so
+ * --block-signal`, or perl's `sigprocmask` where env lacks it; a signal mask is inherited across
+ * exec and by every thread) and with `-Xrs`, so
  * HotSpot neither installs handlers for QUIT, TERM, INT and HUP nor unblocks them in its threads.
  * A blocked signal stays pending until {@link #take()} reads it.
  */
@@ -31,6 +32,8 @@ final class SignalFd implements AutoCloseable {
     private static final int SIG_BLOCK = 0;
     private static final int SFD_CLOEXEC = 02000000;
     private static final int EINTR = 4;
+    /** The libc functions, bound once (immutable); empty where this is not Linux or native access is denied. */
+    private static final Optional<Native> NATIVE = Native.find();
 
     /** A signal read: its number and the process that sent it (0 when the kernel did). */
     record Received(int signal, int senderPid) {}
@@ -48,7 +51,7 @@ final class SignalFd implements AutoCloseable {
      * Linux with glibc's symbols at hand.
      */
     static List<Integer> blocked(List<Integer> signals) {
-        Optional<Native> lib = Native.find();
+        Optional<Native> lib = NATIVE;
         if (lib.isEmpty()) return List.of();
         try (var arena = Arena.ofConfined()) {
             MemorySegment mask = arena.allocate(SIGSET_BYTES);
@@ -64,7 +67,7 @@ final class SignalFd implements AutoCloseable {
 
     /** A descriptor that receives {@code signals}, which the caller has checked are blocked everywhere. */
     static SignalFd open(List<Integer> signals) throws IOException {
-        Native lib = Native.find().orElseThrow(() -> new IOException("signalfd: not available on this platform"));
+        Native lib = NATIVE.orElseThrow(() -> new IOException("signalfd: not available on this platform"));
         try (var arena = Arena.ofConfined()) {
             MemorySegment mask = arena.allocate(SIGSET_BYTES);
             lib.check((int) lib.sigemptyset.invokeExact(mask), "sigemptyset");
@@ -107,7 +110,7 @@ final class SignalFd implements AutoCloseable {
         }
     }
 
-    /** The libc functions used, bound once per {@link SignalFd} user. */
+    /** The libc functions used. */
     private record Native(MethodHandle sigemptyset, MethodHandle sigaddset, MethodHandle sigismember,
                           MethodHandle sigprocmask, MethodHandle signalfd, MethodHandle read, MethodHandle close) {
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
