@@ -45,12 +45,12 @@ schema = "$ROOT/examples/users/schema.sql"
 access = "off"
 EOF
 
-request() { # request SIDE [URI]: one GET (/users/1), the answer on stdout
+request() { # request SIDE URI: one GET, the answer on stdout
   local jar wrapper
   if [[ $1 == A ]]; then jar=$A_JAR wrapper=$A_WRAPPER; else jar=$B_JAR wrapper=$B_WRAPPER; fi
   env -i PATH=/usr/bin:/bin JAVA_HOME="$JAVA_HOME" MANAKNIGHT_HOME="$ROOT" MANAKNIGHT_JAR="$jar" \
       MANAKNIGHT_CACHE="$WORK/cache-$1" MANAKNIGHT_APP="$WORK/app.mkb" MANAKNIGHT_CONFIG="$WORK/cgi.toml" \
-      REQUEST_METHOD=GET REQUEST_URI="${2:-/users/1}" SERVER_PROTOCOL=HTTP/1.1 "$wrapper"
+      REQUEST_METHOD=GET REQUEST_URI="$2" SERVER_PROTOCOL=HTTP/1.1 "$wrapper"
 }
 timed() { # timed SIDE [URI]: milliseconds of one request
   local s e out uri=${2:-/users/1}
