@@ -499,15 +499,11 @@ public final class Vm {
         for (int i = 0; i < n; i++) {
             String name = (String) r[at + 2 + 2 * i];
             String value = (String) r[at + 3 + 2 * i];
-            if (hasLineBreak(name) || hasLineBreak(value))
-                throw new Trap.Fault(VmError.Kind.BAD_VALUE, "header `" + name.replaceAll("[\r\n]", "?") + "` contains a line break");
+            String wrong = Response.Header.problem(name, value);
+            if (wrong != null) throw new Trap.Fault(VmError.Kind.BAD_VALUE, wrong);
             headers.add(new Response.Header(name, value));
         }
         return new Response((int) status, body, headers);
-    }
-
-    private static boolean hasLineBreak(String s) {
-        return s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0;
     }
 
     /**

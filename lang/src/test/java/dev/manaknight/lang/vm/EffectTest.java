@@ -115,6 +115,28 @@ class EffectTest {
         assertEquals(418, assertInstanceOf(Outcome.Responded.class, run(outer, 0)).response().status());
     }
 
+    /** Issue 12: a control character in a header reached the wire and hung the connection; now the handler fails. */
+    @Test
+    void everyControlCharacterButTabInAHeaderIsABadValue() {
+        int name = asm.str("X-A");
+        for (char c = 0; c <= 0x7F; c = (char) (c == 0x1F ? 0x7F : c + 1)) {
+            int value = asm.str("a" + c + "b");
+            int fn = asm.fn("v" + (int) c).code(k -> k.op(SMALL_INT, 200).op(UNIT).op(CONST, name).op(CONST, value).op(RESPOND, 1));
+            Outcome o = run(fn, 0);
+            if (c == '\t') assertInstanceOf(Outcome.Responded.class, o, "TAB is allowed in a value");
+            else assertEquals(VmError.Kind.BAD_VALUE, failed(o).kind(), "U+" + Integer.toHexString(c));
+        }
+        int ok = asm.str("v");
+        for (String bad : List.of("", "X A", "X:A", "X\u00e9", "X\tA", "X(A)")) {
+            int n = asm.str(bad);
+            int fn = asm.fn("n" + bad.hashCode()).code(k -> k.op(SMALL_INT, 200).op(UNIT).op(CONST, n).op(CONST, ok).op(RESPOND, 1));
+            assertEquals(VmError.Kind.BAD_VALUE, failed(run(fn, 0)).kind(), "name `" + bad + "`");
+        }
+        int good = asm.str("X-Custom_Name.1!#$%&'*+^`|~");
+        int fn = asm.fn("g").code(k -> k.op(SMALL_INT, 200).op(UNIT).op(CONST, good).op(CONST, ok).op(RESPOND, 1));
+        assertInstanceOf(Outcome.Responded.class, run(fn, 0), "every token character is allowed in a name");
+    }
+
     @Test
     void headerLineBreaksAndBadStatusesAreBadValues() {
         int name = asm.str("X-A"), bad = asm.str("a\r\nSet-Cookie: x=1"), badName = asm.str("X\nB"), ok = asm.str("v");
