@@ -9,7 +9,12 @@ import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.types.HttpMethod;
 import dev.manaknight.lang.verify.VerifyException;
 import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.HandlerExecutor;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.effects.Database;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +34,17 @@ final class Apps {
             throw new UncheckedIOException(e);
         } catch (CompileException | VerifyException e) {
             throw new IllegalStateException(name + " does not compile: " + e.getMessage(), e);
+        }
+    }
+
+    /** A deployment of `program` for in-process benchmarks: the default limits, this executor and database, no logs. */
+    static Deployment deployment(Program program, HandlerExecutor executor, Database db) {
+        var cfg = new Config(null, null, Config.Server.DEFAULTS, Config.Limits.DEFAULTS,
+                new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, false));
+        try {
+            return Deployment.open(program, cfg, Deployment.Setup.test(db).withExecutor(executor));
+        } catch (IOException | java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

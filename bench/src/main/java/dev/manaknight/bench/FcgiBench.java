@@ -14,7 +14,7 @@ import dev.manaknight.fcgi.FcgiRequest;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.VmLimits;
 import dev.manaknight.runtime.AccessLog;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.VmExecutor;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -46,15 +46,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class FcgiBench {
-    private RequestCore core;
+    private Deployment core;
     private byte[] wire;
     private byte[] answer;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Program program = Apps.load("seed.mnk");
-        core = new RequestCore(program.module(), new VmExecutor(program, VmLimits.DEFAULTS), null,
-                new RequestCore.Options(1 << 20, Duration.ofSeconds(10), false), AccessLog.NONE);
+        core = Apps.deployment(program, new VmExecutor(program, VmLimits.DEFAULTS), null);
         // The values nginx fills in for `GET /hello` with the peers' fastcgi_params.
         var params = new LinkedHashMap<String, String>();
         params.put("QUERY_STRING", "");
@@ -99,7 +98,10 @@ public class FcgiBench {
         FcgiConnection[] conn = new FcgiConnection[1];
         conn[0] = new FcgiConnection(FcgiLimits.of(1 << 20, 1024, FcgiLimits.DEFAULT_MAX_CONNS), new FcgiConnection.Sink() {
             @Override public void request(FcgiRequest r) {
-                byte[] stdout = CgiOutput.of(core.handle(CgiEnvironment.toRequest(r.params(), r.stdin())));
+                // Inline, as `fpm` runs /hello: on the thread that decoded it.
+                var reply = new dev.manaknight.runtime.Reply[1];
+                core.submit(CgiEnvironment.toRequest(r.params(), r.stdin()), true, done -> reply[0] = done.reply());
+                byte[] stdout = CgiOutput.of(reply[0]);
                 answer = conn[0].end(r.id(), stdout, 0, FCGI_REQUEST_COMPLETE).bytes();
             }
 

@@ -13,7 +13,7 @@ import dev.manaknight.runtime.AccessLog;
 import dev.manaknight.runtime.HandlerExecutor;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.effects.SingleConnectionDatabase;
 import dev.manaknight.runtime.json.JsonEncoder;
@@ -57,26 +57,25 @@ public class RequestBench {
     private Route users;
     private Host fakeDb;
     private JsonEncoder encoder;
-    private RequestCore coreFake;
-    private RequestCore coreSqlite;
-    private RequestCore coreHello;
+    private Deployment coreFake;
+    private Deployment coreSqlite;
+    private Deployment coreHello;
     private Request[] userRequests;
     private Request helloRequest;
     private int next;
 
     @Setup(Level.Trial)
-    public void setUp() throws SQLException {
+    public void setUp() throws SQLException, java.io.IOException {
         program = Apps.load("seed.mnk");
         Module module = program.module();
         users = Apps.route(module, HttpMethod.GET, "/users/:id");
         fakeDb = new FakeDb(module);
         encoder = new JsonEncoder(new TypeTable(module));
-        var options = new RequestCore.Options(1 << 20, Duration.ofSeconds(10), false);
         var vms = new VmExecutor(program, VmLimits.DEFAULTS);
         // The real VM, but every run gets the fake db instead of the core's JDBC-backed host.
         HandlerExecutor withFakeDb = (host, granted) -> vms.start(fakeDb, granted);
-        coreFake = new RequestCore(module, withFakeDb, null, options, AccessLog.NONE);
-        coreHello = new RequestCore(module, vms, null, options, AccessLog.NONE);
+        coreFake = Apps.deployment(program, withFakeDb, null);
+        coreHello = Apps.deployment(program, vms, null);
         var db = SingleConnectionDatabase.inMemorySqlite();
         // The single connection stays open: closing it would drop the in-memory database.
         try (var s = db.acquire().createStatement()) {
@@ -84,7 +83,7 @@ public class RequestBench {
             s.executeUpdate("WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < " + ROWS + ") "
                     + "INSERT INTO users (id, name, email) SELECT n, 'user' || n, 'user' || n || '@example.com' FROM seq");
         }
-        coreSqlite = new RequestCore(module, vms, db, options, AccessLog.NONE);
+        coreSqlite = Apps.deployment(program, vms, db);
         var random = new SplittableRandom(1000);
         userRequests = new Request[REQUESTS];
         for (int i = 0; i < REQUESTS; i++)
@@ -122,19 +121,19 @@ public class RequestBench {
         return encoder.encode(body.type(), body.value());
     }
 
-    /** (a) `RequestCore.handle` for GET /users/{id}: route, validate, VM, encode; db faked in memory. */
+    /** (a) `Deployment.handle` (a virtual thread per request, as a server runs it) for GET /users/{id}: route, validate, VM, encode; db faked in memory. */
     @Benchmark
     public Reply coreUsersFakeDb() {
         return coreFake.handle(nextUser());
     }
 
-    /** (a) `RequestCore.handle` for GET /users/{id} against a real in-memory SQLite table of 10,000 rows. */
+    /** (a) `Deployment.handle` (a virtual thread per request, as a server runs it) for GET /users/{id} against a real in-memory SQLite table of 10,000 rows. */
     @Benchmark
     public Reply coreUsersSqlite() {
         return coreSqlite.handle(nextUser());
     }
 
-    /** (a) `RequestCore.handle` for GET /hello: no effects at all. */
+    /** (a) `Deployment.handle` (a virtual thread per request, as a server runs it) for GET /hello: no effects at all. */
     @Benchmark
     public Reply coreHello() {
         return coreHello.handle(helloRequest);

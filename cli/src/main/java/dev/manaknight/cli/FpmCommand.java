@@ -50,7 +50,7 @@ final class FpmCommand implements Callable<Integer> {
             // What a reload would load, checked before sending the signal: `manaknight fpm -t && kill -USR2`.
             Config c = configs.load();
             programs.load(c);
-            FpmServer.warnings(c).forEach(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
+            dev.manaknight.runtime.Deployment.warnings(c).forEach(w -> spec.commandLine().getErr().println("manaknight: warning: " + w));
             spec.commandLine().getOut().println("manaknight: configuration " + file + " and program " + c.app() + " test is successful");
             return ExitCode.OK;
         }

@@ -2,17 +2,13 @@ package dev.manaknight.cli;
 
 import dev.manaknight.http.HttpServer;
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.runtime.AppRuntime;
-import dev.manaknight.runtime.ConnectionLimit;
-import dev.manaknight.runtime.HeapBudget;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -40,15 +36,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.server().unix()) throw new ConfigException("`server.listen` must be host:port (unix sockets are for `fpm`)");
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
         Program program = Program.load(AppLoader.standard().load(cfg.app()).module());
-        HeapBudget.shortfall(cfg, Runtime.getRuntime().maxMemory())
-                .ifPresent(w -> System.err.println("manaknight: warning: " + w));
-        ignoredTransport(cfg.server()).ifPresent(w -> System.err.println("manaknight: warning: " + w));
-        try (RequestCore core = AppRuntime.open(program, cfg)) {
-            var s = cfg.server();
-            ConnectionLimit.shortfall(cfg).ifPresent(w -> System.err.println("manaknight: warning: " + w));
-            HttpServer server = HttpServer.start(core, new HttpServer.Options(s.host(), s.port(), s.workers(), s.queue(),
-                    cfg.limits().body(), s.drainTimeout(), s.ioThreads(Runtime.getRuntime().availableProcessors()),
-                    ConnectionLimit.of(cfg), s.idleTimeout()));
+        Deployment.warnings(cfg).forEach(w -> System.err.println("manaknight: warning: " + w));
+        try (Deployment deployment = Deployment.open(program, cfg, Deployment.Setup.server())) {
+            HttpServer server = HttpServer.start(deployment, HttpServer.Options.of(cfg));
             var stopped = new CountDownLatch(1);
             // SIGTERM: stop accepting, drain within drain_timeout, then return 0 (a plain shutdown
             // hook would drain too, but the JVM would then exit 143). SIGINT drains through the hook.
@@ -59,7 +49,7 @@ public final class ServeCommand implements Callable<Integer> {
             // SIGINT: drain, then flush the buffered logs (main never leaves await() on this path).
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
                 server.close();
-                core.close();
+                deployment.close();
             }));
             System.out.println("manaknight: listening on " + server.url());
             System.out.flush();
@@ -75,12 +65,5 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("manaknight serve: " + e.getMessage());
             return 70;
         }
-    }
-
-    /** `server.transport` is `fpm`'s choice; `serve` says so instead of ignoring it silently. */
-    static Optional<String> ignoredTransport(Config.Server s) {
-        if (s.transport().equals("auto")) return Optional.empty();
-        return Optional.of("server.transport = \"" + s.transport()
-                + "\" applies to `fpm`; `serve` uses epoll (NIO where epoll is unavailable)");
     }
 }

@@ -1,7 +1,6 @@
 package dev.manaknight.cli;
 
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
 import dev.manaknight.runtime.testing.TestOutcome;
@@ -24,8 +23,7 @@ public final class TestCommand implements Callable<Integer> {
         Config cfg = ConfigLoader.load(app, null);
         Program program = Program.load(AppLoader.standard().load(app).module());
         String schema = cfg.db().schema() == null ? null : Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
-        List<TestOutcome> results = new TestRunner(program.module(), new VmExecutor(program, cfg.limits().vm()), schema,
-                TestRunner.testOptions(cfg.limits().body())).run(System.out);
+        List<TestOutcome> results = new TestRunner(program, cfg, schema).run(System.out);
         return results.stream().allMatch(TestOutcome::passed) ? 0 : 1;
     }
 }

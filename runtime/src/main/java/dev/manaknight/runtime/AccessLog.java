@@ -13,6 +13,9 @@ public interface AccessLog extends AutoCloseable {
     /** Writes out anything buffered and releases the destination; idempotent. */
     @Override default void close() {}
 
+    /** Opens a file destination again (after logrotate moved it); nothing for the others. */
+    default void reopen() throws java.io.IOException {}
+
     AccessLog NONE = entry -> {};
 
     /** One JSON object per line: id, method, path, route, status, micros, fuel, memory, effects. */
@@ -41,21 +44,6 @@ public interface AccessLog extends AutoCloseable {
             }
 
             @Override public void close() { out.close(); }
-        };
-    }
-
-    /** Both logs, in order. */
-    static AccessLog both(AccessLog first, AccessLog second) {
-        return new AccessLog() {
-            @Override public void record(AccessEntry entry) {
-                first.record(entry);
-                second.record(entry);
-            }
-
-            @Override public void close() {
-                first.close();
-                second.close();
-            }
         };
     }
 }

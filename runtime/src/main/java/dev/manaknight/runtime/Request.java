@@ -20,6 +20,11 @@ public record Request(String method, String rawPath, String query, List<Header> 
         if (body == null) body = new byte[0];
     }
 
+    /** What a transport knows of a request it refused before reading one (method `-`, no path), for the log. */
+    public static Request unread(String remoteAddress) {
+        return new Request("-", "", "", List.of(), new byte[0], remoteAddress);
+    }
+
     /** Splits a request target (`/users?limit=2`) into path and query. */
     public static Request of(String method, String target, List<Header> headers, byte[] body, String remoteAddress) {
         int q = target.indexOf('?');

@@ -6,7 +6,6 @@ import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.StepBound;
 import dev.manaknight.lang.types.Capability;
 import dev.manaknight.lang.vm.Outcome;
-import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.effects.Database;
@@ -26,16 +25,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport-neutral request path (RUNTIME.md §3) that HTTP, FastCGI and CGI all call:
- * route → validate → a new VM with exactly the declared capabilities → encode → commit or roll
- * back → one access-log line. {@link #handle} never throws; it is safe to call from many threads.
+ * The transport-neutral request path that HTTP, FastCGI and CGI all reach through a
+ * {@link Deployment}: route → validate → a new VM with exactly the declared capabilities →
+ * encode → commit or roll back. {@link #handle} never throws and is safe to call from many
+ * threads; what it costs and how it failed go into the request's {@link InFlight}, through
+ * which the transport can also stop it. Built only by {@link Deployment}.
  */
-public final class RequestCore implements AutoCloseable {
+public final class RequestCore {
     /**
      * @param bodyLimit bytes; a larger body is a 413 (transports usually stop it earlier)
      * @param timeout   wall clock per request, effects included
@@ -43,11 +43,7 @@ public final class RequestCore implements AutoCloseable {
      * @param openApi   the app's OpenAPI document served at `GET /openapi.json` when no route
      *                  has that path, or null when `server.openapi` is off
      */
-    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi) {
-        public Options(long bodyLimit, Duration timeout, boolean dev) {
-            this(bodyLimit, timeout, dev, null);
-        }
-    }
+    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi) {}
 
     /** Where the OpenAPI document is served when enabled. */
     public static final String OPENAPI_PATH = "/openapi.json";
@@ -67,7 +63,7 @@ public final class RequestCore implements AutoCloseable {
     private final HandlerExecutor executor;
     private final Database db;
     private final Options options;
-    private final AccessLog accessLog;
+    private final FailureLog failures;
     private final Router router;
     private final TypeTable types;
     private final InputDecoder inputs;
@@ -76,17 +72,14 @@ public final class RequestCore implements AutoCloseable {
     private final ResultMapper mapper;
     /** By function index: the handler is short and pure enough to run inline. */
     private final boolean[] inline;
-    private final Deadlines deadlines = new Deadlines();
-    private final AtomicLong ids = new AtomicLong();
-    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
 
     /** @param db null when the app has no database */
-    public RequestCore(Module module, HandlerExecutor executor, Database db, Options options, AccessLog accessLog) {
+    RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures) {
         this.module = module;
         this.executor = executor;
         this.db = db;
         this.options = options;
-        this.accessLog = accessLog;
+        this.failures = failures;
         this.router = new Router(module.routes());
         this.types = new TypeTable(module);
         this.inputs = new InputDecoder(types);
@@ -107,11 +100,6 @@ public final class RequestCore implements AutoCloseable {
         return inline;
     }
 
-    /** The core for a program with real VMs. */
-    public static RequestCore create(Program program, HandlerExecutor executor, Database db, Options options, AccessLog log) {
-        return new RequestCore(program.module(), executor, db, options, log);
-    }
-
     /** True when the module declares any `db` query (so it needs a database). */
     public static boolean usesDatabase(Module module) {
         for (EffectOp op : module.effects()) if (op.capability() == Capability.DB) return true;
@@ -126,18 +114,11 @@ public final class RequestCore implements AutoCloseable {
 
     public Options options() { return options; }
 
-    /**
-     * A reply a transport decided on without running the request (overload, a body past the
-     * limit while reading): the problem with its extra headers, `X-Request-Id`, and an access-log line.
-     */
-    public Reply refuse(Request req, Problem problem, Header... extra) {
-        String id = nextId();
-        var headers = new ArrayList<>(problem.withInstance(req.rawPath()).reply(extra).headers());
-        headers.add(new Header("X-Request-Id", id));
-        Reply reply = new Reply(problem.status(), headers, problem.withInstance(req.rawPath()).toJson());
-        accessLog.record(new AccessEntry(id, req.method(), req.rawPath(), req.query(), null, reply.status(), 0, 0, 0, 0, null));
-        return reply;
-    }
+    QueryCatalog queries() { return queries; }
+
+    ResultMapper mapper() { return mapper; }
+
+    HandlerExecutor executor() { return executor; }
 
     /**
      * Routes the request and decides where it may run. It may run on the thread it arrived on,
@@ -156,38 +137,22 @@ public final class RequestCore implements AutoCloseable {
 
     private boolean inlineHandler(int function) { return function < inline.length && inline[function]; }
 
-    private String nextId() { return idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36); }
-
-    public Reply handle(Request req) {
-        return handle(req, router.match(req.method(), req.rawPath()));
-    }
-
-    /** {@link #handle(Request)} with the route {@link #dispatch} found. */
-    public Reply handle(Dispatch d) {
-        return handle(d.request(), d.match());
-    }
-
-    private Reply handle(Request req, RouteMatch match) {
-        long start = System.nanoTime();
-        String id = nextId();
-        var stats = new Stats();
-        Reply reply;
+    /**
+     * Runs the routed request in `r`'s name: its cost and failure are written into `r`, a stop
+     * through `r` ends its VM. Returns the reply without `X-Request-Id` (the deployment adds it).
+     */
+    Reply handle(Dispatch d, InFlight r) {
+        Request req = d.request();
         try {
-            reply = route(match, req, id, stats);
+            return route(d.match(), req, r);
         } catch (RuntimeException | Error e) {
-            LOG.error("[{}] internal error on {} {}", id, req.method(), req.rawPath(), e);
-            reply = Problem.of("internal", "Internal Server Error", 500, "internal error; see the server log for request " + id)
+            failures.internal(r.id(), req.method(), req.rawPath(), e);
+            return Problem.of("internal", "Internal Server Error", 500, "internal error; see the server log for request " + r.id())
                     .withInstance(req.rawPath()).reply();
         }
-        var headers = new ArrayList<>(reply.headers());
-        headers.add(new Header("X-Request-Id", id));
-        reply = new Reply(reply.status(), headers, reply.body());
-        accessLog.record(new AccessEntry(id, req.method(), req.rawPath(), req.query(), stats.route, reply.status(),
-                (System.nanoTime() - start) / 1000, stats.fuel, stats.memory, stats.effects, stats.failure));
-        return reply;
     }
 
-    private Reply route(RouteMatch match, Request req, String id, Stats stats) {
+    private Reply route(RouteMatch match, Request req, InFlight r) {
         return switch (match) {
             case RouteMatch.NotFound nf -> {
                 Reply doc = openApi(req);
@@ -199,14 +164,14 @@ public final class RequestCore implements AutoCloseable {
                             req.method() + " is not allowed here; allowed: " + String.join(", ", na.allow()))
                     .withInstance(req.rawPath()).reply(new Header("Allow", String.join(", ", na.allow())));
             case RouteMatch.Found f -> {
-                stats.route = f.route().method() + " " + f.route().path();
-                Reply r = run(f.route(), f, req, id, stats);
-                yield f.head() ? headOf(r) : r;
+                r.route(f.route().method() + " " + f.route().path());
+                Reply reply = run(f.route(), f, req, r);
+                yield f.head() ? headOf(reply) : reply;
             }
         };
     }
 
-    private Reply run(Route route, RouteMatch.Found found, Request req, String id, Stats stats) {
+    private Reply run(Route route, RouteMatch.Found found, Request req, InFlight r) {
         if (req.body().length > options.bodyLimit())
             return Problem.tooLarge(options.bodyLimit()).withInstance(req.rawPath()).reply();
         Object[] args;
@@ -218,62 +183,72 @@ public final class RequestCore implements AutoCloseable {
             case Inputs.Valid v -> args = v.args();
         }
         Transaction tx = db == null ? null : new Transaction(db);
-        var host = new RequestHost(id, route.capabilities(), tx, queries, mapper, LOG, System::currentTimeMillis,
+        var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, LOG, System::currentTimeMillis,
                 ThreadLocalRandom.current());
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;
-            Deadlines.Entry timeout = deadlines.watch(options.timeout(), () -> {
-                vm.cancel();
-                host.cancel();
-            });
+            r.attach(vm, host::cancel);
             try {
                 outcome = vm.invoke(route.handler(), args);
-                // A query cancelled by the timeout fails as an effect; the cause is the clock.
-                if (timeout.expired() && outcome instanceof Outcome.Failed f && f.error().kind() != VmError.Kind.TIMEOUT)
-                    outcome = new Outcome.Failed(new VmError(VmError.Kind.TIMEOUT, "the request ran past its "
-                            + options.timeout().toMillis() + "ms wall-clock limit (" + f.error().message() + ")", f.error().stack()));
+                // A query cancelled at the deadline fails as an effect; the cause is the clock.
+                if (r.stopped() == InFlight.Stop.DEADLINE && outcome instanceof Outcome.Failed f
+                        && f.error().kind() != VmError.Kind.TIMEOUT)
+                    outcome = new Outcome.Failed(timeout(f.error().message(), f.error().stack()));
             } finally {
-                deadlines.done(timeout);
-                stats.fuel = vm.fuelUsed();
-                stats.memory = vm.memoryUsed();
-                stats.effects = host.callCount();
+                r.detach();
+                r.cost(vm.fuelUsed(), vm.memoryUsed(), vm.cpuNanos(), host.callCount());
             }
-            return finish(outcome, tx, req, id, stats);
+            return finish(outcome, tx, req, r);
         } finally {
             if (tx != null) tx.rollback(); // no-op after a commit; otherwise nothing is left open
         }
     }
 
-    private Reply finish(Outcome outcome, Transaction tx, Request req, String id, Stats stats) {
+    private VmError timeout(String cause, List<VmError.StackFrame> stack) {
+        return new VmError(VmError.Kind.TIMEOUT, "the request ran past its " + options.timeout().toMillis()
+                + "ms wall-clock limit" + (cause == null ? "" : " (" + cause + ")"), stack);
+    }
+
+    private Reply finish(Outcome outcome, Transaction tx, Request req, InFlight r) {
         return switch (outcome) {
-            case Outcome.Responded r -> {
+            case Outcome.Responded resp -> {
                 Reply reply;
                 try {
-                    reply = encode(r.response());
+                    reply = encode(resp.response());
                 } catch (RuntimeException e) {
                     yield failure(new VmError(VmError.Kind.INTERNAL, "the response cannot be encoded: " + e.getMessage(),
-                            List.of()), req, id, stats);
+                            List.of()), req, r);
                 }
                 if (reply.status() >= 500 || tx == null) yield reply;
+                // A request past its deadline never commits: its client has been, or is about to
+                // be, answered that it timed out.
+                if (r.stopped() != null || r.pastDeadline(System.nanoTime()))
+                    yield failure(r.stopped() == InFlight.Stop.DEADLINE || r.stopped() == null ? timeout(null, List.of())
+                            : new VmError(VmError.Kind.TIMEOUT, "the request was cancelled", List.of()), req, r);
                 try {
                     tx.commit();
                 } catch (SQLException e) {
                     yield failure(new VmError(VmError.Kind.EFFECT_FAILED, "commit failed: " + e.getMessage(), List.of()),
-                            req, id, stats);
+                            req, r);
                 }
                 yield reply;
             }
-            case Outcome.Failed f -> failure(f.error(), req, id, stats);
+            case Outcome.Failed f -> failure(f.error(), req, r);
             case Outcome.Returned ret -> failure(new VmError(VmError.Kind.INTERNAL, "the handler ended without `respond`",
-                    List.of()), req, id, stats);
+                    List.of()), req, r);
         };
     }
 
-    private Reply failure(VmError error, Request req, String id, Stats stats) {
-        stats.failure = error;
-        LOG.error("[{}] {} {} failed: {}", id, req.method(), req.rawPath(), error.render());
-        String detail = options.dev() ? error.message() : "the request failed (" + error.kind().slug + "); see the server log for request " + id;
+    private Reply failure(VmError error, Request req, InFlight r) {
+        r.failure(error);
+        if (r.stopped() == InFlight.Stop.DRAIN) // cut off by a stop: its work is rolled back, another instance can take it
+            return Problem.of("shutting-down", "Service Unavailable", 503,
+                            "the server stopped before the request finished; nothing it did was kept")
+                    .withInstance(req.rawPath()).reply(new Header("Retry-After", "1"));
+        if (r.stopped() != InFlight.Stop.CLIENT_GONE) failures.failed(r.id(), req.method(), req.rawPath(), error);
+        String detail = options.dev() ? error.message()
+                : "the request failed (" + error.kind().slug + "); see the server log for request " + r.id();
         List<String> stack = options.dev() ? error.stack().stream().map(VmError.StackFrame::toString).toList() : List.of();
         return new Problem(error.kind().slug, "Internal Server Error", 500, detail, req.rawPath(), List.of(), stack).reply();
     }
@@ -284,9 +259,8 @@ public final class RequestCore implements AutoCloseable {
         var headers = new ArrayList<Header>();
         boolean typed = false;
         for (Response.Header h : r.headers()) {
-            if (h.name().indexOf('\r') >= 0 || h.name().indexOf('\n') >= 0 || h.value().indexOf('\r') >= 0
-                    || h.value().indexOf('\n') >= 0)
-                throw new IllegalStateException("header `" + h.name() + "` contains a line break");
+            String wrong = Response.Header.problem(h.name(), h.value()); // the VM checks too: never a bad header on the wire
+            if (wrong != null) throw new IllegalStateException(wrong);
             typed |= h.name().equalsIgnoreCase("Content-Type");
             headers.add(new Header(h.name(), h.value()));
         }
@@ -318,21 +292,5 @@ public final class RequestCore implements AutoCloseable {
         var headers = new ArrayList<>(r.headers());
         headers.add(new Header("Content-Length", String.valueOf(r.body().length)));
         return new Reply(r.status(), headers, new byte[0]);
-    }
-
-    /** Stops the deadline sweeper, flushes the logs and closes the database; idempotent. */
-    @Override public void close() {
-        deadlines.close();
-        accessLog.close();
-        if (db != null) db.close();
-    }
-
-    /** What the access log needs from a request's run. */
-    private static final class Stats {
-        String route;
-        long fuel;
-        long memory;
-        int effects;
-        VmError failure;
     }
 }

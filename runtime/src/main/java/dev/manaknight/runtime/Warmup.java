@@ -6,11 +6,12 @@ import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.types.Type;
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.lang.vm.VmLimits;
+import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.Database;
 import dev.manaknight.runtime.effects.ResultMapper;
 import dev.manaknight.runtime.effects.Transaction;
 import dev.manaknight.runtime.json.TypeTable;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,6 +64,10 @@ public final class Warmup {
             {"x": 1, "label": "a", "size": 12.50, "tags": ["x", "y"], "note": "n"}"""
             .getBytes(StandardCharsets.UTF_8);
 
+    /** The synthetic app's configuration: the defaults, no logs. */
+    private static final Config CONFIG = new Config(null, null, Config.Server.DEFAULTS, Config.Limits.DEFAULTS,
+            new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, false));
+
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
     private Warmup() {}
@@ -71,19 +76,17 @@ public final class Warmup {
     public static void run(Module app, Database db) {
         try {
             Module module = Compiler.compile(List.of(new SourceFile("warmup.mnk", SOURCE)));
-            var executor = new VmExecutor(Program.trusted(module), VmLimits.DEFAULTS);
-            var options = new RequestCore.Options(1 << 16, Duration.ofSeconds(5), false);
             List<Header> json = List.of(new Header("Content-Type", "application/json"));
-            try (var core = new RequestCore(module, executor, null, options, AccessLog.NONE)) {
+            try (var d = Deployment.open(Program.trusted(module), CONFIG, Deployment.Setup.test(null))) {
                 for (int i = 0; i < ROUNDS; i++) {
-                    core.handle(Request.of("POST", "/warm/5?k=3&shade=dark", json, BODY, "warmup"));
-                    core.handle(Request.of("POST", "/warm/x?k=y", json, new byte[] {'{'}, "warmup"));
-                    core.handle(Request.of("HEAD", "/warm/1", List.of(), new byte[0], "warmup"));
-                    core.handle(Request.of("GET", "/nowhere", List.of(), new byte[0], "warmup"));
+                    d.handle(Request.of("POST", "/warm/5?k=3&shade=dark", json, BODY, "warmup"));
+                    d.handle(Request.of("POST", "/warm/x?k=y", json, new byte[] {'{'}, "warmup"));
+                    d.handle(Request.of("HEAD", "/warm/1", List.of(), new byte[0], "warmup"));
+                    d.handle(Request.of("GET", "/nowhere", List.of(), new byte[0], "warmup"));
                 }
             }
             if (db != null) selectOne(app, db);
-        } catch (CompileException | SQLException | RuntimeException e) {
+        } catch (CompileException | SQLException | IOException | RuntimeException e) {
             LOG.warn("warm-up skipped: {}", e.toString()); // only the first request gets slower
         }
     }

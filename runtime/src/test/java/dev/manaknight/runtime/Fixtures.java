@@ -10,7 +10,11 @@ import dev.manaknight.lang.types.HttpMethod;
 import dev.manaknight.lang.types.Type;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.Response;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.effects.Database;
+import java.time.Duration;
 import java.util.List;
 
 /** Hand-built modules and a fake executor: the core tested without a compiler or a VM. */
@@ -94,8 +98,11 @@ public final class Fixtures {
     public static HandlerExecutor fake(Handler... handlers) {
         return (host, granted) -> new HandlerExecutor.Run() {
             volatile boolean cancelled;
+            volatile Thread runner;
 
             @Override public Outcome invoke(int function, Object... args) {
+                runner = Thread.currentThread();
+                if (cancelled) runner.interrupt();
                 try {
                     return handlers[function].run(host, args);
                 } catch (Host.EffectFailure e) {
@@ -108,12 +115,29 @@ public final class Fixtures {
                 }
             }
 
-            @Override public void cancel() { cancelled = true; }
+            /** A fake "VM" notices a cancel the way a blocking call does: it is interrupted. */
+            @Override public void cancel() {
+                cancelled = true;
+                Thread t = runner;
+                if (t != null) t.interrupt();
+            }
 
             @Override public long fuelUsed() { return 42; }
 
             @Override public long memoryUsed() { return 1024; }
         };
+    }
+
+    /** The defaults with this body limit, timeout and dev mode; no logs. */
+    public static Config config(long body, Duration timeout, boolean dev) {
+        var l = Config.Limits.DEFAULTS;
+        return new Config(null, null, Config.Server.DEFAULTS, new Config.Limits(l.memory(), l.cpu(), l.fuel(), timeout, body),
+                new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, dev));
+    }
+
+    /** A test deployment of `m` with a fake executor, a database (or null) and an access log. */
+    public static Deployment deployment(Module m, HandlerExecutor exec, Database db, Config cfg, AccessLog log) throws Exception {
+        return Deployment.open(Program.trusted(m), cfg, Deployment.Setup.test(db).withExecutor(exec).withAccessLog(log));
     }
 
     public static Outcome json(int status, Type t, Object v) {

@@ -16,15 +16,17 @@ import org.junit.jupiter.api.Test;
 
 /** Which requests the core lets a transport run on its I/O thread (runtime.md, "Inline handlers"). */
 class InlineHandlersTest {
+    private Deployment app;
     private RequestCore core;
 
-    @AfterEach void close() { if (core != null) core.close(); }
+    @AfterEach void close() { if (app != null) app.close(); }
 
     private RequestCore core(String source, long memory) throws Exception {
         Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", source))));
         var limits = new VmLimits(memory, 1_000_000, Duration.ofSeconds(1).toNanos(), VmLimits.DEFAULT_MAX_FRAMES);
-        core = RequestCore.create(program, new VmExecutor(program, limits), null,
-                new RequestCore.Options(1024 * 1024, Duration.ofSeconds(5), false), e -> {});
+        app = Fixtures.deployment(program.module(), new VmExecutor(program, limits), null,
+                Fixtures.config(1024 * 1024, Duration.ofSeconds(5), false), e -> {});
+        core = app.core();
         return core;
     }
 
@@ -95,9 +97,11 @@ class InlineHandlersTest {
                 }
                 """, 64 * 1024);
         Request req = post("/grow", ("\"" + "a".repeat(4 * 1024) + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Dispatch d = core.dispatch(req);
-        assertTrue(d.inline());
-        Reply r = core.handle(d);
+        assertTrue(core.dispatch(req).inline());
+        var reply = new java.util.concurrent.atomic.AtomicReference<Reply>();
+        app.submit(req, true, done -> reply.set(done.reply()));
+        Reply r = reply.get();
+        assertTrue(r != null, "an inline request is answered before submit returns");
         assertEquals(500, r.status(), r.text());
         assertTrue(r.text().contains("memory"), r.text());
     }

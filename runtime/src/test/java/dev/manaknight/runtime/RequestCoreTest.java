@@ -26,19 +26,22 @@ class RequestCoreTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
     private SingleConnectionDatabase db;
-    private RequestCore core;
+    private Deployment core;
 
-    private RequestCore core(boolean dev, Duration timeout, Fixtures.Handler... handlers) throws Exception {
+    private Deployment core(boolean dev, Duration timeout, Fixtures.Handler... handlers) throws Exception {
         db = SingleConnectionDatabase.inMemorySqlite();
         Schema.applyIfEmpty(db, Fixtures.SCHEMA);
-        core = new RequestCore(Fixtures.users(), Fixtures.fake(handlers), db, new RequestCore.Options(1024, timeout, dev), log::add);
+        core = Fixtures.deployment(Fixtures.users(), Fixtures.fake(handlers), db, Fixtures.config(1024, timeout, dev), log::add);
         return core;
     }
 
-    @AfterEach void close() { if (core != null) core.close(); }
+    @AfterEach void close() {
+        if (core != null) core.close();
+        if (db != null) db.close();
+    }
 
     /** Handler 0 (`GET /users/:id`) deletes then answers with status `status`; handler 3 fails. */
-    private RequestCore deletingCore(int status) throws Exception {
+    private Deployment deletingCore(int status) throws Exception {
         Fixtures.Handler delete = (h, a) -> {
             h.effect(Fixtures.DELETE_USER, new Object[] {a[0]});
             return text(status, "deleted");
@@ -90,23 +93,34 @@ class RequestCoreTest {
 
     @Test void wallClockTimeoutCancelsTheRun() throws Exception {
         core(false, Duration.ofMillis(50), (h, a) -> {
-            Thread.sleep(5000); // the fake "VM" honours cancel by being interrupted below
+            Thread.sleep(5000); // the fake "VM" is interrupted by the cancel
             return text(200, "late");
         });
-        var runner = Thread.currentThread();
-        // The fake cannot observe cancel(); emulate a VM noticing it by interrupting the sleeper.
-        var watchdog = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException ignored) {
-                return;
-            }
-            runner.interrupt();
-        });
+        long start = System.nanoTime();
         Reply r = core.handle(Fixtures.get("/users/1"));
-        watchdog.join();
         assertEquals(500, r.status());
         assertEquals("https://manaknight.dev/problems/timeout", mapper.readTree(r.body()).get("type").asText());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "stopped at its deadline, not after 5 s");
+    }
+
+    /** Issue 12: a run that ignores its cancel is answered at the deadline + the margin all the same, once. */
+    @Test void aRunThatDoesNotStopIsAnsweredAtTheHardDeadline() throws Exception {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        core(false, Duration.ofMillis(200), (h, a) -> {
+            while (release.getCount() > 0) Thread.onSpinWait(); // deaf to interrupts and flags
+            return text(200, "late");
+        });
+        long start = System.nanoTime();
+        Reply r = core.handle(Fixtures.get("/users/1"));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        release.countDown();
+        assertEquals(500, r.status());
+        assertEquals("https://manaknight.dev/problems/timeout", mapper.readTree(r.body()).get("type").asText());
+        assertTrue(ms >= 200 + Watchdog.HARD_MARGIN.toMillis() - 20 && ms < 1000, "answered at timeout + margin: " + ms + " ms");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (core.admission().inFlight() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(1, log.size(), "one reply, one access-log line: the late 200 is dropped");
+        assertEquals(500, log.getFirst().status());
     }
 
     @Test void routingAndValidationProblemsAndAccessLog() throws Exception {

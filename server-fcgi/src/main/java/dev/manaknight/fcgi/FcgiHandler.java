@@ -3,10 +3,11 @@ package dev.manaknight.fcgi;
 import static dev.manaknight.fcgi.FcgiProtocol.FCGI_OVERLOADED;
 import static dev.manaknight.fcgi.FcgiProtocol.FCGI_REQUEST_COMPLETE;
 
-import dev.manaknight.runtime.Dispatch;
-import dev.manaknight.runtime.Header;
-import dev.manaknight.runtime.Problem;
-import dev.manaknight.runtime.Reply;
+import dev.manaknight.netty.Drainable;
+import dev.manaknight.netty.Transport;
+import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.InFlight;
+import dev.manaknight.runtime.Refusal;
 import dev.manaknight.runtime.Request;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,17 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One FastCGI connection on Netty: decodes on the event loop, runs each request on a virtual
- * thread, frames and writes the answer back on the loop. A request the core says runs inline
- * (a short pure handler, see runtime.md) runs on the loop itself when a worker is free at once. One instance per
- * connection; every method but the virtual thread's body runs on the connection's event loop.
+ * One FastCGI connection on Netty: decodes on the event loop, hands each request to the server's
+ * deployment, frames and writes the answer back on the loop. A request the core says runs inline
+ * (a short pure handler, see runtime.md) runs on the loop itself when a worker is free at once;
+ * others run on a virtual thread. One instance per connection; every method runs on the
+ * connection's event loop.
  */
-final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConnection.Sink {
+final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConnection.Sink, Drainable {
     private static final Logger LOG = LoggerFactory.getLogger("manaknight.fpm");
 
     private final FpmServer server;
     private final FcgiConnection conn;
-    private final Map<Integer, RequestContext> running = new HashMap<>();
+    private final Map<Integer, InFlight> running = new HashMap<>();
     private ChannelHandlerContext ctx;
     private boolean draining;
     /** Counted among the open connections (false when refused at `max_connections`). */
@@ -74,7 +76,7 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     @Override public void channelInactive(ChannelHandlerContext ctx) {
         if (counted) server.status().connections.leave();
         // The web server is gone: nobody will read these answers, so their VMs stop now.
-        running.values().forEach(RequestContext::cancel);
+        running.values().forEach(r -> r.stop(InFlight.Stop.CLIENT_GONE));
         running.clear();
     }
 
@@ -87,75 +89,51 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     }
 
     /** Graceful stop: close now when idle, else after the last open request ends. */
-    void drain() {
+    @Override public void drain() {
         draining = true;
         if (conn.openRequests() == 0) ctx.close();
     }
 
     @Override public void request(FcgiRequest r) {
         Request req = CgiEnvironment.toRequest(r.params(), r.stdin());
-        Generation gen = server.current();
+        Deployment app = server.current();
         String path = req.rawPath();
-        if (path.equals(gen.config.server().pingPath())) {
+        if (path.equals(app.config().server().pingPath())) {
             finish(r.id(), CgiOutput.of(StatusPage.pong()), FCGI_REQUEST_COMPLETE);
             return;
         }
-        if (path.equals(gen.config.server().statusPath())) {
+        if (path.equals(app.config().server().statusPath())) {
             finish(r.id(), CgiOutput.of(StatusPage.render(server.status(), req.query())), FCGI_REQUEST_COMPLETE);
             return;
         }
         if (r.stdinTooLarge()) {
-            finish(r.id(), CgiOutput.of(Problem.tooLarge(conn.limits().maxStdinBytes()).withInstance(path).reply()),
+            finish(r.id(), CgiOutput.of(app.refuse(req, new Refusal.BodyTooLarge(conn.limits().maxStdinBytes()))),
                     FCGI_REQUEST_COMPLETE);
             return;
         }
-        // The route first: it takes no place, so nothing between admit() and the run can fail and
-        // leave a worker's place taken.
-        Dispatch routed = gen.core.dispatch(req);
-        Generation g = server.admit();
-        if (g == null) {
-            server.status().rejected();
-            Reply busy = Problem.overloaded().withInstance(path).reply(new Header("Retry-After", "1"));
-            finish(r.id(), CgiOutput.of(busy), FCGI_OVERLOADED);
-            return;
-        }
-        Dispatch d = g == gen ? routed : g.core.dispatch(req); // a reload came between: route on the program that runs it
-        var rc = new RequestContext(req.method(), path);
-        long length = req.body().length;
-        if (d.inline()) {
-            // A short pure handler: handing it to a virtual thread and back would cost more than it.
-            Reply now;
-            try {
-                now = server.runInline(g, rc, d, length);
-            } catch (Throwable t) {
-                LOG.error("fcgi: request {} failed outside the core", path, t);
-                now = Problem.of("internal", "Internal Server Error", 500, "internal error").reply();
-            }
-            if (now != null) {
-                finish(r.id(), CgiOutput.of(now), FCGI_REQUEST_COMPLETE);
-                return;
-            }
-        }
-        running.put(r.id(), rc);
-        Thread.ofVirtual().name("manaknight-fpm-request").start(() -> {
-            byte[] out;
-            try {
-                out = CgiOutput.of(server.run(g, rc, d, length));
-            } catch (Throwable t) {
-                LOG.error("fcgi: request {} failed outside the core", path, t);
-                out = CgiOutput.of(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
-            }
-            byte[] answer = out;
+        int id = r.id();
+        InFlight f = server.submit(req, true, done -> answered(id, done));
+        if (!f.replied()) running.put(id, f);
+    }
+
+    /** A request's reply was decided, on whichever thread decided it: framed and written on the loop. */
+    private void answered(int id, InFlight done) {
+        byte[] out = CgiOutput.of(done.reply());
+        int protocolStatus = done.rejected() ? FCGI_OVERLOADED : FCGI_REQUEST_COMPLETE;
+        if (ctx.executor().inEventLoop()) {
+            running.remove(id);
+            finish(id, out, protocolStatus);
+        } else {
             ctx.executor().execute(() -> {
-                running.remove(r.id());
-                finish(r.id(), answer, FCGI_REQUEST_COMPLETE);
+                running.remove(id);
+                finish(id, out, protocolStatus);
             });
-        });
+        }
     }
 
     @Override public void abort(int requestId) {
-        RequestContext rc = running.get(requestId);
-        if (rc != null) rc.cancel();
+        InFlight r = running.get(requestId);
+        if (r != null) r.stop(InFlight.Stop.CLIENT_GONE);
     }
 
     @Override public void write(byte[] bytes) {

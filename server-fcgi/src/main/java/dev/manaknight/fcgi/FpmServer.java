@@ -1,23 +1,17 @@
 package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.Program;
+import dev.manaknight.netty.Endpoint;
+import dev.manaknight.netty.Transport;
 import dev.manaknight.runtime.Admission;
 import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.ConnectionLimit;
-import dev.manaknight.runtime.Dispatch;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.HeapBudget;
-import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.InFlight;
+import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.config.Config;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,21 +22,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Manaknight-FPM: the FastCGI server (RUNTIME.md §4). Listens on `unix:/path` or `host:port`,
- * admits requests PHP-FPM-style (`workers` running, `queue` waiting, then FCGI_OVERLOADED),
- * reloads its program in place, stops gracefully, and can take over from a running instance
- * (`--graceful`). See fcgi.md for the design.
+ * Manaknight-FPM: the FastCGI server. Listens on `unix:/path` or `host:port`, hands each request
+ * to the current {@link Deployment} (which admits it PHP-FPM-style: `workers` running, `queue`
+ * waiting, then FCGI_OVERLOADED), reloads its program in place (a new deployment; the old one
+ * retires when its requests are done), stops gracefully, and can take over from a running
+ * instance (`--graceful`). See fcgi.md for the design.
  */
 public final class FpmServer implements AutoCloseable {
     /** Reads the configuration again (SIGUSR2 re-reads the file). */
@@ -60,10 +53,6 @@ public final class FpmServer implements AutoCloseable {
 
     /** Time to accept connections already queued in the listen backlog after the socket path is gone. */
     static final long BACKLOG_GRACE_MILLIS = 100;
-    /** How often the slow-log watcher looks at the running requests. */
-    static final long SLOW_SWEEP_MILLIS = 50;
-    /** Sweeps a computing VM gets to publish its stack before its entry is written without one. */
-    static final int STACK_ASKS = 20;
     /** How long a live-socket probe may take before the socket counts as dead. */
     static final int PROBE_TIMEOUT_MILLIS = 500;
     private static final Logger LOG = LoggerFactory.getLogger("manaknight.fpm");
@@ -72,62 +61,47 @@ public final class FpmServer implements AutoCloseable {
     private final ProgramLoader loader;
     private final FpmStatus status;
     private final Admission admission;
-    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private volatile Generation current;
+    private volatile Deployment current;
     private volatile FcgiLimits limits;
-    private EventLoopGroup io;
-    /** The listener's loop: `io` itself when there is one loop. */
-    private EventLoopGroup acceptor;
-    private Channel serverChannel;
+    private Endpoint endpoint;
     /** The unix socket's public name, once renamed into place. */
     private OwnedFile socket;
     private String address;
     private boolean stopped;
-    private Thread slowWatcher;
     private OwnedFile pidFile;
 
-    private FpmServer(ConfigSource configs, ProgramLoader loader, Generation first, FpmStatus status) {
+    private FpmServer(ConfigSource configs, ProgramLoader loader, Deployment first, FpmStatus status, Admission admission) {
         this.configs = configs;
         this.loader = loader;
         this.current = first;
         this.status = status;
-        var s = first.config.server();
-        this.admission = new Admission(s.workers(), s.queue());
-        this.limits = FcgiLimits.of(first.config.limits().body(), s.workers() + s.queue(), status.connections.max());
+        this.admission = admission;
+        var s = first.config().server();
+        this.limits = FcgiLimits.of(first.config().limits().body(), s.workers() + s.queue(), status.connections.max());
     }
 
     /** Loads, verifies and opens the app, binds, and returns once connections are accepted. */
     public static FpmServer start(ConfigSource configs, ProgramLoader loader, boolean graceful) throws Exception {
         Config config = configs.load();
-        warnings(config).forEach(LOG::warn);
+        Deployment.warnings(config).forEach(LOG::warn);
         Program program = loader.load(config);
         var s = config.server();
         String pool = config.app() == null ? "www" : Objects.toString(config.app().toAbsolutePath().normalize().getFileName(), "www");
+        var admission = new Admission(s.workers(), s.queue());
         var status = new FpmStatus(pool.replaceFirst("\\.mkb$", ""), s.workers(), s.queue(),
-                new ConnectionCount(ConnectionLimit.of(config), "closed at once"));
-        Generation first = Generation.open(program, config, status);
-        var server = new FpmServer(configs, loader, first, status);
+                new ConnectionCount(ConnectionLimit.of(config), "closed at once"), admission);
+        Deployment first = Deployment.open(program, config, Deployment.Setup.server(admission, status));
+        var server = new FpmServer(configs, loader, first, status, admission);
         try {
             server.bind(s.listen(), s.socketMode(), graceful);
             if (s.pidFile() != null) server.pidFile = PidFile.write(s.pidFile());
-            server.slowWatcher = Thread.ofPlatform().daemon().name("manaknight-slowlog").start(server::watchSlowRequests);
         } catch (Exception e) {
             server.removeSocketIfOurs();
-            server.shutdownLoops();
+            if (server.endpoint != null) server.endpoint.close();
             first.close();
             throw e;
         }
         return server;
-    }
-
-    /**
-     * What is wrong with the config in this process but does not stop it: the heap cannot hold
-     * every VM the config admits ({@link HeapBudget}), or `max_connections` is beyond the
-     * file-descriptor limit ({@link ConnectionLimit}). Logged at start; `fpm -t` prints them.
-     */
-    public static List<String> warnings(Config config) {
-        return Stream.of(HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()), ConnectionLimit.shortfall(config))
-                .flatMap(Optional::stream).toList();
     }
 
     /** `unix:/path` or `host:port` as bound. */
@@ -136,40 +110,34 @@ public final class FpmServer implements AutoCloseable {
     FpmStatus status() { return status; }
 
     /** The listening channel (tests hold up its loop to queue connections on it). */
-    Channel listener() { return serverChannel; }
+    Channel listener() { return endpoint.listener(); }
 
-    Generation current() { return current; }
+    /** The deployment new requests go to. */
+    Deployment current() { return current; }
+
+    FcgiLimits limits() { return limits; }
 
     /** Requests admitted and not yet finished (tests: a cut-off request's VM does stop). */
     int inFlight() { return admission.inFlight(); }
 
+    /** Hands a request to the current deployment (its successor, if a reload retired it meanwhile). */
+    InFlight submit(Request req, boolean mayRunHere, Consumer<InFlight> deliver) {
+        while (true) {
+            InFlight r = current.submit(req, mayRunHere, deliver);
+            if (r != null) return r;
+        }
+    }
+
     // ---- listening ------------------------------------------------------------------------
 
     private void bind(String listen, String socketMode, boolean graceful) throws Exception {
-        Transport transport = Transport.choose(current.config.server().transport());
-        int loops = current.config.server().ioThreads(defaultIoThreads());
+        Transport transport = Transport.choose(current.config().server().transport());
+        int loops = current.config().server().ioThreads(defaultIoThreads());
         LOG.info("transport {}, {} event loop(s), at most {} connections", transport.name().toLowerCase(java.util.Locale.ROOT),
                 loops, status.connections.max());
-        IoHandlerFactory factory = transport.ioHandlers();
-        // With one loop, that loop also accepts: a connection is registered where it was accepted,
-        // at once. A separate acceptor hands every new connection to the serving loop (an eventfd
-        // wake-up and a context switch per connection; with keep-conn off, per request): that was
-        // 18 % of the JVM's CPU per /hello (bench/RESULTS.md §7). With several loops, most
-        // connections go to another loop anyway, and `serve` (two loops, a connection per request)
-        // measured slightly worse with the acceptor among them, so they keep a dedicated one.
-        io = new MultiThreadIoEventLoopGroup(loops, factory);
-        acceptor = loops == 1 ? io : new MultiThreadIoEventLoopGroup(1, factory);
-        boolean unix = listen.startsWith("unix:");
         boolean stopReading = transport.stopReadingBeforeClose();
-        var b = new ServerBootstrap().group(acceptor, io).channel(transport.serverChannel(unix))
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override protected void initChannel(Channel c) {
-                        channels.add(c);
-                        c.pipeline().addLast("fcgi", new FcgiHandler(FpmServer.this, limits, stopReading));
-                    }
-                });
-        if (unix) {
+        java.util.function.Consumer<Channel> init = c -> c.pipeline().addLast("fcgi", new FcgiHandler(this, limits, stopReading));
+        if (listen.startsWith("unix:")) {
             Path path = Path.of(listen.substring("unix:".length())).toAbsolutePath();
             boolean live = Files.exists(path) && live(UnixDomainSocketAddress.of(path));
             if (live && !graceful)
@@ -179,24 +147,23 @@ public final class FpmServer implements AutoCloseable {
             // name nobody uses any more, never the socket that is now the public one.
             Path bindPath = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
             Files.deleteIfExists(bindPath);
-            serverChannel = b.bind(transport.unixAddress(bindPath)).sync().channel();
+            endpoint = Endpoint.bind(transport, loops, transport.unixAddress(bindPath), false, init);
             Files.setPosixFilePermissions(bindPath, permissions(socketMode));
             Files.move(bindPath, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             socket = OwnedFile.at(path);
             address = listen;
         } else {
-            var cfg = current.config.server();
+            var cfg = current.config().server();
             var target = new InetSocketAddress(cfg.host(), cfg.port());
             if (cfg.port() != 0 && live(target) && !graceful)
                 throw new IOException(listen + " is served by a running instance (use --graceful to take over)");
             // SO_REUSEPORT always, so that a later --graceful instance can bind beside this one.
-            transport.reusePort(b);
-            serverChannel = b.bind(target).sync().channel();
+            endpoint = Endpoint.bind(transport, loops, target, true, init);
             if (graceful && !migratesQueuedConnections())
                 LOG.warn("--graceful on TCP: net.ipv4.tcp_migrate_req is 0, so connections still queued on the old "
                         + "instance's listener when it closes are reset; set it to 1 (Linux >= 5.14) for a lossless "
                         + "handoff, or listen on a unix socket");
-            InetSocketAddress a = (InetSocketAddress) serverChannel.localAddress();
+            InetSocketAddress a = (InetSocketAddress) endpoint.listener().localAddress();
             String host = a.getAddress().getHostAddress();
             address = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
         }
@@ -249,97 +216,6 @@ public final class FpmServer implements AutoCloseable {
         return set;
     }
 
-    // ---- requests -------------------------------------------------------------------------
-
-    /** A place for one request in the current generation, or null when workers and queue are full. */
-    Generation admit() {
-        if (!admission.tryAdmit()) return null;
-        while (true) {
-            Generation g = current;
-            if (g.enter()) {
-                status.queued();
-                status.inFlight(admission.inFlight());
-                return g;
-            }
-        }
-    }
-
-    /** Runs an admitted request once a worker is free; leaves its places afterwards. On a virtual thread. */
-    Reply run(Generation g, RequestContext rc, Dispatch d, long contentLength) throws InterruptedException {
-        try {
-            return admission.run(() -> execute(g, rc, d, contentLength));
-        } finally {
-            leave(g);
-        }
-    }
-
-    /**
-     * Runs an admitted request on the calling I/O thread when a worker is free at once (only for
-     * requests the core says run inline); null when none is, and the request keeps its places for
-     * {@link #run}.
-     */
-    Reply runInline(Generation g, RequestContext rc, Dispatch d, long contentLength) {
-        if (!admission.tryStartRun()) return null;
-        try {
-            return execute(g, rc, d, contentLength);
-        } finally {
-            admission.finishRun();
-            leave(g);
-        }
-    }
-
-    private Reply execute(Generation g, RequestContext rc, Dispatch d, long contentLength) {
-        int slot = status.started(rc, contentLength);
-        try {
-            return ScopedValue.where(RequestContext.CURRENT, rc).call(() -> g.core.handle(d));
-        } finally {
-            status.finished(slot, rc);
-        }
-    }
-
-    private void leave(Generation g) {
-        g.exit();
-        admission.leave();
-        status.inFlight(admission.inFlight());
-    }
-
-    // ---- slow log ---------------------------------------------------------------------------
-
-    /** The watcher thread's loop: a sweep every {@link #SLOW_SWEEP_MILLIS} until interrupted. */
-    private void watchSlowRequests() {
-        while (true) {
-            try {
-                Thread.sleep(SLOW_SWEEP_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                sweepSlowRequests(System.nanoTime());
-            } catch (RuntimeException e) {
-                LOG.error("slow log: {}", e.toString(), e); // the next sweep tries again
-            }
-        }
-    }
-
-    /**
-     * PHP-FPM dumps a child's backtrace once it runs past `request_slowlog_timeout`; here every
-     * worker slot's running request past `slowlog_timeout` is written once, with its VM's stack
-     * (see Vm#stackNow: at once while it waits in a query, else at its next fuel tick).
-     */
-    void sweepSlowRequests(long now) {
-        for (int i = 0; i < status.workers; i++) {
-            RequestContext rc = status.slot(i).running();
-            if (rc == null) continue;
-            SlowLog log = rc.slowLog;
-            if (log == null || !log.due(rc.startNanos, now)) continue;
-            synchronized (rc) {
-                if (rc.slowLogged || rc.ended) continue;
-            }
-            var stack = rc.stackNow();
-            if (stack != null || ++rc.stackAsks >= STACK_ASKS) log.running(rc, stack, now);
-        }
-    }
-
     // ---- signals --------------------------------------------------------------------------
 
     /**
@@ -350,35 +226,35 @@ public final class FpmServer implements AutoCloseable {
      * @return true when the new program serves
      */
     public synchronized boolean reload() {
-        Generation next;
+        Deployment next;
         try {
             Config config = configs.load();
             // limits.memory applies at a reload (max_connections does not: it waits for a restart)
             HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
             Program program = loader.load(config);
-            next = Generation.open(program, config, status);
+            next = Deployment.open(program, config, Deployment.Setup.server(admission, status));
         } catch (Exception e) {
             LOG.error("reload refused, the running program keeps serving:\n{}", loader.describe(e));
             return false;
         }
-        var was = current.config.server();
-        var now = next.config.server();
+        var was = current.config().server();
+        var now = next.config().server();
         if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue()
                 || was.maxConnections() != now.maxConnections() || !Objects.equals(was.pidFile(), now.pidFile()))
             LOG.warn("reload: `server.listen`, `workers`, `queue`, `max_connections` and `pid` changes take effect at the next restart");
-        limits = FcgiLimits.of(next.config.limits().body(), was.workers() + was.queue(), status.connections.max());
-        Generation old = current;
+        limits = FcgiLimits.of(next.config().limits().body(), was.workers() + was.queue(), status.connections.max());
+        Deployment old = current;
         current = next;
         status.reloads.incrementAndGet();
         Thread.ofVirtual().name("manaknight-fpm-retire").start(() -> {
             try {
-                if (!old.retire(old.config.server().drainTimeout()))
-                    LOG.warn("reload: requests still running on the old program after drain_timeout");
+                if (!old.retire(old.config().server().drainTimeout()))
+                    LOG.warn("reload: requests still running on the old program after drain_timeout were stopped");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        LOG.info("reloaded {}", next.config.app());
+        LOG.info("reloaded {}", next.config().app());
         return true;
     }
 
@@ -401,26 +277,21 @@ public final class FpmServer implements AutoCloseable {
         if (stopped) return true;
         stopped = true;
         boolean drained = false;
+        Duration drainTimeout = current.config().server().drainTimeout();
         try {
             removeSocketIfOurs();
             Thread.sleep(BACKLOG_GRACE_MILLIS);
-            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            for (Channel c : channels) {
-                var h = c.pipeline().get(FcgiHandler.class);
-                if (h != null) c.eventLoop().execute(h::drain);
-            }
-            drained = admission.awaitIdle(current.config.server().drainTimeout());
+            endpoint.closeListener();
+            drained = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN), Duration.ofSeconds(1));
             if (!drained)
-                LOG.warn("stop: {} request(s) still running after drain_timeout ({} ms): cut off, their VMs stopped",
-                        admission.inFlight(), current.config.server().drainTimeout().toMillis());
+                LOG.warn("stop: request(s) still running after drain_timeout ({} ms): cut off, their VMs stopped",
+                        drainTimeout.toMillis());
         } catch (RuntimeException e) {
             LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
         } finally {
             // Each step on its own: one that fails (even a class gone from a jar replaced in place)
             // must not keep the event loops, non-daemon threads, alive.
-            step("closing the connections", () -> channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
-            if (slowWatcher != null) slowWatcher.interrupt();
-            step("stopping the event loops", this::shutdownLoops);
+            step("closing the connections and event loops", endpoint::close);
             step("closing the program's resources", current::close);
             if (pidFile != null) step("removing the pid file", pidFile::removeIfOurs);
         }
@@ -438,12 +309,6 @@ public final class FpmServer implements AutoCloseable {
     /** The socket file, unless another instance has renamed its own over it (a --graceful takeover). */
     private void removeSocketIfOurs() {
         if (socket != null) socket.removeIfOurs();
-    }
-
-    private void shutdownLoops() {
-        if (io != null) io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        if (acceptor != null && acceptor != io)
-            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     @Override public void close() {

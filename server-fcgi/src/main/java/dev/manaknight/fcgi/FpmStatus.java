@@ -1,7 +1,10 @@
 package dev.manaknight.fcgi;
 
 import dev.manaknight.lang.vm.VmError;
+import dev.manaknight.runtime.Admission;
 import dev.manaknight.runtime.ConnectionCount;
+import dev.manaknight.runtime.InFlight;
+import dev.manaknight.runtime.RequestObserver;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -14,9 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The numbers behind the status page: PHP-FPM's pool counters, one slot per worker (a worker is
  * a permit to run a VM, not a process), VM failures by kind, and recent fuel and memory for
- * percentiles. Safe from every thread.
+ * percentiles. Fed by every deployment the server runs (one per reload) as their
+ * {@link RequestObserver}. Safe from every thread.
  */
-final class FpmStatus {
+final class FpmStatus implements RequestObserver {
     /** Fuel and memory percentiles are over the last this-many requests: recent, and cheap to sort. */
     static final int SAMPLES = 1024;
 
@@ -25,7 +29,7 @@ final class FpmStatus {
      * log asks it for its stack), null when idle.
      */
     record Slot(boolean busy, long requests, long startNanos, String method, String uri, long contentLength,
-                long lastMicros, long lastMemory, long lastCpuNanos, RequestContext running) {
+                long lastMicros, long lastMemory, long lastCpuNanos, InFlight running) {
         static final Slot IDLE = new Slot(false, 0, 0, "-", "-", 0, 0, 0, 0, null);
     }
 
@@ -51,7 +55,10 @@ final class FpmStatus {
     private final long[] memory = new long[SAMPLES];
     private long sampled;
 
-    FpmStatus(String pool, int workers, int queueLen, ConnectionCount connections) {
+    private final Admission admission;
+
+    FpmStatus(String pool, int workers, int queueLen, ConnectionCount connections, Admission admission) {
+        this.admission = admission;
         this.pool = pool;
         this.workers = workers;
         this.queueLen = queueLen;
@@ -61,10 +68,10 @@ final class FpmStatus {
         for (int i = 0; i < workers; i++) slots.set(i, Slot.IDLE);
     }
 
-    /** A request was admitted; it waits for a worker when all are busy. */
-    void queued() {
+    @Override public void queued(InFlight r) {
         accepted.increment();
         if (active.get() >= workers) maxChildrenReached.increment();
+        inFlight(admission.inFlight());
     }
 
     /** The admission's requests in flight now: those beyond the busy workers are waiting. */
@@ -74,36 +81,43 @@ final class FpmStatus {
         maxWaiting.accumulateAndGet(w, Math::max);
     }
 
-    /** A request got a worker: returns its slot. */
-    int started(RequestContext rc, long contentLength) {
+    /** A request got a worker: it takes a free slot. */
+    @Override public void started(InFlight r) {
         maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        var q = r.request();
+        String uri = q.query().isEmpty() ? q.rawPath() : q.rawPath() + "?" + q.query();
         for (int i = 0; i < slots.length(); i++) {
             Slot s = slots.get(i);
-            if (!s.busy() && slots.compareAndSet(i, s, new Slot(true, s.requests() + 1, rc.startNanos, rc.method, rc.uri,
-                    contentLength, s.lastMicros(), s.lastMemory(), s.lastCpuNanos(), rc)))
-                return i;
+            if (!s.busy() && slots.compareAndSet(i, s, new Slot(true, s.requests() + 1, r.startNanos(), q.method(), uri,
+                    q.body().length, s.lastMicros(), s.lastMemory(), s.lastCpuNanos(), r)))
+                return;
         }
-        return -1; // more runners than slots only if workers changed: not shown per slot
+        // more runners than slots only if workers changed: not shown per slot
     }
 
-    void finished(int slot, RequestContext rc) {
+    @Override public void finished(InFlight r) {
         active.decrementAndGet();
-        if (slot < 0) return;
-        Slot s = slots.get(slot);
-        slots.set(slot, new Slot(false, s.requests(), s.startNanos(), s.method(), s.uri(), s.contentLength(),
-                (System.nanoTime() - s.startNanos()) / 1000, rc.memory, rc.cpuNanos, null));
+        inFlight(admission.inFlight() - 1); // this request leaves its place right after
+        sample(r.fuel(), r.memory());
+        if (r.failure() != null) failures.get(r.failure().kind()).increment();
+        for (int i = 0; i < slots.length(); i++) {
+            Slot s = slots.get(i);
+            if (s.running() == r) {
+                slots.set(i, new Slot(false, s.requests(), s.startNanos(), s.method(), s.uri(), s.contentLength(),
+                        (System.nanoTime() - s.startNanos()) / 1000, r.memory(), r.cpuNanos(), null));
+                return;
+            }
+        }
     }
 
     /** A request was not admitted (it would wait without end): 503 / FCGI_OVERLOADED. */
-    void rejected() {
+    @Override public void rejected(InFlight r) {
         accepted.increment();
         overloaded.increment();
         maxChildrenReached.increment();
     }
 
-    void failed(VmError.Kind kind) { failures.get(kind).increment(); }
-
-    void slow() { slowRequests.increment(); }
+    @Override public void slow(InFlight r) { slowRequests.increment(); }
 
     synchronized void sample(long fuelUsed, long memoryUsed) {
         int i = (int) (sampled++ % SAMPLES);

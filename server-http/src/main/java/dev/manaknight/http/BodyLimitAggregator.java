@@ -1,36 +1,62 @@
 package dev.manaknight.http;
 
-import dev.manaknight.runtime.Problem;
+import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.Refusal;
 import dev.manaknight.runtime.Reply;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 
 /**
- * Aggregates a request and its body up to `limits.body`; past it answers a 413 problem
- * document instead of Netty's empty 413. Like Netty, keeps the connection when the client
- * can continue (keep-alive or `Expect: 100-continue`), else closes it after the reply.
+ * Aggregates a request and its body up to `limits.body`; past it answers the deployment's 413
+ * problem document instead of Netty's empty 413 — also to `Expect: 100-continue` (curl's default
+ * for large bodies), where the 413 goes out before the body is sent. Like Netty, keeps the
+ * connection when the client can continue (keep-alive or `Expect: 100-continue`), else closes it
+ * after the reply.
  */
 final class BodyLimitAggregator extends HttpObjectAggregator {
     private final long limit;
-    private final RequestCore core;
+    private final Deployment app;
+    private ChannelHandlerContext ctx;
 
-    BodyLimitAggregator(int limit, RequestCore core) {
+    BodyLimitAggregator(int limit, Deployment app) {
         super(limit);
         this.limit = limit;
-        this.core = core;
+        this.app = app;
+    }
+
+    @Override public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /** Netty's answer to `Expect: 100-continue`; its bare 413 for a body past the limit becomes the problem document. */
+    @Override protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (answer instanceof HttpResponse r && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()
+                && start instanceof HttpRequest req) {
+            io.netty.util.ReferenceCountUtil.release(answer);
+            return Responses.toNetty(tooLarge(req), ctx.alloc());
+        }
+        return answer;
+    }
+
+    private Reply tooLarge(HttpRequest req) {
+        return app.refuse(CoreHandler.toRequest(ctx, req, new byte[0]), new Refusal.BodyTooLarge(limit));
     }
 
     @Override protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        Reply reply = oversized instanceof HttpRequest req
-                ? core.refuse(CoreHandler.toRequest(ctx, req, new byte[0]), Problem.tooLarge(limit))
-                : Problem.tooLarge(limit).reply();
+        Reply reply = oversized instanceof HttpRequest req ? tooLarge(req)
+                : app.refuse(Request.unread(String.valueOf(ctx.channel().remoteAddress())), new Refusal.BodyTooLarge(limit));
         FullHttpResponse res = Responses.toNetty(reply, ctx.alloc());
         boolean close = !HttpUtil.isKeepAlive(oversized) && !HttpUtil.is100ContinueExpected(oversized)
                 || oversized instanceof io.netty.handler.codec.http.FullHttpMessage;

@@ -1,9 +1,11 @@
 package dev.manaknight.http;
 
 import dev.manaknight.runtime.ConnectionCount;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.Header;
-import dev.manaknight.runtime.Problem;
+import dev.manaknight.runtime.Refusal;
 import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,6 +44,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     /** The same for a connection refused past `max_connections`: shorter, as a flood may bring many. */
     static final long REFUSED_LINGER_MILLIS = 1000;
 
+    private final Deployment app;
     private final ConnectionCount connections;
     private final LingerBudget refusedLinger;
     private final long timeoutNanos;
@@ -58,7 +61,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private boolean closing;
     private ScheduledFuture<?> timer;
 
-    ConnectionGuard(ConnectionCount connections, LingerBudget refusedLinger, Duration idleTimeout) {
+    ConnectionGuard(Deployment app, ConnectionCount connections, LingerBudget refusedLinger, Duration idleTimeout) {
+        this.app = app;
         this.connections = connections;
         this.refusedLinger = refusedLinger;
         this.timeoutNanos = idleTimeout.toNanos();
@@ -67,9 +71,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     @Override public void channelActive(ChannelHandlerContext ctx) {
         counted = connections.enter();
         if (!counted) {
-            var reply = Problem.of("too-many-connections", "Service Unavailable", 503,
-                    "the server has as many connections open as it allows; retry shortly")
-                    .reply(new Header("Retry-After", "1"), new Header("Connection", "close"));
+            var reply = withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections()));
             // A client that sent its request before this answer came would see a reset, not the
             // 503, if the socket closed with that request unread: so linger, within the budget.
             // Past it (a flood) close at once: each lingering connection holds a descriptor.
@@ -143,6 +145,16 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         });
     }
 
+    private static Request unread(ChannelHandlerContext ctx) {
+        return Request.unread(String.valueOf(ctx.channel().remoteAddress()));
+    }
+
+    private static Reply withClose(Reply r) {
+        var headers = new java.util.ArrayList<>(r.headers());
+        headers.add(new Header("Connection", "close"));
+        return new Reply(r.status(), headers, r.body());
+    }
+
     private void arm(ChannelHandlerContext ctx, long delayNanos) {
         timer = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
     }
@@ -159,9 +171,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             if (pending == 0 && bodySince < 0 && partialHead) {
                 // Part of a head came, not all of it: say why (RFC 9110 §15.5.9). An idle
                 // keep-alive connection is closed without a word, as clients expect.
-                var reply = Problem.of("request-timeout", "Request Timeout", 408,
-                        "the request head did not arrive whole within server.idle_timeout")
-                        .reply(new Header("Connection", "close"));
+                var reply = withClose(app.refuse(unread(ctx), new Refusal.HeadTimeout()));
                 lingeringClose(ctx, reply, LINGER_MILLIS);
             } else {
                 ctx.close();

@@ -1,42 +1,47 @@
 package dev.manaknight.http;
 
-import dev.manaknight.runtime.Admission;
+import dev.manaknight.netty.Drainable;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.Header;
-import dev.manaknight.runtime.Problem;
+import dev.manaknight.runtime.InFlight;
+import dev.manaknight.runtime.Refusal;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
-import dev.manaknight.runtime.RequestCore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each aggregated request to the core on a virtual thread and writes the reply back.
- * Unlike `fpm`, `serve` does not run short handlers inline on the event loop: side by side that
- * gave +45 % req/s on /hello but a p99 1.5–2× higher (bench/RESULTS.md §6; with the parallel
- * collector, §7: +29 % and a p99 still 16 % higher), and the native server's target puts tail
- * latency first. Replies on one connection are written in request
- * order (HTTP/1.1 pipelining), while requests of different connections run in parallel up to
- * `workers`.
- * One instance per connection.
+ * Hands each aggregated request to the deployment and writes its reply back. Unlike `fpm`,
+ * `serve` does not run short handlers inline on the event loop: side by side that gave +45 %
+ * req/s on /hello but a p99 1.5–2× higher (bench/RESULTS.md §6; with the parallel collector,
+ * §7: +29 % and a p99 still 16 % higher), and the native server's target puts tail latency
+ * first. Replies on one connection are written in request order (HTTP/1.1 pipelining), while
+ * requests of different connections run in parallel up to `workers`. A client that closes its
+ * connection stops the requests it still has running (their VMs end, their transactions roll
+ * back). One instance per connection; every method runs on the connection's event loop.
  */
-final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> implements Drainable {
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
-    private final RequestCore core;
-    private final Admission admission;
+    private final Deployment app;
     /** The secret of the server's own warm-up requests ({@link SelfWarmup}), answered without the core. */
     private final String warmupToken;
     /**
@@ -45,56 +50,73 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * were already complete) could overtake an earlier reply still queued there.
      */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+    /** Requests read whose reply is not written yet. */
+    private int pending;
+    /** Requests submitted and not yet answered: stopped when the client goes away. */
+    private final Set<InFlight> running = new HashSet<>();
+    private boolean draining;
+    private ChannelHandlerContext ctx;
 
-    CoreHandler(RequestCore core, Admission admission, String warmupToken) {
-        this.core = core;
-        this.admission = admission;
+    CoreHandler(Deployment app, String warmupToken) {
+        this.app = app;
         this.warmupToken = warmupToken;
     }
 
+    @Override public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
+
     @Override protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        pending++;
         if (msg.decoderResult().isFailure()) {
-            Reply bad = malformed(msg.decoderResult().cause()).reply(new Header("Connection", "close"));
-            previous = previous.thenRunAsync(() -> ctx.writeAndFlush(Responses.toNetty(bad, ctx.alloc())).addListener(ChannelFutureListener.CLOSE), ctx.executor());
+            Reply bad = app.refuse(toRequest(ctx, msg, new byte[0]), refusal(msg.decoderResult().cause()));
+            previous = previous.thenRunAsync(() -> write(ctx, bad, true), ctx.executor());
             return;
         }
-        Request req = toRequest(ctx, msg);
+        Request req = toRequest(ctx, msg, ByteBufUtil.getBytes(msg.content()));
         var reply = new CompletableFuture<Reply>();
+        InFlight r = null;
         if (warmupToken.equals(msg.headers().get(SelfWarmup.HEADER))) {
             Thread.ofVirtual().name("manaknight-warmup").start(() -> reply.complete(SelfWarmup.REPLY));
-        } else if (!admission.tryAdmit()) {
-            reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
         } else {
-            Thread.ofVirtual().name("manaknight-request").start(() -> {
-                try {
-                    reply.complete(admission.run(() -> core.handle(req)));
-                } catch (InterruptedException e) {
-                    reply.complete(core.refuse(req, Problem.overloaded(), new Header("Retry-After", "1")));
-                } catch (Throwable t) {
-                    reply.complete(Problem.of("internal", "Internal Server Error", 500, "internal error").reply());
-                } finally {
-                    admission.leave();
-                }
-            });
+            r = app.submit(req, false, done -> reply.complete(done.reply()));
+            if (r == null) reply.complete(app.refuse(req, new Refusal.Overloaded()));
+            else if (!r.replied()) running.add(r);
         }
-        previous = previous.thenCombine(reply, (v, r) -> r).thenAcceptAsync(r ->
-                ctx.writeAndFlush(Responses.toNetty(r, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
-                ctx.executor());
+        InFlight submitted = r;
+        previous = previous.thenCombine(reply, (v, x) -> x).thenAcceptAsync(x -> {
+            if (submitted != null) running.remove(submitted);
+            write(ctx, x, false);
+        }, ctx.executor());
+    }
+
+    /** Writes one reply; the last one of a draining connection says `Connection: close` and closes it. */
+    private void write(ChannelHandlerContext ctx, Reply reply, boolean close) {
+        pending--;
+        FullHttpResponse res = Responses.toNetty(reply, ctx.alloc());
+        boolean last = close || draining && pending == 0;
+        if (last) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(res).addListener(last ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    /** Graceful stop: an idle connection closes now; a busy one after its last answer, which says so. */
+    @Override public void drain() {
+        draining = true;
+        if (pending == 0) ctx.close();
+    }
+
+    @Override public void channelInactive(ChannelHandlerContext ctx) {
+        // The client is gone: nobody will read these answers, so their VMs stop and their work rolls back.
+        for (InFlight r : running) r.stop(InFlight.Stop.CLIENT_GONE);
+        running.clear();
+        ctx.fireChannelInactive();
     }
 
     /** What a request the codec could not read is answered: 414 and 431 for the two size limits, else 400. */
-    static Problem malformed(Throwable cause) {
+    static Refusal refusal(Throwable cause) {
         return switch (cause) {
-            case TooLongHttpLineException e -> Problem.of("uri-too-long", "URI Too Long", 414,
-                    "the request line is longer than " + HttpServer.MAX_INITIAL_LINE + " bytes");
-            case TooLongHttpHeaderException e -> Problem.of("header-fields-too-large", "Request Header Fields Too Large", 431,
-                    "the request's header fields are larger than " + HttpServer.MAX_HEADER_BYTES + " bytes");
-            case null, default -> Problem.of("bad-request", "Bad Request", 400, "malformed HTTP request");
+            case TooLongHttpLineException e -> new Refusal.UriTooLong(HttpServer.MAX_INITIAL_LINE);
+            case TooLongHttpHeaderException e -> new Refusal.HeadersTooLarge(HttpServer.MAX_HEADER_BYTES);
+            case null, default -> new Refusal.Malformed("malformed HTTP request");
         };
-    }
-
-    private static Request toRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        return toRequest(ctx, msg, ByteBufUtil.getBytes(msg.content()));
     }
 
     /** The core's view of a Netty request with this body. */

@@ -13,9 +13,11 @@ import dev.manaknight.lang.types.Type;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
+import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.HandlerExecutor;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.config.Config;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -41,7 +43,7 @@ class HttpServerTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private HttpServer server;
-    private RequestCore core;
+    private Deployment core;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -79,9 +81,15 @@ class HttpServerTest {
             @Override public long fuelUsed() { return 0; }
             @Override public long memoryUsed() { return 0; }
         };
-        core = new RequestCore(module(), exec, null, new RequestCore.Options(bodyLimit, Duration.ofSeconds(5), false), AccessLog.NONE);
-        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, workers, queue, bodyLimit,
-                Duration.ofSeconds(5), 2, maxConnections, idleTimeout));
+        var d = Config.Server.DEFAULTS;
+        var l = Config.Limits.DEFAULTS;
+        var cfg = new Config(null, null, new Config.Server("127.0.0.1:0", workers, queue, 0, d.socketMode(), Duration.ofSeconds(5),
+                d.statusPath(), d.pingPath(), false, 2, "auto", maxConnections, idleTimeout, null),
+                new Config.Limits(l.memory(), l.cpu(), l.fuel(), Duration.ofSeconds(5), bodyLimit),
+                new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, false));
+        core = Deployment.open(Program.trusted(module()), cfg, Deployment.Setup.server().withExecutor(exec)
+                .withAccessLog(AccessLog.NONE));
+        server = HttpServer.start(core, HttpServer.Options.of(cfg));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.connections().open() > 0 && System.nanoTime() < deadline) Thread.sleep(5); // the self warm-up's
     }

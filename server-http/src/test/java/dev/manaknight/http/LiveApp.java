@@ -6,9 +6,7 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AccessEntry;
-import dev.manaknight.runtime.AppRuntime;
-import dev.manaknight.runtime.ConnectionLimit;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.io.IOException;
@@ -28,7 +26,7 @@ import java.util.List;
 
 /**
  * The live test app (`src/test/resources/live/app.mnk`) compiled by the real compiler, loaded
- * through the verifier, opened by {@link AppRuntime} from a TOML config and served by
+ * through the verifier, opened as a {@link Deployment} from a TOML config and served by
  * {@link HttpServer} on a free port; requests go over a real socket.
  */
 final class LiveApp implements AutoCloseable {
@@ -36,11 +34,11 @@ final class LiveApp implements AutoCloseable {
     private static final Program PROGRAM = compile();
 
     final HttpServer server;
-    final RequestCore core;
+    final Deployment core;
     private final List<AccessEntry> log;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private LiveApp(RequestCore core, HttpServer server, List<AccessEntry> log) {
+    private LiveApp(Deployment core, HttpServer server, List<AccessEntry> log) {
         this.core = core;
         this.server = server;
         this.log = log;
@@ -72,10 +70,10 @@ final class LiveApp implements AutoCloseable {
     static LiveApp start(Path dir, String toml) throws Exception {
         Config cfg = ConfigLoader.parse(dir.resolve("manaknight.toml"), toml, dir);
         List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
-        RequestCore core = AppRuntime.open(PROGRAM, cfg, log::add);
-        var s = cfg.server();
-        HttpServer server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, s.workers(), s.queue(),
-                cfg.limits().body(), Duration.ofSeconds(5), 2, ConnectionLimit.of(cfg), s.idleTimeout()));
+        Deployment core = Deployment.open(PROGRAM, cfg, Deployment.Setup.server().withAccessLog(log::add));
+        var o = HttpServer.Options.of(cfg);
+        HttpServer server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, 2, o.maxConnections(), o.idleTimeout(),
+                Duration.ofSeconds(5), o.transport()));
         return new LiveApp(core, server, log);
     }
 

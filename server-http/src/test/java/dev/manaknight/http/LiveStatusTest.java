@@ -123,7 +123,7 @@ class LiveStatusTest {
             }
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (app.server.admission().inFlight() == 0 && System.nanoTime() < deadline) Thread.sleep(2);
+        while (app.server.deployment().admission().inFlight() == 0 && System.nanoTime() < deadline) Thread.sleep(2);
         var refused = app.send("GET", "/hello");
         problem(refused, 503, "overloaded");
         assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());

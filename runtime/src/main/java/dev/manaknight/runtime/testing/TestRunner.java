@@ -1,24 +1,26 @@
 package dev.manaknight.runtime.testing;
 
-import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TestCase;
 import dev.manaknight.lang.types.HttpMethod;
 import dev.manaknight.lang.types.Type;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Values;
-import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.HandlerExecutor;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
-import dev.manaknight.runtime.RequestCore;
+import dev.manaknight.runtime.VmExecutor;
+import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.QueryCatalog;
 import dev.manaknight.runtime.effects.RequestHost;
 import dev.manaknight.runtime.effects.ResultMapper;
 import dev.manaknight.runtime.effects.Schema;
 import dev.manaknight.runtime.effects.SingleConnectionDatabase;
 import dev.manaknight.runtime.effects.Transaction;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,27 +31,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * `manaknight test`: each `test` block in a fresh VM against a fresh in-memory SQLite database
- * with the app's schema; `request` inside a test goes through the same {@link RequestCore} as a
- * server, in-process.
+ * with the app's schema; `request` inside a test goes through a {@link Deployment} of the app,
+ * as a server's requests do, in-process.
  */
 public final class TestRunner {
-    private final Module module;
+    /** A test's requests may take this long (the app's own `limits.timeout` is for production). */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Program program;
+    private final Config config;
     private final HandlerExecutor executor;
     private final String schema;
-    private final RequestCore.Options options;
 
-    /** @param schema the schema script, or null */
-    public TestRunner(Module module, HandlerExecutor executor, String schema, RequestCore.Options options) {
-        this.module = module;
+    /**
+     * @param config   the app's configuration; tests keep its limits but get a generous timeout,
+     *                 development-mode problem details and no logs
+     * @param schema   the schema script, or null
+     * @param executor runs the test functions and the handlers (real VMs, or a test's fake)
+     */
+    public TestRunner(Program program, Config config, String schema, HandlerExecutor executor) {
+        this.program = program;
+        var l = config.limits();
+        this.config = new Config(config.source(), config.app(), config.server(),
+                new Config.Limits(l.memory(), l.cpu(), l.fuel(), TIMEOUT, l.body()), config.db(),
+                new Config.Log("off", null, Duration.ZERO, true));
         this.executor = executor;
         this.schema = schema;
-        this.options = options;
+    }
+
+    public TestRunner(Program program, Config config, String schema) {
+        this(program, config, schema, new VmExecutor(program, config.limits().vm()));
     }
 
     /** Runs every test, printing `ok name` / `FAIL name` (+ failures) and `N passed, N failed`. */
     public List<TestOutcome> run(PrintStream out) {
         var results = new ArrayList<TestOutcome>();
-        for (TestCase t : module.tests()) {
+        for (TestCase t : program.module().tests()) {
             TestOutcome o = runOne(t);
             results.add(o);
             out.println((o.passed() ? "ok " : "FAIL ") + o.name());
@@ -63,9 +80,9 @@ public final class TestRunner {
     TestOutcome runOne(TestCase t) {
         try (var db = SingleConnectionDatabase.inMemorySqlite()) {
             if (schema != null) Schema.applyIfEmpty(db, schema);
-            try (var core = new RequestCore(module, executor, db, options, AccessLog.NONE)) {
+            try (var app = Deployment.open(program, config, Deployment.Setup.test(db).withExecutor(executor))) {
                 var tx = new Transaction(db);
-                var host = new TestHost(core, tx, t.capabilities());
+                var host = new TestHost(app, tx, t.capabilities());
                 HandlerExecutor.Run vm = executor.start(host, t.capabilities());
                 Outcome outcome = vm.invoke(t.function());
                 var failures = new ArrayList<>(vm.expectationFailures());
@@ -77,19 +94,19 @@ public final class TestRunner {
                 }
                 return new TestOutcome(t.name(), failures.isEmpty(), failures);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | IOException e) {
             return new TestOutcome(t.name(), false, List.of("the schema failed: " + e.getMessage()));
         }
     }
 
     /** The test's own effects, plus `request`, which commits the test's writes first so the request sees them. */
     private final class TestHost extends RequestHost {
-        private final RequestCore core;
+        private final Deployment app;
 
-        TestHost(RequestCore core, Transaction tx, int granted) {
-            super("test", granted, tx, new QueryCatalog(module.effects()), new ResultMapper(core.types()),
+        TestHost(Deployment app, Transaction tx, int granted) {
+            super("test", granted, tx, new QueryCatalog(program.module().effects()), new ResultMapper(app.core().types()),
                     LoggerFactory.getLogger("manaknight.test"), System::currentTimeMillis, ThreadLocalRandom.current());
-            this.core = core;
+            this.app = app;
         }
 
         @Override public Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
@@ -101,11 +118,11 @@ public final class TestRunner {
             var headers = new ArrayList<Header>();
             byte[] bytes = new byte[0];
             if (body != Values.Unit.UNIT) {
-                Type t = module.typeRefs().get(bodyTypeRef);
-                bytes = core.encoder().encode(t, body);
+                Type t = program.module().typeRefs().get(bodyTypeRef);
+                bytes = app.core().encoder().encode(t, body);
                 headers.add(new Header("Content-Type", "application/json"));
             }
-            Reply reply = core.handle(Request.of(method.name(), path, headers, bytes, "test"));
+            Reply reply = app.handle(Request.of(method.name(), path, headers, bytes, "test"));
             return toResponse(reply);
         }
     }
@@ -118,10 +135,5 @@ public final class TestRunner {
         var headers = reply.headers().stream().map(h -> new Response.Header(h.name(), h.value())).toList();
         Response.Body body = reply.body().length == 0 ? new Response.Body.None() : new Response.Body.Text(reply.text());
         return new Response(reply.status(), body, headers);
-    }
-
-    /** Options for tests: the configured body limit, a generous timeout, dev-mode problem details. */
-    public static RequestCore.Options testOptions(long bodyLimit) {
-        return new RequestCore.Options(bodyLimit, Duration.ofSeconds(10), true);
     }
 }

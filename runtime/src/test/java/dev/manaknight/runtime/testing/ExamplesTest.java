@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
@@ -28,8 +27,7 @@ class ExamplesTest {
         Program program = Program.load(Compiler.compile(Compiler.loadSources(app)));
         String schema = Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
         var out = new ByteArrayOutputStream();
-        List<TestOutcome> results = new TestRunner(program.module(), new VmExecutor(program, cfg.limits().vm()), schema,
-                TestRunner.testOptions(cfg.limits().body())).run(new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<TestOutcome> results = new TestRunner(program, cfg, schema).run(new PrintStream(out, true, StandardCharsets.UTF_8));
         String report = out.toString(StandardCharsets.UTF_8);
         assertFalse(results.size() < 4, name + " has too few tests:\n" + report);
         assertTrue(results.stream().allMatch(TestOutcome::passed), report);

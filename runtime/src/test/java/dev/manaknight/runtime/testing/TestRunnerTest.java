@@ -12,7 +12,9 @@ import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.Fixtures;
 import dev.manaknight.runtime.HandlerExecutor;
+import dev.manaknight.lang.vm.Program;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ class TestRunnerTest {
             @Override public List<String> expectationFailures() { return failed; }
         };
         var out = new ByteArrayOutputStream();
-        var results = new TestRunner(m, exec, Fixtures.SCHEMA, TestRunner.testOptions(1024))
+        var results = new TestRunner(Program.trusted(m), Fixtures.config(1024, Duration.ofSeconds(10), true), Fixtures.SCHEMA, exec)
                 .run(new PrintStream(out, true, StandardCharsets.UTF_8));
         assertEquals(2, results.size());
         assertEquals("""

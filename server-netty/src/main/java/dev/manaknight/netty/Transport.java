@@ -1,4 +1,4 @@
-package dev.manaknight.fcgi;
+package dev.manaknight.netty;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.IoHandlerFactory;
@@ -26,11 +26,11 @@ import java.nio.file.Path;
  * calls per connection: accept, read, write and close go through one ring), else epoll on Linux,
  * else the JDK's NIO. `server.transport` may name one; `auto` takes the first available.
  */
-enum Transport {
+public enum Transport {
     IO_URING, EPOLL, NIO;
 
     /** The configured name (`auto`, `io_uring`, `epoll`, `nio`) made real: an unavailable one falls back, in order. */
-    static Transport choose(String name) {
+    public static Transport choose(String name) {
         return switch (name) {
             case "nio" -> NIO;
             case "epoll" -> Epoll.isAvailable() ? EPOLL : NIO;
@@ -38,7 +38,7 @@ enum Transport {
         };
     }
 
-    IoHandlerFactory ioHandlers() {
+    public IoHandlerFactory ioHandlers() {
         return switch (this) {
             case IO_URING -> IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
@@ -46,7 +46,7 @@ enum Transport {
         };
     }
 
-    Class<? extends ServerChannel> serverChannel(boolean unix) {
+    public Class<? extends ServerChannel> serverChannel(boolean unix) {
         return switch (this) {
             case IO_URING -> unix ? IoUringServerDomainSocketChannel.class : IoUringServerSocketChannel.class;
             case EPOLL -> unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
@@ -54,7 +54,7 @@ enum Transport {
         };
     }
 
-    SocketAddress unixAddress(Path path) {
+    public SocketAddress unixAddress(Path path) {
         return this == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path.toString());
     }
 
@@ -64,10 +64,10 @@ enum Transport {
      * close: two operations per connection for nothing. With epoll, stopping would itself cost
      * an epoll_ctl.
      */
-    boolean stopReadingBeforeClose() { return this == IO_URING; }
+    public boolean stopReadingBeforeClose() { return this == IO_URING; }
 
     /** SO_REUSEPORT on a TCP listener, so a `--graceful` instance can bind beside (not with NIO). */
-    void reusePort(ServerBootstrap b) {
+    public void reusePort(ServerBootstrap b) {
         switch (this) {
             case IO_URING -> b.option(IoUringChannelOption.SO_REUSEPORT, true);
             case EPOLL -> b.option(EpollChannelOption.SO_REUSEPORT, true);

@@ -1,0 +1,410 @@
+package dev.manaknight.runtime;
+
+import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.lang.vm.VmError;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.effects.Database;
+import dev.manaknight.runtime.effects.LazyDatabase;
+import dev.manaknight.runtime.effects.PooledDatabase;
+import dev.manaknight.runtime.effects.Schema;
+import dev.manaknight.runtime.effects.SingleConnectionDatabase;
+import dev.manaknight.runtime.openapi.OpenApi;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one composition root of the request path: a loaded program and a configuration made into
+ * everything a transport needs. It owns the database (a pool opened and its schema applied at
+ * start, or opened at the first query for CGI), the warm-up, the OpenAPI document, the access
+ * log and the slow log, the VM executor, the admission of requests to workers, the
+ * {@link Watchdog} that holds every request to its deadline, and every reply a transport makes
+ * without running a handler ({@link #refuse}). `serve`, `fpm` and `cgi` are codecs around it:
+ * bytes in to a {@link Request}, {@link #submit} (or {@link #handle}), a {@link Reply} out to
+ * bytes. Every reply, refused or run, carries `X-Request-Id` and gets one access-log line.
+ */
+public final class Deployment implements AutoCloseable {
+    /** How the deployment is used, which decides its database policy, logs and warm-up. */
+    public enum Mode {
+        /** A long-lived server: a pooled database opened and checked at start, a warm-up before the first request. */
+        SERVER,
+        /** One request per process: the database is opened at the first query, logs on stderr (stdout is the reply). */
+        CGI,
+        /** `manaknight test` and in-process tests: a database given by the caller, no logs. */
+        TEST
+    }
+
+    /**
+     * What the caller decides beyond the configuration.
+     *
+     * @param admission shared by a server's successive deployments (a reload); null: one of its own
+     * @param observer  the status page's view of each request
+     * @param executor  null: real VMs; tests substitute a fake
+     * @param database  {@link Mode#TEST} only: the database to use (null: none)
+     * @param stderr    where `stderr` (and for CGI `stdout`) logs go
+     * @param training  CGI only: also run the warm-up (the AOT-cache training run)
+     */
+    public record Setup(Mode mode, Admission admission, RequestObserver observer, HandlerExecutor executor, Database database,
+                        PrintStream stderr, boolean training, AccessLog accessLog) {
+        public static Setup server(Admission admission, RequestObserver observer) {
+            return new Setup(Mode.SERVER, admission, observer, null, null, System.err, false, null);
+        }
+
+        public static Setup server() { return server(null, RequestObserver.NONE); }
+
+        public static Setup cgi(PrintStream stderr, boolean training) {
+            return new Setup(Mode.CGI, null, RequestObserver.NONE, null, null, stderr, training, null);
+        }
+
+        public static Setup test(Database database) {
+            return new Setup(Mode.TEST, null, RequestObserver.NONE, null, database, System.err, false, null);
+        }
+
+        /** The same set-up with another executor (tests' fakes). */
+        public Setup withExecutor(HandlerExecutor e) {
+            return new Setup(mode, admission, observer, e, database, stderr, training, accessLog);
+        }
+
+        /** The same set-up with its access-log lines going to `log` instead of `log.access` (tests). */
+        public Setup withAccessLog(AccessLog log) {
+            return new Setup(mode, admission, observer, executor, database, stderr, training, log);
+        }
+    }
+
+    /** SQLite waits this long for another process's write lock (CGI requests are separate processes). */
+    static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+    private static final Logger LOG = LoggerFactory.getLogger("manaknight");
+
+    private final Program program;
+    private final Config config;
+    private final Mode mode;
+    private final RequestCore core;
+    private final Database db;
+    private final Admission admission;
+    private final RequestObserver observer;
+    private final AccessLog accessLog;
+    private final SlowLog slowLog;
+    private final FailureLog failures;
+    private final Watchdog watchdog;
+    private final long timeoutNanos;
+    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+    private final AtomicLong ids = new AtomicLong();
+    /** Requests submitted and not yet finished on this deployment (a reload retires it once they are done). */
+    private final AtomicInteger inside = new AtomicInteger();
+    private volatile boolean retired;
+
+    private Deployment(Program program, Config config, Setup setup, Database db, AccessLog accessLog) {
+        this.program = program;
+        this.config = config;
+        this.mode = setup.mode();
+        this.db = db;
+        this.accessLog = accessLog;
+        this.observer = setup.observer();
+        this.admission = setup.admission() != null ? setup.admission()
+                : setup.mode() == Mode.CGI ? new Admission(1, 0) : new Admission(config.server().workers(), config.server().queue());
+        this.failures = new FailureLog(LOG);
+        this.slowLog = setup.mode() == Mode.TEST ? new SlowLog(null, Duration.ZERO, observer)
+                : new SlowLog(config.log().slowlog(), config.log().slowlogTimeout(), observer);
+        this.timeoutNanos = config.limits().timeout().toNanos();
+        byte[] openApi = config.server().openapi()
+                ? OpenApi.render(program.module(), title(config.app())).getBytes(StandardCharsets.UTF_8) : null;
+        var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi);
+        HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
+        this.core = new RequestCore(program.module(), executor, db, options, failures);
+        this.watchdog = new Watchdog(slowLog, this::hardStop);
+    }
+
+    /**
+     * Opens what the program needs under this configuration: for a server, the database pool with
+     * its schema applied when the database is empty, then the warm-up (so the first request does
+     * not pay class loading). Fails without leaving anything open.
+     */
+    public static Deployment open(Program program, Config config, Setup setup) throws IOException, SQLException {
+        AccessLog log = setup.accessLog() != null ? setup.accessLog() : setup.mode() == Mode.TEST ? AccessLog.NONE
+                : new AccessLogFile(config.log().access(), setup.mode() == Mode.CGI ? setup.stderr() : System.out, setup.stderr());
+        Database db = null;
+        try {
+            boolean needsDb = RequestCore.usesDatabase(program.module());
+            db = switch (setup.mode()) {
+                case SERVER -> needsDb
+                        ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool()), config.db().schema()) : null;
+                case CGI -> needsDb ? new LazyDatabase(() -> oneConnection(config)) : null;
+                case TEST -> setup.database();
+            };
+            var d = new Deployment(program, config, setup, db, log);
+            if (setup.mode() == Mode.SERVER || setup.training()) Warmup.run(program.module(), db);
+            return d;
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (db != null && setup.mode() != Mode.TEST) db.close();
+            log.close();
+            throw e;
+        }
+    }
+
+    /** CGI's database: one plain connection (no pool to start and stop), the schema applied when it is empty. */
+    private static Database oneConnection(Config config) throws SQLException, IOException {
+        String url = PooledDatabase.jdbcUrl(config.db().url());
+        var props = new Properties();
+        if (url.startsWith("jdbc:sqlite:")) {
+            props.setProperty("journal_mode", "WAL");
+            props.setProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
+            props.setProperty("foreign_keys", "true");
+        }
+        return Schema.prepare(new SingleConnectionDatabase(DriverManager.getConnection(url, props)), config.db().schema());
+    }
+
+    /** The OpenAPI title: the app directory's name, or the module file's without `.mkb`. */
+    static String title(Path app) {
+        if (app == null || app.toAbsolutePath().normalize().getFileName() == null) return "app";
+        String name = app.toAbsolutePath().normalize().getFileName().toString();
+        return name.endsWith(".mkb") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    /**
+     * What is wrong with a config in this process but does not stop it: the heap cannot hold what
+     * the config admits ({@link HeapBudget}), or `max_connections` is beyond the file-descriptor
+     * limit ({@link ConnectionLimit}). Servers log them at start; `fpm -t` prints them.
+     */
+    public static List<String> warnings(Config config) {
+        return java.util.stream.Stream.of(HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()),
+                ConnectionLimit.shortfall(config)).flatMap(java.util.Optional::stream).toList();
+    }
+
+    public Program program() { return program; }
+
+    public Module module() { return program.module(); }
+
+    public Config config() { return config; }
+
+    public Admission admission() { return admission; }
+
+    /** The request core (tests and `manaknight test` reach its encoder and types). */
+    public RequestCore core() { return core; }
+
+    // ---- requests --------------------------------------------------------------------------
+
+    /**
+     * Takes a request from a transport: routes it, admits it (past `workers` + `queue`: a 503),
+     * and runs it — on the calling thread when `mayRunHere`, the request may run inline
+     * ({@link RequestCore#dispatch}) and a worker is free at once; else on a virtual thread.
+     * `deliver` receives the request once its one reply ({@link InFlight#reply}, with
+     * `X-Request-Id`) is decided, exactly once, on the thread that decided it (the caller's, for a refusal or an inline run). At the latest it comes at
+     * `limits.timeout` + {@link Watchdog#HARD_MARGIN}.
+     *
+     * @return the request's handle, through which the transport can stop it; null when this
+     *         deployment is retired (a reload came between: submit to its successor)
+     */
+    public InFlight submit(Request req, boolean mayRunHere, Consumer<InFlight> deliver) {
+        if (!enter()) return null;
+        Dispatch d = core.dispatch(req);
+        InFlight r = begin(req, deliver);
+        if (!admission.tryAdmit()) {
+            exit();
+            r.markRejected();
+            observer.rejected(r);
+            r.complete(problem(req, new Refusal.Overloaded()));
+            return r;
+        }
+        observer.queued(r);
+        watchdog.watch(r);
+        if (mayRunHere && d.inline() && admission.tryStartRun()) {
+            try {
+                runAdmitted(d, r);
+            } catch (RuntimeException | Error e) {
+                internal(r, e);
+            } finally {
+                admission.finishRun();
+                leave();
+            }
+            return r;
+        }
+        Thread.ofVirtual().name("manaknight-request").start(() -> {
+            try {
+                admission.run(() -> {
+                    runAdmitted(d, r);
+                    return null;
+                });
+            } catch (InterruptedException e) {
+                r.complete(problem(req, new Refusal.Overloaded()));
+            } catch (RuntimeException | Error e) {
+                internal(r, e);
+            } finally {
+                leave();
+            }
+        });
+        return r;
+    }
+
+    /**
+     * {@link #submit} on the calling thread's behalf: waits for the reply (CGI, `manaknight
+     * test`'s requests, warm-up). The handler runs on a virtual thread, so the watchdog's hard
+     * deadline holds here too.
+     */
+    public Reply handle(Request req) {
+        var reply = new CompletableFuture<Reply>();
+        InFlight r = submit(req, false, done -> reply.complete(done.reply()));
+        if (r == null) return refuse(req, new Refusal.Overloaded());
+        return reply.join();
+    }
+
+    private InFlight begin(Request req, Consumer<InFlight> deliver) {
+        String id = idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36);
+        return new InFlight(id, req, System.nanoTime(), timeoutNanos, (r, reply) -> completed(r, reply, deliver));
+    }
+
+    /** On the worker: the core's run, unless the request was answered meanwhile (it waited past its deadline). */
+    private void runAdmitted(Dispatch d, InFlight r) {
+        if (r.replied()) return;
+        r.markStarted();
+        observer.started(r);
+        try {
+            r.complete(core.handle(d, r));
+        } finally {
+            observer.finished(r);
+        }
+    }
+
+    private void internal(InFlight r, Throwable e) {
+        Request req = r.request();
+        failures.internal(r.id(), req.method(), req.rawPath(), e);
+        r.complete(problem(req, new Refusal.Internal()));
+    }
+
+    /**
+     * The watchdog's answer to a request that did not stop by itself within the margin after its
+     * deadline: 503 when it never got a worker (it waited its whole time in the queue), else a 500
+     * `timeout`. The request's own reply, if it ever comes, is dropped.
+     */
+    private void hardStop(InFlight r) {
+        Request req = r.request();
+        long ms = timeoutNanos / 1_000_000;
+        Reply reply;
+        if (!r.started()) {
+            reply = Problem.of("overloaded", "Service Unavailable", 503, "no worker was free within limits.timeout ("
+                    + ms + " ms); retry shortly").withInstance(req.rawPath()).reply(new Header("Retry-After", "1"));
+        } else {
+            var error = new VmError(VmError.Kind.TIMEOUT, "the request ran past its " + ms + "ms wall-clock limit and did not "
+                    + "stop within " + Watchdog.HARD_MARGIN.toMillis() + " ms; answered without it", List.of());
+            r.failure(error);
+            failures.failed(r.id(), req.method(), req.rawPath(), error);
+            String detail = config.log().dev() ? error.message()
+                    : "the request failed (timeout); see the server log for request " + r.id();
+            reply = new Problem("timeout", "Internal Server Error", 500, detail, req.rawPath(), List.of(), List.of()).reply();
+        }
+        r.complete(reply);
+    }
+
+    /** The one reply of a request: its access-log line, its slow-log entry, then the transport. */
+    private void completed(InFlight r, Reply reply, Consumer<InFlight> deliver) {
+        long now = System.nanoTime();
+        Request req = r.request();
+        // nginx's convention: 499 for a request whose client closed the connection before the answer.
+        int status = r.stopped() == InFlight.Stop.CLIENT_GONE ? 499 : reply.status();
+        try {
+            accessLog.record(new AccessEntry(r.id(), req.method(), req.rawPath(), req.query(), r.route(), status,
+                    (now - r.startNanos()) / 1000, r.fuel(), r.memory(), r.effects(), r.failure()));
+            slowLog.ended(r, status, now);
+        } finally {
+            watchdog.done(r);
+            deliver.accept(r);
+        }
+    }
+
+    // ---- refusals --------------------------------------------------------------------------
+
+    /**
+     * A reply the transport decided on without running a handler, as every transport answers it:
+     * the problem document with `instance`, `X-Request-Id`, and an access-log line. The transport
+     * adds what its protocol needs (`Connection: close`).
+     */
+    public Reply refuse(Request req, Refusal why) {
+        InFlight r = begin(req, done -> {});
+        if (why instanceof Refusal.Overloaded || why instanceof Refusal.TooManyConnections
+                || why instanceof Refusal.BodiesOverBudget) observer.rejected(r);
+        r.complete(problem(req, why));
+        return r.reply();
+    }
+
+    /** A fault of the transport's own while it handled `req`: logged (bounded), answered 500. */
+    public Reply internalError(Request req, Throwable cause) {
+        InFlight r = begin(req, done -> {});
+        failures.internal(r.id(), req.method(), req.rawPath(), cause);
+        r.complete(problem(req, new Refusal.Internal()));
+        return r.reply();
+    }
+
+    private static Reply problem(Request req, Refusal why) {
+        String instance = req.rawPath().isEmpty() ? null : req.rawPath(); // a request that was never read
+        return why.problem().withInstance(instance).reply(why.headers().toArray(Header[]::new));
+    }
+
+    // ---- life cycle ------------------------------------------------------------------------
+
+    private boolean enter() {
+        inside.incrementAndGet();
+        if (!retired) return true;
+        inside.decrementAndGet();
+        return false;
+    }
+
+    private void exit() { inside.decrementAndGet(); }
+
+    private void leave() {
+        exit();
+        admission.leave();
+    }
+
+    /** Requests submitted to this deployment and not yet finished. */
+    public int inside() { return inside.get(); }
+
+    /** Stops every request in flight (their VMs end at their next check; see {@link InFlight#stop}). */
+    public void stopAll(InFlight.Stop why) { watchdog.stopAll(why); }
+
+    /**
+     * After a reload: takes no new request, waits at most `timeout` for those inside, stops any
+     * still running, and closes.
+     *
+     * @return true when every request finished in time
+     */
+    public boolean retire(Duration timeout) throws InterruptedException {
+        retired = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inside.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        boolean drained = inside.get() == 0;
+        if (!drained) stopAll(InFlight.Stop.DRAIN);
+        close();
+        return drained;
+    }
+
+    /** Opens the log files again (SIGUSR1 after logrotate). */
+    public void reopenLogs() throws IOException {
+        accessLog.reopen();
+        slowLog.reopen();
+    }
+
+    /** Failure lines held back by the log's rate limit so far. */
+    public long failuresNotLogged() { return failures.dropped(); }
+
+    /** Stops the watchdog, flushes the logs and closes the database; idempotent. */
+    @Override public void close() {
+        watchdog.close();
+        accessLog.close();
+        slowLog.close();
+        if (db != null && mode != Mode.TEST) db.close();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.manaknight.runtime;
+
+/**
+ * What a server's status page learns from a {@link Deployment} about each request. Called on
+ * the request's own threads; implementations must be cheap and thread-safe. Every method
+ * defaults to nothing.
+ */
+public interface RequestObserver {
+    /** Admitted: it runs at once or waits for a worker. */
+    default void queued(InFlight request) {}
+
+    /** Not admitted: workers and queue were full (answered 503 / FCGI_OVERLOADED). */
+    default void rejected(InFlight request) {}
+
+    /** A worker took it; its VM is about to start. */
+    default void started(InFlight request) {}
+
+    /** Its worker is free again; the run's cost and failure are final. */
+    default void finished(InFlight request) {}
+
+    /** The slow log wrote it (once per request). */
+    default void slow(InFlight request) {}
+
+    RequestObserver NONE = new RequestObserver() {};
+}

@@ -1,0 +1,129 @@
+package dev.manaknight.netty;
+
+import dev.manaknight.runtime.Admission;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A server's Netty side, the same for `serve` and `fpm`: event loops on the chosen
+ * {@link Transport}, one listening channel, the connections it accepted, and the graceful stop.
+ *
+ * <p>Loops: with one loop, that loop also accepts, so a connection is registered where it was
+ * accepted, at once; a separate acceptor hands every new connection to another thread (an
+ * eventfd write and a wake-up per connection: with a connection per request, 18 % of `fpm`'s
+ * CPU per /hello, bench/RESULTS.md §7). With several loops most connections go to another loop
+ * anyway, and a dedicated acceptor measured slightly better, so several loops keep one.
+ */
+public final class Endpoint implements AutoCloseable {
+    /** Connections a listener keeps queued before the kernel refuses more. */
+    static final int BACKLOG = 1024;
+    /** How long a drained server waits for its connections to write their last answers and close. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+
+    private final Transport transport;
+    private final EventLoopGroup io;
+    private final EventLoopGroup acceptor;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile Channel listener;
+
+    private Endpoint(Transport transport, int loops) {
+        this.transport = transport;
+        this.io = new MultiThreadIoEventLoopGroup(loops, transport.ioHandlers());
+        this.acceptor = loops == 1 ? io : new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+    }
+
+    /**
+     * Binds `address` (a TCP address, or {@link Transport#unixAddress}) and returns once it
+     * accepts; `init` sets up each accepted connection's pipeline. On failure nothing is left running.
+     *
+     * @param reusePort SO_REUSEPORT on a TCP listener, so that a `--graceful` successor can bind beside it
+     */
+    public static Endpoint bind(Transport transport, int loops, SocketAddress address, boolean reusePort,
+                                Consumer<Channel> init) throws InterruptedException {
+        var e = new Endpoint(transport, loops);
+        try {
+            ChannelHandler initializer = new ChannelInitializer<>() {
+                @Override protected void initChannel(Channel c) {
+                    e.connections.add(c);
+                    init.accept(c);
+                }
+            };
+            var b = new ServerBootstrap().group(e.acceptor, e.io).channel(transport.serverChannel(isUnix(address)))
+                    .option(ChannelOption.SO_BACKLOG, BACKLOG).childHandler(initializer);
+            if (!isUnix(address)) {
+                b.childOption(ChannelOption.TCP_NODELAY, true);
+                if (reusePort) transport.reusePort(b);
+            }
+            e.listener = b.bind(address).sync().channel();
+            return e;
+        } catch (InterruptedException | RuntimeException ex) {
+            e.shutdownLoops();
+            throw ex;
+        }
+    }
+
+    private static boolean isUnix(SocketAddress a) {
+        return a instanceof java.net.UnixDomainSocketAddress || a instanceof io.netty.channel.unix.DomainSocketAddress;
+    }
+
+    public Transport transport() { return transport; }
+
+    /** The listening channel. */
+    public Channel listener() { return listener; }
+
+    /** Connections open now. */
+    public int openConnections() { return connections.size(); }
+
+    /** Stops accepting; connections already accepted go on. */
+    public void closeListener() {
+        listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The graceful part of a stop, after {@link #closeListener}: every connection is told to
+     * drain ({@link Drainable}); then up to `timeout` for the requests admitted to finish. Those
+     * still running then are stopped by `cutOff` and get `grace` more to answer.
+     *
+     * @return true when every request finished within `timeout`
+     */
+    public boolean drain(Admission admission, Duration timeout, Runnable cutOff, Duration grace) throws InterruptedException {
+        for (Channel c : connections) {
+            for (var entry : c.pipeline()) {
+                if (entry.getValue() instanceof Drainable d) c.eventLoop().execute(d::drain);
+            }
+        }
+        boolean drained = admission.awaitIdle(timeout);
+        if (!drained) {
+            cutOff.run();
+            admission.awaitIdle(grace);
+        }
+        // Each connection closes itself once its last answer is written; wait a moment for that
+        // rather than cut an answer still on its way out.
+        long until = System.nanoTime() + CLOSE_GRACE.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < until) Thread.sleep(5);
+        return drained;
+    }
+
+    /** Closes every connection and stops the event loops; idempotent. */
+    @Override public void close() {
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        shutdownLoops();
+    }
+
+    private void shutdownLoops() {
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (acceptor != io) acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}
