@@ -207,8 +207,9 @@ public final class ConfigLoader {
         private long integer(String key, long dflt) throws ConfigException {
             JsonNode n = node(key);
             if (n == null) return dflt;
-            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() > Integer.MAX_VALUE)
-                throw error(key, "expected an integer, got " + n);
+            if (!n.isIntegralNumber()) throw error(key, "expected an integer, got " + n);
+            if (!n.canConvertToLong() || n.longValue() > Integer.MAX_VALUE)
+                throw error(key, "at most " + Integer.MAX_VALUE + ", got " + n);
             return n.longValue();
         }
 
