@@ -59,29 +59,34 @@ public final class Deployment implements AutoCloseable {
      * @param training  CGI only: also run the warm-up (the AOT-cache training run)
      */
     public record Setup(Mode mode, Admission admission, RequestObserver observer, HandlerExecutor executor, Database database,
-                        PrintStream stderr, boolean training, AccessLog accessLog) {
+                        PrintStream stderr, boolean training, AccessLog accessLog, Logger log) {
         public static Setup server(Admission admission, RequestObserver observer) {
-            return new Setup(Mode.SERVER, admission, observer, null, null, System.err, false, null);
+            return new Setup(Mode.SERVER, admission, observer, null, null, System.err, false, null, null);
         }
 
         public static Setup server() { return server(null, RequestObserver.NONE); }
 
         public static Setup cgi(PrintStream stderr, boolean training) {
-            return new Setup(Mode.CGI, null, RequestObserver.NONE, null, null, stderr, training, null);
+            return new Setup(Mode.CGI, null, RequestObserver.NONE, null, null, stderr, training, null, null);
         }
 
         public static Setup test(Database database) {
-            return new Setup(Mode.TEST, null, RequestObserver.NONE, null, database, System.err, false, null);
+            return new Setup(Mode.TEST, null, RequestObserver.NONE, null, database, System.err, false, null, null);
         }
 
         /** The same set-up with another executor (tests' fakes). */
         public Setup withExecutor(HandlerExecutor e) {
-            return new Setup(mode, admission, observer, e, database, stderr, training, accessLog);
+            return new Setup(mode, admission, observer, e, database, stderr, training, accessLog, log);
         }
 
         /** The same set-up with its access-log lines going to `log` instead of `log.access` (tests). */
-        public Setup withAccessLog(AccessLog log) {
-            return new Setup(mode, admission, observer, executor, database, stderr, training, log);
+        public Setup withAccessLog(AccessLog l) {
+            return new Setup(mode, admission, observer, executor, database, stderr, training, l, log);
+        }
+
+        /** The same set-up with the server log (handlers' `log`, failures) going to `l` (`manaknight test` captures it). */
+        public Setup withLog(Logger l) {
+            return new Setup(mode, admission, observer, executor, database, stderr, training, accessLog, l);
         }
     }
 
@@ -117,7 +122,8 @@ public final class Deployment implements AutoCloseable {
         this.observer = setup.observer();
         this.admission = setup.admission() != null ? setup.admission()
                 : setup.mode() == Mode.CGI ? new Admission(1, 0) : new Admission(config.server().workers(), config.server().queue());
-        this.failures = new FailureLog(LOG);
+        Logger log = setup.log() != null ? setup.log() : LOG;
+        this.failures = new FailureLog(log);
         this.slowLog = setup.mode() == Mode.TEST ? new SlowLog(null, Duration.ZERO, observer)
                 : new SlowLog(config.log().slowlog(), config.log().slowlogTimeout(), observer);
         this.timeoutNanos = config.limits().timeout().toNanos();
@@ -125,7 +131,7 @@ public final class Deployment implements AutoCloseable {
                 ? OpenApi.render(program.module(), title(config.app())).getBytes(StandardCharsets.UTF_8) : null;
         var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi);
         HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
-        this.core = new RequestCore(program.module(), executor, db, options, failures);
+        this.core = new RequestCore(program.module(), executor, db, options, failures, log);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
     }
 

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The transport-neutral request path that HTTP, FastCGI and CGI all reach through a
@@ -57,13 +56,13 @@ public final class RequestCore {
     /** Bytes of request body past which a request is decoded on a worker, never inline. */
     public static final int INLINE_BODY = 16 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger("manaknight");
-
     private final Module module;
     private final HandlerExecutor executor;
     private final Database db;
     private final Options options;
     private final FailureLog failures;
+    /** The server log: handlers' `log.info/warn/error`. */
+    private final Logger log;
     private final Router router;
     private final TypeTable types;
     private final InputDecoder inputs;
@@ -74,8 +73,9 @@ public final class RequestCore {
     private final boolean[] inline;
 
     /** @param db null when the app has no database */
-    RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures) {
+    RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures, Logger log) {
         this.module = module;
+        this.log = log;
         this.executor = executor;
         this.db = db;
         this.options = options;
@@ -183,7 +183,7 @@ public final class RequestCore {
             case Inputs.Valid v -> args = v.args();
         }
         Transaction tx = db == null ? null : new Transaction(db);
-        var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, LOG, System::currentTimeMillis,
+        var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, System::currentTimeMillis,
                 ThreadLocalRandom.current());
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());

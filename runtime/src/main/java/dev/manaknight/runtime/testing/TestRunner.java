@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.LoggerFactory;
 
 /**
  * `manaknight test`: each `test` block in a fresh VM against a fresh in-memory SQLite database
@@ -78,11 +77,12 @@ public final class TestRunner {
     }
 
     TestOutcome runOne(TestCase t) {
+        var log = new CapturedLog();
         try (var db = SingleConnectionDatabase.inMemorySqlite()) {
             if (schema != null) Schema.applyIfEmpty(db, schema);
-            try (var app = Deployment.open(program, config, Deployment.Setup.test(db).withExecutor(executor))) {
+            try (var app = Deployment.open(program, config, Deployment.Setup.test(db).withExecutor(executor).withLog(log))) {
                 var tx = new Transaction(db);
-                var host = new TestHost(app, tx, t.capabilities());
+                var host = new TestHost(app, tx, t.capabilities(), log);
                 HandlerExecutor.Run vm = executor.start(host, t.capabilities());
                 Outcome outcome = vm.invoke(t.function());
                 var failures = new ArrayList<>(vm.expectationFailures());
@@ -91,6 +91,11 @@ public final class TestRunner {
                     tx.commit();
                 } catch (SQLException e) {
                     failures.add("commit failed: " + e.getMessage());
+                }
+                // The server log is noise when a test passes and a clue when it fails.
+                if (!failures.isEmpty() && !log.lines().isEmpty()) {
+                    failures.add("server log:");
+                    for (String line : log.lines()) failures.add("  " + line.replace("\n", "\n    "));
                 }
                 return new TestOutcome(t.name(), failures.isEmpty(), failures);
             }
@@ -103,9 +108,9 @@ public final class TestRunner {
     private final class TestHost extends RequestHost {
         private final Deployment app;
 
-        TestHost(Deployment app, Transaction tx, int granted) {
+        TestHost(Deployment app, Transaction tx, int granted, org.slf4j.Logger log) {
             super("test", granted, tx, new QueryCatalog(program.module().effects()), new ResultMapper(app.core().types()),
-                    LoggerFactory.getLogger("manaknight.test"), System::currentTimeMillis, ThreadLocalRandom.current());
+                    log, System::currentTimeMillis, ThreadLocalRandom.current());
             this.app = app;
         }
 

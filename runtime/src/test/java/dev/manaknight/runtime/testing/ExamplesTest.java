@@ -1,5 +1,6 @@
 package dev.manaknight.runtime.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,5 +33,6 @@ class ExamplesTest {
         assertFalse(results.size() < 4, name + " has too few tests:\n" + report);
         assertTrue(results.stream().allMatch(TestOutcome::passed), report);
         assertTrue(report.endsWith(results.size() + " passed, 0 failed\n"), report);
+        assertEquals(results.size() + 1, report.lines().count(), "a passing run prints the report only, no server log:\n" + report);
     }
 }
