@@ -2,7 +2,6 @@ package dev.manaknight.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.nio.file.Files;
@@ -11,13 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The commands against the real compiler, module reader, writer, verifier and disassembler.
- * Each test needs some of them and is skipped (not passed) while they are still stubs; once a
- * branch fills them in, the test runs without any change here.
- */
+/** The commands against the real compiler, module reader, writer, verifier and disassembler. */
 class RealToolchainTest {
-    /** LANGUAGE.md §2, exactly as written there. */
+    /** The seed program, as the README shows it. */
     static final String SEED = """
             api GET /users/:id {
               uses { db }
@@ -50,22 +45,27 @@ class RealToolchainTest {
     }
 
     @Test void garbageBytesAreNotAModule() throws Exception {
-        assumeTrue(Implemented.reader(), "ModuleReader is still a stub");
         Path file = Files.write(dir.resolve("app.mkb"), new byte[] {'n', 'o', 'p', 'e', 0, 0, 0, 0, 0, 0, 0, 0});
         Cli r = run("check", file.toString());
         assertEquals(65, r.code(), r.toString());
         assertTrue(r.err().startsWith("manaknight: " + file + ": not a valid module: mkb: "), r.toString());
     }
 
+    /** Issue 13: the fake toolchain hid that the real one made an empty directory an I/O error (74). */
+    @Test void anEmptyDirectoryIsNotAnApp() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Cli r = run("check", empty.toString());
+        assertEquals(64, r.code(), r.toString());
+        assertTrue(r.err().contains("holds no .mnk files"), r.toString());
+    }
+
     @Test void seedProgramChecks() throws Exception {
-        assumeTrue(Implemented.compiler(), "Compiler is still a stub");
         Cli r = run("check", seedApp().toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().endsWith(": ok (1 route, 0 tests)\n"), r.toString());
     }
 
     @Test void seedProgramsOpenApiInfersAnIntegerId() throws Exception {
-        assumeTrue(Implemented.compiler(), "Compiler is still a stub");
         Cli r = run("openapi", seedApp().toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("\"/users/{id}\""), r.out());
@@ -75,7 +75,6 @@ class RealToolchainTest {
     }
 
     @Test void compileErrorsExit65WithFramesAndACount() throws Exception {
-        assumeTrue(Implemented.compiler(), "Compiler is still a stub");
         Path app = Files.createDirectory(dir.resolve("broken"));
         Files.writeString(app.resolve("types.mnk"), TYPES);
         Files.writeString(app.resolve("users.mnk"), SEED.replace("  uses { db }\n", ""));
@@ -87,8 +86,6 @@ class RealToolchainTest {
     }
 
     @Test void buildThenCheckAndDisassembleTheModule() throws Exception {
-        assumeTrue(Implemented.compiler() && Implemented.writer() && Implemented.reader()
-                && Implemented.verifier() && Implemented.disassembler(), "the toolchain is still partly stubs");
         Path app = seedApp();
         Path mkb = dir.resolve("users.mkb");
         Cli build = run("build", app.toString(), "-o", mkb.toString());

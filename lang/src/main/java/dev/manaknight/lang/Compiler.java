@@ -58,14 +58,13 @@ public final class Compiler {
         return out;
     }
 
-    /** Reads every `.mnk` file below `dir` (sorted by path, names relative to `dir`). */
+    /** Reads every `.mnk` file below `dir` (sorted by path, names relative to `dir`); none is an empty list. */
     public static List<SourceFile> loadSources(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a directory");
         List<Path> paths;
         try (Stream<Path> s = Files.walk(dir)) {
             paths = s.filter(p -> p.toString().endsWith(".mnk") && Files.isRegularFile(p)).sorted().toList();
         }
-        if (paths.isEmpty()) throw new IOException(dir + ": no .mnk files");
         List<SourceFile> files = new ArrayList<>();
         for (Path p : paths) {
             String name = dir.relativize(p).toString().replace('\\', '/');

@@ -125,10 +125,6 @@ final class Cursor {
         return noStruct;
     }
 
-    boolean ignoresNewlines() {
-        return ignoreNewlines;
-    }
-
     /** Runs `body` with the given newline and no-struct context, restoring it afterwards. */
     <T> T inContext(boolean ignoreNewlines, boolean noStruct, Supplier<T> body) {
         boolean savedNl = this.ignoreNewlines;

@@ -126,8 +126,4 @@ final class Patterns {
         }
         return new TPattern.Rec(app.typeIndexOf(name), fields, patterns, t, r.span());
     }
-
-    static boolean isLiteralExpr(Expr e) {
-        return Checker.isLiteral(e) || (e instanceof Expr.Unary u && Checker.isLiteral(u.operand()));
-    }
 }

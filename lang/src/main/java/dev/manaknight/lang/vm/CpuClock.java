@@ -42,9 +42,6 @@ final class CpuClock {
         }
     }
 
-    /** True when {@link #now} is a thread CPU clock rather than wall time. */
-    static boolean threadCpu() { return CLOCK_GETTIME != null; }
-
     /** Nanoseconds of CPU of the current OS thread; `scratch` is a caller-owned long[2]. */
     static long now(long[] scratch) {
         if (CLOCK_GETTIME == null) return System.nanoTime();

@@ -87,13 +87,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      */
     public record Log(String access, Path slowlog, Duration slowlogTimeout, boolean dev) {}
 
-    public Config withApp(Path newApp) { return new Config(source, newApp, server, limits, db, log); }
-
     public Config withServer(Server newServer) { return new Config(source, app, newServer, limits, db, log); }
-
-    public Config withDev(boolean dev) {
-        return new Config(source, app, server, limits, db, new Log(log.access(), log.slowlog(), log.slowlogTimeout(), dev));
-    }
 
     /**
      * Command-line `--host`/`--port` over the file's `listen`; either may be null (kept).
