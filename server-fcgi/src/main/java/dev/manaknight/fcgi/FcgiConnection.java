@@ -2,6 +2,7 @@ package dev.manaknight.fcgi;
 
 import static dev.manaknight.fcgi.FcgiProtocol.*;
 
+import dev.manaknight.runtime.BodyBudget;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.Map;
  * complete requests, aborts and protocol replies out through a {@link Sink}, responses framed by
  * {@link #end}. No I/O and no threads: the server calls it from the connection's event loop.
  * Any {@link FcgiException} means "close this connection"; nothing here can affect another.
+ * The STDIN it buffers is paid for from the server's {@link BodyBudget} as it arrives, and given
+ * back when the request ends ({@link #end}, an abort before it ran, {@link #close}).
  */
 public final class FcgiConnection {
     /** What the connection hands to the server. */
@@ -38,6 +41,9 @@ public final class FcgiConnection {
         final StreamBuffer params = new StreamBuffer();
         final StreamBuffer stdin = new StreamBuffer();
         boolean tooLarge;
+        boolean overBudget;
+        /** Bytes of stdin taken from the body budget. */
+        long held;
         int records;
 
         Open(boolean keepConn) { this.keepConn = keepConn; }
@@ -47,6 +53,7 @@ public final class FcgiConnection {
     public record Ending(byte[] bytes, boolean close) {}
 
     private final FcgiLimits limits;
+    private final BodyBudget budget;
     private final Sink sink;
     private final Map<Integer, Open> open = new HashMap<>();
 
@@ -59,9 +66,23 @@ public final class FcgiConnection {
     private int paddingLeft;
     private boolean broken;
 
-    public FcgiConnection(FcgiLimits limits, Sink sink) {
+    /** @param budget the server's body budget, or null for none (tests, benchmarks) */
+    public FcgiConnection(FcgiLimits limits, BodyBudget budget, Sink sink) {
         this.limits = limits;
+        this.budget = budget;
         this.sink = sink;
+    }
+
+    public FcgiConnection(FcgiLimits limits, Sink sink) { this(limits, null, sink); }
+
+    /** The connection is gone: every open request's stdin goes back to the body budget. */
+    public void close() {
+        for (Open r : open.values()) release(r);
+    }
+
+    private void release(Open r) {
+        if (budget != null) budget.give(r.held);
+        r.held = 0;
     }
 
     public FcgiLimits limits() { return limits; }
@@ -152,7 +173,7 @@ public final class FcgiConnection {
                 if (r == null) return;
                 switch (r.phase) {
                     case PARAMS, STDIN, REJECTED -> {
-                        open.remove(id);
+                        release(open.remove(id));
                         var out = new ByteArrayOutputStream(16);
                         writeEndRequest(out, id, 0, FCGI_REQUEST_COMPLETE);
                         sink.write(out.toByteArray());
@@ -179,7 +200,7 @@ public final class FcgiConnection {
             case FCGI_STDIN -> {
                 Open r = active(h);
                 if (r.phase == Phase.REJECTED) {
-                    if (c.length == 0) open.remove(id);
+                    if (c.length == 0) release(open.remove(id));
                     return;
                 }
                 if (r.phase != Phase.STDIN) throw new FcgiException("fcgi: STDIN " + (r.phase == Phase.PARAMS
@@ -187,14 +208,21 @@ public final class FcgiConnection {
                 if (c.length == 0) {
                     r.phase = Phase.RUNNING;
                     Map<String, String> params = decodePairs(r.params.toByteArray(), r.params.size(), limits.maxParams());
-                    byte[] body = r.tooLarge ? new byte[0] : r.stdin.toByteArray();
-                    sink.request(new FcgiRequest(id, params, body, r.keepConn, r.tooLarge));
+                    byte[] body = r.tooLarge || r.overBudget ? new byte[0] : r.stdin.toByteArray();
+                    r.stdin.reset(); // the request holds its body now; its bytes stay taken until end()
+                    sink.request(new FcgiRequest(id, params, body, r.keepConn, r.tooLarge, r.overBudget));
                     return;
                 }
                 if (r.tooLarge || r.stdin.size() + (long) c.length > limits.maxStdinBytes()) {
                     r.tooLarge = true; // read and dropped: the answer is a 413, the connection lives
                     r.stdin.reset();
+                    release(r);
+                } else if (r.overBudget || budget != null && !budget.take(c.length)) {
+                    r.overBudget = true; // read and dropped: the answer is a 503, the connection lives
+                    r.stdin.reset();
+                    release(r);
                 } else {
+                    r.held += c.length;
                     r.stdin.add(c);
                 }
             }
@@ -276,6 +304,7 @@ public final class FcgiConnection {
     public Ending end(int requestId, byte[] stdout, int appStatus, int protocolStatus) {
         Open r = open.remove(requestId);
         if (r == null) throw new IllegalStateException("fcgi: request " + requestId + " is not running");
+        release(r);
         var out = new ByteArrayOutputStream(stdout.length + stdout.length / MAX_CONTENT * 8 + 40);
         if (r.phase != Phase.ABORTED) writeStream(out, FCGI_STDOUT, requestId, stdout);
         writeEndRequest(out, requestId, appStatus, protocolStatus);

@@ -5,6 +5,7 @@ import static dev.manaknight.fcgi.FcgiProtocol.FCGI_REQUEST_COMPLETE;
 
 import dev.manaknight.netty.Drainable;
 import dev.manaknight.netty.Transport;
+import dev.manaknight.runtime.BodyBudget;
 import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.InFlight;
 import dev.manaknight.runtime.Refusal;
@@ -40,10 +41,10 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     /** See {@link Transport#stopReadingBeforeClose}. */
     private final boolean stopReadingBeforeClose;
 
-    FcgiHandler(FpmServer server, FcgiLimits limits, boolean stopReadingBeforeClose) {
+    FcgiHandler(FpmServer server, FcgiLimits limits, BodyBudget bodies, boolean stopReadingBeforeClose) {
         this.server = server;
         this.stopReadingBeforeClose = stopReadingBeforeClose;
-        this.conn = new FcgiConnection(limits, this);
+        this.conn = new FcgiConnection(limits, bodies, this);
     }
 
     @Override public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
@@ -78,6 +79,7 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         // The web server is gone: nobody will read these answers, so their VMs stop now.
         running.values().forEach(r -> r.stop(InFlight.Stop.CLIENT_GONE));
         running.clear();
+        conn.close();
     }
 
     @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -104,6 +106,10 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         }
         if (path.equals(app.config().server().statusPath())) {
             finish(r.id(), CgiOutput.of(StatusPage.render(server.status(), req.query())), FCGI_REQUEST_COMPLETE);
+            return;
+        }
+        if (r.overBudget()) {
+            finish(r.id(), CgiOutput.of(app.refuse(req, new Refusal.BodiesOverBudget(server.bodies().limit()))), FCGI_OVERLOADED);
             return;
         }
         if (r.stdinTooLarge()) {

@@ -4,6 +4,7 @@ import dev.manaknight.lang.vm.Program;
 import dev.manaknight.netty.Endpoint;
 import dev.manaknight.netty.Transport;
 import dev.manaknight.runtime.Admission;
+import dev.manaknight.runtime.BodyBudget;
 import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Deployment;
@@ -61,6 +62,7 @@ public final class FpmServer implements AutoCloseable {
     private final ProgramLoader loader;
     private final FpmStatus status;
     private final Admission admission;
+    private final BodyBudget bodies;
     private volatile Deployment current;
     private volatile FcgiLimits limits;
     private Endpoint endpoint;
@@ -77,6 +79,7 @@ public final class FpmServer implements AutoCloseable {
         this.status = status;
         this.admission = admission;
         var s = first.config().server();
+        this.bodies = new BodyBudget(s.bodyBudget(Runtime.getRuntime().maxMemory(), first.config().limits().body()));
         this.limits = FcgiLimits.of(first.config().limits().body(), s.workers() + s.queue(), status.connections.max());
     }
 
@@ -117,6 +120,9 @@ public final class FpmServer implements AutoCloseable {
 
     FcgiLimits limits() { return limits; }
 
+    /** Request bodies held now against `server.body_budget`. */
+    BodyBudget bodies() { return bodies; }
+
     /** Requests admitted and not yet finished (tests: a cut-off request's VM does stop). */
     int inFlight() { return admission.inFlight(); }
 
@@ -136,7 +142,7 @@ public final class FpmServer implements AutoCloseable {
         LOG.info("transport {}, {} event loop(s), at most {} connections", transport.name().toLowerCase(java.util.Locale.ROOT),
                 loops, status.connections.max());
         boolean stopReading = transport.stopReadingBeforeClose();
-        java.util.function.Consumer<Channel> init = c -> c.pipeline().addLast("fcgi", new FcgiHandler(this, limits, stopReading));
+        java.util.function.Consumer<Channel> init = c -> c.pipeline().addLast("fcgi", new FcgiHandler(this, limits, bodies, stopReading));
         if (listen.startsWith("unix:")) {
             Path path = Path.of(listen.substring("unix:".length())).toAbsolutePath();
             boolean live = Files.exists(path) && live(UnixDomainSocketAddress.of(path));
@@ -240,8 +246,10 @@ public final class FpmServer implements AutoCloseable {
         var was = current.config().server();
         var now = next.config().server();
         if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue()
-                || was.maxConnections() != now.maxConnections() || !Objects.equals(was.pidFile(), now.pidFile()))
-            LOG.warn("reload: `server.listen`, `workers`, `queue`, `max_connections` and `pid` changes take effect at the next restart");
+                || was.maxConnections() != now.maxConnections() || !Objects.equals(was.pidFile(), now.pidFile())
+                || was.bodyBudget() != now.bodyBudget())
+            LOG.warn("reload: `server.listen`, `workers`, `queue`, `max_connections`, `body_budget` and `pid` changes take "
+                    + "effect at the next restart");
         limits = FcgiLimits.of(next.config().limits().body(), was.workers() + was.queue(), status.connections.max());
         Deployment old = current;
         current = next;

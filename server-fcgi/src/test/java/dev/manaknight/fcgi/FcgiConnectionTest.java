@@ -55,6 +55,34 @@ class FcgiConnectionTest {
         assertTrue(sink.written.isEmpty());
     }
 
+    /** Issue 12: stdin is paid from the server's body budget as it arrives, and given back at every end. */
+    @Test void stdinIsPaidFromTheBodyBudgetAndGivenBack() throws Exception {
+        var budget = new dev.manaknight.runtime.BodyBudget(100);
+        var c = new FcgiConnection(LIMITS, budget, sink);
+        byte[] first = new Records().request(1, true, Records.get("/a"), "x".repeat(60)).bytes();
+        c.feed(first, 0, first.length);
+        assertEquals(60, budget.held(), "held while the request runs");
+        byte[] exact = new Records().request(2, true, Records.get("/b"), "y".repeat(40)).bytes();
+        c.feed(exact, 0, exact.length);
+        assertEquals(100, budget.held(), "exactly at the budget");
+        assertFalse(sink.requests.get(1).overBudget());
+        byte[] past = new Records().request(3, true, Records.get("/c"), "z").bytes();
+        c.feed(past, 0, past.length);
+        FcgiRequest refused = sink.requests.get(2);
+        assertTrue(refused.overBudget(), "one byte past the budget");
+        assertEquals(0, refused.stdin().length, "its stdin was dropped, not buffered");
+        assertEquals(100, budget.held());
+        c.end(3, new byte[0], 0, FCGI_OVERLOADED);
+        c.end(1, new byte[0], 0, FCGI_REQUEST_COMPLETE);
+        assertEquals(40, budget.held(), "an answered request gives its bytes back");
+        byte[] half = new Records().begin(4, FCGI_RESPONDER, true).params(4, Records.get("/d"))
+                .record(FCGI_STDIN, 4, "w".repeat(30).getBytes(StandardCharsets.UTF_8)).bytes();
+        c.feed(half, 0, half.length);
+        assertEquals(70, budget.held(), "paid as it arrives, before the stdin ends");
+        c.close();
+        assertEquals(0, budget.held(), "a closed connection gives everything back");
+    }
+
     @Test void byteByByteIsTheSameAsAllAtOnce() throws Exception {
         byte[] b = new Records().request(3, true, Records.get("/a"), "x".repeat(50)).bytes();
         for (int i = 0; i < b.length; i++) conn.feed(b, i, 1);

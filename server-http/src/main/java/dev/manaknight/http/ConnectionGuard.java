@@ -133,6 +133,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
      * (a FIN), input is read and dropped, and the socket closes when the client does or after
      * {@code lingerMillis}.
      */
+    /**
+     * Refuses what the client is sending now with `reply` (plus `Connection: close`) and closes
+     * the lingering way: a later handler that will not read a request's body (the body budget).
+     */
+    void refuseAndClose(ChannelHandlerContext ctx, Reply reply) {
+        lingeringClose(ctx, withClose(reply), LINGER_MILLIS);
+    }
+
     private void lingeringClose(ChannelHandlerContext ctx, Reply reply, long lingerMillis) {
         closing = true;
         ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(f -> {

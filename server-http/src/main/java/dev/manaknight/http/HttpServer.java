@@ -2,6 +2,7 @@ package dev.manaknight.http;
 
 import dev.manaknight.netty.Endpoint;
 import dev.manaknight.netty.Transport;
+import dev.manaknight.runtime.BodyBudget;
 import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Deployment;
@@ -49,13 +50,15 @@ public final class HttpServer implements AutoCloseable {
     private final Endpoint endpoint;
     private final Options options;
     private final ConnectionCount connections;
+    private final BodyBudget bodies;
     private volatile boolean stopped;
 
-    private HttpServer(Deployment app, Endpoint endpoint, Options options, ConnectionCount connections) {
+    private HttpServer(Deployment app, Endpoint endpoint, Options options, ConnectionCount connections, BodyBudget bodies) {
         this.app = app;
         this.endpoint = endpoint;
         this.options = options;
         this.connections = connections;
+        this.bodies = bodies;
     }
 
     /**
@@ -67,17 +70,19 @@ public final class HttpServer implements AutoCloseable {
         String warmupToken = SelfWarmup.newToken();
         var connections = new ConnectionCount(o.maxConnections(), "answered 503");
         var refusedLinger = new LingerBudget(REFUSED_LINGERING);
+        var bodies = new BodyBudget(app.config().server().bodyBudget(Runtime.getRuntime().maxMemory(), app.config().limits().body()));
         Transport transport = Transport.choose(o.transport());
         Endpoint endpoint = Endpoint.bind(transport, o.ioThreads(), new InetSocketAddress(o.host(), o.port()), false,
                 c -> c.pipeline()
                         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                         .addLast("guard", new ConnectionGuard(app, connections, refusedLinger, o.idleTimeout()))
+                        .addLast("bodies", new BodyBudgetGuard(app, bodies))
                         .addLast("keep-alive", new HttpServerKeepAliveHandler())
                         .addLast("aggregate", new BodyLimitAggregator(bodyLimit, app))
                         .addLast("core", new CoreHandler(app, warmupToken)));
         LOG.info("transport {}, {} event loop(s), at most {} connections",
                 transport.name().toLowerCase(java.util.Locale.ROOT), o.ioThreads(), o.maxConnections());
-        var server = new HttpServer(app, endpoint, o, connections);
+        var server = new HttpServer(app, endpoint, o, connections, bodies);
         SelfWarmup.run(server.address(), warmupToken);
         return server;
     }
@@ -95,6 +100,9 @@ public final class HttpServer implements AutoCloseable {
 
     /** The transport in use. */
     public Transport transport() { return endpoint.transport(); }
+
+    /** Request bodies held now against `server.body_budget`. */
+    BodyBudget bodies() { return bodies; }
 
     /** Open connections against the limit, and those refused or closed by the idle timeout. */
     ConnectionCount connections() { return connections; }

@@ -62,6 +62,11 @@ class HttpServerTest {
     }
 
     private void start(int workers, int queue, long bodyLimit, int maxConnections, Duration idleTimeout) throws Exception {
+        start(workers, queue, bodyLimit, maxConnections, idleTimeout, 0);
+    }
+
+    private void start(int workers, int queue, long bodyLimit, int maxConnections, Duration idleTimeout, long bodyBudget)
+            throws Exception {
         List<BiFunction<Host, Object[], Outcome>> handlers = List.of(
                 (h, a) -> respond(200, new Response.Body.Text("hello")),
                 (h, a) -> respond(200, new Response.Body.Json(Type.INT, a[0])),
@@ -84,7 +89,7 @@ class HttpServerTest {
         var d = Config.Server.DEFAULTS;
         var l = Config.Limits.DEFAULTS;
         var cfg = new Config(null, null, new Config.Server("127.0.0.1:0", workers, queue, 0, d.socketMode(), Duration.ofSeconds(5),
-                d.statusPath(), d.pingPath(), false, 2, "auto", maxConnections, idleTimeout, null),
+                d.statusPath(), d.pingPath(), false, 2, "auto", maxConnections, idleTimeout, null, bodyBudget),
                 new Config.Limits(l.memory(), l.cpu(), l.fuel(), Duration.ofSeconds(5), bodyLimit),
                 new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, false));
         core = Deployment.open(Program.trusted(module()), cfg, Deployment.Setup.server().withExecutor(exec)
@@ -245,6 +250,40 @@ class HttpServerTest {
         release.countDown();
         assertEquals("slow", slow.get(5, TimeUnit.SECONDS).body());
         assertEquals(200, send("GET", "/hello", null, null).statusCode());
+    }
+
+    /**
+     * Issue 12: bodies queued behind busy workers are paid from the body budget before they are
+     * read; past it a request is answered 503 instead of being buffered, and every byte comes back.
+     */
+    @Test void bodiesPastTheBodyBudgetAre503AndTheBudgetComesBack() throws Exception {
+        start(1, 8, 1024, 1024, Duration.ofSeconds(60), 2000);
+        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
+                HttpRequest.newBuilder(URI.create(server.url() + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        String item = "{\"id\":1,\"name\":\"" + "n".repeat(1000 - 18) + "\"}";
+        assertEquals(1000, item.length());
+        var queued = new ArrayList<CompletableFuture<HttpResponse<String>>>();
+        for (int i = 0; i < 2; i++)
+            queued.add(client.sendAsync(HttpRequest.newBuilder(URI.create(server.url() + "/items"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(item)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.bodies().held() < 2000 && System.nanoTime() < deadline) Thread.sleep(2);
+        assertEquals(2000, server.bodies().held(), "two queued bodies exactly fill the budget");
+        Raw refused = raw("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                + item);
+        assertEquals(503, refused.status(), refused.text());
+        assertTrue(refused.text().contains("\"type\":\"https://manaknight.dev/problems/overloaded\""), refused.text());
+        assertTrue(refused.text().contains("request bodies"), refused.text());
+        assertTrue(refused.text().toLowerCase().contains("connection: close"), refused.text());
+        release.countDown();
+        assertEquals("slow", slow.get(5, TimeUnit.SECONDS).body());
+        for (var q : queued) assertEquals(201, q.get(5, TimeUnit.SECONDS).statusCode());
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.bodies().held() > 0 && System.nanoTime() < deadline) Thread.sleep(2);
+        assertEquals(0, server.bodies().held(), "every byte is given back once its answer is written");
+        assertEquals(201, send("POST", "/items", item, "application/json").statusCode());
     }
 
     @Test void concurrentRequestsEachGetTheirOwnAnswer() throws Exception {

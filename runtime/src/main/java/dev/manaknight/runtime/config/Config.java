@@ -24,19 +24,29 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param idleTimeout `serve`: how long a connection may wait for a whole request head (idle
      *                    keep-alive included) or go without a byte of a request body
      * @param pidFile `fpm`: a file that holds its process id while it runs (PHP-FPM's `pid`), or null
+     * @param bodyBudget bytes of request bodies a server holds at once over all its connections;
+     *                   past it a request is answered 503; 0: automatic ({@link #bodyBudget(long, long)})
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                          Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
-                         String transport, int maxConnections, Duration idleTimeout, Path pidFile) {
+                         String transport, int maxConnections, Duration idleTimeout, Path pidFile, long bodyBudget) {
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60), null);
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60), null, 0);
+
+        /**
+         * The body budget in effect: the configured one, else a quarter of the JVM heap (`maxHeap`),
+         * and never less than one body at `limits.body`.
+         */
+        public long bodyBudget(long maxHeap, long bodyLimit) {
+            return Math.max(bodyLimit, bodyBudget > 0 ? bodyBudget : maxHeap / 4);
+        }
         public static final java.util.Set<String> TRANSPORTS = java.util.Set.of("auto", "io_uring", "epoll", "nio");
 
         /** Without `io_threads`, `transport`, `max_connections` (all automatic), `idle_timeout` (60 s) and `pid`. */
         public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                       Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
             this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi,
-                    0, "auto", 0, DEFAULTS.idleTimeout, null);
+                    0, "auto", 0, DEFAULTS.idleTimeout, null, 0);
         }
 
         /** Without `openapi` (off). */
@@ -60,7 +70,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi, ioThreads, transport, maxConnections, idleTimeout, pidFile);
+                    openapi, ioThreads, transport, maxConnections, idleTimeout, pidFile, bodyBudget);
         }
 
         /** The configured `io_threads`, or `automatic` when it is 0. */
