@@ -1,6 +1,8 @@
 package dev.manaknight.runtime;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -10,8 +12,24 @@ import org.slf4j.LoggerFactory;
  * A server's open connections against its {@link ConnectionLimit}: those let in, those turned
  * away (said in the log at most every 10 s), and those a server closed for idleness. One per
  * server, shared by its connections; `fpm` shows the numbers on its status page.
+ *
+ * <p>A connection that waits for a request may register itself as {@link Sheddable}. When the
+ * table is full, a new connection then takes the place of an idle one, which is closed, instead
+ * of being turned away: one client holding every slot with idle connections (10,000 of them, each
+ * kept until the idle timeout) no longer locks every other client out (issue 12). A connection
+ * with a request being read or run is never shed. Until a shed connection has closed, the count
+ * is one over the limit.
  */
 public final class ConnectionCount {
+    /** A connection the server may close to make room for a new one. */
+    public interface Sheddable {
+        /**
+         * Closes this connection if it still waits for a request (nothing read or running), from
+         * any thread; false, touching nothing, when it no longer does.
+         */
+        boolean shed();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
     private final int max;
@@ -20,6 +38,8 @@ public final class ConnectionCount {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder idleClosed = new LongAdder();
+    private final LongAdder shed = new LongAdder();
+    private final Set<Sheddable> idle = ConcurrentHashMap.newKeySet();
     private final LogThrottle refusals = new LogThrottle(Duration.ofSeconds(10));
 
     /**
@@ -31,11 +51,21 @@ public final class ConnectionCount {
         this.refusal = refusal;
     }
 
-    /** Counts a new connection in; false, counted as refused, when `max` are open already. */
+    /**
+     * Counts a new connection in; when `max` are open already, closes an idle one to make room,
+     * else returns false, counted as refused.
+     */
     public boolean enter() {
         if (open.incrementAndGet() <= max) {
             accepted.increment();
             return true;
+        }
+        for (Sheddable c : idle) {
+            if (idle.remove(c) && c.shed()) { // its leave() follows when it has closed
+                accepted.increment();
+                shed.increment();
+                return true;
+            }
         }
         open.decrementAndGet();
         refused.increment();
@@ -47,6 +77,15 @@ public final class ConnectionCount {
 
     /** A connection that {@link #enter} let in has closed. */
     public void leave() { open.decrementAndGet(); }
+
+    /** `c` waits for a request: it may be shed to make room. */
+    public void idle(Sheddable c) { idle.add(c); }
+
+    /** `c` reads or runs a request, or has closed: it may not be shed. */
+    public void busy(Sheddable c) { idle.remove(c); }
+
+    /** Idle connections closed to make room for new ones. */
+    public long shed() { return shed.sum(); }
 
     /** A connection the server closed because it stayed idle too long (`serve`'s idle_timeout). */
     public void closedIdle() { idleClosed.increment(); }

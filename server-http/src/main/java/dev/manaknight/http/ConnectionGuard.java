@@ -20,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One per connection, right after the HTTP codec: keeps `serve`'s connections within
@@ -34,11 +35,13 @@ import java.util.concurrent.TimeUnit;
  *     with a `408` problem document.</li>
  * <li>While a body arrives, no gap between two of its parts may exceed the timeout.</li>
  * <li>While a handler runs, nothing here applies: `limits.timeout` bounds it.</li>
+ * <li>While it waits for a request it may be shed: closed to make room for a new connection when
+ *     the table is full ({@link ConnectionCount}).</li>
  * </ul>
  * One timer per connection at a time, re-armed for the next deadline: nothing is scheduled per
  * request.
  */
-final class ConnectionGuard extends ChannelDuplexHandler {
+final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCount.Sheddable {
     /** How long a connection answered 408 stays open to drain what the client still sends. */
     static final long LINGER_MILLIS = 2000;
     /** The same for a connection refused past `max_connections`: shorter, as a flood may bring many. */
@@ -60,12 +63,27 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     /** A 408 was sent: what the client still sends is dropped until it closes or the linger ends. */
     private boolean closing;
     private ScheduledFuture<?> timer;
+    private ChannelHandlerContext ctx;
+    /** {@link #WAITING}, {@link #WORKING} or {@link #SHED}: whether {@link #shed} may close it. */
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private static final int WAITING = 0;
+    private static final int WORKING = 1;
+    private static final int SHED = 2;
 
     ConnectionGuard(Deployment app, ConnectionCount connections, LingerBudget refusedLinger, Duration idleTimeout) {
         this.app = app;
         this.connections = connections;
         this.refusedLinger = refusedLinger;
         this.timeoutNanos = idleTimeout.toNanos();
+    }
+
+    @Override public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
+
+    /** Any thread: closes the connection if it waits for a request (the table is full and a new one wants in). */
+    @Override public boolean shed() {
+        if (!state.compareAndSet(WAITING, SHED)) return false;
+        ctx.executor().execute(() -> ctx.close());
+        return true;
     }
 
     @Override public void channelActive(ChannelHandlerContext ctx) {
@@ -85,15 +103,21 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         }
         waitingSince = System.nanoTime();
         arm(ctx, timeoutNanos);
+        connections.idle(this);
         ctx.fireChannelActive();
     }
 
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!counted || closing) { // refused, or answered 408: nothing it sends is read
+        if (!counted || closing || state.get() == SHED) { // refused, answered 408, or shed: nothing it sends is read
             ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof HttpRequest) {
+            if (pending == 0 && !state.compareAndSet(WAITING, WORKING)) { // shed a moment ago
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            connections.busy(this);
             pending++;
             partialHead = false;
             bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
@@ -116,12 +140,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && pending > 0 && --pending == 0) {
             waitingSince = System.nanoTime();
             partialHead = false;
+            if (state.compareAndSet(WORKING, WAITING)) connections.idle(this);
         }
         ctx.write(msg, promise);
     }
 
     @Override public void channelInactive(ChannelHandlerContext ctx) {
         if (timer != null) timer.cancel(false);
+        connections.busy(this);
         if (counted) connections.leave();
         ctx.fireChannelInactive();
     }

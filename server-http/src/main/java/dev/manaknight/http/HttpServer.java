@@ -122,8 +122,9 @@ public final class HttpServer implements AutoCloseable {
                 Duration.ofSeconds(1));
         endpoint.close();
         // `serve` has no status page: what its connection limits did is said once, here.
-        LOG.info("stopped: {} connections accepted, {} refused past server.max_connections, {} closed by server.idle_timeout",
-                connections.accepted(), connections.refused(), connections.idleClosed());
+        LOG.info("stopped: {} connections accepted, {} refused past server.max_connections, {} idle ones closed to make "
+                + "room for new ones, {} closed by server.idle_timeout", connections.accepted(), connections.refused(),
+                connections.shed(), connections.idleClosed());
         return drained;
     }
 

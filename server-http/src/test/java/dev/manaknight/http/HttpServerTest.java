@@ -422,14 +422,14 @@ class HttpServerTest {
         }
     }
 
+    /** Both connections run a request: none can be shed, so a third is refused. */
     @Test void pastMaxConnectionsANewOneIsAnswered503AndClosed() throws Exception {
         start(2, 2, 1024, 2, Duration.ofSeconds(60));
         try (var one = connect(); var two = connect()) {
-            for (var s : List.of(one, two)) {
-                send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-                var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("hello", readResponse(in));
-            }
+            for (var s : List.of(one, two)) send(s, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            long busy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.deployment().admission().inFlight() < 2 && System.nanoTime() < busy) Thread.sleep(2);
             try (var three = connect()) {
                 String answer = new String(three.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(answer.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), answer);
@@ -446,10 +446,50 @@ class HttpServerTest {
                 }
             }
             assertEquals(21, server.connections().refused());
+            release.countDown();
+            for (var c : List.of(one, two)) {
+                var in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("slow", readResponse(in));
+            }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.connections().open() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals("hello", send("GET", "/hello", null, null).body(), "a freed place is taken again");
+    }
+
+    /**
+     * Issue 12: 10,000 idle connections once held every place until the idle timeout and every
+     * other client got 503. At the limit, a new connection now takes the place of an idle one.
+     */
+    @Test void atMaxConnectionsAnIdleOneIsShedForANewClient() throws Exception {
+        start(2, 2, 1024, 2, Duration.ofSeconds(60));
+        try (var one = connect(); var two = connect()) {
+            for (var s : List.of(one, two)) {
+                send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("hello", readResponse(in));
+            }
+            try (var three = connect()) {
+                send(three, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                var in = new BufferedReader(new InputStreamReader(three.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("hello", readResponse(in), "the new client is served");
+            }
+            assertEquals(0, server.connections().refused());
+            assertEquals(1, server.connections().shed());
+            one.setSoTimeout(5000);
+            two.setSoTimeout(5000);
+            int closed = 0;
+            for (var c : List.of(one, two)) {
+                try {
+                    send(c, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                    var in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+                    if (in.readLine() == null) closed++;
+                } catch (java.io.IOException e) {
+                    closed++;
+                }
+            }
+            assertEquals(1, closed, "exactly one idle connection made room");
+        }
     }
 
     @Test void gracefulStopLetsInFlightRequestsFinish() throws Exception {
