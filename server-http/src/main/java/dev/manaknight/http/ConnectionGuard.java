@@ -82,7 +82,13 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     /** Any thread: closes the connection if it waits for a request (the table is full and a new one wants in). */
     @Override public boolean shed() {
         if (!state.compareAndSet(WAITING, SHED)) return false;
-        ctx.executor().execute(() -> ctx.close());
+        ctx.executor().execute(() -> {
+            // An idle keep-alive connection closes without a word, as clients expect; one whose
+            // head has begun to arrive is told why.
+            if (partialHead) lingeringClose(ctx, withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections())),
+                    REFUSED_LINGER_MILLIS);
+            else ctx.close();
+        });
         return true;
     }
 

@@ -1,0 +1,72 @@
+package dev.manaknight.cli.soak;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 exchange over a fresh socket, as an attacker or a client makes it, classified the
+ * way the soak run counts it: answered with a status, or not answered at all (closed, reset or
+ * silent until the client's patience ran out).
+ */
+record Exchange(int status, long micros, String failure) {
+    /** How long a client waits for an answer: the server's timeout, its margin and some slack. */
+    static final int PATIENCE_MS = 6000;
+
+    boolean answered() { return status > 0; }
+
+    /** Sends `request` (head and body as bytes) and reads one response. */
+    static Exchange of(int port, byte[] request) {
+        long start = System.nanoTime();
+        try (var s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), PATIENCE_MS);
+            s.setSoTimeout(PATIENCE_MS);
+            OutputStream out = s.getOutputStream();
+            out.write(request);
+            out.flush();
+            int status = readResponse(s.getInputStream());
+            return new Exchange(status, (System.nanoTime() - start) / 1000, null);
+        } catch (SocketTimeoutException e) {
+            return new Exchange(0, (System.nanoTime() - start) / 1000, "no answer within " + PATIENCE_MS + " ms");
+        } catch (IOException e) {
+            return new Exchange(0, (System.nanoTime() - start) / 1000, e.toString());
+        }
+    }
+
+    static Exchange get(int port, String target) {
+        return of(port, ("GET " + target + " HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static Exchange post(int port, String target, String contentType, byte[] body) {
+        byte[] head = ("POST " + target + " HTTP/1.1\r\nHost: soak\r\nConnection: close\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return of(port, all);
+    }
+
+    /** The status of one response, its body read and dropped; throws when the stream ends first. */
+    static int readResponse(InputStream in) throws IOException {
+        var head = new ByteArrayOutputStream(256);
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) throw new IOException(head.size() == 0 ? "closed without an answer" : "closed in the head");
+            head.write(b);
+            matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        long length = 0;
+        for (String line : h.split("\r\n"))
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) length = Long.parseLong(line.substring(15).trim());
+        in.skipNBytes(length);
+        return Integer.parseInt(h.substring(9, 12));
+    }
+}
