@@ -4,7 +4,6 @@ import dev.manaknight.lang.bytecode.Builtin;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The pure built-in operations behind {@code BUILTIN id}: each pops and pushes what
@@ -20,17 +19,15 @@ final class Builtins {
             case null -> throw new Trap.Fault(VmError.Kind.INTERNAL, "unknown builtin " + id);
 
             case STR_LEN -> {
-                String s = (String) r[sp - 1];
-                Text.walk(s.length(), budget);
-                p[sp - 1] = s.codePointCount(0, s.length());
+                p[sp - 1] = Text.length((String) r[sp - 1], budget);
                 return sp;
             }
             case STR_UPPER -> {
-                r[sp - 1] = Text.charged(((String) r[sp - 1]).toUpperCase(Locale.ROOT), budget, meter);
+                r[sp - 1] = Text.changeCase((String) r[sp - 1], true, budget, meter);
                 return sp;
             }
             case STR_LOWER -> {
-                r[sp - 1] = Text.charged(((String) r[sp - 1]).toLowerCase(Locale.ROOT), budget, meter);
+                r[sp - 1] = Text.changeCase((String) r[sp - 1], false, budget, meter);
                 return sp;
             }
             case STR_TRIM -> {
@@ -38,21 +35,15 @@ final class Builtins {
                 return sp;
             }
             case STR_CONTAINS -> {
-                String s = (String) r[sp - 2];
-                Text.walk(s.length(), budget);
-                p[sp - 2] = s.contains((String) r[sp - 1]) ? 1 : 0;
+                p[sp - 2] = Text.contains((String) r[sp - 2], (String) r[sp - 1], budget) ? 1 : 0;
                 return sp - 1;
             }
             case STR_STARTS_WITH -> {
-                String t = (String) r[sp - 1];
-                Text.walk(t.length(), budget);
-                p[sp - 2] = ((String) r[sp - 2]).startsWith(t) ? 1 : 0;
+                p[sp - 2] = Text.affix((String) r[sp - 2], (String) r[sp - 1], false, budget) ? 1 : 0;
                 return sp - 1;
             }
             case STR_ENDS_WITH -> {
-                String t = (String) r[sp - 1];
-                Text.walk(t.length(), budget);
-                p[sp - 2] = ((String) r[sp - 2]).endsWith(t) ? 1 : 0;
+                p[sp - 2] = Text.affix((String) r[sp - 2], (String) r[sp - 1], true, budget) ? 1 : 0;
                 return sp - 1;
             }
             case STR_SPLIT -> {
@@ -197,15 +188,7 @@ final class Builtins {
                 return sp - 1;
             }
             case LIST_JOIN -> {
-                var xs = (Values.ListValue) r[sp - 2];
-                String sep = (String) r[sp - 1];
-                budget.charge(xs.size());
-                Object[] parts = new Object[Math.max(2 * xs.size() - 1, 0)];
-                for (int i = 0; i < xs.size(); i++) {
-                    if (i > 0) parts[2 * i - 1] = sep;
-                    parts[2 * i] = xs.get(i);
-                }
-                r[sp - 2] = Text.concat(parts, 0, parts.length, budget, meter);
+                r[sp - 2] = Text.join((Values.ListValue) r[sp - 2], (String) r[sp - 1], budget, meter);
                 return sp - 1;
             }
             case LIST_SORT_BY_KEYS -> {

@@ -7,7 +7,7 @@ import java.util.Comparator;
 /**
  * `xs.sortBy(f)`: the compiled code computes one key per element; this sorts the elements by
  * them, stably, charging one unit of fuel per comparison (the sort is deterministic, so the
- * count is too).
+ * count is too), plus what comparing long String keys walks.
  */
 final class Sorting {
     private Sorting() {}
@@ -17,12 +17,12 @@ final class Sorting {
         if (keys.size() != n)
             throw new Trap.Fault(VmError.Kind.INTERNAL, "sortBy: " + n + " elements but " + keys.size() + " keys");
         if (n < 2) return xs;
-        meter.charge(MemoryMeter.array(n) + MemoryMeter.list(n));
+        meter.charge(MemoryMeter.array(n) + (long) n * MemoryMeter.BOX + MemoryMeter.list(n)); // the Integer order too
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Comparator<Integer> byKey = (a, b) -> {
             budget.charge(1);
-            return compareKeys(keys.get(a), keys.get(b));
+            return compareKeys(keys.get(a), keys.get(b), budget);
         };
         Arrays.sort(order, byKey); // a merge sort: stable
         Object[] items = new Object[n];
@@ -31,12 +31,12 @@ final class Sorting {
     }
 
     /** Keys are all Int, all Decimal (by value), all Float (total order, NaN last) or all String (by code point). */
-    static int compareKeys(Object a, Object b) {
+    static int compareKeys(Object a, Object b, Budget budget) {
         return switch (a) {
             case Long x -> Long.compare(x, (Long) b);
             case BigDecimal x -> x.compareTo((BigDecimal) b);
             case Double x -> Double.compare(x, (Double) b);
-            case String x -> Text.order(x, (String) b);
+            case String x -> Text.compare(x, (String) b, budget);
             default -> throw new Trap.Fault(VmError.Kind.INTERNAL, "sortBy key of type " + a.getClass().getSimpleName());
         };
     }

@@ -62,6 +62,9 @@ class BuiltinsTest {
         assertEquals(0, strP(Builtin.STR_STARTS_WITH, "hello", "lo"));
         assertEquals(1, strP(Builtin.STR_ENDS_WITH, "hello", "lo"));
         assertEquals(0, strP(Builtin.STR_ENDS_WITH, "hello", "he"));
+        assertEquals(0, strP(Builtin.STR_STARTS_WITH, "he", "hello"));
+        assertEquals(1, strP(Builtin.STR_CONTAINS, "hello", ""));
+        assertEquals(1, strP(Builtin.STR_ENDS_WITH, "hello", ""));
         assertEquals(list("a", "b", ""), strR(Builtin.STR_SPLIT, "a,b,", ","));
         assertEquals(list("a", "b"), strR(Builtin.STR_SPLIT, "a::b", "::"));
         assertEquals(list(""), strR(Builtin.STR_SPLIT, "", ","));
@@ -80,6 +83,10 @@ class BuiltinsTest {
         assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, " 1"));
         assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "\u0661"), "ASCII digits only");
         assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "-"));
+        assertEquals(new Values.Some(Long.MIN_VALUE), str1(Builtin.STR_TO_INT, "-9223372036854775808"));
+        assertEquals(new Values.Some(1L), str1(Builtin.STR_TO_INT, "+" + "0".repeat(100) + "1"), "leading zeros");
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "9".repeat(100_000)), "out of range, however long");
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INT, "1".repeat(30) + "x"));
         var d = (Values.Some) str1(Builtin.STR_TO_DECIMAL, "12.50");
         assertEquals("12.50", ((BigDecimal) d.value()).toPlainString());
         assertEquals(new Values.Some(new BigDecimal("-3")), str1(Builtin.STR_TO_DECIMAL, "-3"));

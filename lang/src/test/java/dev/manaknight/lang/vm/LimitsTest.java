@@ -229,6 +229,36 @@ class LimitsTest {
         assertEquals(5, v.fuelUsed(), "2 outer elements + 1 inner element reached twice + 1 for the text (bound 26 chars)");
     }
 
+    /** Fails unless the run needs exactly `need` of one limit: with `need` it passes, with one less it fails so. */
+    private void exactly(long need, java.util.function.LongFunction<Vm> vmWithLimit, java.util.function.Function<Vm, Outcome> run,
+                         VmError.Kind kind) {
+        returned(run.apply(vmWithLimit.apply(need)));
+        assertEquals(kind, failed(run.apply(vmWithLimit.apply(need - 1))).kind());
+    }
+
+    @Test
+    void aSearchPaysForTheTextAndThePatternExactly() {
+        // issue 12: the two-way search reads the pattern twice, then the text once, 16 chars a unit
+        int fn = asm.fn("search").params("RR").result(Kind.P).code(c -> c.op(LOAD_R, 0).op(LOAD_R, 1)
+                .op(BUILTIN, dev.manaknight.lang.bytecode.Builtin.STR_CONTAINS.id()).op(RET_P));
+        String text = "a".repeat(100_000), pattern = "a".repeat(20) + "b";
+        long need = 2 * 21 / 16 + 100_000 / 16;
+        exactly(need, limit -> vm(BIG_MEMORY, limit, 0, 8), v -> v.invoke(fn, text, pattern), VmError.Kind.FUEL_EXHAUSTED);
+        // a match ends the walk: 50,000 chars to its end
+        String found = "a".repeat(49_979) + pattern + "a".repeat(50_000);
+        exactly(2 * 21 / 16 + 50_000 / 16, limit -> vm(BIG_MEMORY, limit, 0, 8), v -> v.invoke(fn, found, pattern),
+                VmError.Kind.FUEL_EXHAUSTED);
+    }
+
+    @Test
+    void upperChargesItsExpansionsBeforeItMakesThem() {
+        int s = asm.str("ß".repeat(1000));
+        int fn = asm.fn("upper").stack(2).result(Kind.R).code(c -> c.op(CONST, s)
+                .op(BUILTIN, dev.manaknight.lang.bytecode.Builtin.STR_UPPER.id()).op(RET_R));
+        long need = MemoryMeter.string(2000); // "SS" a thousand times: the input's length first, then each expansion
+        exactly(need, limit -> vm(limit, 1000, 0, 8), v -> v.invoke(fn), VmError.Kind.MEMORY_EXHAUSTED);
+    }
+
     @Test
     void limitsMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new VmLimits(0, 1, 0, 1));
