@@ -91,19 +91,19 @@ final class Builtins {
             }
             case DEC_ABS -> {
                 BigDecimal d = (BigDecimal) r[sp - 1];
-                if (d.signum() < 0) r[sp - 1] = Decimals.neg(d, meter);
+                if (d.signum() < 0) r[sp - 1] = Decimals.neg(d, budget, meter);
                 return sp;
             }
             case DEC_MIN -> {
-                r[sp - 2] = Decimals.compare(r[sp - 2], r[sp - 1]) <= 0 ? r[sp - 2] : r[sp - 1];
+                r[sp - 2] = Decimals.compare(r[sp - 2], r[sp - 1], budget) <= 0 ? r[sp - 2] : r[sp - 1];
                 return sp - 1;
             }
             case DEC_MAX -> {
-                r[sp - 2] = Decimals.compare(r[sp - 2], r[sp - 1]) >= 0 ? r[sp - 2] : r[sp - 1];
+                r[sp - 2] = Decimals.compare(r[sp - 2], r[sp - 1], budget) >= 0 ? r[sp - 2] : r[sp - 1];
                 return sp - 1;
             }
             case DEC_ROUND -> {
-                r[sp - 2] = Decimals.round((BigDecimal) r[sp - 2], p[sp - 1], meter);
+                r[sp - 2] = Decimals.round((BigDecimal) r[sp - 2], p[sp - 1], budget, meter);
                 return sp - 1;
             }
             case FLT_TO_DECIMAL -> {

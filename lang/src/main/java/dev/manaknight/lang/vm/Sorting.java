@@ -7,7 +7,7 @@ import java.util.Comparator;
 /**
  * `xs.sortBy(f)`: the compiled code computes one key per element; this sorts the elements by
  * them, stably, charging one unit of fuel per comparison (the sort is deterministic, so the
- * count is too), plus what comparing long String keys walks.
+ * count is too), plus what comparing long String keys or large Decimals walks.
  */
 final class Sorting {
     private Sorting() {}
@@ -34,7 +34,7 @@ final class Sorting {
     static int compareKeys(Object a, Object b, Budget budget) {
         return switch (a) {
             case Long x -> Long.compare(x, (Long) b);
-            case BigDecimal x -> x.compareTo((BigDecimal) b);
+            case BigDecimal x -> Decimals.compare(x, b, budget);
             case Double x -> Double.compare(x, (Double) b);
             case String x -> Text.compare(x, (String) b, budget);
             default -> throw new Trap.Fault(VmError.Kind.INTERNAL, "sortBy key of type " + a.getClass().getSimpleName());

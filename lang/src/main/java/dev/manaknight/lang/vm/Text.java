@@ -294,6 +294,7 @@ final class Text {
                 : dot > i && dot + 1 < s.length() && asciiDigits(s, i, dot, budget)
                         && asciiDigits(s, dot + 1, s.length(), budget);
         if (!ok) return Values.None.NONE;
+        budget.charge(Decimals.parseCost(s.length()));
         meter.charge(MemoryMeter.BOX + MemoryMeter.decimalDigits(s.length()));
         return new Values.Some(new java.math.BigDecimal(s));
     }

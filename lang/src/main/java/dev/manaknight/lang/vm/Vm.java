@@ -200,13 +200,13 @@ public final class Vm {
                     case Op.GT_FLT -> { sp--; p[sp - 1] = f(p[sp - 1]) > f(p[sp]) ? 1 : 0; }
                     case Op.GE_FLT -> { sp--; p[sp - 1] = f(p[sp - 1]) >= f(p[sp]) ? 1 : 0; }
 
-                    case Op.ADD_DEC -> { sp--; r[sp - 1] = Decimals.add(r[sp - 1], r[sp], meter); }
-                    case Op.SUB_DEC -> { sp--; r[sp - 1] = Decimals.sub(r[sp - 1], r[sp], meter); }
-                    case Op.MUL_DEC -> { sp--; r[sp - 1] = Decimals.mul(r[sp - 1], r[sp], meter); }
-                    case Op.DIV_DEC -> { sp--; r[sp - 1] = Decimals.div(r[sp - 1], r[sp], meter); }
-                    case Op.MOD_DEC -> { sp--; r[sp - 1] = Decimals.mod(r[sp - 1], r[sp], meter); }
-                    case Op.NEG_DEC -> r[sp - 1] = Decimals.neg(r[sp - 1], meter);
-                    case Op.CMP_DEC -> { sp--; p[sp - 1] = Decimals.compare(r[sp - 1], r[sp]); }
+                    case Op.ADD_DEC -> { sp--; r[sp - 1] = Decimals.add(r[sp - 1], r[sp], budget, meter); }
+                    case Op.SUB_DEC -> { sp--; r[sp - 1] = Decimals.sub(r[sp - 1], r[sp], budget, meter); }
+                    case Op.MUL_DEC -> { sp--; r[sp - 1] = Decimals.mul(r[sp - 1], r[sp], budget, meter); }
+                    case Op.DIV_DEC -> { sp--; r[sp - 1] = Decimals.div(r[sp - 1], r[sp], budget, meter); }
+                    case Op.MOD_DEC -> { sp--; r[sp - 1] = Decimals.mod(r[sp - 1], r[sp], budget, meter); }
+                    case Op.NEG_DEC -> r[sp - 1] = Decimals.neg(r[sp - 1], budget, meter);
+                    case Op.CMP_DEC -> { sp--; p[sp - 1] = Decimals.compare(r[sp - 1], r[sp], budget); }
                     case Op.CMP_STR -> { sp--; p[sp - 1] = Text.compare((String) r[sp - 1], (String) r[sp], budget); }
                     case Op.LT0 -> p[sp - 1] = p[sp - 1] < 0 ? 1 : 0;
                     case Op.LE0 -> p[sp - 1] = p[sp - 1] <= 0 ? 1 : 0;

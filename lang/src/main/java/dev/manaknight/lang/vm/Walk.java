@@ -39,7 +39,10 @@ final class Walk {
     static long measure(Object v, boolean quoted, Budget budget) {
         return switch (v) {
             case String s -> quoted ? s.length() * 2L + 2 : s.length();
-            case BigDecimal d -> d.precision() + Math.abs((long) d.scale()) + 2;
+            case BigDecimal d -> {
+                budget.charge(Decimals.textCost(d.precision()));
+                yield d.precision() + Math.abs((long) d.scale()) + 2;
+            }
             case Values.ListValue l -> {
                 budget.charge(l.size());
                 long n = 2 + 2L * l.size();

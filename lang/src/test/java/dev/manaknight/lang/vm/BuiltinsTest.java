@@ -117,6 +117,10 @@ class BuiltinsTest {
         assertEquals("2.4", round("2.35", 1));
         assertEquals("2.50", round("2.5", 2));
         assertEquals("120", round("125", -1));
+        // issue 12: 10^-1,000,000,000 costs 40 bytes; rounding it used to divide by 10^1,000,000,000
+        assertEquals("0.00", round("-1E-1000000000", 2));
+        assertEquals("0", round("4E-1", 0));
+        assertEquals("1", round("5.1E-1", 0));
         int d = asm.dec("1");
         assertEquals(VmError.Kind.BAD_VALUE,
                 error(asm, c -> call(c.op(CONST, d).op(SMALL_INT, 5000), Builtin.DEC_ROUND).op(POP_R)).kind());

@@ -260,6 +260,16 @@ class LimitsTest {
     }
 
     @Test
+    void decimalArithmeticPaysForItsDigits() {
+        // issue 12: a product of two 60,000-digit numbers took milliseconds for one unit of fuel
+        int fn = asm.fn("square").params("R").result(Kind.R).code(c -> c.op(LOAD_R, 0).op(LOAD_R, 0).op(MUL_DEC).op(RET_R));
+        var x = new java.math.BigDecimal("9".repeat(200));
+        assertEquals(400 / 16 + (400 / 64) * (400 / 64), Decimals.cost(400));
+        exactly(Decimals.cost(400), limit -> vm(BIG_MEMORY, limit, 0, 8), v -> v.invoke(fn, x), VmError.Kind.FUEL_EXHAUSTED);
+        assertEquals(0, Decimals.cost(15), "money-sized numbers pay nothing");
+    }
+
+    @Test
     void limitsMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new VmLimits(0, 1, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new VmLimits(1, 1, 0, 0));
