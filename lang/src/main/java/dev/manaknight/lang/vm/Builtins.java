@@ -212,8 +212,7 @@ final class Builtins {
 
             case MAP_GET -> {
                 var m = (Values.MapValue) r[sp - 2];
-                budget.charge(m.size());
-                int i = m.indexOf((String) r[sp - 1]);
+                int i = Containers.find(m, (String) r[sp - 1], true, budget);
                 r[sp - 2] = i >= 0 ? some(m.values()[i], meter) : Values.None.NONE;
                 return sp - 1;
             }
@@ -228,9 +227,7 @@ final class Builtins {
                 return sp;
             }
             case MAP_HAS -> {
-                var m = (Values.MapValue) r[sp - 2];
-                budget.charge(m.size());
-                p[sp - 2] = m.indexOf((String) r[sp - 1]) >= 0 ? 1 : 0;
+                p[sp - 2] = Containers.find((Values.MapValue) r[sp - 2], (String) r[sp - 1], true, budget) >= 0 ? 1 : 0;
                 return sp - 1;
             }
             case MAP_WITH -> {

@@ -40,7 +40,11 @@ final class Containers {
         return xs.get((int) i);
     }
 
-    /** A map literal from r[from..from+2n) as key, value pairs; a repeated key keeps its first place and takes the later value. */
+    /**
+     * A map literal from r[from..from+2n) as key, value pairs; a repeated key keeps its first
+     * place and takes the later value. Pays one unit per entry and, for each key, its chars once
+     * (hashing it, or comparing it with the keys of its length before it in a small literal).
+     */
     static Values.MapValue newMap(Object[] r, int from, int n, Budget budget, MemoryMeter meter) {
         if (n == 0) return Values.MapValue.EMPTY;
         budget.charge(n);
@@ -54,8 +58,9 @@ final class Containers {
             Object v = r[from + 2 * i + 1];
             int at = -1;
             if (positions == null) {
-                for (int j = 0; j < size; j++) if (keys[j].equals(k)) at = j;
+                for (int j = 0; j < size && at < 0; j++) if (Text.equal(keys[j], k, budget)) at = j;
             } else {
+                Text.walk(k.length(), budget);
                 Integer j = positions.putIfAbsent(k, size);
                 if (j != null) at = j;
             }
@@ -73,10 +78,23 @@ final class Containers {
         return new Values.MapValue(keys, values);
     }
 
-    /** `m.with(k, v)`: a copy; an existing key keeps its place. */
+    /**
+     * Where `key` is in `m`, or -1: one unit per key compared (when `perKey`), plus the chars of
+     * each key of the same length compared (only those are compared char by char).
+     */
+    static int find(Values.MapValue m, String key, boolean perKey, Budget budget) {
+        String[] keys = m.keys();
+        for (int i = 0; i < keys.length; i++) {
+            if (perKey) budget.charge(1);
+            if (Text.equal(keys[i], key, budget)) return i;
+        }
+        return -1;
+    }
+
+    /** `m.with(k, v)`: a copy; an existing key keeps its place. One unit per entry, plus the chars its lookup compares. */
     static Values.MapValue with(Values.MapValue m, String k, Object v, Budget budget, MemoryMeter meter) {
         budget.charge(m.size());
-        int at = m.indexOf(k);
+        int at = find(m, k, false, budget);
         int n = at >= 0 ? m.size() : m.size() + 1;
         meter.charge(MemoryMeter.map(n));
         String[] keys = at >= 0 ? m.keys() : Arrays.copyOf(m.keys(), n);

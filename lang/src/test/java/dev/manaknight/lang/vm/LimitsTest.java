@@ -251,6 +251,17 @@ class LimitsTest {
     }
 
     @Test
+    void comparingLongStringsPaysForTheCharsCompared() {
+        // issue 12: `==` on two 500,000-char strings used to be free
+        int fn = asm.fn("eq").params("RR").result(Kind.P).code(c -> c.op(LOAD_R, 0).op(LOAD_R, 1).op(EQ_R).op(RET_P));
+        String a = "a".repeat(100_000), b = new String(a.toCharArray());
+        exactly(100_000 / 16, limit -> vm(BIG_MEMORY, limit, 0, 8), v -> v.invoke(fn, a, b), VmError.Kind.FUEL_EXHAUSTED);
+        Vm v = vm(BIG_MEMORY, 1, 0, 8);
+        assertEquals(0L, returned(v.invoke(fn, a, a + "b")), "lengths differ: nothing compared");
+        assertEquals(0, v.fuelUsed());
+    }
+
+    @Test
     void upperChargesItsExpansionsBeforeItMakesThem() {
         int s = asm.str("ß".repeat(1000));
         int fn = asm.fn("upper").stack(2).result(Kind.R).code(c -> c.op(CONST, s)
