@@ -39,6 +39,8 @@ public final class Vm {
     private int[] frameReturn = NO_FRAMES;
     private int[] frameBase = NO_FRAMES;
     private List<String> expectationFailures;
+    /** Bytes the request holds outside the VM ({@link #chargeHeld}), charged with the arguments when the run starts. */
+    private long held;
 
     // Stack snapshots for another thread (the slow log), see stackNow(). While the VM waits in a
     // host call its frames stand still and are read directly, under a sequence number (odd: in a
@@ -78,10 +80,47 @@ public final class Vm {
         for (int i = 0; i < args.length; i++) if (!isRef[i]) unboxArgument(args[i]); // malformed calls throw here
         budget.start();
         try {
-            return run(function, args);
+            Outcome refused = chargeInputs(function, args);
+            return refused != null ? refused : run(function, args);
         } finally {
             budget.stop();
         }
+    }
+
+    /**
+     * Charges `bytes` that the request holds outside the VM while it runs (the runtime's copy of
+     * the raw request body) to this run's memory meter. They are charged together with the
+     * arguments when {@link #invoke} starts, so call this first; when they do not fit, invoke
+     * fails with {@link VmError.Kind#MEMORY_EXHAUSTED} before running any instruction.
+     *
+     * @throws IllegalArgumentException when bytes is negative
+     */
+    public void chargeHeld(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative byte count " + bytes);
+        held = sum(held, bytes);
+    }
+
+    /**
+     * Charges the request's inputs: the held bytes and a deep estimate of every reference
+     * argument (a decoded body, a String), as if the VM had built them. Unboxed arguments live in
+     * the stack's free slots. Returns the failure when they do not fit, else null.
+     */
+    private Outcome chargeInputs(int function, Object[] args) {
+        boolean[] isRef = program.paramIsRef[function];
+        long bytes = held;
+        for (int i = 0; i < args.length; i++) if (isRef[i]) bytes = sum(bytes, MemoryMeter.deep(args[i]));
+        try {
+            meter.charge(bytes);
+            return null;
+        } catch (Trap t) {
+            String message = t.getMessage() + " by the request's inputs (" + bytes + " bytes)";
+            return new Outcome.Failed(new VmError(t.kind(), message, List.of(frame(function, 0))));
+        }
+    }
+
+    private static long sum(long a, long b) {
+        long s = a + b;
+        return s < 0 ? Long.MAX_VALUE : s;
     }
 
     /** Asks a running VM to stop with {@link VmError.Kind#TIMEOUT}; safe from any thread. */

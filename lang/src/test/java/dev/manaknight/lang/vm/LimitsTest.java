@@ -237,6 +237,33 @@ class LimitsTest {
     }
 
     @Test
+    void inputsAreChargedToTheMeterExactlyAtTheLimitPassOneByteMoreFails() {
+        // issue 12: a 750 KB body used to show `memory 104`: the arguments were never charged
+        int fn = asm.fn("handler").params("RP").stack(2).result(Kind.R).code(c -> c.line(4).op(UNIT).op(RET_R));
+        String body = "x".repeat(1000);
+        long need = MemoryMeter.string(1000); // the unboxed Int argument lives in a stack slot
+        exactly(need, limit -> vm(limit, 100, 0, 8), v -> v.invoke(fn, body, 5L), VmError.Kind.MEMORY_EXHAUSTED);
+        Vm over = vm(need - 1, 100, 0, 8);
+        VmError e = failed(over.invoke(fn, body, 5L));
+        assertEquals(new VmError.StackFrame("handler", Asm.FILE, 4), e.stack().getFirst());
+        assertTrue(e.message().contains("inputs (2040 bytes)"), e.message());
+        assertEquals(0, over.memoryUsed());
+        // the bytes the runtime holds (the raw body) count with them
+        exactly(need + 1000, limit -> {
+            Vm v = vm(limit, 100, 0, 8);
+            v.chargeHeld(1000);
+            return v;
+        }, v -> v.invoke(fn, body, 5L), VmError.Kind.MEMORY_EXHAUSTED);
+        // a structured input is charged deeply, as if the VM had built it
+        var rows = list("ab", list("c"), new Values.Some(1L));
+        long deep = MemoryMeter.list(3) + MemoryMeter.string(2) + MemoryMeter.list(1) + MemoryMeter.string(1)
+                + 2 * MemoryMeter.BOX; // some(1): the wrapper and the boxed Int
+        assertEquals(deep, MemoryMeter.deep(rows));
+        exactly(deep, limit -> vm(limit, 100, 0, 8), v -> v.invoke(fn, rows, 5L), VmError.Kind.MEMORY_EXHAUSTED);
+        assertThrows(IllegalArgumentException.class, () -> vm(BIG_MEMORY, 100, 0, 8).chargeHeld(-1));
+    }
+
+    @Test
     void aSearchPaysForTheTextAndThePatternExactly() {
         // issue 12: the two-way search reads the pattern twice, then the text once, 16 chars a unit
         int fn = asm.fn("search").params("RR").result(Kind.P).code(c -> c.op(LOAD_R, 0).op(LOAD_R, 1)
