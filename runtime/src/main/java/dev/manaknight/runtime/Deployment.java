@@ -129,7 +129,8 @@ public final class Deployment implements AutoCloseable {
         this.timeoutNanos = config.limits().timeout().toNanos();
         byte[] openApi = config.server().openapi()
                 ? OpenApi.render(program.module(), title(config.app())).getBytes(StandardCharsets.UTF_8) : null;
-        var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi);
+        var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi,
+                config.limits().memory());
         HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
         this.core = new RequestCore(program.module(), executor, db, options, failures, log);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
@@ -188,7 +189,21 @@ public final class Deployment implements AutoCloseable {
      */
     public static List<String> warnings(Config config) {
         return java.util.stream.Stream.of(HeapBudget.shortfall(config, Runtime.getRuntime().maxMemory()),
-                ConnectionLimit.shortfall(config)).flatMap(java.util.Optional::stream).toList();
+                ConnectionLimit.shortfall(config), bodyPastMemory(config)).flatMap(java.util.Optional::stream).toList();
+    }
+
+    /**
+     * A body near `limits.body` cannot be decoded within `limits.memory` (its raw bytes and its
+     * decoded text are both charged): such requests would be answered 413 however small the
+     * handler. Three times the body is what a text body needs; a limit below that is said at start.
+     */
+    static java.util.Optional<String> bodyPastMemory(Config config) {
+        long body = config.limits().body(), memory = config.limits().memory();
+        if (body <= memory / 3) return java.util.Optional.empty();
+        return java.util.Optional.of("limits.body (" + (body >> 10) + " KB) is more than a third of limits.memory ("
+                + (memory >> 10) + " KB): a body's raw bytes and its decoded inputs are both charged to the request's memory,"
+                + " so bodies near the limit would be answered 413; raise limits.memory to at least " + (3 * body >> 10)
+                + " KB or lower limits.body");
     }
 
     public Program program() { return program; }

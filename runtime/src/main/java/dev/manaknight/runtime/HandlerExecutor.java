@@ -17,6 +17,15 @@ public interface HandlerExecutor {
     interface Run {
         Outcome invoke(int function, Object... args);
 
+        /**
+         * Bytes the request holds outside the VM (its raw body), charged to the run's memory with
+         * the arguments when invoke starts. Call before invoke.
+         */
+        default void chargeHeld(long bytes) {}
+
+        /** True when invoke refused to start because the inputs alone pass the memory limit. */
+        default boolean inputsRefused() { return false; }
+
         /** Stops a running invoke with a timeout failure; safe from any thread. */
         void cancel();
 

@@ -41,8 +41,9 @@ public final class RequestCore {
      * @param dev       failure details and Manaknight stacks in 500 bodies
      * @param openApi   the app's OpenAPI document served at `GET /openapi.json` when no route
      *                  has that path, or null when `server.openapi` is off
+     * @param memory    `limits.memory`, for the 413 of a request whose inputs alone pass it
      */
-    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi) {}
+    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi, long memory) {}
 
     /** Where the OpenAPI document is served when enabled. */
     public static final String OPENAPI_PATH = "/openapi.json";
@@ -189,6 +190,7 @@ public final class RequestCore {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;
             r.attach(vm, host::cancel);
+            vm.chargeHeld(req.body().length); // the raw body is held while the handler runs
             try {
                 outcome = vm.invoke(route.handler(), args);
                 // A query cancelled at the deadline fails as an effect; the cause is the clock.
@@ -199,6 +201,9 @@ public final class RequestCore {
                 r.detach();
                 r.cost(vm.fuelUsed(), vm.memoryUsed(), vm.cpuNanos(), host.callCount());
             }
+            if (vm.inputsRefused()) // too large for this server's limits: the client's to fix, not a server fault
+                return Problem.of("body-too-large", "Content Too Large", 413, "the request's body and decoded inputs need more "
+                        + "than limits.memory (" + options.memory() + " bytes) allows").withInstance(req.rawPath()).reply();
             return finish(outcome, tx, req, r);
         } finally {
             if (tx != null) tx.rollback(); // no-op after a commit; otherwise nothing is left open

@@ -15,6 +15,10 @@ public record VmExecutor(Program program, VmLimits limits) implements HandlerExe
         return new Run() {
             @Override public Outcome invoke(int function, Object... args) { return vm.invoke(function, args); }
 
+            @Override public void chargeHeld(long bytes) { vm.chargeHeld(bytes); }
+
+            @Override public boolean inputsRefused() { return vm.inputsRefused(); }
+
             @Override public void cancel() { vm.cancel(); }
 
             @Override public long fuelUsed() { return vm.fuelUsed(); }

@@ -39,6 +39,16 @@ class HeapBudgetTest {
         assertTrue(warning.contains("server.body_budget"), warning);
     }
 
+    @Test void aBodyLimitPastAThirdOfTheMemoryLimitIsSaidAtStart() throws Exception {
+        var defaults = ConfigLoader.parse(Path.of("x.toml"), "", null);
+        assertTrue(Deployment.bodyPastMemory(defaults).isEmpty(), "the defaults fit");
+        var third = ConfigLoader.parse(Path.of("x.toml"), "[limits]\nmemory = \"3MB\"\nbody = \"1MB\"\n", null);
+        assertTrue(Deployment.bodyPastMemory(third).isEmpty(), "exactly a third");
+        var past = ConfigLoader.parse(Path.of("x.toml"), "[limits]\nmemory = \"256KB\"\nbody = \"1MB\"\n", null);
+        String w = Deployment.bodyPastMemory(past).orElseThrow();
+        assertTrue(w.contains("raise limits.memory to at least 3072 KB"), w);
+    }
+
     @Test void theBudgetIsNeverSmallerThanOneBody() throws Exception {
         var cfg = ConfigLoader.parse(Path.of("x.toml"), "[server]\nbody_budget = \"1KB\"\n[limits]\nbody = \"64KB\"\n", null);
         assertEquals(64 << 10, cfg.server().bodyBudget(256L << 20, cfg.limits().body()));

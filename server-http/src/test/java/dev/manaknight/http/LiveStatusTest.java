@@ -95,6 +95,22 @@ class LiveStatusTest {
         assertEquals("2", app.send("GET", "/items/count").body(), "nothing was written by the failed requests");
     }
 
+    /**
+     * Issue 12: a 750 KB body showed `memory 104`; the body and its decoded inputs are charged now,
+     * and a request whose inputs alone pass limits.memory is a 413, never run. At the limit it runs.
+     */
+    @Test void inputsPastTheMemoryLimitAre413AndInputsAtItRun() throws Exception {
+        app = LiveApp.sqlite(dir, "[limits]\nmemory = \"256KB\"\nbody = \"512KB\"\n");
+        String big = "{\"name\":\"" + "x".repeat(100_000) + "\",\"price\":1.00,\"note\":null}";
+        JsonNode p = problem(app.postJson("/items", big), 413, "body-too-large");
+        assertTrue(p.get("detail").asText().contains("limits.memory"), p.toString());
+        assertEquals("2", app.send("GET", "/items/count").body(), "nothing ran, nothing was written");
+        String fits = "{\"name\":\"" + "x".repeat(20_000) + "\",\"price\":1.00,\"note\":null}";
+        var ok = app.postJson("/items", fits);
+        assertEquals(201, ok.statusCode(), ok.body());
+        assertTrue(app.entry(ok).memory() > 3 * 20_000, "the body and the decoded name are charged: " + app.entry(ok).memory());
+    }
+
     @Test void vmFailureIs500WithTheKindAndNoDetailsOutsideDevMode() throws Exception {
         app = LiveApp.sqlite(dir, "");
         JsonNode p = problem(app.postJson("/crash/0", "{\"name\": \"cup\", \"price\": 1}"), 500, "division-by-zero");

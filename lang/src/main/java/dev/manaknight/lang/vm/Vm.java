@@ -41,6 +41,8 @@ public final class Vm {
     private List<String> expectationFailures;
     /** Bytes the request holds outside the VM ({@link #chargeHeld}), charged with the arguments when the run starts. */
     private long held;
+    /** The inputs did not fit the memory limit: the run was refused before its first instruction. */
+    private boolean inputsRefused;
 
     // Stack snapshots for another thread (the slow log), see stackNow(). While the VM waits in a
     // host call its frames stand still and are read directly, under a sequence number (odd: in a
@@ -113,6 +115,7 @@ public final class Vm {
             meter.charge(bytes);
             return null;
         } catch (Trap t) {
+            inputsRefused = true;
             String message = t.getMessage() + " by the request's inputs (" + bytes + " bytes)";
             return new Outcome.Failed(new VmError(t.kind(), message, List.of(frame(function, 0))));
         }
@@ -122,6 +125,12 @@ public final class Vm {
         long s = a + b;
         return s < 0 ? Long.MAX_VALUE : s;
     }
+
+    /**
+     * True when {@link #invoke} refused to run because the request's inputs ({@link #chargeHeld}
+     * and the arguments) alone pass the memory limit: the request was too large, not the handler wrong.
+     */
+    public boolean inputsRefused() { return inputsRefused; }
 
     /** Asks a running VM to stop with {@link VmError.Kind#TIMEOUT}; safe from any thread. */
     public void cancel() { budget.cancel(); }

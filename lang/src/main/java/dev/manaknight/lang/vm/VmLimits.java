@@ -13,7 +13,7 @@ public record VmLimits(long memoryBytes, long fuel, long cpuNanos, int maxFrames
     /** Call depth default: deep enough for honest recursion, shallow enough to fail fast. */
     public static final int DEFAULT_MAX_FRAMES = 256;
 
-    /** RUNTIME.md defaults: 256KB, 1,000,000 fuel, 5ms CPU. */
+    /** The runtime's defaults: 256 KB, 1,000,000 fuel, 5 ms of CPU. */
     public static final VmLimits DEFAULTS = new VmLimits(256 * 1024, 1_000_000, 5_000_000, DEFAULT_MAX_FRAMES);
 
     public VmLimits {

@@ -79,8 +79,13 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
     /** Per request: VM memory (bytes), VM CPU, fuel, wall clock, body bytes. */
     public record Limits(long memory, Duration cpu, long fuel, Duration timeout, long body) {
+        /**
+         * The body limit is a quarter of the memory limit: a request's raw body and its decoded
+         * inputs are both charged to its VM's memory, so a body at the limit still leaves the
+         * handler room (about three times the body for a text body; more for many small values).
+         */
         public static final Limits DEFAULTS = new Limits(256 * 1024, Duration.ofMillis(5), 1_000_000,
-                Duration.ofSeconds(10), 1024 * 1024);
+                Duration.ofSeconds(10), 64 * 1024);
 
         public VmLimits vm() { return new VmLimits(memory, fuel, cpu.toNanos(), VmLimits.DEFAULT_MAX_FRAMES); }
     }
