@@ -90,6 +90,9 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
+    /** Cancels of running queries that may run at once. */
+    static final int CANCEL_THREADS = 4;
+
     /** SQLite waits this long for another process's write lock (CGI requests are separate processes). */
     static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -106,6 +109,12 @@ public final class Deployment implements AutoCloseable {
     private final SlowLog slowLog;
     private final FailureLog failures;
     private final Watchdog watchdog;
+    /**
+     * Where running queries are cancelled: a few platform threads, since a driver's cancel may
+     * block (a frozen PostgreSQL) and a native query may pin every carrier a virtual thread would
+     * need. Past {@link #CANCEL_THREADS} stuck cancels, later ones queue.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor cancels;
     private final long timeoutNanos;
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
     private final AtomicLong ids = new AtomicLong();
@@ -134,6 +143,10 @@ public final class Deployment implements AutoCloseable {
         HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
         this.core = new RequestCore(program.module(), executor, db, options, failures, log);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
+        this.cancels = new java.util.concurrent.ThreadPoolExecutor(CANCEL_THREADS, CANCEL_THREADS, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(4096),
+                Thread.ofPlatform().daemon().name("manaknight-cancel").factory());
+        cancels.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -285,7 +298,7 @@ public final class Deployment implements AutoCloseable {
 
     private InFlight begin(Request req, Consumer<InFlight> deliver) {
         String id = idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36);
-        return new InFlight(id, req, System.nanoTime(), timeoutNanos, (r, reply) -> completed(r, reply, deliver));
+        return new InFlight(id, req, System.nanoTime(), timeoutNanos, (r, reply) -> completed(r, reply, deliver), cancels);
     }
 
     /** On the worker: the core's run, unless the request was answered meanwhile (it waited past its deadline). */
@@ -424,6 +437,7 @@ public final class Deployment implements AutoCloseable {
     /** Stops the watchdog, flushes the logs and closes the database; idempotent. */
     @Override public void close() {
         watchdog.close();
+        cancels.shutdown();
         accessLog.close();
         slowLog.close();
         if (db != null && mode != Mode.TEST) db.close();

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  * <li><b>Cancellation</b>: {@link #stop} — the client went away, FastCGI's ABORT_REQUEST, the
  *     deadline, a drain cut short — stops the request's VM at its next check and cancels its
- *     running query, at once or as soon as the VM exists, from any thread, never blocking.</li>
+ *     running query (on the deployment's cancel threads: platform threads, since a query that
+ *     pins every carrier must not keep its own cancel from running), at once or as soon as the
+ *     VM exists, from any thread, never blocking.</li>
  * <li><b>Observation</b>: what the run cost (fuel, memory, CPU, effects, failure), the VM's
  *     stack while it runs ({@link #stackNow}), its route; the deployment's observer, slow log
  *     and access log read them.</li>
@@ -40,6 +42,7 @@ public final class InFlight {
     private final long startNanos;
     private final long deadlineNanos;
     private final Completion completion;
+    private final java.util.concurrent.Executor cancels;
     private final AtomicBoolean replied = new AtomicBoolean();
     private volatile Stop stopped;
     private volatile HandlerExecutor.Run run;
@@ -61,7 +64,10 @@ public final class InFlight {
     private boolean ended;
     private int stackAsks;
 
-    InFlight(String id, Request request, long startNanos, long timeoutNanos, Completion completion) {
+    /** @param cancels where a running query's cancel runs (it may block): never the caller's thread */
+    InFlight(String id, Request request, long startNanos, long timeoutNanos, Completion completion,
+             java.util.concurrent.Executor cancels) {
+        this.cancels = cancels;
         this.id = id;
         this.request = request;
         this.startNanos = startNanos;
@@ -84,7 +90,7 @@ public final class InFlight {
 
     /**
      * Stops the request: its VM ends at its next check with a `timeout` failure, a running query
-     * is cancelled (on a thread of its own: a driver's cancel may block), later effects fail. The
+     * is cancelled (on the deployment's cancel threads: a driver's cancel may block), later effects fail. The
      * first reason is kept. Safe from any thread; never blocks.
      */
     public void stop(Stop why) {
@@ -111,7 +117,14 @@ public final class InFlight {
 
     private void cancelHost() {
         Runnable c = hostCancel;
-        if (c != null) Thread.ofVirtual().name("manaknight-cancel").start(c);
+        if (c != null) {
+            try {
+                cancels.execute(c);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // every canceller is stuck (a database that hangs in its cancel): the VM is
+                // stopped all the same, and the query ends at its socket timeout
+            }
+        }
     }
 
     /** The VM has finished: its stack is no longer available. */

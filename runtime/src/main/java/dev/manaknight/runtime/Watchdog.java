@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * request path). For each request it:
  * <ol>
  * <li>at `limits.timeout` stops it ({@link InFlight#stop}: a flag the VM reads at its next check;
- *     the query cancel runs on a thread of its own, so a database that hangs in its cancel — a
+ *     the query cancel runs on one of the deployment's cancel threads, so a database that hangs in its cancel — a
  *     frozen PostgreSQL — cannot hold up this thread or any other request's deadline);</li>
  * <li>at `limits.timeout` + {@link #HARD_MARGIN}, if the request still has no reply, answers it
  *     itself ({@code hardStop}): whatever the request's thread is stuck in, its client is

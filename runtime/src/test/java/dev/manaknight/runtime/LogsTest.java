@@ -45,7 +45,7 @@ class LogsTest {
 
     private static InFlight request(String id, long startNanos) {
         var r = new InFlight(id, Request.of("GET", "/loop/5?x=1", List.of(), new byte[0], "test"), startNanos,
-                Duration.ofSeconds(10).toNanos(), (f, reply) -> {});
+                Duration.ofSeconds(10).toNanos(), (f, reply) -> {}, Runnable::run);
         r.route("GET /loop/:n");
         r.cost(42, 1024, 0, 1);
         return r;

@@ -26,7 +26,7 @@ enum Attack {
         @Override Exchange shot(int port, Random r) { return Exchange.get(port, "/echo-header?v=a%01b"); }
     },
     /** 1 MB bodies, many at once: paid from the body budget or refused. */
-    BODY_FLOOD(8, Set.of(400, 503)) {
+    BODY_FLOOD(8, Set.of(400, 413, 503)) {
         @Override Exchange shot(int port, Random r) {
             byte[] body = ("{\"name\":\"" + "x".repeat(1_000_000 - 32) + "\",\"price\":\"no\"}").getBytes(StandardCharsets.UTF_8);
             return Exchange.post(port, "/items", "application/json", body);

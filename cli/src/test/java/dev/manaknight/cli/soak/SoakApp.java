@@ -89,6 +89,7 @@ final class SoakApp {
                 [limits]
                 timeout = "2s"
                 body = "1MB"
+                memory = "4MB"
                 [db]
                 url = "sqlite:app.db"
                 [log]
