@@ -168,7 +168,7 @@ public final class Disassembler {
             case BUILTIN -> a + "  ; " + (Builtin.of(a) == null ? "?" : Builtin.of(a).name().toLowerCase(java.util.Locale.ROOT));
             case EFFECT -> "E" + a + "  ; " + (a < module.effects().size() ? module.effects().get(a).qualifiedName() : "?");
             case JSON -> "J" + a + "  ; " + (a < module.typeRefs().size() ? module.typeRefs().get(a).toString() : "?");
-            case REQUEST -> a < HttpMethod.values().length ? HttpMethod.values()[a].name() : a + "  ; ?";
+            case REQUEST -> HttpMethod.of(a) != null ? HttpMethod.of(a).name() : a + "  ; ?";
             default -> {
                 var j = new StringJoiner(" ");
                 int at = pc + 1;
@@ -228,8 +228,11 @@ public final class Disassembler {
     private static String uses(int capabilities) {
         if (capabilities == 0) return "";
         var j = new StringJoiner(", ", " uses { ", " }");
-        for (Capability c : Capability.values()) if ((capabilities & c.bit()) != 0) j.add(c.sourceName());
-        int unknown = capabilities & ~((1 << Capability.values().length) - 1);
+        int unknown = capabilities;
+        for (Capability c : Capability.values()) {
+            if ((capabilities & c.bit()) != 0) j.add(c.sourceName());
+            unknown &= ~c.bit();
+        }
         if (unknown != 0) j.add(String.format("?0x%X", unknown));
         return j.toString();
     }

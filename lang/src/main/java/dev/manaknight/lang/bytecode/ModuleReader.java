@@ -14,11 +14,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Reads a `.mkb` file back into a {@link Module}; any malformation is a {@link ModuleFormatException}.
  * It checks the format only (see mkb-format.md): every count and length against the bytes left
- * and the named {@link Limits} before anything is allocated, every tag and enum ordinal, UTF-8,
+ * and the named {@link Limits} before anything is allocated, every tag and enum code, UTF-8,
  * and that nothing follows the last section. Whether indices, kinds and code make sense is the
  * verifier's job.
  */
@@ -235,7 +236,7 @@ public final class ModuleReader {
     }
 
     private EffectOp effect() throws ModuleFormatException {
-        Capability capability = ordinal(Capability.values(), "capability");
+        Capability capability = coded(Capability::of, "capability");
         String name = string("effect name");
         where = where + " (" + capability.sourceName() + "." + name + ")";
         int n = count("effect parameters", Limits.MAX_PARAMS, MIN_EFFECT_PARAM);
@@ -249,14 +250,14 @@ public final class ModuleReader {
     }
 
     private Route route() throws ModuleFormatException {
-        HttpMethod method = ordinal(HttpMethod.values(), "HTTP method");
+        HttpMethod method = coded(HttpMethod::of, "HTTP method");
         String path = string("route path");
         where = where + " (" + method + " " + path + ")";
         int handler = i32("handler");
         int n = count("inputs", Limits.MAX_PARAMS, MIN_INPUT);
         var inputs = new ArrayList<Route.Input>(n);
         for (int i = 0; i < n; i++) {
-            Route.Source source = ordinal(Route.Source.values(), "input source");
+            Route.Source source = coded(Route.Source::of, "input source");
             String name = string("input name");
             String wireName = string("input wire name");
             Type type = type(0);
@@ -268,7 +269,7 @@ public final class ModuleReader {
         var responses = new ArrayList<Route.Response>(n);
         for (int i = 0; i < n; i++) {
             int status = i32("response status");
-            Route.BodyKind body = ordinal(Route.BodyKind.values(), "response body kind");
+            Route.BodyKind body = coded(Route.BodyKind::of, "response body kind");
             Type type = present("response type") ? type(0) : null;
             responses.add(new Route.Response(status, body, type));
         }
@@ -297,11 +298,13 @@ public final class ModuleReader {
         };
     }
 
-    private <E extends Enum<E>> E ordinal(E[] values, String what) throws ModuleFormatException {
+    /** A u8 code of a pinned enumeration, looked up by its code (never as an ordinal). */
+    private <E> E coded(IntFunction<E> of, String what) throws ModuleFormatException {
         int at = pos;
-        int o = u8(what);
-        if (o >= values.length) throw fail(at, what + ": ordinal " + o + " is not one of 0.." + (values.length - 1));
-        return values[o];
+        int code = u8(what);
+        E e = of.apply(code);
+        if (e == null) throw fail(at, what + ": code " + code + " names none");
+        return e;
     }
 
     private boolean present(String what) throws ModuleFormatException {

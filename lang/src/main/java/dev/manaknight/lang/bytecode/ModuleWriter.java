@@ -175,7 +175,7 @@ public final class ModuleWriter {
     }
 
     private void effect(EffectOp e) throws IOException {
-        out.writeByte(e.capability().ordinal());
+        out.writeByte(e.capability().code());
         string(e.name());
         out.writeInt(e.params().size());
         for (EffectOp.Param p : e.params()) {
@@ -187,12 +187,12 @@ public final class ModuleWriter {
     }
 
     private void route(Route r) throws IOException {
-        out.writeByte(r.method().ordinal());
+        out.writeByte(r.method().code());
         string(r.path());
         out.writeInt(r.handler());
         out.writeInt(r.inputs().size());
         for (Route.Input in : r.inputs()) {
-            out.writeByte(in.source().ordinal());
+            out.writeByte(in.source().code());
             string(in.name());
             string(in.wireName());
             type(in.type());
@@ -207,7 +207,7 @@ public final class ModuleWriter {
         out.writeInt(r.responses().size());
         for (Route.Response resp : r.responses()) {
             out.writeInt(resp.status());
-            out.writeByte(resp.body().ordinal());
+            out.writeByte(resp.body().code());
             if (resp.type() == null) {
                 out.writeByte(FormatTag.ABSENT);
             } else {

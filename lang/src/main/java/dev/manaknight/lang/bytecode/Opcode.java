@@ -3,9 +3,16 @@ package dev.manaknight.lang.bytecode;
 import java.util.List;
 
 /**
- * The instruction set. One constant per opcode; its byte value is its ordinal, its operands and
- * its stack effect are fields, so the emitter, the verifier and the disassembler all read this
+ * The instruction set. One constant per opcode; its byte value, its operands and its stack
+ * effect are fields, so the emitter, the verifier, the disassembler and the reader all read this
  * one table.
+ *
+ * <h2>Byte values are pinned</h2>
+ * The byte value is written explicitly and is part of the `.mkb` format: it never follows the
+ * declaration order. Moving one changes the bytes of every module that uses it, so it needs a
+ * new format version ({@link Module#VERSION}); {@code FormatPinTest} fails until both are done.
+ * A new opcode takes a free byte value. Decoding goes through {@link #of}, which answers null for
+ * a byte that is no opcode.
  *
  * <h2>Notation</h2>
  * Each comment reads {@code operands : before -> after}. Stack kinds: {@code P} a primitive slot
@@ -29,110 +36,112 @@ import java.util.List;
  * </ul>
  */
 public enum Opcode {
-    NOP("", ""),                                    //  : ->
-    CONST("", "R", Operand.U16),                    // k : -> R           a String or Decimal constant
-    CONST_INT("", "P", Operand.U16),                // k : -> P           an Int constant
-    CONST_FLOAT("", "P", Operand.U16),              // k : -> P           a Float constant
-    SMALL_INT("", "P", Operand.S16),                // v : -> P           an Int in -32768..32767
-    TRUE("", "P"),                                  //  : -> P            1
-    FALSE("", "P"),                                 //  : -> P            0
-    UNIT("", "R"),                                  //  : -> R            ()
-    NONE("", "R"),                                  //  : -> R            none
-    LOAD_P("", "P", Operand.U8),                    // s : -> P
-    LOAD_R("", "R", Operand.U8),                    // s : -> R
-    STORE_P("P", "", Operand.U8),                   // s : P ->
-    STORE_R("R", "", Operand.U8),                   // s : R ->
-    POP_P("P", ""),                                 //  : P ->
-    POP_R("R", ""),                                 //  : R ->
+    NOP(0x00, "", ""),                              //  : ->
+    CONST(0x01, "", "R", Operand.U16),              // k : -> R           a String or Decimal constant
+    CONST_INT(0x02, "", "P", Operand.U16),          // k : -> P           an Int constant
+    CONST_FLOAT(0x03, "", "P", Operand.U16),        // k : -> P           a Float constant
+    SMALL_INT(0x04, "", "P", Operand.S16),          // v : -> P           an Int in -32768..32767
+    TRUE(0x05, "", "P"),                            //  : -> P            1
+    FALSE(0x06, "", "P"),                           //  : -> P            0
+    UNIT(0x07, "", "R"),                            //  : -> R            ()
+    NONE(0x08, "", "R"),                            //  : -> R            none
+    LOAD_P(0x09, "", "P", Operand.U8),              // s : -> P
+    LOAD_R(0x0A, "", "R", Operand.U8),              // s : -> R
+    STORE_P(0x0B, "P", "", Operand.U8),             // s : P ->
+    STORE_R(0x0C, "R", "", Operand.U8),             // s : R ->
+    POP_P(0x0D, "P", ""),                           //  : P ->
+    POP_R(0x0E, "R", ""),                           //  : R ->
 
-    ADD_INT("PP", "P"),                             //  : a b -> a+b      traps on overflow
-    SUB_INT("PP", "P"),                             //  : a b -> a-b      traps on overflow
-    MUL_INT("PP", "P"),                             //  : a b -> a*b      traps on overflow
-    DIV_INT("PP", "P"),                             //  : a b -> a/b      traps on b=0 and MIN/-1
-    MOD_INT("PP", "P"),                             //  : a b -> a%b      traps on b=0
-    NEG_INT("P", "P"),                              //  : a -> -a         traps on MIN
-    EQ_INT("PP", "P"),                              //  : a b -> a==b     also Bool
-    NE_INT("PP", "P"),                              //  : a b -> a!=b     also Bool
-    LT_INT("PP", "P"),                              //  : a b -> a<b
-    LE_INT("PP", "P"),                              //  : a b -> a<=b
-    GT_INT("PP", "P"),                              //  : a b -> a>b
-    GE_INT("PP", "P"),                              //  : a b -> a>=b
+    ADD_INT(0x0F, "PP", "P"),                       //  : a b -> a+b      traps on overflow
+    SUB_INT(0x10, "PP", "P"),                       //  : a b -> a-b      traps on overflow
+    MUL_INT(0x11, "PP", "P"),                       //  : a b -> a*b      traps on overflow
+    DIV_INT(0x12, "PP", "P"),                       //  : a b -> a/b      traps on b=0 and MIN/-1
+    MOD_INT(0x13, "PP", "P"),                       //  : a b -> a%b      traps on b=0
+    NEG_INT(0x14, "P", "P"),                        //  : a -> -a         traps on MIN
+    EQ_INT(0x15, "PP", "P"),                        //  : a b -> a==b     also Bool
+    NE_INT(0x16, "PP", "P"),                        //  : a b -> a!=b     also Bool
+    LT_INT(0x17, "PP", "P"),                        //  : a b -> a<b
+    LE_INT(0x18, "PP", "P"),                        //  : a b -> a<=b
+    GT_INT(0x19, "PP", "P"),                        //  : a b -> a>b
+    GE_INT(0x1A, "PP", "P"),                        //  : a b -> a>=b
 
-    ADD_FLT("PP", "P"),                             //  : a b -> a+b      IEEE double
-    SUB_FLT("PP", "P"),                             //  : a b -> a-b
-    MUL_FLT("PP", "P"),                             //  : a b -> a*b
-    DIV_FLT("PP", "P"),                             //  : a b -> a/b      IEEE (x/0 is infinite)
-    MOD_FLT("PP", "P"),                             //  : a b -> a%b      IEEE remainder as Java %
-    NEG_FLT("P", "P"),                              //  : a -> -a
-    EQ_FLT("PP", "P"),                              //  : a b -> a==b     NaN is unequal to all
-    NE_FLT("PP", "P"),                              //  : a b -> a!=b
-    LT_FLT("PP", "P"),                              //  : a b -> a<b
-    LE_FLT("PP", "P"),                              //  : a b -> a<=b
-    GT_FLT("PP", "P"),                              //  : a b -> a>b
-    GE_FLT("PP", "P"),                              //  : a b -> a>=b
+    ADD_FLT(0x1B, "PP", "P"),                       //  : a b -> a+b      IEEE double
+    SUB_FLT(0x1C, "PP", "P"),                       //  : a b -> a-b
+    MUL_FLT(0x1D, "PP", "P"),                       //  : a b -> a*b
+    DIV_FLT(0x1E, "PP", "P"),                       //  : a b -> a/b      IEEE (x/0 is infinite)
+    MOD_FLT(0x1F, "PP", "P"),                       //  : a b -> a%b      IEEE remainder as Java %
+    NEG_FLT(0x20, "P", "P"),                        //  : a -> -a
+    EQ_FLT(0x21, "PP", "P"),                        //  : a b -> a==b     NaN is unequal to all
+    NE_FLT(0x22, "PP", "P"),                        //  : a b -> a!=b
+    LT_FLT(0x23, "PP", "P"),                        //  : a b -> a<b
+    LE_FLT(0x24, "PP", "P"),                        //  : a b -> a<=b
+    GT_FLT(0x25, "PP", "P"),                        //  : a b -> a>b
+    GE_FLT(0x26, "PP", "P"),                        //  : a b -> a>=b
 
-    ADD_DEC("RR", "R"),                             //  : a b -> a+b      exact
-    SUB_DEC("RR", "R"),                             //  : a b -> a-b      exact
-    MUL_DEC("RR", "R"),                             //  : a b -> a*b      exact
-    DIV_DEC("RR", "R"),                             //  : a b -> a/b      exact, else 34 digits half-even; traps on b=0
-    MOD_DEC("RR", "R"),                             //  : a b -> a%b      traps on b=0
-    NEG_DEC("R", "R"),                              //  : a -> -a
-    CMP_DEC("RR", "P"),                             //  : a b -> -1|0|1   by value (2.50 == 2.5)
-    CMP_STR("RR", "P"),                             //  : a b -> -1|0|1   by code point
-    LT0("P", "P"),                                  //  : c -> c<0
-    LE0("P", "P"),                                  //  : c -> c<=0
-    GT0("P", "P"),                                  //  : c -> c>0
-    GE0("P", "P"),                                  //  : c -> c>=0
-    EQ_R("RR", "P"),                                //  : a b -> a==b     structural equality
-    NE_R("RR", "P"),                                //  : a b -> a!=b
-    NOT("P", "P"),                                  //  : b -> !b
+    ADD_DEC(0x27, "RR", "R"),                       //  : a b -> a+b      exact
+    SUB_DEC(0x28, "RR", "R"),                       //  : a b -> a-b      exact
+    MUL_DEC(0x29, "RR", "R"),                       //  : a b -> a*b      exact
+    DIV_DEC(0x2A, "RR", "R"),                       //  : a b -> a/b      exact, else 34 digits half-even; traps on b=0
+    MOD_DEC(0x2B, "RR", "R"),                       //  : a b -> a%b      traps on b=0
+    NEG_DEC(0x2C, "R", "R"),                        //  : a -> -a
+    CMP_DEC(0x2D, "RR", "P"),                       //  : a b -> -1|0|1   by value (2.50 == 2.5)
+    CMP_STR(0x2E, "RR", "P"),                       //  : a b -> -1|0|1   by code point
+    LT0(0x2F, "P", "P"),                            //  : c -> c<0
+    LE0(0x30, "P", "P"),                            //  : c -> c<=0
+    GT0(0x31, "P", "P"),                            //  : c -> c>0
+    GE0(0x32, "P", "P"),                            //  : c -> c>=0
+    EQ_R(0x33, "RR", "P"),                          //  : a b -> a==b     structural equality
+    NE_R(0x34, "RR", "P"),                          //  : a b -> a!=b
+    NOT(0x35, "P", "P"),                            //  : b -> !b
 
-    CONCAT("", "R", Operand.U8),                    // n : s1..sn -> s    VAR: joins n Strings
-    STR_INT("P", "R"),                              //  : i -> s          Int to text
-    STR_FLT("P", "R"),                              //  : f -> s          Float to text
-    STR_BOOL("P", "R"),                             //  : b -> s          "true" | "false"
-    STR_ANY("R", "R"),                              //  : v -> s          any reference to its display text
-    BOX_INT("P", "R"),                              //  : i -> R          for generic containers
-    BOX_FLT("P", "R"),                              //  : f -> R
-    BOX_BOOL("P", "R"),                             //  : b -> R
-    UNBOX_INT("R", "P"),                            //  : R -> i
-    UNBOX_FLT("R", "P"),                            //  : R -> f
-    UNBOX_BOOL("R", "P"),                           //  : R -> b
+    CONCAT(0x36, "", "R", Operand.U8),              // n : s1..sn -> s    VAR: joins n Strings
+    STR_INT(0x37, "P", "R"),                        //  : i -> s          Int to text
+    STR_FLT(0x38, "P", "R"),                        //  : f -> s          Float to text
+    STR_BOOL(0x39, "P", "R"),                       //  : b -> s          "true" | "false"
+    STR_ANY(0x3A, "R", "R"),                        //  : v -> s          any reference to its display text
+    BOX_INT(0x3B, "P", "R"),                        //  : i -> R          for generic containers
+    BOX_FLT(0x3C, "P", "R"),                        //  : f -> R
+    BOX_BOOL(0x3D, "P", "R"),                       //  : b -> R
+    UNBOX_INT(0x3E, "R", "P"),                      //  : R -> i
+    UNBOX_FLT(0x3F, "R", "P"),                      //  : R -> f
+    UNBOX_BOOL(0x40, "R", "P"),                     //  : R -> b
 
-    LIST_NEW("", "R", Operand.U16),                 // n : e1..en -> list VAR
-    LIST_CONCAT("RR", "R"),                         //  : a b -> a+b
-    LIST_LEN("R", "P"),                             //  : list -> n
-    LIST_INDEX("RP", "R"),                          //  : list i -> e     traps when out of range
-    MAP_NEW("", "R", Operand.U16),                  // n : k1 v1..kn vn -> map  VAR; a later key wins
-    BUILDER_NEW("", "R"),                           //  : -> b            a request-local list builder
-    BUILDER_ADD("RR", ""),                          //  : b e ->
-    BUILDER_LIST("R", "R"),                         //  : b -> list
-    RECORD_NEW("", "R", Operand.U16),               // T : f1..fn -> rec  VAR
-    GET_FIELD("R", "R", Operand.U16, Operand.U8),   // T f : rec -> v
-    WITH_FIELD("RR", "R", Operand.U16, Operand.U8), // T f : rec v -> rec'   a copy
-    ENUM_NEW("", "R", Operand.U16, Operand.U8),     // T f : p1..pn -> e  VAR
-    VARIANT("R", "P"),                              //  : e -> tag        enum: variant; option: none 0 some 1; result: ok 0 err 1
-    PAYLOAD("R", "R", Operand.U8),                  // i : e -> v         payload i of an enum, some, ok or err
-    SOME("R", "R"),                                 //  : v -> some(v)
-    OK("R", "R"),                                   //  : v -> ok(v)
-    ERR("R", "R"),                                  //  : v -> err(v)
+    LIST_NEW(0x41, "", "R", Operand.U16),           // n : e1..en -> list VAR
+    LIST_CONCAT(0x42, "RR", "R"),                   //  : a b -> a+b
+    LIST_LEN(0x43, "R", "P"),                       //  : list -> n
+    LIST_INDEX(0x44, "RP", "R"),                    //  : list i -> e     traps when out of range
+    MAP_NEW(0x45, "", "R", Operand.U16),            // n : k1 v1..kn vn -> map  VAR; a later key wins
+    BUILDER_NEW(0x46, "", "R"),                     //  : -> b            a request-local list builder
+    BUILDER_ADD(0x47, "RR", ""),                    //  : b e ->
+    BUILDER_LIST(0x48, "R", "R"),                   //  : b -> list
+    RECORD_NEW(0x49, "", "R", Operand.U16),         // T : f1..fn -> rec  VAR
+    GET_FIELD(0x4A, "R", "R", Operand.U16, Operand.U8), // T f : rec -> v
+    WITH_FIELD(0x4B, "RR", "R", Operand.U16, Operand.U8), // T f : rec v -> rec'   a copy
+    ENUM_NEW(0x4C, "", "R", Operand.U16, Operand.U8), // T f : p1..pn -> e  VAR
+    VARIANT(0x4D, "R", "P"),                        //  : e -> tag        enum: variant; option: none 0 some 1; result: ok 0 err 1
+    PAYLOAD(0x4E, "R", "R", Operand.U8),            // i : e -> v         payload i of an enum, some, ok or err
+    SOME(0x4F, "R", "R"),                           //  : v -> some(v)
+    OK(0x50, "R", "R"),                             //  : v -> ok(v)
+    ERR(0x51, "R", "R"),                            //  : v -> err(v)
 
-    JUMP("", "", Operand.TARGET),                   // t : ->             forward only
-    JUMP_IF_FALSE("P", "", Operand.TARGET),         // t : b ->           forward only
-    JUMP_IF_TRUE("P", "", Operand.TARGET),          // t : b ->           forward only
-    LOOP("", "", Operand.TARGET),                   // t : ->             backward only; charges fuel
-    CALL("", "", Operand.U16),                      // fn : args -> r     VAR; charges fuel
-    RET_P("P", ""),                                 //  : v ->            return a primitive
-    RET_R("R", ""),                                 //  : v ->            return a reference
-    BUILTIN("", "", Operand.U16),                   // id : … -> …        VAR, see Builtin
-    EFFECT("", "R", Operand.U16),                   // op : a1..an -> r   VAR; needs the op's capability
-    JSON("R", "R", Operand.U16),                    // T : v -> body      a JSON body of type-ref T
-    TEXT("R", "R"),                                 //  : s -> body       a text/plain body
-    RESPOND("PR", "", Operand.U8),                  // n : status body (name value)*n ->  VAR; ends the run
-    FAIL("", "", Operand.U16),                      // k : ->             runtime error with message constant k
-    EXPECT("P", "", Operand.U16),                   // k : b ->           test assertion; k is the source text
-    REQUEST("RR", "R", Operand.U8);                 // m : path body -> response   test only; m = HttpMethod ordinal
+    JUMP(0x52, "", "", Operand.TARGET),             // t : ->             forward only
+    JUMP_IF_FALSE(0x53, "P", "", Operand.TARGET),   // t : b ->           forward only
+    JUMP_IF_TRUE(0x54, "P", "", Operand.TARGET),    // t : b ->           forward only
+    LOOP(0x55, "", "", Operand.TARGET),             // t : ->             backward only; charges fuel
+    CALL(0x56, "", "", Operand.U16),                // fn : args -> r     VAR; charges fuel
+    RET_P(0x57, "P", ""),                           //  : v ->            return a primitive
+    RET_R(0x58, "R", ""),                           //  : v ->            return a reference
+    BUILTIN(0x59, "", "", Operand.U16),             // id : … -> …        VAR, see Builtin
+    EFFECT(0x5A, "", "R", Operand.U16),             // op : a1..an -> r   VAR; needs the op's capability
+    JSON(0x5B, "R", "R", Operand.U16),              // T : v -> body      a JSON body of type-ref T
+    TEXT(0x5C, "R", "R"),                           //  : s -> body       a text/plain body
+    RESPOND(0x5D, "PR", "", Operand.U8),            // n : status body (name value)*n ->  VAR; ends the run
+    FAIL(0x5E, "", "", Operand.U16),                // k : ->             runtime error with message constant k
+    EXPECT(0x5F, "P", "", Operand.U16),             // k : b ->           test assertion; k is the source text
+    REQUEST(0x60, "RR", "R", Operand.U8);           // m : path body -> response   test only; m = HttpMethod code
 
+    /** The byte value in code: pinned, see the class comment. */
+    private final int code;
     /** Kinds popped, deepest first (`"RP"` pops a P then an R). */
     public final String pops;
     /** Kinds pushed. */
@@ -141,9 +150,10 @@ public enum Opcode {
     /** Total size in bytes: opcode plus operands. */
     public final int size;
 
-    private static final Opcode[] BY_CODE = values();
+    private static final Opcode[] BY_CODE = Codes.table(values(), Opcode::codeValue, Opcode[]::new);
 
-    Opcode(String pops, String pushes, Operand... operands) {
+    Opcode(int code, String pops, String pushes, Operand... operands) {
+        this.code = code;
         this.pops = pops;
         this.pushes = pushes;
         this.operands = List.of(operands);
@@ -152,9 +162,11 @@ public enum Opcode {
         this.size = s;
     }
 
-    public byte code() { return (byte) ordinal(); }
+    public byte code() { return (byte) code; }
 
-    /** The opcode for a byte, or null when the byte is no opcode. */
+    private int codeValue() { return code; }
+
+    /** The opcode for a byte (0..255), or null when the byte is no opcode. */
     public static Opcode of(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }

@@ -20,7 +20,20 @@ public record Route(HttpMethod method, String path, int handler, List<Input> inp
         responses = List.copyOf(responses);
     }
 
-    public enum Source { PATH, QUERY, HEADER, BODY }
+    /** Where an input comes from; the code is its pinned byte in the `.mkb` format. */
+    public enum Source {
+        PATH(0), QUERY(1), HEADER(2), BODY(3);
+
+        private static final Source[] BY_CODE = Codes.table(values(), Source::code, Source[]::new);
+        private final int code;
+
+        Source(int code) { this.code = code; }
+
+        public int code() { return code; }
+
+        /** The source with this code, or null. */
+        public static Source of(int code) { return Codes.lookup(BY_CODE, code); }
+    }
 
     /**
      * A typed input. `wireName` is how it appears on the wire (a header's `Idempotency-Key`).
@@ -28,7 +41,20 @@ public record Route(HttpMethod method, String path, int handler, List<Input> inp
      */
     public record Input(Source source, String name, String wireName, Type type, Constant defaultValue) {}
 
-    public enum BodyKind { NONE, JSON, TEXT }
+    /** What a response carries; the code is its pinned byte in the `.mkb` format. */
+    public enum BodyKind {
+        NONE(0), JSON(1), TEXT(2);
+
+        private static final BodyKind[] BY_CODE = Codes.table(values(), BodyKind::code, BodyKind[]::new);
+        private final int code;
+
+        BodyKind(int code) { this.code = code; }
+
+        public int code() { return code; }
+
+        /** The body kind with this code, or null. */
+        public static BodyKind of(int code) { return Codes.lookup(BY_CODE, code); }
+    }
 
     /** @param status the status code, or 0 when it is computed at run time */
     public record Response(int status, BodyKind body, Type type) {}

@@ -295,7 +295,7 @@ final class FunctionGen {
                     boxed(r.body());
                     out.op(Opcode.JSON, module.typeRef(Codegen.type(r.body().ty())));
                 }
-                out.op(Opcode.REQUEST, r.method().ordinal());
+                out.op(Opcode.REQUEST, r.method().code());
             }
             case TExpr.Diverge d -> stmt(d.stmt());
             case TExpr.Poison p -> throw new IllegalStateException("codegen: code with errors");

@@ -245,7 +245,7 @@ final class CodeVerifier {
             }
             case REQUEST -> {
                 int m = code[pc + 1] & 0xFF;
-                if (m >= HttpMethod.values().length) error(pc, op, "method " + m + " is no HTTP method");
+                if (HttpMethod.of(m) == null) error(pc, op, "method " + m + " is no HTTP method");
                 requestPcs.add(pc);
             }
             default -> { }

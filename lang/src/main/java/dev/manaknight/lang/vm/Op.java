@@ -2,7 +2,7 @@ package dev.manaknight.lang.vm;
 
 /**
  * The opcodes as int constants, so the run loop is a dense `tableswitch` on the code byte.
- * Each value is {@code Opcode.X.ordinal()}; OpTest checks every one against the table.
+ * Each value is {@code Opcode.X.code()}; OpTest checks every one against the table.
  */
 final class Op {
     private Op() {}

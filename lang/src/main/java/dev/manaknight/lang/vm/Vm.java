@@ -579,7 +579,7 @@ public final class Vm {
         Response response;
         budget.pauseCpu();
         try {
-            response = host.request(HttpMethod.values()[method], (String) path, payload, typeRef);
+            response = host.request(HttpMethod.of(method), (String) path, payload, typeRef);
         } catch (Host.EffectFailure e) {
             throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
         } finally {

@@ -66,7 +66,7 @@ public final class SampleModules {
                 .op(Opcode.CONCAT, 4).op(Opcode.RET_R);
 
         var test = new CodeBuilder().line(13)
-                .op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, HttpMethod.GET.ordinal()).op(Opcode.POP_R)
+                .op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, HttpMethod.GET.code()).op(Opcode.POP_R)
                 .line(14)
                 .op(Opcode.SMALL_INT, 404).op(Opcode.CONST_INT, 3).op(Opcode.EQ_INT).op(Opcode.EXPECT, 4)
                 .op(Opcode.UNIT).op(Opcode.RET_R);

@@ -165,7 +165,7 @@ class EffectTest {
         int path = asm.str("/users/1"), ref = asm.typeRef(Type.STRING), body = asm.str("payload");
         host.response = new Response(404, new Response.Body.Text("{\"title\":\"not found\"}"),
                 List.of(new Response.Header("Content-Type", "application/json")));
-        int fn = asm.fn("test").code(c -> c.op(CONST, path).op(UNIT).op(REQUEST, HttpMethod.GET.ordinal()).op(RET_R));
+        int fn = asm.fn("test").code(c -> c.op(CONST, path).op(UNIT).op(REQUEST, HttpMethod.GET.code()).op(RET_R));
         var r = (Values.RecordValue) returned(run(fn, 0));
         assertEquals(-1, r.type());
         assertEquals("Response", r.typeName());
@@ -176,7 +176,7 @@ class EffectTest {
         assertEquals("GET /users/1 () -1", host.calls.getFirst());
 
         int post = asm.fn("post").code(c -> c.op(CONST, path).op(CONST, body).op(JSON, ref)
-                .op(REQUEST, HttpMethod.POST.ordinal()).op(GET_FIELD, 0, 0).op(RET_R));
+                .op(REQUEST, HttpMethod.POST.code()).op(GET_FIELD, 0, 0).op(RET_R));
         host.response = new Response(201, new Response.Body.None(), List.of());
         assertEquals(201L, returned(run(post, 0)));
         assertEquals("POST /users/1 payload " + ref, host.calls.getLast());
