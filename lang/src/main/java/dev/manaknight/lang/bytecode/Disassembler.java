@@ -3,7 +3,7 @@ package dev.manaknight.lang.bytecode;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.types.Capability;
 import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -121,8 +121,8 @@ public final class Disassembler {
 
     private void function(int index, Function f) {
         line("");
-        var params = new StringJoiner(" ", "(", ")");
-        for (Kind k : f.params()) params.add(k.name());
+        var params = new StringJoiner(", ", "(", ")");
+        for (Type t : f.params()) params.add(String.valueOf(t));
         line("function F" + index + " `" + f.name() + "` " + params + " -> " + f.result() + "  locals " + f.locals()
                 + "  stack " + f.maxStack() + "  steps " + (steps[index] == StepBound.UNBOUNDED ? "unbounded" : steps[index])
                 + (f.capabilities() == 0 ? "" : " " + uses(f.capabilities())) + (f.file() == null ? "" : "  file " + f.file()));
@@ -167,7 +167,7 @@ public final class Disassembler {
             case CALL -> "F" + a + "  ; " + (a < module.functions().size() ? module.functions().get(a).name() : "?");
             case BUILTIN -> a + "  ; " + (Builtin.of(a) == null ? "?" : Builtin.of(a).name().toLowerCase(java.util.Locale.ROOT));
             case EFFECT -> "E" + a + "  ; " + (a < module.effects().size() ? module.effects().get(a).qualifiedName() : "?");
-            case JSON -> "J" + a + "  ; " + (a < module.typeRefs().size() ? module.typeRefs().get(a).toString() : "?");
+            case JSON, BUILDER_NEW -> "J" + a + "  ; " + (a < module.typeRefs().size() ? module.typeRefs().get(a).toString() : "?");
             case REQUEST -> HttpMethod.of(a) != null ? HttpMethod.of(a).name() : a + "  ; ?";
             default -> {
                 var j = new StringJoiner(" ");

@@ -31,8 +31,4 @@ final class FormatTag {
     // Presence byte of an optional value.
     static final int ABSENT = 0;
     static final int PRESENT = 1;
-
-    // Kinds.
-    static final int KIND_P = 0;
-    static final int KIND_R = 1;
 }

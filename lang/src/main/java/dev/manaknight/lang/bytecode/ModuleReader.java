@@ -2,7 +2,6 @@ package dev.manaknight.lang.bytecode;
 
 import dev.manaknight.lang.types.Capability;
 import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
 import dev.manaknight.lang.types.Type;
 import java.io.IOException;
 import java.io.InputStream;
@@ -220,10 +219,10 @@ public final class ModuleReader {
         String name = string("function name");
         where = "function F" + index + " (" + name + ")";
         String file = optionalString("function file");
-        int n = count("parameters", Limits.MAX_PARAMS, 1);
-        var params = new ArrayList<Kind>(n);
-        for (int i = 0; i < n; i++) params.add(kind("parameter kind"));
-        Kind result = kind("result kind");
+        int n = count("parameters", Limits.MAX_PARAMS, MIN_TYPE);
+        var params = new ArrayList<Type>(n);
+        for (int i = 0; i < n; i++) params.add(type(0));
+        Type result = type(0);
         int locals = u16("locals");
         int maxStack = u16("maxStack");
         int capabilities = i32("capabilities");
@@ -287,16 +286,6 @@ public final class ModuleReader {
     }
 
     // --- primitives -------------------------------------------------------------------------
-
-    private Kind kind(String what) throws ModuleFormatException {
-        int at = pos;
-        int k = u8(what);
-        return switch (k) {
-            case FormatTag.KIND_P -> Kind.P;
-            case FormatTag.KIND_R -> Kind.R;
-            default -> throw fail(at, what + ": unknown kind " + k);
-        };
-    }
 
     /** A u8 code of a pinned enumeration, looked up by its code (never as an ordinal). */
     private <E> E coded(IntFunction<E> of, String what) throws ModuleFormatException {

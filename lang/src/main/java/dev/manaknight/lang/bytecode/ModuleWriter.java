@@ -1,6 +1,5 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.Kind;
 import dev.manaknight.lang.types.Type;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -161,8 +160,8 @@ public final class ModuleWriter {
         string(f.name());
         optionalString(f.file());
         out.writeInt(f.params().size());
-        for (Kind k : f.params()) kind(k);
-        kind(f.result());
+        for (Type t : f.params()) type(t);
+        type(f.result());
         u16(f.locals(), "locals");
         u16(f.maxStack(), "maxStack");
         out.writeInt(f.capabilities());
@@ -225,10 +224,6 @@ public final class ModuleWriter {
         out.writeInt(t.capabilities());
         optionalString(t.file());
         out.writeInt(t.line());
-    }
-
-    private void kind(Kind k) throws IOException {
-        out.writeByte(k == Kind.P ? FormatTag.KIND_P : FormatTag.KIND_R);
     }
 
     private void u16(int value, String what) throws IOException {

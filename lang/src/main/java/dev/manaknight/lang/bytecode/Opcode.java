@@ -17,8 +17,9 @@ import java.util.List;
  * <h2>Notation</h2>
  * Each comment reads {@code operands : before -> after}. Stack kinds: {@code P} a primitive slot
  * (Int, Bool as 0/1, Float as IEEE bits), {@code R} a reference slot. {@code k} is a constant
- * index, {@code s} a local slot, {@code t} a jump target, {@code T} a type-table index, {@code f}
- * a field or variant index, {@code n} a count.
+ * index, {@code s} a local slot, {@code t} a jump target, {@code T} a type-table index, {@code J}
+ * a type-reference index, {@code f} a field or variant index, {@code n} a count. The verifier
+ * checks more than the kinds: every reference's type (see verify/verifier.md).
  *
  * <h2>Notes (irregular cases, marked VAR)</h2>
  * <ul>
@@ -33,6 +34,9 @@ import java.util.List;
  *       the VM run. {@code RET_P}/{@code RET_R} end the current frame.</li>
  *   <li>Jumps: {@code JUMP}, {@code JUMP_IF_*} must go forward; {@code LOOP} must go backward
  *       and is where fuel is charged. Every loop therefore pays fuel on each iteration.</li>
+ *   <li>{@code PAYLOAD v i} reads payload i of variant v: the verifier knows the value's type,
+ *       hence the payload's; the VM checks that the value holds variant v (a {@code BAD_VALUE}
+ *       trap otherwise). {@code BUILDER_NEW J}: J is the type reference of the elements.</li>
  * </ul>
  */
 public enum Opcode {
@@ -111,7 +115,7 @@ public enum Opcode {
     LIST_LEN(0x43, "R", "P"),                       //  : list -> n
     LIST_INDEX(0x44, "RP", "R"),                    //  : list i -> e     traps when out of range
     MAP_NEW(0x45, "", "R", Operand.U16),            // n : k1 v1..kn vn -> map  VAR; a later key wins
-    BUILDER_NEW(0x46, "", "R"),                     //  : -> b            a request-local list builder
+    BUILDER_NEW(0x46, "", "R", Operand.U16),        // J : -> b           a request-local list builder of element type J
     BUILDER_ADD(0x47, "RR", ""),                    //  : b e ->
     BUILDER_LIST(0x48, "R", "R"),                   //  : b -> list
     RECORD_NEW(0x49, "", "R", Operand.U16),         // T : f1..fn -> rec  VAR
@@ -119,7 +123,7 @@ public enum Opcode {
     WITH_FIELD(0x4B, "RR", "R", Operand.U16, Operand.U8), // T f : rec v -> rec'   a copy
     ENUM_NEW(0x4C, "", "R", Operand.U16, Operand.U8), // T f : p1..pn -> e  VAR
     VARIANT(0x4D, "R", "P"),                        //  : e -> tag        enum: variant; option: none 0 some 1; result: ok 0 err 1
-    PAYLOAD(0x4E, "R", "R", Operand.U8),            // i : e -> v         payload i of an enum, some, ok or err
+    PAYLOAD(0x4E, "R", "R", Operand.U8, Operand.U8), // v i : e -> p      payload i of variant v (enum; some 1; ok 0, err 1)
     SOME(0x4F, "R", "R"),                           //  : v -> some(v)
     OK(0x50, "R", "R"),                             //  : v -> ok(v)
     ERR(0x51, "R", "R"),                            //  : v -> err(v)

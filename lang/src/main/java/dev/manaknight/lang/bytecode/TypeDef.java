@@ -5,6 +5,16 @@ import java.util.List;
 
 /** A declared record or enum in the module's type table; ops refer to it by index. */
 public sealed interface TypeDef {
+    /**
+     * The record a test's `request` answers with (the VM builds it, see vm/ResponseValue): in
+     * every compiled module's type table, so that `r.status` compiles to an ordinary GET_FIELD.
+     * Its name cannot be written in source.
+     */
+    RecordDef RESPONSE = new RecordDef("$Response", List.of(
+            new FieldDef("status", Type.INT),
+            new FieldDef("headers", new Type.MapOf(Type.STRING)),
+            new FieldDef("body", Type.STRING)));
+
     String name();
 
     record FieldDef(String name, Type type) {}

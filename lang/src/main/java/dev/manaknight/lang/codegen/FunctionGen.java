@@ -44,9 +44,9 @@ final class FunctionGen {
         out.op(result == Kind.P ? Opcode.RET_P : Opcode.RET_R);
         byte[] code = out.bytes();
         if (code.length > Limits.MAX_CODE) throw new IllegalStateException("function " + fn.name() + " is too large");
-        List<Kind> params = new ArrayList<>();
-        for (Ty p : fn.params()) params.add(Codegen.kind(p));
-        return new Function(fn.name(), fn.file(), params, result, Math.max(fn.locals(), params.size()), out.maxDepth(),
+        List<Type> params = new ArrayList<>();
+        for (Ty p : fn.params()) params.add(Codegen.type(p));
+        return new Function(fn.name(), fn.file(), params, Codegen.type(fn.result()), Math.max(fn.locals(), params.size()), out.maxDepth(),
                 fn.capabilities(), code, out.lines());
     }
 
@@ -403,20 +403,27 @@ final class FunctionGen {
             out.jump(Opcode.JUMP_IF_TRUE, present); // some is 1
             out.op(Opcode.NONE);
         } else {
+            // err(e) is returned as a new err(e): the function's Result type differs in its ok
+            // type, and the verifier sees types, not which variant a value holds.
             out.jump(Opcode.JUMP_IF_FALSE, present); // ok is 0
             out.op(Opcode.LOAD_R, t.slot());
+            out.op(Opcode.PAYLOAD, 1, 0);
+            out.op(Opcode.ERR);
         }
         out.op(Opcode.RET_R);
         out.bind(present);
         out.op(Opcode.LOAD_R, t.slot());
-        out.op(Opcode.PAYLOAD, 0);
+        out.op(Opcode.PAYLOAD, t.option() ? 1 : 0, 0);
         unbox(t.ty());
     }
 
     // ---- match -----------------------------------------------------------------------------
 
-    /** How to reach a sub-value from the scrutinee slot: payload or field steps. */
-    private record Step(boolean field, int record, int index) {}
+    /**
+     * How to reach a sub-value from the scrutinee slot: a field step (`owner` is the record type)
+     * or a payload step (`owner` is the variant tag the pattern matched).
+     */
+    private record Step(boolean field, int owner, int index) {}
 
     private void match(TExpr.Match m) {
         Ty st = m.scrutinee().ty();
@@ -449,8 +456,8 @@ final class FunctionGen {
         }
         out.op(Opcode.LOAD_R, slot);
         for (Step s : path) {
-            if (s.field()) out.op(Opcode.GET_FIELD, s.record(), s.index());
-            else out.op(Opcode.PAYLOAD, s.index());
+            if (s.field()) out.op(Opcode.GET_FIELD, s.owner(), s.index());
+            else out.op(Opcode.PAYLOAD, s.owner(), s.index());
         }
         unbox(type);
     }
@@ -494,7 +501,7 @@ final class FunctionGen {
                     out.jump(Opcode.JUMP_IF_FALSE, fail);
                 }
                 for (int i = 0; i < c.args().size(); i++) {
-                    test(c.args().get(i), slot, rootType, append(path, new Step(false, 0, i)), fail);
+                    test(c.args().get(i), slot, rootType, append(path, new Step(false, c.tag(), i)), fail);
                 }
             }
             case TPattern.Rec r -> {
@@ -529,7 +536,7 @@ final class FunctionGen {
             out.jump(Opcode.JUMP_IF_FALSE, none);
             Ty inner = Ty.arg(recvTy, 0);
             out.op(Opcode.LOAD_R, t[0]);
-            out.op(Opcode.PAYLOAD, 0);
+            out.op(Opcode.PAYLOAD, 1, 0); // some
             unbox(inner);
             store(l.params().getFirst(), inner);
             boxed(l.body());
@@ -547,7 +554,8 @@ final class FunctionGen {
         out.op(Opcode.STORE_R, list);
         switch (l.kind()) {
             case MAP, FILTER, SORT_BY -> {
-                out.op(Opcode.BUILDER_NEW);
+                Ty built = l.kind() == TExpr.LambdaKind.FILTER ? elem : l.body().ty(); // SORT_BY builds the keys
+                out.op(Opcode.BUILDER_NEW, module.typeRef(Codegen.type(built)));
                 out.op(Opcode.STORE_R, t[2]);
             }
             case FOLD -> {

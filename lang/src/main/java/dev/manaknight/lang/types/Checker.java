@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class Checker {
     /** The synthetic record a test's `request` returns; `$` keeps it out of the user's namespace. */
-    static final String RESPONSE_TYPE = "$Response";
+    static final String RESPONSE_TYPE = TypeDef.RESPONSE.name();
 
     final List<Diagnostic> diags;
     final Map<String, Decl.TypeDecl> records = new LinkedHashMap<>();
@@ -161,10 +161,7 @@ public final class Checker {
         }
         // The order of typeDefs must follow typeIndex: both follow declaration order of first declarations.
         typeIndex.put(RESPONSE_TYPE, typeDefs.size());
-        typeDefs.add(new TypeDef.RecordDef(RESPONSE_TYPE, List.of(
-                new TypeDef.FieldDef("status", Type.INT),
-                new TypeDef.FieldDef("headers", new Type.MapOf(Type.STRING)),
-                new TypeDef.FieldDef("body", Type.STRING))));
+        typeDefs.add(TypeDef.RESPONSE);
     }
 
     static boolean isBuiltinTypeName(String name) {

@@ -9,9 +9,7 @@ import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,20 +17,25 @@ import java.util.Set;
 
 /**
  * Verifies one function's code: decoding, operands, jump targets, then an abstract
- * interpretation over stack kinds and local-slot kinds (see verifier.md).
+ * interpretation over the types of stack slots and locals (see verifier.md).
  */
 final class CodeVerifier {
-    /** What a function's code reaches, for the module-level checks. */
-    record Summary(BitSet calls, List<Integer> requestPcs) {}
+    /**
+     * What a function's code reaches, for the module-level checks.
+     *
+     * @param returnPcs the reachable RET_P/RET_R (a route handler must have none)
+     */
+    record Summary(BitSet calls, List<Integer> requestPcs, List<Integer> returnPcs) {}
 
-    /** How an instruction changes the stack: pops `prefix` (deepest first), then `extraRefs` R on top of it, pushes `pushes`. */
-    private record StackEffect(String prefix, int extraRefs, String pushes) {
-        int pops() { return prefix.length() + extraRefs; }
-    }
-
-    private static final int MAX_STACK_SHOWN = 8;
+    /**
+     * Instructions the interpretation may step per code byte before it gives up: compiled code
+     * settles in a few passes; only code whose types grow around a loop gets near this.
+     */
+    private static final long STEPS_PER_BYTE = 64;
+    private static final long MIN_STEPS = 4096;
 
     private final Module module;
+    private final ModuleTypes types;
     private final Function fn;
     private final int index;
     private final byte[] code;
@@ -43,32 +46,41 @@ final class CodeVerifier {
     /** Join points where paths disagree about the stack: not interpreted further. */
     private final BitSet broken = new BitSet();
     private final List<Integer> requestPcs = new ArrayList<>();
+    private final List<Integer> returnPcs = new ArrayList<>();
+    /** Instructions whose operands are out of range: the interpretation stops there. */
+    private final BitSet badOperands = new BitSet();
 
-    private CodeVerifier(Module module, int index) {
+    private CodeVerifier(Module module, ModuleTypes types, int index) {
         this.module = module;
+        this.types = types;
         this.index = index;
         this.fn = module.functions().get(index);
         this.code = fn.code();
     }
 
-    /** Adds every problem of function `index` to `out` and returns what its code calls. */
-    static Summary verify(Module module, int index, List<VerifyError> out) {
-        var v = new CodeVerifier(module, index);
-        v.run();
+    /**
+     * Adds every problem of function `index` to `out` and returns what its code reaches. The types
+     * are interpreted only when `typesResolve` (every name the module's tables use is declared):
+     * otherwise the module-level errors say what is missing.
+     */
+    static Summary verify(Module module, ModuleTypes types, int index, boolean typesResolve, List<VerifyError> out) {
+        var v = new CodeVerifier(module, types, index);
+        v.run(typesResolve);
         out.addAll(v.errors);
-        return new Summary(v.calls, v.requestPcs);
+        return new Summary(v.calls, v.requestPcs, v.returnPcs);
     }
 
-    private void run() {
+    private void run(boolean typesResolve) {
         if (code == null || fn.params() == null || fn.result() == null || fn.lines() == null) {
-            error(-1, "is incomplete: its code, line table, parameter kinds or result kind is missing");
+            error(-1, "is incomplete: its code, line table, parameter types or result type is missing");
             return;
         }
         boolean frameOk = checkFrame();
         checkLines();
         boolean decoded = decode();
         checkOperands();
-        if (frameOk && decoded) flow(); // without whole instructions there is nothing sound to interpret
+        // without whole instructions there is nothing sound to interpret
+        if (frameOk && decoded && typesResolve) flow();
     }
 
     // --- the frame and the line table ----------------------------------------------------------
@@ -159,7 +171,7 @@ final class CodeVerifier {
             case CONST -> {
                 Constant c = constant(pc, op);
                 if (c != null && !(c instanceof Constant.StrConst || c instanceof Constant.DecConst))
-                    error(pc, op, "#" + u16(pc + 1) + " is " + kindName(c) + ", not a String or Decimal constant");
+                    refuse(pc, op, "#" + u16(pc + 1) + " is " + kindName(c) + ", not a String or Decimal constant");
             }
             case CONST_INT -> {
                 Constant c = constant(pc, op);
@@ -178,34 +190,34 @@ final class CodeVerifier {
             }
             case LOAD_P, LOAD_R, STORE_P, STORE_R -> {
                 int slot = code[pc + 1] & 0xFF;
-                if (slot >= fn.locals()) error(pc, op, "slot " + slot + " is outside the function's " + fn.locals() + " locals");
+                if (slot >= fn.locals()) refuse(pc, op, "slot " + slot + " is outside the function's " + fn.locals() + " locals");
             }
             case RECORD_NEW -> record(pc, op);
             case GET_FIELD, WITH_FIELD -> {
                 TypeDef.RecordDef r = record(pc, op);
                 int field = code[pc + 3] & 0xFF;
                 if (r != null && field >= r.fields().size())
-                    error(pc, op, "field " + field + " is outside record " + r.name() + " (" + r.fields().size() + " fields)");
+                    refuse(pc, op, "field " + field + " is outside record " + r.name() + " (" + r.fields().size() + " fields)");
             }
             case ENUM_NEW -> {
                 int t = u16(pc + 1);
                 int variant = code[pc + 3] & 0xFF;
                 if (t >= module.types().size()) {
-                    error(pc, op, "type T" + t + " is outside the type table (" + module.types().size() + " entries)");
+                    refuse(pc, op, "type T" + t + " is outside the type table (" + module.types().size() + " entries)");
                 } else if (!(module.types().get(t) instanceof TypeDef.EnumDef e)) {
-                    error(pc, op, "type T" + t + " (" + module.types().get(t).name() + ") is not an enum");
+                    refuse(pc, op, "type T" + t + " (" + module.types().get(t).name() + ") is not an enum");
                 } else if (variant >= e.variants().size()) {
-                    error(pc, op, "variant " + variant + " is outside enum " + e.name() + " (" + e.variants().size() + " variants)");
+                    refuse(pc, op, "variant " + variant + " is outside enum " + e.name() + " (" + e.variants().size() + " variants)");
                 }
             }
             case JUMP, JUMP_IF_FALSE, JUMP_IF_TRUE, LOOP -> {
                 int target = u16(pc + 1);
                 if (target >= code.length || !starts.get(target)) {
-                    error(pc, op, "target " + target + " is not the start of an instruction");
+                    refuse(pc, op, "target " + target + " is not the start of an instruction");
                 } else if (op == Opcode.LOOP && target > pc) {
-                    error(pc, op, "target " + target + " is forward; LOOP must jump backward");
+                    refuse(pc, op, "target " + target + " is forward; LOOP must jump backward");
                 } else if (op != Opcode.LOOP && target <= pc) {
-                    error(pc, op, "target " + target + " is backward; " + op + " must jump forward (loops use LOOP)");
+                    refuse(pc, op, "target " + target + " is backward; " + op + " must jump forward (loops use LOOP)");
                 } else {
                     targets.set(target);
                 }
@@ -213,7 +225,7 @@ final class CodeVerifier {
             case CALL -> {
                 int f = u16(pc + 1);
                 if (f >= module.functions().size()) {
-                    error(pc, op, "function F" + f + " is outside the function table (" + module.functions().size() + " entries)");
+                    refuse(pc, op, "function F" + f + " is outside the function table (" + module.functions().size() + " entries)");
                 } else {
                     calls.set(f);
                     Function callee = module.functions().get(f);
@@ -225,12 +237,12 @@ final class CodeVerifier {
             }
             case BUILTIN -> {
                 int id = u16(pc + 1);
-                if (Builtin.of(id) == null) error(pc, op, "builtin " + id + " does not exist (0.." + (Builtin.values().length - 1) + ")");
+                if (Builtin.of(id) == null) refuse(pc, op, "builtin " + id + " does not exist (0.." + (Builtin.values().length - 1) + ")");
             }
             case EFFECT -> {
                 int e = u16(pc + 1);
                 if (e >= module.effects().size()) {
-                    error(pc, op, "effect E" + e + " is outside the effect table (" + module.effects().size() + " entries)");
+                    refuse(pc, op, "effect E" + e + " is outside the effect table (" + module.effects().size() + " entries)");
                 } else {
                     EffectOp effect = module.effects().get(e);
                     if ((fn.capabilities() & effect.capability().bit()) == 0)
@@ -238,10 +250,10 @@ final class CodeVerifier {
                                 + "`, which this function does not declare (effect operations not declared by the route)");
                 }
             }
-            case JSON -> {
+            case JSON, BUILDER_NEW -> {
                 int t = u16(pc + 1);
                 if (t >= module.typeRefs().size())
-                    error(pc, op, "type reference J" + t + " is outside the type references (" + module.typeRefs().size() + " entries)");
+                    refuse(pc, op, "type reference J" + t + " is outside the type references (" + module.typeRefs().size() + " entries)");
             }
             case REQUEST -> {
                 int m = code[pc + 1] & 0xFF;
@@ -255,7 +267,7 @@ final class CodeVerifier {
     private Constant constant(int pc, Opcode op) {
         int k = u16(pc + 1);
         if (k >= module.constants().size()) {
-            error(pc, op, "constant #" + k + " is outside the constant pool (" + module.constants().size() + " entries)");
+            refuse(pc, op, "constant #" + k + " is outside the constant pool (" + module.constants().size() + " entries)");
             return null;
         }
         return module.constants().get(k);
@@ -264,11 +276,11 @@ final class CodeVerifier {
     private TypeDef.RecordDef record(int pc, Opcode op) {
         int t = u16(pc + 1);
         if (t >= module.types().size()) {
-            error(pc, op, "type T" + t + " is outside the type table (" + module.types().size() + " entries)");
+            refuse(pc, op, "type T" + t + " is outside the type table (" + module.types().size() + " entries)");
             return null;
         }
         if (!(module.types().get(t) instanceof TypeDef.RecordDef r)) {
-            error(pc, op, "type T" + t + " (" + module.types().get(t).name() + ") is not a record");
+            refuse(pc, op, "type T" + t + " (" + module.types().get(t).name() + ") is not a record");
             return null;
         }
         return r;
@@ -285,90 +297,56 @@ final class CodeVerifier {
 
     // --- abstract interpretation ---------------------------------------------------------------
 
-    /** The kinds on the stack and in the local slots before an instruction. */
-    private static final class State {
-        static final byte P = 0, R = 1, CONFLICT = 2, UNSET = 3;
-
-        byte[] stack;
-        int height;
-        final byte[] locals;
-
-        State(int capacity, int locals) {
-            this.stack = new byte[capacity];
-            this.locals = new byte[locals];
-        }
-
-        State copy() {
-            State s = new State(stack.length, locals.length);
-            System.arraycopy(stack, 0, s.stack, 0, height);
-            s.height = height;
-            System.arraycopy(locals, 0, s.locals, 0, locals.length);
-            return s;
-        }
-
-        boolean sameStack(State o) {
-            return height == o.height && Arrays.equals(stack, 0, height, o.stack, 0, height);
-        }
-
-        /** Joins another path's locals into these; true when something changed. */
-        boolean mergeLocals(State o) {
-            boolean changed = false;
-            for (int i = 0; i < locals.length; i++) {
-                byte a = locals[i], b = o.locals[i];
-                byte m = a == b ? a : (byte) Math.max(Math.max(a, b), CONFLICT);
-                if (m != a) {
-                    locals[i] = m;
-                    changed = true;
-                }
-            }
-            return changed;
-        }
-
-        String describeStack() {
-            if (height == 0) return "[]";
-            var sb = new StringBuilder("[");
-            int from = Math.max(0, height - MAX_STACK_SHOWN);
-            if (from > 0) sb.append("… ");
-            for (int i = from; i < height; i++) sb.append(i > from ? " " : "").append(stack[i] == P ? 'P' : 'R');
-            return sb.append(']').toString();
-        }
-    }
-
     private void flow() {
         int capacity = Math.min(fn.maxStack(), Limits.MAX_STACK);
+        var transfer = new Transfer(module, types, fn, capacity);
         State[] at = new State[code.length];
         State entry = new State(capacity, fn.locals());
-        Arrays.fill(entry.locals, State.UNSET);
-        for (int i = 0; i < fn.params().size(); i++) entry.locals[i] = fn.params().get(i) == Kind.P ? State.P : State.R;
+        for (int i = 0; i < fn.params().size(); i++) entry.store(i, types.slot(fn.params().get(i)));
         at[0] = entry;
         targets.set(0);
         BitSet pending = new BitSet();
         pending.set(0);
+        long budget = STEPS_PER_BYTE * code.length + MIN_STEPS;
         for (int start = pending.nextSetBit(0); start >= 0; start = pending.nextSetBit(0)) {
             pending.clear(start);
-            if (!broken.get(start)) walk(start, at[start].copy(), at, pending);
+            if (broken.get(start)) continue;
+            budget = walk(start, at[start].copy(), at, pending, transfer, budget);
+            if (budget < 0) {
+                error(start, Opcode.of(code[start] & 0xFF), "the types of this code do not settle within "
+                        + (STEPS_PER_BYTE * code.length + MIN_STEPS) + " steps (values nest ever deeper around a loop)");
+                return;
+            }
         }
     }
 
-    /** Interprets from `pc` until control leaves the straight line; merges into jump targets. */
-    private void walk(int pc, State s, State[] at, BitSet pending) {
+    /**
+     * Interprets from `pc` until control leaves the straight line; merges into jump targets.
+     * Returns the step budget left, negative when it ran out.
+     */
+    private long walk(int pc, State s, State[] at, BitSet pending, Transfer transfer, long budget) {
         while (true) {
+            if (--budget < 0) return budget;
             Opcode op = Opcode.of(code[pc] & 0xFF);
-            if (!step(pc, op, s)) return;
-            if (op == Opcode.JUMP_IF_FALSE || op == Opcode.JUMP_IF_TRUE || op == Opcode.JUMP || op == Opcode.LOOP) {
-                int target = u16(pc + 1);
-                if (!targets.get(target)) return; // a bad target was reported by the operand check
-                merge(target, s, at, pending);
+            if (badOperands.get(pc)) return budget; // reported by the operand checks; no sound state after it
+            String wrong = transfer.step(pc, op, s);
+            if (wrong != null) {
+                if (!wrong.isEmpty()) error(pc, op, wrong);
+                return budget;
             }
-            if (op.terminal()) return;
+            if (op == Opcode.RET_P || op == Opcode.RET_R) returnPcs.add(pc);
+            if (op == Opcode.JUMP_IF_FALSE || op == Opcode.JUMP_IF_TRUE || op == Opcode.JUMP || op == Opcode.LOOP) {
+                merge(u16(pc + 1), s, at, pending);
+            }
+            if (op.terminal()) return budget;
             int next = pc + op.size;
             if (next >= code.length) {
                 error(pc, op, "control falls off the end of the code");
-                return;
+                return budget;
             }
             if (targets.get(next)) {
                 merge(next, s, at, pending);
-                return;
+                return budget;
             }
             pc = next;
         }
@@ -380,110 +358,15 @@ final class CodeVerifier {
         if (old == null) {
             at[target] = s.copy();
             pending.set(target);
-        } else if (!old.sameStack(s)) {
-            error(target, Opcode.of(code[target] & 0xFF), "paths join with different stacks: " + old.describeStack()
-                    + " and " + s.describeStack());
+            return;
+        }
+        Object merged = old.merge(s);
+        if (merged instanceof String stacks) {
+            error(target, Opcode.of(code[target] & 0xFF), "paths join with different stacks: " + stacks);
             broken.set(target); // no state is right here; going on would only report the consequences
-        } else if (old.mergeLocals(s)) {
+        } else if (merged != null) {
             pending.set(target);
         }
-    }
-
-    /** Applies one instruction to `s`; false (after reporting) when the path cannot go on. */
-    private boolean step(int pc, Opcode op, State s) {
-        StackEffect effect = stackEffect(pc, op);
-        if (effect == null) return false; // an operand is bad; already reported
-        int pops = effect.pops();
-        if (s.height < pops) {
-            error(pc, op, "needs " + pops + " value" + (pops == 1 ? "" : "s") + " but the stack holds " + s.height + " " + s.describeStack());
-            return false;
-        }
-        int base = s.height - pops;
-        for (int i = 0; i < pops; i++) {
-            byte want = i < effect.prefix().length() ? (effect.prefix().charAt(i) == 'P' ? State.P : State.R) : State.R;
-            if (s.stack[base + i] != want) {
-                error(pc, op, "operand " + (i + 1) + " of " + pops + " must be " + (want == State.P ? "P" : "R")
-                        + " but is " + (want == State.P ? "R" : "P") + "; stack " + s.describeStack());
-                return false;
-            }
-        }
-        if ((op == Opcode.LOAD_P || op == Opcode.LOAD_R || op == Opcode.STORE_P || op == Opcode.STORE_R)
-                && (code[pc + 1] & 0xFF) >= s.locals.length) return false; // reported by the operand check
-        switch (op) {
-            case LOAD_P, LOAD_R -> {
-                int slot = code[pc + 1] & 0xFF;
-                byte want = op == Opcode.LOAD_P ? State.P : State.R;
-                byte have = s.locals[slot];
-                if (have != want) {
-                    String why = switch (have) {
-                        case State.UNSET -> "is not assigned on every path to here";
-                        case State.CONFLICT -> "holds P on some paths and R on others";
-                        default -> "holds " + (have == State.P ? "P" : "R");
-                    };
-                    error(pc, op, "slot " + slot + " " + why);
-                    return false;
-                }
-            }
-            case STORE_P -> s.locals[code[pc + 1] & 0xFF] = State.P;
-            case STORE_R -> s.locals[code[pc + 1] & 0xFF] = State.R;
-            case RET_P, RET_R -> {
-                Kind returned = op == Opcode.RET_P ? Kind.P : Kind.R;
-                if (returned != fn.result()) {
-                    error(pc, op, "returns " + returned + " but the function's result kind is " + fn.result());
-                    return false;
-                }
-            }
-            default -> { }
-        }
-        s.height = base;
-        for (int i = 0; i < effect.pushes().length(); i++) {
-            if (s.height >= s.stack.length) {
-                error(pc, op, "stack depth " + (s.height + 1) + " exceeds the declared maxStack " + fn.maxStack());
-                return false;
-            }
-            s.stack[s.height++] = effect.pushes().charAt(i) == 'P' ? State.P : State.R;
-        }
-        return true;
-    }
-
-    /** The stack effect, with the variable cases of Opcode's Notes resolved; null when an operand is bad. */
-    private StackEffect stackEffect(int pc, Opcode op) {
-        if (!op.variable()) return new StackEffect(op.pops, 0, op.pushes);
-        return switch (op) {
-            case CONCAT -> new StackEffect("", code[pc + 1] & 0xFF, "R");
-            case LIST_NEW -> new StackEffect("", u16(pc + 1), "R");
-            case MAP_NEW -> new StackEffect("", 2 * u16(pc + 1), "R");
-            case RECORD_NEW -> {
-                int t = u16(pc + 1);
-                yield t < module.types().size() && module.types().get(t) instanceof TypeDef.RecordDef r
-                        ? new StackEffect("", r.fields().size(), "R") : null;
-            }
-            case ENUM_NEW -> {
-                int t = u16(pc + 1);
-                int v = code[pc + 3] & 0xFF;
-                yield t < module.types().size() && module.types().get(t) instanceof TypeDef.EnumDef e && v < e.variants().size()
-                        ? new StackEffect("", e.variants().get(v).fields().size(), "R") : null;
-            }
-            case CALL -> {
-                int f = u16(pc + 1);
-                if (f >= module.functions().size()) yield null;
-                Function callee = module.functions().get(f);
-                if (callee.params() == null || callee.result() == null) yield null;
-                var params = new StringBuilder();
-                for (Kind k : callee.params()) params.append(k.name());
-                yield new StackEffect(params.toString(), 0, callee.result().name());
-            }
-            case BUILTIN -> {
-                Builtin b = Builtin.of(u16(pc + 1));
-                yield b == null ? null : new StackEffect(b.pops, 0, b.pushes);
-            }
-            case EFFECT -> {
-                int e = u16(pc + 1);
-                yield e < module.effects().size() ? new StackEffect("", module.effects().get(e).params().size(), "R") : null;
-            }
-            case RESPOND -> new StackEffect("PR", 2 * (code[pc + 1] & 0xFF), "");
-            default -> throw new IllegalStateException("variable opcode without a rule: " + op);
-        };
     }
 
     // --- helpers --------------------------------------------------------------------------------
@@ -495,6 +378,12 @@ final class CodeVerifier {
     private String where(int pc, Opcode op) {
         return "F" + index + " `" + fn.name() + "`" + (pc >= 0 ? " at " + Verifier.offset(pc) : "")
                 + (op != null ? " " + op : "") + (pc >= 0 ? ": " : " ");
+    }
+
+    /** An operand out of range: reported, and the interpretation stops at this instruction (it has no typing rule). */
+    private void refuse(int pc, Opcode op, String message) {
+        error(pc, op, message);
+        badOperands.set(pc);
     }
 
     private void error(int pc, Opcode op, String message) {

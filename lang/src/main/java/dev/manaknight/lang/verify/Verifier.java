@@ -8,7 +8,6 @@ import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TestCase;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.Kind;
 import dev.manaknight.lang.types.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,11 +23,15 @@ public final class Verifier {
     static final int ALL_CAPABILITIES = allCapabilities();
 
     private final Module module;
+    private final ModuleTypes types;
     private final List<VerifyError> errors = new ArrayList<>();
     private final Set<String> typeNames = new HashSet<>();
+    /** False once some type names a record or enum that is not declared: then code is not typed. */
+    private boolean typesResolve = true;
 
     private Verifier(Module module) {
         this.module = module;
+        this.types = new ModuleTypes(module);
     }
 
     /** Every problem of the module, module-level ones first, then per function in index order; empty when it is sound. */
@@ -43,9 +46,12 @@ public final class Verifier {
         typeTable();
         for (int i = 0; i < module.typeRefs().size(); i++) typeResolves(module.typeRefs().get(i), "type reference J" + i);
         effects();
+        signatures();
+        routeTypes();
         var summaries = new ArrayList<CodeVerifier.Summary>();
-        for (int i = 0; i < module.functions().size(); i++) summaries.add(CodeVerifier.verify(module, i, errors));
-        routes();
+        for (int i = 0; i < module.functions().size(); i++)
+            summaries.add(CodeVerifier.verify(module, types, i, typesResolve, errors));
+        routes(summaries);
         tests();
         requestsOutsideTests(summaries);
     }
@@ -107,6 +113,7 @@ public final class Verifier {
     private void typeResolves(Type t, String where) {
         if (t == null) {
             error(where + " has no type");
+            typesResolve = false;
             return;
         }
         var work = new ArrayDeque<Type>();
@@ -115,8 +122,19 @@ public final class Verifier {
             Type u = work.pop();
             if (u instanceof Type.Named n && !typeNames.contains(n.name())) {
                 error(where + " names type " + n.name() + ", which is not in the type table");
+                typesResolve = false;
             }
             for (Type c : u.children()) work.push(c);
+        }
+    }
+
+    /** Every function's parameter and result types resolve (the code is typed from them). */
+    private void signatures() {
+        for (int i = 0; i < module.functions().size(); i++) {
+            Function f = module.functions().get(i);
+            String where = "F" + i + " `" + f.name() + "`";
+            if (f.params() != null) for (int p = 0; p < f.params().size(); p++) typeResolves(f.params().get(p), where + " parameter " + p);
+            typeResolves(f.result(), where + " result");
         }
     }
 
@@ -135,7 +153,15 @@ public final class Verifier {
         }
     }
 
-    private void routes() {
+    /** Route inputs' types resolve (they are the handler's parameter types). */
+    private void routeTypes() {
+        for (Route r : module.routes()) {
+            String where = "route " + r.method() + " " + r.path();
+            for (Route.Input in : r.inputs()) typeResolves(in.type(), where + " input " + in.name());
+        }
+    }
+
+    private void routes(List<CodeVerifier.Summary> summaries) {
         var seen = new HashSet<String>();
         for (Route r : module.routes()) {
             String where = "route " + r.method() + " " + r.path();
@@ -143,7 +169,6 @@ public final class Verifier {
             if (r.path() == null || !r.path().startsWith("/")) error(where + ": the path must start with /");
             if ((r.capabilities() & ~ALL_CAPABILITIES) != 0)
                 error(where + String.format(": capability bits 0x%X name no capability", r.capabilities() & ~ALL_CAPABILITIES));
-            for (Route.Input in : r.inputs()) typeResolves(in.type(), where + " input " + in.name());
             for (Route.Response resp : r.responses()) {
                 if (resp.status() != 0 && (resp.status() < 100 || resp.status() > 599))
                     error(where + " declares response status " + resp.status() + ", outside 100..599");
@@ -152,11 +177,11 @@ public final class Verifier {
             }
             Function handler = function(r.handler(), where + ": handler");
             if (handler == null) continue;
-            var inputKinds = new ArrayList<Kind>();
-            for (Route.Input in : r.inputs()) inputKinds.add(in.type() == null ? null : in.type().kind());
-            if (!inputKinds.equals(handler.params()))
+            var inputTypes = new ArrayList<Type>();
+            for (Route.Input in : r.inputs()) inputTypes.add(in.type());
+            if (!inputTypes.equals(handler.params()))
                 error(where + ": handler F" + r.handler() + " `" + handler.name() + "` takes " + handler.params()
-                        + " but the inputs are " + inputKinds);
+                        + " but the inputs are " + inputTypes);
             int missing = handler.capabilities() & ~r.capabilities();
             if (missing != 0)
                 error(where + ": handler F" + r.handler() + " uses " + capabilityNames(missing) + ", which the route does not declare");

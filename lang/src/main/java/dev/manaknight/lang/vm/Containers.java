@@ -128,14 +128,28 @@ final class Containers {
         };
     }
 
-    /** Payload i of an enum value, or the value inside some, ok or err. */
-    static Object payload(Object v, int i) {
+    /**
+     * Payload i of variant `variant` of an enum value, or the value inside some (1), ok (0) or
+     * err (1). The verifier proves the value's type and that i is a payload of that variant; which
+     * variant the value holds is known only here, so a value of another variant is a
+     * {@code BAD_VALUE} trap (compiled code reads a payload only after matching its variant).
+     */
+    static Object payload(Object v, int variant, int i) {
         return switch (v) {
-            case Values.EnumValue e -> e.payload()[i];
-            case Values.Some s -> s.value();
-            case Values.Ok o -> o.value();
-            case Values.Err e -> e.value();
+            case Values.EnumValue e when e.variant() == variant -> e.payload()[i];
+            case Values.Some s when variant == 1 -> s.value();
+            case Values.Ok o when variant == 0 -> o.value();
+            case Values.Err e when variant == 1 -> e.value();
+            case Values.EnumValue e -> throw wrongVariant(variant, e.variantName());
+            case Values.None n -> throw wrongVariant(variant, "none");
+            case Values.Some s -> throw wrongVariant(variant, "some");
+            case Values.Ok o -> throw wrongVariant(variant, "ok");
+            case Values.Err e -> throw wrongVariant(variant, "err");
             default -> throw new Trap.Fault(VmError.Kind.INTERNAL, "PAYLOAD of a " + v.getClass().getSimpleName());
         };
+    }
+
+    private static Trap.Fault wrongVariant(int variant, String held) {
+        return new Trap.Fault(VmError.Kind.BAD_VALUE, "PAYLOAD of variant " + variant + " read from a value that is `" + held + "`");
     }
 }

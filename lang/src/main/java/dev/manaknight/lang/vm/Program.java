@@ -57,8 +57,8 @@ public final class Program {
             code[i] = f.code();
             paramCount[i] = f.params().size();
             paramIsRef[i] = new boolean[paramCount[i]];
-            for (int j = 0; j < paramCount[i]; j++) paramIsRef[i][j] = f.params().get(j) == Kind.R;
-            resultIsRef[i] = f.result() == Kind.R;
+            for (int j = 0; j < paramCount[i]; j++) paramIsRef[i][j] = f.params().get(j).kind() == Kind.R;
+            resultIsRef[i] = f.resultKind() == Kind.R;
             locals[i] = Math.max(f.locals(), paramCount[i]);
             frameSize[i] = locals[i] + f.maxStack();
         }

@@ -14,8 +14,10 @@ final class Sorting {
 
     static Values.ListValue byKeys(Values.ListValue xs, Values.ListValue keys, Budget budget, MemoryMeter meter) {
         int n = xs.size();
+        // Compiled code builds one key per element; the verifier proves the types, not the
+        // lengths, so a module that pairs other lists is refused here, as a bad value.
         if (keys.size() != n)
-            throw new Trap.Fault(VmError.Kind.INTERNAL, "sortBy: " + n + " elements but " + keys.size() + " keys");
+            throw new Trap.Fault(VmError.Kind.BAD_VALUE, "sortBy: " + n + " elements but " + keys.size() + " keys");
         if (n < 2) return xs;
         meter.charge(MemoryMeter.array(n) + (long) n * MemoryMeter.BOX + MemoryMeter.list(n)); // the Integer order too
         Integer[] order = new Integer[n];

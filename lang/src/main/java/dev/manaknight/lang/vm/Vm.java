@@ -298,7 +298,7 @@ public final class Vm {
                         r[sp] = Containers.newMap(r, sp, n, budget, meter);
                         sp++;
                     }
-                    case Op.BUILDER_NEW -> { meter.charge(ListBuilder.initialCost()); r[sp++] = new ListBuilder(); }
+                    case Op.BUILDER_NEW -> { pc += 2; meter.charge(ListBuilder.initialCost()); r[sp++] = new ListBuilder(); }
                     case Op.BUILDER_ADD -> { sp -= 2; ((ListBuilder) r[sp]).add(r[sp + 1], meter); }
                     case Op.BUILDER_LIST -> r[sp - 1] = ((ListBuilder) r[sp - 1]).toList(meter);
                     case Op.RECORD_NEW -> {
@@ -335,7 +335,7 @@ public final class Vm {
                         }
                     }
                     case Op.VARIANT -> p[sp - 1] = Containers.variant(r[sp - 1]);
-                    case Op.PAYLOAD -> r[sp - 1] = Containers.payload(r[sp - 1], code[pc++] & 0xFF);
+                    case Op.PAYLOAD -> { r[sp - 1] = Containers.payload(r[sp - 1], code[pc] & 0xFF, code[pc + 1] & 0xFF); pc += 2; }
                     case Op.SOME -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = new Values.Some(r[sp - 1]); }
                     case Op.OK -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = new Values.Ok(r[sp - 1]); }
                     case Op.ERR -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = new Values.Err(r[sp - 1]); }

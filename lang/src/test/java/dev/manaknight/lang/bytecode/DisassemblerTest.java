@@ -3,7 +3,7 @@ package dev.manaknight.lang.bytecode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ class DisassemblerTest {
         byte[] code = {(byte) 0xF0, Opcode.CALL.code(), 0, 9, Opcode.CONST.code(), 0, 7, Opcode.GET_FIELD.code(), 0, 5, 1,
                 Opcode.SMALL_INT.code(), 0};
         Module m = new Module(List.of(), List.of(), List.of(),
-                List.of(new Function("bad", null, List.of(), Kind.P, 0, 0, 0, code, new int[] {0, 1})),
+                List.of(new Function("bad", null, List.of(), Type.INT, 0, 0, 0, code, new int[] {0, 1})),
                 List.of(), List.of(), List.of());
         String listing = Disassembler.disassemble(m, null);
         assertTrue(listing.contains("  0000  .byte 0xF0  ; not an opcode\n"), listing);
@@ -79,7 +79,7 @@ class DisassemblerTest {
     void longConstantsAreCutInlineButWholeInTheTable() {
         String text = "x".repeat(100);
         Module m = new Module(List.of(new Constant.StrConst(text)), List.of(), List.of(),
-                List.of(new Function("f", "f.mnk", List.of(), Kind.R, 0, 1, 0,
+                List.of(new Function("f", "f.mnk", List.of(), Type.STRING, 0, 1, 0,
                         new CodeBuilder().op(Opcode.CONST, 0).op(Opcode.RET_R).code(), new int[0])),
                 List.of(), List.of(), List.of());
         String listing = Disassembler.disassemble(m, null);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
 import dev.manaknight.lang.types.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -74,15 +73,15 @@ class FormatLimitsTest {
 
     @Test
     void codeAndParameters() throws Exception {
-        var params = Collections.nCopies(Limits.MAX_PARAMS, Kind.P);
+        var params = Collections.nCopies(Limits.MAX_PARAMS, Type.INT);
         atLimitReads(of(List.of(), List.of(), List.of(),
-                List.of(new Function("f", null, params, Kind.P, 64, 0, 0, new byte[Limits.MAX_CODE], new int[0])), List.of()));
+                List.of(new Function("f", null, params, Type.INT, 64, 0, 0, new byte[Limits.MAX_CODE], new int[0])), List.of()));
         pastLimitRefused(of(List.of(), List.of(), List.of(),
-                List.of(new Function("f", null, List.of(), Kind.P, 0, 0, 0, new byte[Limits.MAX_CODE + 1], new int[0])), List.of()),
+                List.of(new Function("f", null, List.of(), Type.INT, 0, 0, 0, new byte[Limits.MAX_CODE + 1], new int[0])), List.of()),
                 "code length 65536 exceeds the limit 65535");
-        var more = Collections.nCopies(Limits.MAX_PARAMS + 1, Kind.P);
+        var more = Collections.nCopies(Limits.MAX_PARAMS + 1, Type.INT);
         pastLimitRefused(of(List.of(), List.of(), List.of(),
-                List.of(new Function("f", null, more, Kind.P, 65, 0, 0, new byte[1], new int[0])), List.of()),
+                List.of(new Function("f", null, more, Type.INT, 65, 0, 0, new byte[1], new int[0])), List.of()),
                 "parameters 65 exceeds the limit 64");
     }
 

@@ -43,7 +43,11 @@ class ModuleReaderTest {
 
     @Test
     void unsupportedVersion() throws IOException {
-        refused(new Raw().u32(Module.MAGIC).u16(2).zeros(7).done(), "at byte 4", "unsupported format version 2");
+        // issue 13: version 1 modules (kind-only signatures, PAYLOAD without a variant) are refused, not misread
+        refused(new Raw().u32(Module.MAGIC).u16(1).zeros(7).done(), "at byte 4", "unsupported format version 1",
+                "this reader knows version " + Module.VERSION);
+        refused(new Raw().u32(Module.MAGIC).u16(Module.VERSION + 1).zeros(7).done(), "at byte 4",
+                "unsupported format version " + (Module.VERSION + 1));
     }
 
     @Test
@@ -112,11 +116,11 @@ class ModuleReaderTest {
     }
 
     @Test
-    void badKindAndCodeLength() throws IOException {
-        // one function: name "f", no file, 1 parameter of kind 7
-        refused(new Raw().zerosAfterHeader(3).u32(1).str((byte) 'f').u8(0).u32(1).u8(7).pad().done(),
-                "at byte 32 in function F0 (f)", "parameter kind: unknown kind 7");
-        refused(new Raw().zerosAfterHeader(3).u32(1).str((byte) 'f').u8(0).u32(0).u8(1).u16(1).u16(1).u32(0)
+    void badSignatureAndCodeLength() throws IOException {
+        // one function: name "f", no file, 1 parameter of type tag 77
+        refused(new Raw().zerosAfterHeader(3).u32(1).str((byte) 'f').u8(0).u32(1).u8(77).pad().done(),
+                "at byte 32 in function F0 (f)", "unknown type tag 77");
+        refused(new Raw().zerosAfterHeader(3).u32(1).str((byte) 'f').u8(0).u32(0).u8(6).u16(1).u16(1).u32(0)
                 .u32(Limits.MAX_CODE + 1).pad().done(), "code length 65536 exceeds the limit 65535");
         refused(new Raw().zerosAfterHeader(3).u32(1).str((byte) 'f').u8(0).u32(Limits.MAX_PARAMS + 1).pad().done(),
                 "parameters 65 exceeds the limit 64");
@@ -155,7 +159,7 @@ class ModuleReaderTest {
     @Test
     void readerAcceptsWhatTheVerifierWouldRefuse() throws Exception {
         // Format only: a function whose code is garbage and whose indices are nonsense is still well-formed.
-        Module m = new Module(List.of(), List.of(), List.of(), List.of(new Function("f", null, List.of(), dev.manaknight.lang.types.Kind.P,
+        Module m = new Module(List.of(), List.of(), List.of(), List.of(new Function("f", null, List.of(), dev.manaknight.lang.types.Type.INT,
                 0, 0, -1, new byte[] {(byte) 0xFF, 1, 2}, new int[] {9, -3})), List.of(), List.of(), List.of());
         ModuleAssert.assertSameModule(m, ModuleReader.read(ModuleWriter.toBytes(m)));
     }

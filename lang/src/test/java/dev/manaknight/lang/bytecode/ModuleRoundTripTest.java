@@ -44,7 +44,7 @@ class ModuleRoundTripTest {
     void emptyModuleIsHeaderAndSevenZeroCounts() throws Exception {
         Module empty = new Module(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         byte[] bytes = ModuleWriter.toBytes(empty);
-        assertEquals("4d4b42010001" + "00000000".repeat(7), HexFormat.of().formatHex(bytes));
+        assertEquals("4d4b4201" + String.format("%04x", Module.VERSION) + "00000000".repeat(7), HexFormat.of().formatHex(bytes));
         assertSameModule(empty, ModuleReader.read(bytes));
     }
 

@@ -3,7 +3,6 @@ package dev.manaknight.lang.bytecode;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.types.Capability;
 import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
 import dev.manaknight.lang.types.Type;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ public final class SampleModules {
                 .op(Opcode.LOAD_P, 0).op(Opcode.BOX_INT).op(Opcode.EFFECT, 0).op(Opcode.STORE_R, 1)
                 .op(Opcode.LOAD_R, 1).op(Opcode.VARIANT).jump(Opcode.JUMP_IF_FALSE, none)
                 .line(7)
-                .op(Opcode.SMALL_INT, 200).op(Opcode.LOAD_R, 1).op(Opcode.PAYLOAD, 0).op(Opcode.JSON, 0).op(Opcode.RESPOND, 0)
+                .op(Opcode.SMALL_INT, 200).op(Opcode.LOAD_R, 1).op(Opcode.PAYLOAD, 1, 0).op(Opcode.JSON, 0).op(Opcode.RESPOND, 0)
                 .bind(none).line(8)
                 .op(Opcode.SMALL_INT, 404).op(Opcode.UNIT).op(Opcode.RESPOND, 0);
 
@@ -74,12 +73,12 @@ public final class SampleModules {
         return new Module(
                 List.of(new Constant.StrConst(" <"), new Constant.StrConst(">"), new Constant.StrConst("/users/999"),
                         new Constant.IntConst(404), new Constant.StrConst("r.status == 404")),
-                List.of(USER),
+                List.of(USER, TypeDef.RESPONSE),
                 List.of(new Type.Named("User")),
                 List.of(
-                        function("GET /users/:id", "users.mnk", List.of(Kind.P), Kind.R, 2, 4, Capability.DB.bit(), handler),
-                        function("displayName", "names.mnk", List.of(Kind.R), Kind.R, 1, 4, 0, display),
-                        function("test \"unknown user is 404\"", "users.mnk", List.of(), Kind.R, 0, 2, Capability.DB.bit(), test)),
+                        function("GET /users/:id", "users.mnk", List.of(Type.INT), Type.UNIT, 2, 4, Capability.DB.bit(), handler),
+                        function("displayName", "names.mnk", List.of(new Type.Named("User")), Type.STRING, 1, 4, 0, display),
+                        function("test \"unknown user is 404\"", "users.mnk", List.of(), Type.UNIT, 0, 2, Capability.DB.bit(), test)),
                 List.of(FIND_USER),
                 List.of(new Route(HttpMethod.GET, "/users/:id", 0,
                         List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.INT, null)),
@@ -137,10 +136,10 @@ public final class SampleModules {
                         new Constant.FloatConst(1.5e3), new Constant.StrConst("boom: \"quoted\"\n")),
                 List.of(USER, ROLE),
                 List.of(Type.listOf(new Type.Named("User"))),
-                List.of(function("sum", "sink.mnk", List.of(Kind.P), Kind.P, 3, 2, 0, sum),
-                        function("make", "sink.mnk", List.of(Kind.R), Kind.R, 2, 4, 0, make),
-                        function("misc", "sink.mnk", List.of(), Kind.R, 2, 3, 0, misc),
-                        function("boom", "sink.mnk", List.of(), Kind.R, 0, 0, 0, boom)),
+                List.of(function("sum", "sink.mnk", List.of(Type.INT), Type.INT, 3, 2, 0, sum),
+                        function("make", "sink.mnk", List.of(Type.STRING), new Type.Named("Role"), 2, 4, 0, make),
+                        function("misc", "sink.mnk", List.of(), Type.DECIMAL, 2, 3, 0, misc),
+                        function("boom", "sink.mnk", List.of(), Type.UNIT, 0, 0, 0, boom)),
                 List.of(),
                 List.of(),
                 List.of());
@@ -165,8 +164,8 @@ public final class SampleModules {
                         new Constant.DecConst(new BigDecimal("1E+5")), new Constant.DecConst(BigDecimal.ZERO)),
                 List.of(USER, ROLE, new TypeDef.RecordDef("Empty", List.of())),
                 types,
-                List.of(function("f", null, List.of(Kind.P, Kind.R), Kind.R, 2, 1, 0b1111, ret),
-                        new Function("g", "g.mnk", List.of(), Kind.P, 0, 0, 0, new byte[0], new int[0])),
+                List.of(function("f", null, List.of(Type.INT, deep), Type.UNIT, 2, 1, 0b1111, ret),
+                        new Function("g", "g.mnk", List.of(), Type.BOOL, 0, 0, 0, new byte[0], new int[0])),
                 List.of(FIND_USER,
                         new EffectOp(Capability.LOG, "info", List.of(new EffectOp.Param("message", Type.STRING)), Type.UNIT, null),
                         new EffectOp(Capability.CLOCK, "now", List.of(), Type.INT, null),
@@ -191,7 +190,7 @@ public final class SampleModules {
                 List.of(new TestCase("t", 1, 0, null, 0), new TestCase("ünïcode", 1, Capability.LOG.bit(), "t.mnk", 9)));
     }
 
-    public static Function function(String name, String file, List<Kind> params, Kind result, int locals, int maxStack,
+    public static Function function(String name, String file, List<Type> params, Type result, int locals, int maxStack,
                                     int capabilities, CodeBuilder code) {
         return new Function(name, file, params, result, locals, maxStack, capabilities, code.code(), code.lineTable());
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,7 +84,7 @@ class StepBoundTest {
             byte[] code = i + 1 < n
                     ? new byte[] {Opcode.CALL.code(), (byte) ((i + 1) >> 8), (byte) (i + 1), Opcode.RET_P.code()}
                     : new byte[] {Opcode.TRUE.code(), Opcode.RET_P.code()};
-            fns.add(new Function("f" + i, null, List.of(), Kind.P, 0, 1, 0, code, new int[0]));
+            fns.add(new Function("f" + i, null, List.of(), Type.INT, 0, 1, 0, code, new int[0]));
         }
         Module m = new Module(List.of(), List.of(), List.of(), fns, List.of(), List.of(), List.of());
         long[] b = StepBound.of(m);
@@ -98,9 +98,9 @@ class StepBoundTest {
         byte[] truncated = {Opcode.CALL.code(), 0};
         byte[] notAnOpcode = {(byte) 0xFE};
         var fns = List.of(
-                new Function("a", null, List.of(), Kind.P, 0, 1, 0, badCallee, new int[0]),
-                new Function("b", null, List.of(), Kind.P, 0, 1, 0, truncated, new int[0]),
-                new Function("c", null, List.of(), Kind.P, 0, 1, 0, notAnOpcode, new int[0]));
+                new Function("a", null, List.of(), Type.INT, 0, 1, 0, badCallee, new int[0]),
+                new Function("b", null, List.of(), Type.INT, 0, 1, 0, truncated, new int[0]),
+                new Function("c", null, List.of(), Type.INT, 0, 1, 0, notAnOpcode, new int[0]));
         long[] b = StepBound.of(new Module(List.of(), List.of(), List.of(), fns, List.of(), List.of(), List.of()));
         for (long x : b) assertEquals(StepBound.UNBOUNDED, x);
         assertTrue(b.length == 3);

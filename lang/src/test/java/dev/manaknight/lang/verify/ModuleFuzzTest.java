@@ -13,7 +13,7 @@ import dev.manaknight.lang.bytecode.ModuleReader;
 import dev.manaknight.lang.bytecode.ModuleWriter;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.SampleModules;
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.types.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,8 +80,8 @@ class ModuleFuzzTest {
                 for (int r = 0; r < rounds; r++) code = mutateCode(code, random);
                 int locals = random.nextInt(8) == 0 ? random.nextInt(6) : f.locals();
                 int maxStack = random.nextInt(8) == 0 ? random.nextInt(6) : f.maxStack();
-                List<Kind> params = random.nextInt(16) == 0 ? List.of(Kind.R) : f.params();
-                Kind result = random.nextInt(16) == 0 ? Kind.P : f.result();
+                List<Type> params = random.nextInt(16) == 0 ? List.of(Type.STRING) : f.params();
+                Type result = random.nextInt(16) == 0 ? Type.INT : f.result();
                 var functions = new ArrayList<>(base.functions());
                 functions.set(target, new Function(f.name(), f.file(), params, result, locals, maxStack, f.capabilities(), code,
                         code.length == f.code().length ? f.lines() : new int[0]));

@@ -17,7 +17,6 @@ import dev.manaknight.lang.bytecode.TestCase;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.Capability;
 import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
 import dev.manaknight.lang.types.Type;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -27,6 +26,8 @@ import org.junit.jupiter.api.Test;
 /** One test per verifier rule: a valid module passes, a mutated one gets the expected message. */
 class VerifierTest {
     private static final int DB = Capability.DB.bit();
+    private static final Type USER = new Type.Named("User");
+    private static final Type ROLE = new Type.Named("Role");
 
     /** Tables for scratch functions: #0 Int 7, #1 Float 1.0, #2 Str "s", #3 Dec 1.5; T0 User, T1 Role; J0 User; E0 db.findUser. */
     private static Module scratch(List<Function> functions, List<Route> routes, List<TestCase> tests) {
@@ -37,16 +38,16 @@ class VerifierTest {
                 List.of(SampleModules.FIND_USER), routes, tests);
     }
 
-    /** F0 `f` (params) -> result with the given code; F1 `callee` (P R) -> P, uses { db }. */
-    private static Module withF(List<Kind> params, Kind result, int locals, int maxStack, int caps, CodeBuilder code) {
+    /** F0 `f` (params) -> result with the given code; F1 `callee` (Int, Unit) -> Int, uses { db }. */
+    private static Module withF(List<Type> params, Type result, int locals, int maxStack, int caps, CodeBuilder code) {
         var callee = new CodeBuilder().op(Opcode.LOAD_P, 0).op(Opcode.RET_P);
         return scratch(List.of(
                 SampleModules.function("f", "f.mnk", params, result, locals, maxStack, caps, code),
-                SampleModules.function("callee", "f.mnk", List.of(Kind.P, Kind.R), Kind.P, 2, 1, DB, callee)), List.of(), List.of());
+                SampleModules.function("callee", "f.mnk", List.of(Type.INT, Type.UNIT), Type.INT, 2, 1, DB, callee)), List.of(), List.of());
     }
 
     private static Module withF(CodeBuilder code) {
-        return withF(List.of(), Kind.P, 4, 8, 0, code);
+        return withF(List.of(), Type.INT, 4, 8, 0, code);
     }
 
     private static CodeBuilder code() {
@@ -57,7 +58,7 @@ class VerifierTest {
         return Verifier.verify(m).stream().map(VerifyError::message).toList();
     }
 
-    private static void only(Module m, String expected) {
+    private static void only(Module m, String... expected) {
         assertEquals(List.of(expected), messages(m));
     }
 
@@ -72,8 +73,8 @@ class VerifierTest {
 
     @Test
     void constWantsStringOrDecimal() {
-        assertEquals(List.of(), Verifier.verify(withF(List.of(), Kind.R, 0, 1, 0, code().op(Opcode.CONST, 3).op(Opcode.RET_R))));
-        only(withF(List.of(), Kind.R, 0, 1, 0, code().op(Opcode.CONST, 0).op(Opcode.RET_R)),
+        assertEquals(List.of(), Verifier.verify(withF(List.of(), Type.DECIMAL, 0, 1, 0, code().op(Opcode.CONST, 3).op(Opcode.RET_R))));
+        only(withF(List.of(), Type.STRING, 0, 1, 0, code().op(Opcode.CONST, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0000 CONST: #0 is an Int constant, not a String or Decimal constant");
     }
 
@@ -104,36 +105,36 @@ class VerifierTest {
 
     @Test
     void recordOpsNameARecordAndAFieldInRange() {
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.RECORD_NEW, 1).op(Opcode.RET_R)),
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.RECORD_NEW, 1).op(Opcode.RET_R)),
                 "F0 `f` at 0000 RECORD_NEW: type T1 (Role) is not a record");
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.RECORD_NEW, 2).op(Opcode.RET_R)),
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.RECORD_NEW, 2).op(Opcode.RET_R)),
                 "F0 `f` at 0000 RECORD_NEW: type T2 is outside the type table (2 entries)");
-        only(withF(List.of(Kind.R), Kind.R, 1, 4, 0, code().op(Opcode.LOAD_R, 0).op(Opcode.GET_FIELD, 0, 3).op(Opcode.RET_R)),
+        only(withF(List.of(Type.STRING), Type.STRING, 1, 4, 0, code().op(Opcode.LOAD_R, 0).op(Opcode.GET_FIELD, 0, 3).op(Opcode.RET_R)),
                 "F0 `f` at 0002 GET_FIELD: field 3 is outside record User (3 fields)");
-        only(withF(List.of(Kind.R), Kind.R, 1, 4, 0, code().op(Opcode.LOAD_R, 0).op(Opcode.LOAD_R, 0).op(Opcode.WITH_FIELD, 1, 0).op(Opcode.RET_R)),
+        only(withF(List.of(Type.STRING), Type.STRING, 1, 4, 0, code().op(Opcode.LOAD_R, 0).op(Opcode.LOAD_R, 0).op(Opcode.WITH_FIELD, 1, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0004 WITH_FIELD: type T1 (Role) is not a record");
     }
 
     @Test
     void enumNewNamesAnEnumAndAVariantInRange() {
-        assertEquals(List.of(), messages(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.ENUM_NEW, 1, 0).op(Opcode.RET_R))));
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.ENUM_NEW, 0, 0).op(Opcode.RET_R)),
+        assertEquals(List.of(), messages(withF(List.of(), ROLE, 0, 4, 0, code().op(Opcode.ENUM_NEW, 1, 0).op(Opcode.RET_R))));
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.ENUM_NEW, 0, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0000 ENUM_NEW: type T0 (User) is not an enum");
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.ENUM_NEW, 1, 3).op(Opcode.RET_R)),
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.ENUM_NEW, 1, 3).op(Opcode.RET_R)),
                 "F0 `f` at 0000 ENUM_NEW: variant 3 is outside enum Role (3 variants)");
         // the payload count comes from the variant: suspended(reason) pops one R
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.ENUM_NEW, 1, 2).op(Opcode.RET_R)),
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.ENUM_NEW, 1, 2).op(Opcode.RET_R)),
                 "F0 `f` at 0000 ENUM_NEW: needs 1 value but the stack holds 0 []");
     }
 
     @Test
     void indicesOfFunctionsEffectsBuiltinsAndTypeRefsInRange() {
         only(withF(code().op(Opcode.CALL, 2).op(Opcode.RET_P)), "F0 `f` at 0000 CALL: function F2 is outside the function table (2 entries)");
-        only(withF(List.of(), Kind.R, 0, 4, DB, code().op(Opcode.EFFECT, 1).op(Opcode.RET_R)),
+        only(withF(List.of(), Type.STRING, 0, 4, DB, code().op(Opcode.EFFECT, 1).op(Opcode.RET_R)),
                 "F0 `f` at 0000 EFFECT: effect E1 is outside the effect table (1 entries)");
         only(withF(code().op(Opcode.BUILTIN, Builtin.values().length).op(Opcode.RET_P)),
                 "F0 `f` at 0000 BUILTIN: builtin " + Builtin.values().length + " does not exist (0.." + (Builtin.values().length - 1) + ")");
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.UNIT).op(Opcode.JSON, 1).op(Opcode.RET_R)),
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.UNIT).op(Opcode.JSON, 1).op(Opcode.RET_R)),
                 "F0 `f` at 0001 JSON: type reference J1 is outside the type references (1 entries)");
     }
 
@@ -198,18 +199,21 @@ class VerifierTest {
     @Test
     void kindMismatch() {
         only(withF(code().op(Opcode.SMALL_INT, 1).op(Opcode.UNIT).op(Opcode.ADD_INT).op(Opcode.RET_P)),
-                "F0 `f` at 0004 ADD_INT: operand 2 of 2 must be P but is R; stack [P R]");
-        only(withF(List.of(), Kind.R, 0, 4, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.TEXT).op(Opcode.RET_R)),
-                "F0 `f` at 0003 TEXT: operand 1 of 1 must be R but is P; stack [P]");
+                "F0 `f` at 0004 ADD_INT: operand 2 of 2 must be P but is Unit; stack [P Unit]");
+        only(withF(List.of(), Type.STRING, 0, 4, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.TEXT).op(Opcode.RET_R)),
+                "F0 `f` at 0003 TEXT: operand 1 of 1 must be String but is P; stack [P]");
     }
 
     @Test
     void builtinsPopAndPushWhatTheTableSays() {
-        assertEquals(List.of(), messages(withF(List.of(), Kind.P, 0, 4, 0,
-                code().op(Opcode.CONST, 2).op(Opcode.SMALL_INT, 2).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id())
+        assertEquals(List.of(), messages(withF(List.of(), Type.INT, 0, 4, 0,
+                code().op(Opcode.CONST, 3).op(Opcode.SMALL_INT, 2).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id())
                         .op(Opcode.BUILTIN, Builtin.DEC_TO_FLOAT.id()).op(Opcode.RET_P))));
-        only(withF(code().op(Opcode.SMALL_INT, 2).op(Opcode.CONST, 2).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id()).op(Opcode.RET_P)),
-                "F0 `f` at 0006 BUILTIN: operand 1 of 2 must be R but is P; stack [P R]");
+        only(withF(code().op(Opcode.SMALL_INT, 2).op(Opcode.CONST, 3).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id()).op(Opcode.RET_P)),
+                "F0 `f` at 0006 BUILTIN: dec_round (Decimal Int -> Decimal): operand 1 of 2 must be a Decimal but is P; stack [P Decimal]");
+        // the operand types, not only their lanes: a String is no Decimal
+        only(withF(code().op(Opcode.CONST, 2).op(Opcode.SMALL_INT, 2).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id()).op(Opcode.RET_P)),
+                "F0 `f` at 0006 BUILTIN: dec_round (Decimal Int -> Decimal): operand 1 of 2 must be a Decimal but is String; stack [String P]");
     }
 
     @Test
@@ -220,7 +224,7 @@ class VerifierTest {
         c.op(Opcode.TRUE).jump(Opcode.JUMP_IF_FALSE, elseL).op(Opcode.SMALL_INT, 1).jump(Opcode.JUMP, join)
                 .bind(elseL).op(Opcode.UNIT).bind(join).op(Opcode.POP_R).op(Opcode.SMALL_INT, 0).op(Opcode.RET_P);
         // one message: the join is not interpreted further, so POP_R does not also complain
-        only(withF(c), "F0 `f` at 0011 POP_R: paths join with different stacks: [P] and [R]");
+        only(withF(c), "F0 `f` at 0011 POP_R: paths join with different stacks: [P] and [Unit]");
 
         var h = code();
         var skip = h.newLabel();
@@ -231,37 +235,41 @@ class VerifierTest {
 
     @Test
     void declaredMaxStackMustSuffice() {
-        only(withF(List.of(), Kind.P, 0, 1, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.SMALL_INT, 2).op(Opcode.ADD_INT).op(Opcode.RET_P)),
+        only(withF(List.of(), Type.INT, 0, 1, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.SMALL_INT, 2).op(Opcode.ADD_INT).op(Opcode.RET_P)),
                 "F0 `f` at 0003 SMALL_INT: stack depth 2 exceeds the declared maxStack 1");
     }
 
     @Test
     void returnKindMatchesTheResult() {
-        only(withF(List.of(), Kind.R, 0, 2, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.RET_P)),
-                "F0 `f` at 0003 RET_P: returns P but the function's result kind is R");
+        only(withF(List.of(), Type.STRING, 0, 2, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.RET_P)),
+                "F0 `f` at 0003 RET_P: returns P but the function's result is String");
+        only(withF(List.of(), Type.STRING, 0, 2, 0, code().op(Opcode.CONST, 3).op(Opcode.RET_R)),
+                "F0 `f` at 0003 RET_R: operand 1 of 1 must be String but is Decimal; stack [Decimal]");
     }
 
     @Test
     void callArgumentsMatchTheCallee() {
         var ok = code().op(Opcode.SMALL_INT, 1).op(Opcode.UNIT).op(Opcode.CALL, 1).op(Opcode.RET_P);
-        assertEquals(List.of(), messages(withF(List.of(), Kind.P, 0, 2, DB, ok)));
+        assertEquals(List.of(), messages(withF(List.of(), Type.INT, 0, 2, DB, ok)));
         var swapped = code().op(Opcode.UNIT).op(Opcode.SMALL_INT, 1).op(Opcode.CALL, 1).op(Opcode.RET_P);
-        only(withF(List.of(), Kind.P, 0, 2, DB, swapped), "F0 `f` at 0004 CALL: operand 1 of 2 must be P but is R; stack [R P]");
+        only(withF(List.of(), Type.INT, 0, 2, DB, swapped), "F0 `f` at 0004 CALL: operand 1 of 2 must be P but is Unit; stack [Unit P]");
     }
 
     // --- locals -------------------------------------------------------------------------------------
 
     @Test
     void slotsAreInsideTheLocals() {
-        only(withF(List.of(), Kind.P, 2, 2, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.STORE_P, 2).op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
+        only(withF(List.of(), Type.INT, 2, 2, 0, code().op(Opcode.SMALL_INT, 1).op(Opcode.STORE_P, 2).op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
                 "F0 `f` at 0003 STORE_P: slot 2 is outside the function's 2 locals");
     }
 
     @Test
-    void parametersStartWithTheirKinds() {
-        assertEquals(List.of(), messages(withF(List.of(Kind.P, Kind.R), Kind.R, 2, 1, 0, code().op(Opcode.LOAD_R, 1).op(Opcode.RET_R))));
-        only(withF(List.of(Kind.P, Kind.R), Kind.R, 2, 1, 0, code().op(Opcode.LOAD_R, 0).op(Opcode.RET_R)),
+    void parametersStartWithTheirTypes() {
+        assertEquals(List.of(), messages(withF(List.of(Type.INT, Type.STRING), Type.STRING, 2, 1, 0, code().op(Opcode.LOAD_R, 1).op(Opcode.RET_R))));
+        only(withF(List.of(Type.INT, Type.STRING), Type.STRING, 2, 1, 0, code().op(Opcode.LOAD_R, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0000 LOAD_R: slot 0 holds P");
+        only(withF(List.of(Type.INT, USER), Type.STRING, 2, 1, 0, code().op(Opcode.LOAD_R, 1).op(Opcode.RET_R)),
+                "F0 `f` at 0002 RET_R: operand 1 of 1 must be String but is User; stack [User]");
     }
 
     @Test
@@ -276,14 +284,14 @@ class VerifierTest {
     }
 
     @Test
-    void differingKindsMakeASlotUnusable() {
+    void differingTypesMakeASlotUnusable() {
         var c = code();
         var elseL = c.newLabel();
         var join = c.newLabel();
         c.op(Opcode.TRUE).jump(Opcode.JUMP_IF_FALSE, elseL).op(Opcode.SMALL_INT, 1).op(Opcode.STORE_P, 0).jump(Opcode.JUMP, join)
                 .bind(elseL).op(Opcode.UNIT).op(Opcode.STORE_R, 0)
                 .bind(join).op(Opcode.LOAD_P, 0).op(Opcode.RET_P);
-        only(withF(c), "F0 `f` at 0015 LOAD_P: slot 0 holds P on some paths and R on others");
+        only(withF(c), "F0 `f` at 0015 LOAD_P: slot 0 holds values of different types on different paths");
     }
 
     @Test
@@ -296,7 +304,7 @@ class VerifierTest {
                 .bind(top).op(Opcode.LOAD_P, 0).jump(Opcode.JUMP_IF_FALSE, end)
                 .op(Opcode.UNIT).op(Opcode.STORE_R, 0).jump(Opcode.LOOP, top)
                 .bind(end).op(Opcode.SMALL_INT, 0).op(Opcode.RET_P);
-        only(withF(c), "F0 `f` at 0005 LOAD_P: slot 0 holds P on some paths and R on others");
+        only(withF(c), "F0 `f` at 0005 LOAD_P: slot 0 holds values of different types on different paths");
     }
 
     // --- capabilities ----------------------------------------------------------------------------
@@ -304,8 +312,9 @@ class VerifierTest {
     @Test
     void effectNeedsTheCapability() {
         var c = code().op(Opcode.SMALL_INT, 1).op(Opcode.BOX_INT).op(Opcode.EFFECT, 0).op(Opcode.RET_R);
-        assertEquals(List.of(), messages(withF(List.of(), Kind.R, 0, 1, DB, c)));
-        only(withF(List.of(), Kind.R, 0, 1, Capability.LOG.bit(), c),
+        Type found = Type.optionOf(USER);
+        assertEquals(List.of(), messages(withF(List.of(), found, 0, 1, DB, c)));
+        only(withF(List.of(), found, 0, 1, Capability.LOG.bit(), c),
                 "F0 `f` at 0004 EFFECT: E0 db.findUser needs capability `db`, which this function does not declare "
                         + "(effect operations not declared by the route)");
     }
@@ -313,7 +322,7 @@ class VerifierTest {
     @Test
     void callNeedsTheCalleesCapabilities() {
         var c = code().op(Opcode.SMALL_INT, 1).op(Opcode.UNIT).op(Opcode.CALL, 1).op(Opcode.RET_P);
-        only(withF(List.of(), Kind.P, 0, 2, 0, c), "F0 `f` at 0004 CALL: calls F1 `callee`, which uses { db } not declared by this function");
+        only(withF(List.of(), Type.INT, 0, 2, 0, c), "F0 `f` at 0004 CALL: calls F1 `callee`, which uses { db } not declared by this function");
     }
 
     // --- routes and tests --------------------------------------------------------------------------
@@ -335,8 +344,10 @@ class VerifierTest {
     @Test
     void routeInputsMatchTheHandlerParameters() {
         only(withRoute(route(0, List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.STRING, null)), DB)),
-                "route GET /users/:id: handler F0 `GET /users/:id` takes [P] but the inputs are [R]");
-        only(withRoute(route(0, List.of(), DB)), "route GET /users/:id: handler F0 `GET /users/:id` takes [P] but the inputs are []");
+                "route GET /users/:id: handler F0 `GET /users/:id` takes [Int] but the inputs are [String]");
+        only(withRoute(route(0, List.of(), DB)), "route GET /users/:id: handler F0 `GET /users/:id` takes [Int] but the inputs are []");
+        only(withRoute(route(0, List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.FLOAT, null)), DB)),
+                "route GET /users/:id: handler F0 `GET /users/:id` takes [Int] but the inputs are [Float]");
     }
 
     @Test
@@ -351,7 +362,7 @@ class VerifierTest {
         Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), seed.functions(), seed.effects(), seed.routes(),
                 List.of(new TestCase("a", 7, 0, "t.mnk", 1), new TestCase("b", 0, DB, "t.mnk", 2)));
         assertEquals(List.of("test \"a\" names function F7, outside the function table (3 entries)",
-                "test \"b\": function F0 `GET /users/:id` takes parameters [P]; a test takes none"), messages(m));
+                "test \"b\": function F0 `GET /users/:id` takes parameters [Int]; a test takes none"), messages(m));
     }
 
     @Test
@@ -360,7 +371,7 @@ class VerifierTest {
         Module seed = SampleModules.seed();
         var handler = code().op(Opcode.CALL, 2).op(Opcode.POP_R).op(Opcode.SMALL_INT, 200).op(Opcode.UNIT).op(Opcode.RESPOND, 0);
         var fs = new ArrayList<>(seed.functions());
-        fs.set(0, SampleModules.function("GET /users/:id", "users.mnk", List.of(Kind.P), Kind.R, 1, 2, DB, handler));
+        fs.set(0, SampleModules.function("GET /users/:id", "users.mnk", List.of(Type.INT), Type.STRING, 1, 2, DB, handler));
         Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), fs, seed.effects(), seed.routes(), seed.tests());
         only(m, "F2 `test \"unknown user is 404\"` at 0004 REQUEST: test requests are not allowed in code a route handler can reach");
     }
@@ -370,18 +381,18 @@ class VerifierTest {
     @Test
     void limits() {
         var ret = code().op(Opcode.SMALL_INT, 0).op(Opcode.RET_P);
-        only(withF(List.of(), Kind.P, Limits.MAX_LOCALS + 1, 1, 0, ret),
+        only(withF(List.of(), Type.INT, Limits.MAX_LOCALS + 1, 1, 0, ret),
                 "F0 `f` declares 257 locals, outside 0..Limits.MAX_LOCALS (256)");
-        only(withF(List.of(), Kind.P, 0, Limits.MAX_STACK + 1, 0, ret),
+        only(withF(List.of(), Type.INT, 0, Limits.MAX_STACK + 1, 0, ret),
                 "F0 `f` declares maxStack 1025, outside 0..Limits.MAX_STACK (1024)");
-        var params = new ArrayList<Kind>();
-        for (int i = 0; i <= Limits.MAX_PARAMS; i++) params.add(Kind.P);
-        only(withF(params, Kind.P, Limits.MAX_PARAMS + 1, 1, 0, ret), "F0 `f` has 65 parameters, more than Limits.MAX_PARAMS (64)");
+        var params = new ArrayList<Type>();
+        for (int i = 0; i <= Limits.MAX_PARAMS; i++) params.add(Type.INT);
+        only(withF(params, Type.INT, Limits.MAX_PARAMS + 1, 1, 0, ret), "F0 `f` has 65 parameters, more than Limits.MAX_PARAMS (64)");
         byte[] big = new byte[Limits.MAX_CODE + 1]; // NOPs ...
         big[big.length - 4] = Opcode.SMALL_INT.code();
         big[big.length - 1] = Opcode.RET_P.code();
         only(replaceCode(withF(code()), big), "F0 `f` has 65536 code bytes, more than Limits.MAX_CODE (65535)");
-        only(withF(List.of(Kind.P, Kind.P), Kind.P, 1, 1, 0, ret), "F0 `f` has 2 parameters but only 1 local slots to hold them");
+        only(withF(List.of(Type.INT, Type.INT), Type.INT, 1, 1, 0, ret), "F0 `f` has 2 parameters but only 1 local slots to hold them");
     }
 
     // --- module level ------------------------------------------------------------------------------
@@ -418,9 +429,10 @@ class VerifierTest {
 
     @Test
     void requestNamesAMethodAndCapabilityBitsAreKnown() {
-        only(withF(List.of(), Kind.R, 0, 2, 0, code().op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, 5).op(Opcode.RET_R)),
-                "F0 `f` at 0004 REQUEST: method 5 is no HTTP method");
-        only(withF(List.of(), Kind.P, 0, 1, 1 << 7, code().op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
+        only(withF(List.of(), Type.STRING, 0, 2, 0, code().op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, 5).op(Opcode.RET_R)),
+                "F0 `f` at 0004 REQUEST: method 5 is no HTTP method",
+                "F0 `f` at 0004 REQUEST: needs the record $Response [status: Int, headers: Map<String>, body: String] in the type table");
+        only(withF(List.of(), Type.INT, 0, 1, 1 << 7, code().op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
                 "F0 `f` capability bits 0x80 name no capability");
     }
 
@@ -452,7 +464,7 @@ class VerifierTest {
                 "F0 `f` at 0007 BUILTIN: builtin 999 does not exist (0.." + (Builtin.values().length - 1) + ")",
                 "F0 `f` at 0004 LOAD_P: slot 3 is not assigned on every path to here",
                 "route GET /: handler names function F5, outside the function table (2 entries)",
-                "test \"t\": function F1 `callee` takes parameters [P, R]; a test takes none"),
+                "test \"t\": function F1 `callee` takes parameters [Int, Unit]; a test takes none"),
                 errors.stream().map(VerifyError::message).toList());
         assertEquals(new VerifyError(0, 4, errors.get(2).message()), errors.get(2), "function index and pc are data too");
         assertEquals(-1, errors.get(3).function());

@@ -86,6 +86,14 @@ final class Asm {
 
     Program program() { return Program.trusted(module()); }
 
+    /**
+     * A type standing for a lane: these modules run trusted (unverified), so only the lane of a
+     * parameter or result matters to the VM: Int for P, Json for R.
+     */
+    static Type laneType(Kind k) {
+        return k == Kind.P ? Type.INT : Type.JSON;
+    }
+
     /** One function under construction. */
     final class Fn {
         private final String name;
@@ -110,9 +118,9 @@ final class Asm {
         int code(Consumer<CodeBuilder> body) {
             var c = new CodeBuilder();
             body.accept(c);
-            var kinds = new ArrayList<Kind>();
-            for (char k : params.toCharArray()) kinds.add(Kind.valueOf(String.valueOf(k)));
-            var f = new Function(name, FILE, kinds, result, Math.max(locals, kinds.size()), stack, 0, c.code(), c.lineTable());
+            var types = new ArrayList<Type>();
+            for (char k : params.toCharArray()) types.add(laneType(Kind.valueOf(String.valueOf(k))));
+            var f = new Function(name, FILE, types, laneType(result), Math.max(locals, types.size()), stack, 0, c.code(), c.lineTable());
             if (at >= 0) {
                 functions.set(at, f);
                 return at;

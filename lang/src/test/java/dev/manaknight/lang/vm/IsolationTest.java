@@ -30,7 +30,7 @@ class IsolationTest {
         return asm.fn("GET /items").params("P").locals(4).code(c -> {
             var top = c.newLabel();
             var end = c.newLabel();
-            c.op(BUILDER_NEW).op(STORE_R, 1).op(SMALL_INT, 0).op(STORE_P, 2);
+            c.op(BUILDER_NEW, 0).op(STORE_R, 1).op(SMALL_INT, 0).op(STORE_P, 2);
             c.bind(top).op(LOAD_P, 2).op(LOAD_P, 0).op(LT_INT).jump(JUMP_IF_FALSE, end);
             c.op(LOAD_R, 1).op(CONST, item).op(LOAD_P, 2).op(STR_INT).op(CONST, dash).op(EFFECT, rnd).op(CONCAT, 4).op(BUILDER_ADD);
             c.op(LOAD_P, 2).op(SMALL_INT, 1).op(ADD_INT).op(STORE_P, 2).jump(LOOP, top);

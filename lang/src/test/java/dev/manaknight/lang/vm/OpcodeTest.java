@@ -4,6 +4,7 @@ import static dev.manaknight.lang.bytecode.Opcode.*;
 import static dev.manaknight.lang.vm.VmTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.manaknight.lang.bytecode.Builtin;
 import dev.manaknight.lang.bytecode.CodeBuilder;
 import dev.manaknight.lang.types.Kind;
 import java.math.BigDecimal;
@@ -204,19 +205,19 @@ class OpcodeTest {
     @Test
     void builders() {
         int fn = asm.fn("build").locals(1).result(Kind.R).code(c -> c
-                .op(BUILDER_NEW).op(STORE_R, 0)
+                .op(BUILDER_NEW, 0).op(STORE_R, 0)
                 .op(LOAD_R, 0).op(SMALL_INT, 1).op(BOX_INT).op(BUILDER_ADD)
                 .op(LOAD_R, 0).op(SMALL_INT, 2).op(BOX_INT).op(BUILDER_ADD)
                 .op(LOAD_R, 0).op(BUILDER_LIST).op(RET_R));
         assertEquals(list(1L, 2L), returned(run(asm, fn)));
         // growth past the first capacity
         int grow = asm.fn("grow").locals(1).result(Kind.R).code(c -> {
-            c.op(BUILDER_NEW).op(STORE_R, 0);
+            c.op(BUILDER_NEW, 0).op(STORE_R, 0);
             for (int i = 0; i < 20; i++) c.op(LOAD_R, 0).op(SMALL_INT, i).op(BOX_INT).op(BUILDER_ADD);
             c.op(LOAD_R, 0).op(BUILDER_LIST).op(LIST_LEN).op(BOX_INT).op(RET_R);
         });
         assertEquals(20L, returned(run(asm, grow)));
-        assertSame(Values.ListValue.EMPTY, ref(asm, c -> c.op(BUILDER_NEW).op(BUILDER_LIST)));
+        assertSame(Values.ListValue.EMPTY, ref(asm, c -> c.op(BUILDER_NEW, 0).op(BUILDER_LIST)));
     }
 
     @Test
@@ -250,15 +251,40 @@ class OpcodeTest {
         assertEquals("suspended(\"late\")", Values.display(s));
         assertEquals(1, prim(asm, c -> c.op(CONST, why).op(ENUM_NEW, role, 1).op(VARIANT)));
         assertEquals(0, prim(asm, c -> c.op(ENUM_NEW, role, 0).op(VARIANT)));
-        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(ENUM_NEW, role, 1).op(PAYLOAD, 0)));
+        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(ENUM_NEW, role, 1).op(PAYLOAD, 1, 0)));
         assertEquals(0, prim(asm, c -> c.op(NONE).op(VARIANT)));
         assertEquals(1, prim(asm, c -> c.op(CONST, why).op(SOME).op(VARIANT)));
         assertEquals(0, prim(asm, c -> c.op(CONST, why).op(OK).op(VARIANT)));
         assertEquals(1, prim(asm, c -> c.op(CONST, why).op(ERR).op(VARIANT)));
-        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(SOME).op(PAYLOAD, 0)));
-        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(OK).op(PAYLOAD, 0)));
-        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(ERR).op(PAYLOAD, 0)));
+        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(SOME).op(PAYLOAD, 1, 0)));
+        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(OK).op(PAYLOAD, 0, 0)));
+        assertEquals("late", ref(asm, c -> c.op(CONST, why).op(ERR).op(PAYLOAD, 1, 0)));
         assertEquals(new Values.Err("late"), ref(asm, c -> c.op(CONST, why).op(ERR)));
+    }
+
+    @Test
+    void payloadOfAnotherVariantIsABadValueNotAnInternalError() {
+        // issue 13: the verifier proves a value's type, not which variant it holds; PAYLOAD names
+        // the variant it reads and the VM refuses a value of another one as a bad value
+        int role = asm.enumType("Role", "admin", "suspended/1");
+        int why = asm.str("late");
+        VmError admin = error(asm, c -> c.op(ENUM_NEW, role, 0).op(PAYLOAD, 1, 0).op(POP_R));
+        assertEquals(VmError.Kind.BAD_VALUE, admin.kind());
+        assertEquals("PAYLOAD of variant 1 read from a value that is `admin`", admin.message());
+        assertEquals(VmError.Kind.BAD_VALUE, error(asm, c -> c.op(NONE).op(PAYLOAD, 1, 0).op(POP_R)).kind());
+        assertEquals(VmError.Kind.BAD_VALUE, error(asm, c -> c.op(CONST, why).op(OK).op(PAYLOAD, 1, 0).op(POP_R)).kind());
+        assertEquals(VmError.Kind.BAD_VALUE, error(asm, c -> c.op(CONST, why).op(ERR).op(PAYLOAD, 0, 0).op(POP_R)).kind());
+        assertEquals(VmError.Kind.BAD_VALUE, error(asm, c -> c.op(CONST, why).op(SOME).op(PAYLOAD, 0, 0).op(POP_R)).kind());
+    }
+
+    @Test
+    void sortingByAKeyListOfAnotherLengthIsABadValue() {
+        // issue 13: compiled code makes one key per element; a module that pairs other lists is refused at run time
+        int one = asm.str("x");
+        VmError e = error(asm, c -> c.op(CONST, one).op(CONST, one).op(LIST_NEW, 2).op(CONST, one).op(LIST_NEW, 1)
+                .op(BUILTIN, Builtin.LIST_SORT_BY_KEYS.id()).op(POP_R));
+        assertEquals(VmError.Kind.BAD_VALUE, e.kind());
+        assertEquals("sortBy: 2 elements but 1 keys", e.message());
     }
 
     @Test
