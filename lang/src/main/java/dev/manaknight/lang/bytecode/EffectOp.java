@@ -11,6 +11,18 @@ import java.util.List;
  * @param sql the query text for `db` operations, else null
  */
 public record EffectOp(Capability capability, String name, List<Param> params, Type result, String sql) {
+    /**
+     * The effects every app may use besides its own queries, exactly as the runtime implements
+     * them: a module may declare only these (and `db` queries), with these signatures.
+     */
+    public static final List<EffectOp> BUILT_IN = List.of(
+            new EffectOp(Capability.LOG, "info", List.of(new Param("message", Type.STRING)), Type.UNIT, null),
+            new EffectOp(Capability.LOG, "warn", List.of(new Param("message", Type.STRING)), Type.UNIT, null),
+            new EffectOp(Capability.LOG, "error", List.of(new Param("message", Type.STRING)), Type.UNIT, null),
+            new EffectOp(Capability.CLOCK, "now", List.of(), Type.INT, null),
+            new EffectOp(Capability.RANDOM, "int", List.of(new Param("lo", Type.INT), new Param("hi", Type.INT)), Type.INT, null),
+            new EffectOp(Capability.RANDOM, "uuid", List.of(), Type.STRING, null));
+
     public EffectOp {
         params = List.copyOf(params);
     }

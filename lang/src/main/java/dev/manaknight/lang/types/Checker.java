@@ -2,6 +2,7 @@ package dev.manaknight.lang.types;
 
 import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.bytecode.QueryTypes;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.diag.Diagnostic;
@@ -276,17 +277,10 @@ public final class Checker {
                 default -> {}
             }
         }
-        addBuiltinEffect(Capability.LOG, "info", List.of(new EffectOp.Param("message", Type.STRING)), Type.UNIT);
-        addBuiltinEffect(Capability.LOG, "warn", List.of(new EffectOp.Param("message", Type.STRING)), Type.UNIT);
-        addBuiltinEffect(Capability.LOG, "error", List.of(new EffectOp.Param("message", Type.STRING)), Type.UNIT);
-        addBuiltinEffect(Capability.CLOCK, "now", List.of(), Type.INT);
-        addBuiltinEffect(Capability.RANDOM, "int", List.of(new EffectOp.Param("lo", Type.INT), new EffectOp.Param("hi", Type.INT)), Type.INT);
-        addBuiltinEffect(Capability.RANDOM, "uuid", List.of(), Type.STRING);
-    }
-
-    private void addBuiltinEffect(Capability cap, String name, List<EffectOp.Param> params, Type result) {
-        builtinEffects.put(cap.sourceName() + "." + name, effects.size());
-        effects.add(new EffectOp(cap, name, params, result, null));
+        for (EffectOp op : EffectOp.BUILT_IN) {
+            builtinEffects.put(op.qualifiedName(), effects.size());
+            effects.add(op);
+        }
     }
 
     private boolean declareValue(Map<String, Span> values, String name, Span span) {
@@ -323,13 +317,13 @@ public final class Checker {
             Type type = typeOr(t);
             if (!names.add(p.name().name()))
                 error("E0201", "duplicate parameter `" + p.name().name() + "`", p.name().span(), "declared twice", null);
-            if (!isSqlScalar(type) && !(type instanceof Type.OptionOf o && isSqlScalar(o.value())))
+            if (!QueryTypes.param(type))
                 error("E0704", "a query parameter must be a scalar", p.type().span(), "`" + type + "` cannot be bound to SQL",
                         "use Int, Decimal, Float, Bool, String, or an Option of one (bound as NULL when none)");
             params.add(new EffectOp.Param(p.name().name(), type));
         }
         Type result = q.result() == null ? Type.UNIT : typeOr(resolve(q.result()));
-        if (!validQueryResult(result))
+        if (!QueryTypes.result(result, name -> recordDef(name) != null))
             error("E0703", "unsupported query result type `" + result + "`", q.result() == null ? q.name().span() : q.result().span(),
                     "cannot be mapped from rows",
                     "use Option<T>, List<T>, T (a record or a scalar), or Unit");
@@ -361,22 +355,7 @@ public final class Checker {
     }
 
     static boolean isSqlScalar(Type t) {
-        return t == Type.INT || t == Type.DECIMAL || t == Type.FLOAT || t == Type.BOOL || t == Type.STRING;
-    }
-
-    private boolean rowType(Type t) {
-        return isSqlScalar(t) || (t instanceof Type.Named n && recordDef(n.name()) != null)
-                || (t instanceof Type.OptionOf o && isSqlScalar(o.value()));
-    }
-
-    private boolean validQueryResult(Type t) {
-        return switch (t) {
-            case Type.OptionOf o -> rowType(o.value());
-            case Type.ListOf l -> rowType(l.element());
-            case Type.Prim p -> p == Type.UNIT || isSqlScalar(p);
-            case Type.Named n -> recordDef(n.name()) != null;
-            default -> false;
-        };
+        return QueryTypes.scalar(t);
     }
 
     // ---- constants -------------------------------------------------------------------------

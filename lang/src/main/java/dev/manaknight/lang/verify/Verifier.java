@@ -1,13 +1,16 @@
 package dev.manaknight.lang.verify;
 
+import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Limits;
 import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.QueryTypes;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TestCase;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.types.SqlPlaceholders;
 import dev.manaknight.lang.types.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -148,17 +151,80 @@ public final class Verifier {
                 error(where + " has " + e.params().size() + " parameters, more than Limits.MAX_PARAMS (" + Limits.MAX_PARAMS + ")");
             for (EffectOp.Param p : e.params()) typeResolves(p.type(), where + " parameter " + p.name());
             typeResolves(e.result(), where + " result");
-            if (e.capability() == Capability.DB && e.sql() == null) error(where + " is a query without SQL text");
-            if (e.capability() != Capability.DB && e.sql() != null) error(where + " is not a db operation but carries SQL text");
+            if (e.capability() == Capability.DB) query(e, where);
+            else if (!EffectOp.BUILT_IN.contains(e)) error(where + builtInMismatch(e));
         }
     }
 
-    /** Route inputs' types resolve (they are the handler's parameter types). */
+    /** What the runtime refuses at start (an SQL parameter that names no parameter) or cannot bind and map. */
+    private void query(EffectOp e, String where) {
+        if (e.sql() == null) {
+            error(where + " is a query without SQL text");
+            return;
+        }
+        var names = new HashSet<String>();
+        for (EffectOp.Param p : e.params()) {
+            if (!names.add(p.name())) error(where + " declares parameter " + p.name() + " twice");
+            if (p.type() != null && !QueryTypes.param(p.type()))
+                error(where + " parameter " + p.name() + " is " + p.type() + ", which cannot be bound to SQL");
+        }
+        if (e.result() != null && !QueryTypes.result(e.result(), name -> types.record(module.typeIndex(name)) != null))
+            error(where + " result " + e.result() + " cannot be mapped from rows");
+        for (SqlPlaceholders.Placeholder ph : SqlPlaceholders.scan(e.sql()))
+            if (!names.contains(ph.name())) error(where + ": the SQL names `:" + ph.name() + "`, which is not a parameter");
+    }
+
+    /** Why a non-db effect is not one the runtime implements. */
+    private static String builtInMismatch(EffectOp e) {
+        if (e.sql() != null) return " is not a db operation but carries SQL text";
+        for (EffectOp b : EffectOp.BUILT_IN)
+            if (b.capability() == e.capability() && b.name().equals(e.name()))
+                return " is declared as " + signature(e) + ", but the runtime's is " + signature(b);
+        return " is not an operation the runtime has (" + EffectOp.BUILT_IN.stream().map(EffectOp::qualifiedName).toList() + ")";
+    }
+
+    private static String signature(EffectOp e) {
+        return "(" + String.join(", ", e.params().stream().map(p -> p.name() + ": " + p.type()).toList()) + "): " + e.result();
+    }
+
+    /** Route inputs: their types resolve and their defaults are what the runtime can turn into them. */
     private void routeTypes() {
         for (Route r : module.routes()) {
             String where = "route " + r.method() + " " + r.path();
-            for (Route.Input in : r.inputs()) typeResolves(in.type(), where + " input " + in.name());
+            for (Route.Input in : r.inputs()) {
+                typeResolves(in.type(), where + " input " + in.name());
+                if (in.defaultValue() != null && in.type() != null && !defaultFits(in))
+                    error(where + " input " + in.name() + ": the default " + show(in.defaultValue()) + " does not fit " + in.type());
+            }
         }
+    }
+
+    /**
+     * A default as the runtime reads it (input/TextValues.fromConstant): for a scalar or plain
+     * enum input, or an Option of one, never for a body; a Bool from an Int (0/1) or "true"/"false",
+     * a Decimal or a Float also from an Int, an enum from the name of one of its variants.
+     */
+    private boolean defaultFits(Route.Input in) {
+        if (in.source() == Route.Source.BODY) return false;
+        Type base = in.type() instanceof Type.OptionOf o ? o.value() : in.type();
+        return switch (in.defaultValue()) {
+            case Constant.IntConst i -> base == Type.INT || base == Type.BOOL || base == Type.DECIMAL || base == Type.FLOAT;
+            case Constant.FloatConst f -> base == Type.FLOAT;
+            case Constant.DecConst d -> base == Type.DECIMAL;
+            case Constant.StrConst str -> base == Type.STRING
+                    || base == Type.BOOL && (str.value().equals("true") || str.value().equals("false"))
+                    || base instanceof Type.Named n && types.enumDef(module.typeIndex(n.name())) instanceof TypeDef.EnumDef e
+                            && e.plain() && e.variantIndex(str.value()) >= 0;
+        };
+    }
+
+    private static String show(Constant c) {
+        return switch (c) {
+            case Constant.IntConst i -> Long.toString(i.value());
+            case Constant.FloatConst f -> Double.toString(f.value());
+            case Constant.StrConst str -> '"' + str.value() + '"';
+            case Constant.DecConst d -> d.value().toPlainString();
+        };
     }
 
     private void routes(List<CodeVerifier.Summary> summaries) {
@@ -182,6 +248,9 @@ public final class Verifier {
             if (!inputTypes.equals(handler.params()))
                 error(where + ": handler F" + r.handler() + " `" + handler.name() + "` takes " + handler.params()
                         + " but the inputs are " + inputTypes);
+            for (int pc : summaries.get(r.handler()).returnPcs())
+                errors.add(new VerifyError(r.handler(), pc, where + ": handler F" + r.handler() + " `" + handler.name() + "` returns at "
+                        + offset(pc) + "; a handler ends every path with RESPOND"));
             int missing = handler.capabilities() & ~r.capabilities();
             if (missing != 0)
                 error(where + ": handler F" + r.handler() + " uses " + capabilityNames(missing) + ", which the route does not declare");

@@ -37,8 +37,7 @@ class TypeRulesTest {
                 List.of(USER, Type.INT),
                 List.of(SampleModules.function("f", "f.mnk", params, result, 4, 8, Capability.DB.bit() | Capability.LOG.bit(), code),
                         SampleModules.function("user", "f.mnk", List.of(), USER, 0, 3, 0, user)),
-                List.of(SampleModules.FIND_USER, new EffectOp(Capability.LOG, "info", List.of(new EffectOp.Param("message", Type.STRING)),
-                        Type.UNIT, null)), List.of(), List.of());
+                List.of(SampleModules.FIND_USER, EffectOp.BUILT_IN.getFirst()), List.of(), List.of());
     }
 
     private static Module f(Type result, CodeBuilder code) {

@@ -1,0 +1,37 @@
+package dev.manaknight.lang.bytecode;
+
+import dev.manaknight.lang.types.Type;
+import java.util.function.Predicate;
+
+/**
+ * The types a `db` operation may have: what the runtime can bind to a statement parameter and map
+ * back from rows. The checker refuses a query outside them; the verifier refuses a module with one.
+ */
+public final class QueryTypes {
+    private QueryTypes() {}
+
+    /** A column value: Int, Decimal, Float, Bool or String. */
+    public static boolean scalar(Type t) {
+        return t == Type.INT || t == Type.DECIMAL || t == Type.FLOAT || t == Type.BOOL || t == Type.STRING;
+    }
+
+    /** A parameter: a scalar, or an Option of one (bound as NULL when none). */
+    public static boolean param(Type t) {
+        return scalar(t) || t instanceof Type.OptionOf o && scalar(o.value());
+    }
+
+    /** A result: Unit, a scalar, a record, or an Option or List of a row (a scalar, an Option of one, a record). */
+    public static boolean result(Type t, Predicate<String> isRecord) {
+        return switch (t) {
+            case Type.OptionOf o -> row(o.value(), isRecord);
+            case Type.ListOf l -> row(l.element(), isRecord);
+            case Type.Prim p -> p == Type.UNIT || scalar(p);
+            case Type.Named n -> isRecord.test(n.name());
+            default -> false;
+        };
+    }
+
+    private static boolean row(Type t, Predicate<String> isRecord) {
+        return param(t) || t instanceof Type.Named n && isRecord.test(n.name());
+    }
+}
