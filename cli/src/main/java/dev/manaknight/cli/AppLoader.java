@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Loads APP as every command takes it: a directory of `.mnk` files is compiled; any other file
- * is read as a module and verified. Failures are exceptions that {@link ExitCode#of} maps.
+ * Loads APP as every command takes it: a directory of `.mnk` files is compiled, any other file is
+ * read as a module; either way the module is verified exactly once, here, and handed on as the
+ * {@link Program} the commands run (issue 13: it was verified twice). Failures are exceptions
+ * that {@link ExitCode#of} maps.
  */
 public final class AppLoader {
     /** The parts of the language the loader calls; tests substitute them. */
@@ -28,7 +30,8 @@ public final class AppLoader {
 
         Module read(byte[] bytes) throws ModuleFormatException;
 
-        void verify(Module module) throws VerifyException;
+        /** Verifies and prepares a module: the one place a loaded module is verified. */
+        Program load(Module module) throws VerifyException;
     }
 
     /** The real compiler, module reader and verifier. */
@@ -44,7 +47,7 @@ public final class AppLoader {
 
         @Override public Module read(byte[] bytes) throws ModuleFormatException { return ModuleReader.read(bytes); }
 
-        @Override public void verify(Module module) throws VerifyException { Program.load(module); }
+        @Override public Program load(Module module) throws VerifyException { return Program.load(module); }
     };
 
     private final Toolchain toolchain;
@@ -58,15 +61,16 @@ public final class AppLoader {
     }
 
     /**
-     * Compiles a directory (its module is the compiler's own output and is not verified again)
-     * or reads and verifies a module file.
+     * Compiles a directory or reads a module file, then verifies the module once. A compiled
+     * module that fails verification (a compiler bug) throws the {@link VerifyException} itself.
      */
-    public LoadedApp load(Path path) throws IOException, CompileException, NotAnAppException, InvalidModuleException {
+    public LoadedApp load(Path path) throws IOException, CompileException, NotAnAppException, InvalidModuleException,
+            VerifyException {
         if (Files.isDirectory(path)) {
             if (!Files.isReadable(path)) throw new AccessDeniedException(path.toString());
             List<SourceFile> sources = toolchain.loadSources(path);
             if (sources.isEmpty()) throw new NotAnAppException(path, "holds no .mnk files");
-            return new LoadedApp(path, toolchain.compile(sources), sources);
+            return new LoadedApp(path, toolchain.load(toolchain.compile(sources)), sources);
         }
         if (!Files.exists(path)) throw new NoSuchFileException(path.toString());
         if (!Files.isRegularFile(path)) throw new NotAnAppException(path, "is neither a directory nor a module file");
@@ -81,10 +85,9 @@ public final class AppLoader {
             throw new InvalidModuleException(path, e);
         }
         try {
-            toolchain.verify(module);
+            return new LoadedApp(path, toolchain.load(module), List.of());
         } catch (VerifyException e) {
             throw new InvalidModuleException(path, e);
         }
-        return new LoadedApp(path, module, List.of());
     }
 }

@@ -37,7 +37,7 @@ final class CgiCommand implements Callable<Integer> {
     static void serveOne(Path app, Path config, Map<String, String> env, InputStream in, OutputStream out, PrintStream err)
             throws Exception {
         Config cfg = ConfigLoader.load(app, config);
-        Program program = Program.load(AppLoader.standard().load(app).module());
+        Program program = AppLoader.standard().load(app).program();
         CgiRunner.run(program, cfg, env, in, out, err);
     }
 }

@@ -2,6 +2,7 @@ package dev.manaknight.cli;
 
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.vm.Program;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,15 +12,18 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * An app ready to use: its module and, when it was compiled from a directory, its sources.
+ * An app ready to use: its verified program and, when it was compiled from a directory, its sources.
  *
  * @param origin  the directory or module file it came from
+ * @param program the module, verified once by {@link AppLoader}, prepared to run
  * @param sources empty for a module file
  */
-public record LoadedApp(Path origin, Module module, List<SourceFile> sources) {
+public record LoadedApp(Path origin, Program program, List<SourceFile> sources) {
     public LoadedApp {
         sources = List.copyOf(sources);
     }
+
+    public Module module() { return program.module(); }
 
     /** A short name for titles: the directory's name, or the module file's without `.mkb`. */
     public String name() {

@@ -35,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.app() == null) throw new ConfigException("no app given (pass APP or set `app` in the config)");
         if (cfg.server().unix()) throw new ConfigException("`server.listen` must be host:port (unix sockets are for `fpm`)");
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
-        Program program = Program.load(AppLoader.standard().load(cfg.app()).module());
+        Program program = AppLoader.standard().load(cfg.app()).program();
         Deployment.warnings(cfg).forEach(w -> System.err.println("manaknight: warning: " + w));
         try (Deployment deployment = Deployment.open(program, cfg, Deployment.Setup.server())) {
             HttpServer server = HttpServer.start(deployment, HttpServer.Options.of(cfg));

@@ -21,7 +21,7 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Config cfg = ConfigLoader.load(app, null);
-        Program program = Program.load(AppLoader.standard().load(app).module());
+        Program program = AppLoader.standard().load(app).program();
         String schema = cfg.db().schema() == null ? null : Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
         List<TestOutcome> results = new TestRunner(program, cfg, schema).run(System.out);
         return results.stream().allMatch(TestOutcome::passed) ? 0 : 1;

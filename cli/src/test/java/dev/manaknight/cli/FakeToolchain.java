@@ -5,6 +5,7 @@ import dev.manaknight.lang.bytecode.ModuleFormatException;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.verify.VerifyException;
+import dev.manaknight.lang.vm.Program;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,6 +23,8 @@ final class FakeToolchain implements AppLoader.Toolchain {
     VerifyException verifyError;
     boolean compiled;
     boolean read;
+    /** How many times a module was verified. */
+    int verified;
 
     @Override public List<SourceFile> loadSources(Path dir) {
         return sources;
@@ -40,8 +43,10 @@ final class FakeToolchain implements AppLoader.Toolchain {
         return module;
     }
 
-    @Override public void verify(Module m) throws VerifyException {
+    @Override public Program load(Module m) throws VerifyException {
+        verified++;
         if (verifyError != null) throw verifyError;
+        return Program.trusted(m);
     }
 
     AppLoader loader() {

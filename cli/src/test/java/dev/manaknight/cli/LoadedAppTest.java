@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.vm.Program;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +17,13 @@ class LoadedAppTest {
 
     @Test void nameIsTheDirectoryOrTheModuleFileWithoutExtension() throws Exception {
         Path app = Files.createDirectory(dir.resolve("users"));
-        assertEquals("users", new LoadedApp(app, TestModules.seed(), List.of()).name());
-        assertEquals("shop", new LoadedApp(dir.resolve("shop.mkb"), TestModules.seed(), List.of()).name());
+        assertEquals("users", new LoadedApp(app, Program.trusted(TestModules.seed()), List.of()).name());
+        assertEquals("shop", new LoadedApp(dir.resolve("shop.mkb"), Program.trusted(TestModules.seed()), List.of()).name());
     }
 
     @Test void compiledSourcesAreFoundByName() {
         var users = new SourceFile("api/users.mnk", "x");
-        var lookup = new LoadedApp(dir, TestModules.seed(), List.of(users)).sourceLookup();
+        var lookup = new LoadedApp(dir, Program.trusted(TestModules.seed()), List.of(users)).sourceLookup();
         assertSame(users, lookup.apply("api/users.mnk"));
         assertNull(lookup.apply("other.mnk"));
     }
@@ -34,7 +35,7 @@ class LoadedAppTest {
         Path app = Files.createDirectory(dir.resolve("build"));
         Files.createDirectory(app.resolve("api"));
         Files.writeString(app.resolve("api/users.mnk"), "type User { id: Int }\n");
-        var lookup = new LoadedApp(app.resolve("app.mkb"), TestModules.seed(), List.of()).sourceLookup();
+        var lookup = new LoadedApp(app.resolve("app.mkb"), Program.trusted(TestModules.seed()), List.of()).sourceLookup();
 
         SourceFile found = lookup.apply("api/users.mnk");
         assertEquals("api/users.mnk", found.name());

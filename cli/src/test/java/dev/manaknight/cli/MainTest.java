@@ -87,6 +87,7 @@ class MainTest {
         Cli r = run("check", dir.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(fake.compiled);
+        assertEquals(1, fake.verified, "issue 13: verified once");
         assertEquals(dir + ": ok (1 route, 0 tests)\n", r.out());
     }
 
