@@ -167,7 +167,8 @@ public final class Disassembler {
             case CALL -> "F" + a + "  ; " + (a < module.functions().size() ? module.functions().get(a).name() : "?");
             case BUILTIN -> a + "  ; " + (Builtin.of(a) == null ? "?" : Builtin.of(a).name().toLowerCase(java.util.Locale.ROOT));
             case EFFECT -> "E" + a + "  ; " + (a < module.effects().size() ? module.effects().get(a).qualifiedName() : "?");
-            case JSON, BUILDER_NEW -> "J" + a + "  ; " + (a < module.typeRefs().size() ? module.typeRefs().get(a).toString() : "?");
+            case JSON, BUILDER_NEW ->
+                    "J" + a + "  ; " + (a < module.typeRefs().size() ? String.valueOf(module.typeRefs().get(a)) : "?");
             case REQUEST -> HttpMethod.of(a) != null ? HttpMethod.of(a).name() : a + "  ; ?";
             default -> {
                 var j = new StringJoiner(" ");

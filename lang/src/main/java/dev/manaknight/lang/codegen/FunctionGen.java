@@ -46,7 +46,8 @@ final class FunctionGen {
         if (code.length > Limits.MAX_CODE) throw new IllegalStateException("function " + fn.name() + " is too large");
         List<Type> params = new ArrayList<>();
         for (Ty p : fn.params()) params.add(Codegen.type(p));
-        return new Function(fn.name(), fn.file(), params, Codegen.type(fn.result()), Math.max(fn.locals(), params.size()), out.maxDepth(),
+        return new Function(fn.name(), fn.file(), params, Codegen.type(fn.result()), Math.max(fn.locals(), params.size()),
+                out.maxDepth(),
                 fn.capabilities(), code, out.lines());
     }
 

@@ -207,7 +207,8 @@ final class CodeVerifier {
                 } else if (!(module.types().get(t) instanceof TypeDef.EnumDef e)) {
                     refuse(pc, op, "type T" + t + " (" + module.types().get(t).name() + ") is not an enum");
                 } else if (variant >= e.variants().size()) {
-                    refuse(pc, op, "variant " + variant + " is outside enum " + e.name() + " (" + e.variants().size() + " variants)");
+                    refuse(pc, op, "variant " + variant + " is outside enum " + e.name() + " (" + e.variants().size()
+                            + " variants)");
                 }
             }
             case JUMP, JUMP_IF_FALSE, JUMP_IF_TRUE, LOOP -> {
@@ -225,7 +226,8 @@ final class CodeVerifier {
             case CALL -> {
                 int f = u16(pc + 1);
                 if (f >= module.functions().size()) {
-                    refuse(pc, op, "function F" + f + " is outside the function table (" + module.functions().size() + " entries)");
+                    refuse(pc, op, "function F" + f + " is outside the function table (" + module.functions().size()
+                            + " entries)");
                 } else {
                     calls.set(f);
                     Function callee = module.functions().get(f);
@@ -237,7 +239,8 @@ final class CodeVerifier {
             }
             case BUILTIN -> {
                 int id = u16(pc + 1);
-                if (Builtin.of(id) == null) refuse(pc, op, "builtin " + id + " does not exist (0.." + (Builtin.values().length - 1) + ")");
+                if (Builtin.of(id) == null)
+                    refuse(pc, op, "builtin " + id + " does not exist (0.." + (Builtin.values().length - 1) + ")");
             }
             case EFFECT -> {
                 int e = u16(pc + 1);
@@ -253,7 +256,8 @@ final class CodeVerifier {
             case JSON, BUILDER_NEW -> {
                 int t = u16(pc + 1);
                 if (t >= module.typeRefs().size())
-                    refuse(pc, op, "type reference J" + t + " is outside the type references (" + module.typeRefs().size() + " entries)");
+                    refuse(pc, op, "type reference J" + t + " is outside the type references (" + module.typeRefs().size()
+                            + " entries)");
             }
             case REQUEST -> {
                 int m = code[pc + 1] & 0xFF;

@@ -45,12 +45,14 @@ record Signature(List<Pattern> params, Pattern result) {
     Applied apply(List<VType> operands) {
         var bound = new HashMap<String, VType>();
         for (int i = 0; i < params.size(); i++) {
-            if (!match(params.get(i), operands.get(i), true, bound)) return new Applied.Mismatch(i, describe(params.get(i), bound));
+            if (!match(params.get(i), operands.get(i), true, bound))
+                return new Applied.Mismatch(i, describe(params.get(i), bound));
         }
         VType key = bound.get("key");
         if (key != null && !KEYS.contains(key)) {
             for (int i = 0; i < params.size(); i++)
-                if (mentions(params.get(i), "key")) return new Applied.Mismatch(i, "a list of Int, Decimal, Float or String keys");
+                if (mentions(params.get(i), "key"))
+                    return new Applied.Mismatch(i, "a list of Int, Decimal, Float or String keys");
         }
         return new Applied.Pushes(instantiate(result, true, bound));
     }
@@ -178,7 +180,8 @@ record Signature(List<Pattern> params, Pattern result) {
                 case "Int", "Float", "Bool", "String", "Decimal", "a", "key" -> 0;
                 default -> throw new IllegalArgumentException("unknown type `" + head + "` in `" + s + "`");
             };
-            if (args.size() != arity) throw new IllegalArgumentException("`" + head + "` takes " + arity + " arguments in `" + s + "`");
+            if (args.size() != arity)
+                throw new IllegalArgumentException("`" + head + "` takes " + arity + " arguments in `" + s + "`");
             return new Pattern(head, List.copyOf(args));
         }
     }

@@ -71,7 +71,8 @@ final class Transfer {
                  ADD_FLT, SUB_FLT, MUL_FLT, DIV_FLT, MOD_FLT, EQ_FLT, NE_FLT, LT_FLT, LE_FLT, GT_FLT, GE_FLT ->
                     apply(s, List.of(Want.of(P), Want.of(P)), P, null);
             case NEG_INT, NEG_FLT, LT0, LE0, GT0, GE0, NOT -> apply(s, List.of(Want.of(P)), P, null);
-            case ADD_DEC, SUB_DEC, MUL_DEC, DIV_DEC, MOD_DEC -> apply(s, List.of(Want.of(DECIMAL), Want.of(DECIMAL)), DECIMAL, null);
+            case ADD_DEC, SUB_DEC, MUL_DEC, DIV_DEC, MOD_DEC ->
+                    apply(s, List.of(Want.of(DECIMAL), Want.of(DECIMAL)), DECIMAL, null);
             case NEG_DEC -> apply(s, List.of(Want.of(DECIMAL)), DECIMAL, null);
             case CMP_DEC -> apply(s, List.of(Want.of(DECIMAL), Want.of(DECIMAL)), P, null);
             case CMP_STR -> apply(s, List.of(Want.of(STRING), Want.of(STRING)), P, null);

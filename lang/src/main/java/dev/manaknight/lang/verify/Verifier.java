@@ -136,7 +136,8 @@ public final class Verifier {
         for (int i = 0; i < module.functions().size(); i++) {
             Function f = module.functions().get(i);
             String where = "F" + i + " `" + f.name() + "`";
-            if (f.params() != null) for (int p = 0; p < f.params().size(); p++) typeResolves(f.params().get(p), where + " parameter " + p);
+            if (f.params() != null)
+                for (int p = 0; p < f.params().size(); p++) typeResolves(f.params().get(p), where + " parameter " + p);
             typeResolves(f.result(), where + " result");
         }
     }
@@ -194,7 +195,8 @@ public final class Verifier {
             for (Route.Input in : r.inputs()) {
                 typeResolves(in.type(), where + " input " + in.name());
                 if (in.defaultValue() != null && in.type() != null && !defaultFits(in))
-                    error(where + " input " + in.name() + ": the default " + show(in.defaultValue()) + " does not fit " + in.type());
+                    error(where + " input " + in.name() + ": the default " + show(in.defaultValue()) + " does not fit "
+                            + in.type());
             }
         }
     }
@@ -249,8 +251,8 @@ public final class Verifier {
                 error(where + ": handler F" + r.handler() + " `" + handler.name() + "` takes " + handler.params()
                         + " but the inputs are " + inputTypes);
             for (int pc : summaries.get(r.handler()).returnPcs())
-                errors.add(new VerifyError(r.handler(), pc, where + ": handler F" + r.handler() + " `" + handler.name() + "` returns at "
-                        + offset(pc) + "; a handler ends every path with RESPOND"));
+                errors.add(new VerifyError(r.handler(), pc, where + ": handler F" + r.handler() + " `" + handler.name()
+                        + "` returns at " + offset(pc) + "; a handler ends every path with RESPOND"));
             int missing = handler.capabilities() & ~r.capabilities();
             if (missing != 0)
                 error(where + ": handler F" + r.handler() + " uses " + capabilityNames(missing) + ", which the route does not declare");

@@ -150,6 +150,7 @@ final class Containers {
     }
 
     private static Trap.Fault wrongVariant(int variant, String held) {
-        return new Trap.Fault(VmError.Kind.BAD_VALUE, "PAYLOAD of variant " + variant + " read from a value that is `" + held + "`");
+        return new Trap.Fault(VmError.Kind.BAD_VALUE,
+                "PAYLOAD of variant " + variant + " read from a value that is `" + held + "`");
     }
 }

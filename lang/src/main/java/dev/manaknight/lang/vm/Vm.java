@@ -335,7 +335,10 @@ public final class Vm {
                         }
                     }
                     case Op.VARIANT -> p[sp - 1] = Containers.variant(r[sp - 1]);
-                    case Op.PAYLOAD -> { r[sp - 1] = Containers.payload(r[sp - 1], code[pc] & 0xFF, code[pc + 1] & 0xFF); pc += 2; }
+                    case Op.PAYLOAD -> {
+                        r[sp - 1] = Containers.payload(r[sp - 1], code[pc] & 0xFF, code[pc + 1] & 0xFF);
+                        pc += 2;
+                    }
                     case Op.SOME -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = new Values.Some(r[sp - 1]); }
                     case Op.OK -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = new Values.Ok(r[sp - 1]); }
                     case Op.ERR -> { meter.charge(MemoryMeter.BOX); r[sp - 1] = new Values.Err(r[sp - 1]); }

@@ -127,7 +127,8 @@ class CompiledFuzzTest {
         assertTrue(refused > 0 && accepted > 0 && runs > 0, "both outcomes occur");
         if (!failures.isEmpty()) {
             fail(failures.size() + " runs of verified mutants ended in an internal error or escaped the VM; the first "
-                    + Math.min(SHOWN, failures.size()) + ":\n" + String.join("\n", failures.subList(0, Math.min(SHOWN, failures.size()))));
+                    + Math.min(SHOWN, failures.size()) + ":\n"
+                    + String.join("\n", failures.subList(0, Math.min(SHOWN, failures.size()))));
         }
     }
 

@@ -32,7 +32,10 @@ final class SampleValues implements Host {
         this.module = module;
     }
 
-    /** One argument per parameter of `f`, from its declared types (primitives as Long, Double, Boolean); NoValue when there is none. */
+    /**
+     * One argument per parameter of `f`, from its declared types (primitives as Long, Double, Boolean); NoValue when there
+     * is none.
+     */
     Object[] arguments(Function f) {
         var args = new Object[f.params().size()];
         for (int i = 0; i < args.length; i++) args[i] = of(f.params().get(i), 0);

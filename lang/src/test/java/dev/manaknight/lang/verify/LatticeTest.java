@@ -31,7 +31,8 @@ class LatticeTest {
 
     @Test
     void joinsFillInNothing() {
-        assertEquals(new VType.ResultOf(INT, STRING), Lattice.join(new VType.ResultOf(INT, NOTHING), new VType.ResultOf(NOTHING, STRING)));
+        assertEquals(new VType.ResultOf(INT, STRING), Lattice.join(new VType.ResultOf(INT, NOTHING),
+                new VType.ResultOf(NOTHING, STRING)));
         assertEquals(new VType.OptionOf(INT), Lattice.join(new VType.OptionOf(NOTHING), new VType.OptionOf(INT)));
         assertNull(Lattice.join(new VType.ListOf(INT), new VType.ListOf(STRING)));
         assertNull(Lattice.join(VType.Prim.P, NOTHING));

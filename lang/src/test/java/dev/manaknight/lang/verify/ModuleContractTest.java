@@ -27,7 +27,8 @@ class ModuleContractTest {
 
     private static Module withEffects(List<EffectOp> effects) {
         Module seed = SampleModules.seed();
-        return new Module(seed.constants(), seed.types(), seed.typeRefs(), seed.functions(), effects, seed.routes(), seed.tests());
+        return new Module(seed.constants(), seed.types(), seed.typeRefs(), seed.functions(), effects, seed.routes(),
+                seed.tests());
     }
 
     private static EffectOp findUser(String sql, List<EffectOp.Param> params, Type result) {
@@ -81,10 +82,12 @@ class ModuleContractTest {
         Route r = seed.routes().getFirst();
         var handler = new CodeBuilder().op(Opcode.SMALL_INT, 204).op(Opcode.UNIT).op(Opcode.RESPOND, 0);
         var functions = new ArrayList<>(seed.functions());
-        functions.set(0, SampleModules.function(r.path(), "users.mnk", List.of(Type.INT, input.type()), Type.UNIT, 2, 2, 0, handler));
+        functions.set(0, SampleModules.function(r.path(), "users.mnk", List.of(Type.INT, input.type()), Type.UNIT, 2, 2, 0,
+                handler));
         var route = new Route(r.method(), r.path(), 0, List.of(r.inputs().getFirst(), input), r.capabilities(), r.responses(),
                 r.file(), r.line());
-        return new Module(seed.constants(), seed.types(), seed.typeRefs(), functions, seed.effects(), List.of(route), seed.tests());
+        return new Module(seed.constants(), seed.types(), seed.typeRefs(), functions, seed.effects(), List.of(route),
+                seed.tests());
     }
 
     private static Route.Input query(Type type, Constant defaultValue) {
@@ -112,7 +115,8 @@ class ModuleContractTest {
         var functions = new ArrayList<>(seed.functions());
         functions.set(0, SampleModules.function("GET /users/:id", "users.mnk", List.of(Type.INT), Type.UNIT, 1, 1, 0,
                 new CodeBuilder().op(Opcode.UNIT).op(Opcode.RET_R)));
-        Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), functions, seed.effects(), seed.routes(), seed.tests());
+        Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), functions, seed.effects(), seed.routes(),
+                seed.tests());
         assertEquals(List.of("route GET /users/:id: handler F0 `GET /users/:id` returns at 0001; a handler ends every path with RESPOND"),
                 messages(m));
     }

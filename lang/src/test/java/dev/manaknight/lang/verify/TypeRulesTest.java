@@ -27,7 +27,7 @@ class TypeRulesTest {
     private static final Type ROLE = new Type.Named("Role");
     private static final int RESPONSE = 2;
 
-    /** #0 "s", #1 1.5, #2 7; T0 User, T1 Role, T2 $Response; J0 User, J1 Int; E0 db.findUser, E1 log.info; F1 `user`: () -> User. */
+    /** #0 "s", #1 1.5, #2 7; T0 User, T1 Role, T2 $Response; J0 User, J1 Int; E0 db.findUser, E1 log.info; F1 `user`. */
     private static Module f(List<Type> params, Type result, CodeBuilder code) {
         var user = new CodeBuilder().op(Opcode.SMALL_INT, 1).op(Opcode.BOX_INT).op(Opcode.CONST, 0).op(Opcode.CONST, 0)
                 .op(Opcode.RECORD_NEW, 0).op(Opcode.RET_R);
@@ -35,7 +35,8 @@ class TypeRulesTest {
                 List.of(new Constant.StrConst("s"), new Constant.DecConst(new BigDecimal("1.5")), new Constant.IntConst(7)),
                 List.of(SampleModules.USER, SampleModules.ROLE, TypeDef.RESPONSE),
                 List.of(USER, Type.INT),
-                List.of(SampleModules.function("f", "f.mnk", params, result, 4, 8, Capability.DB.bit() | Capability.LOG.bit(), code),
+                List.of(SampleModules.function("f", "f.mnk", params, result, 4, 8,
+                        Capability.DB.bit() | Capability.LOG.bit(), code),
                         SampleModules.function("user", "f.mnk", List.of(), USER, 0, 3, 0, user)),
                 List.of(SampleModules.FIND_USER, EffectOp.BUILT_IN.getFirst()), List.of(), List.of());
     }
@@ -73,7 +74,8 @@ class TypeRulesTest {
         only(f(List.of(ROLE), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.GET_FIELD, 0, 1).op(Opcode.RET_R)),
                 "F0 `f` at 0002 GET_FIELD: operand 1 of 1 must be User but is Role; stack [Role]");
         // the field's type comes with it: `name` is a String, not an Int
-        only(f(List.of(USER), Type.INT, code().op(Opcode.LOAD_R, 0).op(Opcode.GET_FIELD, 0, 1).op(Opcode.UNBOX_INT).op(Opcode.RET_P)),
+        only(f(List.of(USER), Type.INT, code().op(Opcode.LOAD_R, 0).op(Opcode.GET_FIELD, 0, 1).op(Opcode.UNBOX_INT)
+                .op(Opcode.RET_P)),
                 "F0 `f` at 0006 UNBOX_INT: operand 1 of 1 must be Int but is String; stack [String]");
         only(f(List.of(USER), USER, code().op(Opcode.LOAD_R, 0).op(Opcode.CONST, 1).op(Opcode.WITH_FIELD, 0, 2).op(Opcode.RET_R)),
                 "F0 `f` at 0005 WITH_FIELD: operand 2 of 2 must be String but is Decimal; stack [User Decimal]");
@@ -81,7 +83,8 @@ class TypeRulesTest {
 
     @Test
     void recordsAndEnumsAreBuiltFromTheirDeclaredTypes() {
-        only(f(USER, code().op(Opcode.CONST, 0).op(Opcode.CONST, 0).op(Opcode.CONST, 0).op(Opcode.RECORD_NEW, 0).op(Opcode.RET_R)),
+        only(f(USER, code().op(Opcode.CONST, 0).op(Opcode.CONST, 0).op(Opcode.CONST, 0).op(Opcode.RECORD_NEW, 0)
+                .op(Opcode.RET_R)),
                 "F0 `f` at 0009 RECORD_NEW: operand 1 of 3 must be Int but is String; stack [String String String]");
         only(f(ROLE, code().op(Opcode.CONST, 1).op(Opcode.ENUM_NEW, 1, 2).op(Opcode.RET_R)),
                 "F0 `f` at 0003 ENUM_NEW: operand 1 of 1 must be String but is Decimal; stack [Decimal]");
@@ -104,9 +107,11 @@ class TypeRulesTest {
                 code().op(Opcode.NONE).op(Opcode.CONST, 0).op(Opcode.SOME).op(Opcode.LIST_NEW, 2).op(Opcode.RET_R)));
         only(f(Type.listOf(Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.CONST, 1).op(Opcode.LIST_NEW, 2).op(Opcode.RET_R)),
                 "F0 `f` at 0006 LIST_NEW: list elements have no common type: String and Decimal");
-        only(f(new Type.MapOf(Type.STRING), code().op(Opcode.CONST, 1).op(Opcode.CONST, 0).op(Opcode.MAP_NEW, 1).op(Opcode.RET_R)),
+        only(f(new Type.MapOf(Type.STRING), code().op(Opcode.CONST, 1).op(Opcode.CONST, 0).op(Opcode.MAP_NEW, 1)
+                .op(Opcode.RET_R)),
                 "F0 `f` at 0006 MAP_NEW: operand 1 of 2 must be String but is Decimal; stack [Decimal String]");
-        only(f(Type.listOf(Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.LIST_NEW, 1).op(Opcode.CONST, 1).op(Opcode.LIST_NEW, 1)
+        only(f(Type.listOf(Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.LIST_NEW, 1).op(Opcode.CONST, 1)
+                .op(Opcode.LIST_NEW, 1)
                         .op(Opcode.LIST_CONCAT).op(Opcode.RET_R)),
                 "F0 `f` at 0012 LIST_CONCAT: concatenates lists with no common element type: List<String> and List<Decimal>");
     }
@@ -132,21 +137,25 @@ class TypeRulesTest {
         ok(f(List.of(ROLE), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.PAYLOAD, 2, 0).op(Opcode.RET_R)));
         only(f(List.of(ROLE), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.PAYLOAD, 0, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0002 PAYLOAD: variant 0 of Role has no payload 0; stack [Role]");
-        only(f(List.of(Type.optionOf(Type.STRING)), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.PAYLOAD, 0, 0).op(Opcode.RET_R)),
+        only(f(List.of(Type.optionOf(Type.STRING)), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.PAYLOAD, 0, 0)
+                .op(Opcode.RET_R)),
                 "F0 `f` at 0002 PAYLOAD: variant 0 of Option<String> has no payload 0; stack [Option<String>]");
         Type result = new Type.ResultOf(Type.INT, Type.STRING);
         ok(f(List.of(result), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.PAYLOAD, 1, 0).op(Opcode.RET_R)));
         only(f(List.of(result), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.PAYLOAD, 0, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0005 RET_R: operand 1 of 1 must be String but is Int; stack [Int]");
-        only(f(List.of(USER), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.VARIANT).op(Opcode.POP_P).op(Opcode.CONST, 0).op(Opcode.RET_R)),
+        only(f(List.of(USER), Type.STRING, code().op(Opcode.LOAD_R, 0).op(Opcode.VARIANT).op(Opcode.POP_P)
+                        .op(Opcode.CONST, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0002 VARIANT: operand 1 of 1 must be an enum, Option or Result but is User; stack [User]");
     }
 
     @Test
     void buildersKeepTheirElementType() {
-        ok(f(Type.listOf(Type.INT), code().op(Opcode.BUILDER_NEW, 1).op(Opcode.STORE_R, 0).op(Opcode.LOAD_R, 0).op(Opcode.SMALL_INT, 1)
+        ok(f(Type.listOf(Type.INT), code().op(Opcode.BUILDER_NEW, 1).op(Opcode.STORE_R, 0).op(Opcode.LOAD_R, 0)
+                .op(Opcode.SMALL_INT, 1)
                 .op(Opcode.BOX_INT).op(Opcode.BUILDER_ADD).op(Opcode.LOAD_R, 0).op(Opcode.BUILDER_LIST).op(Opcode.RET_R)));
-        only(f(Type.listOf(Type.INT), code().op(Opcode.BUILDER_NEW, 1).op(Opcode.STORE_R, 0).op(Opcode.LOAD_R, 0).op(Opcode.CONST, 0)
+        only(f(Type.listOf(Type.INT), code().op(Opcode.BUILDER_NEW, 1).op(Opcode.STORE_R, 0).op(Opcode.LOAD_R, 0)
+                .op(Opcode.CONST, 0)
                         .op(Opcode.BUILDER_ADD).op(Opcode.LOAD_R, 0).op(Opcode.BUILDER_LIST).op(Opcode.RET_R)),
                 "F0 `f` at 0010 BUILDER_ADD: operand 2 of 2 must be Int but is String; stack [Builder<Int> String]");
         only(f(Type.listOf(Type.STRING), code().op(Opcode.BUILDER_NEW, 1).op(Opcode.BUILDER_LIST).op(Opcode.RET_R)),
@@ -158,7 +167,8 @@ class TypeRulesTest {
         ok(f(Type.optionOf(USER), code().op(Opcode.SMALL_INT, 1).op(Opcode.BOX_INT).op(Opcode.EFFECT, 0).op(Opcode.RET_R)));
         only(f(Type.optionOf(USER), code().op(Opcode.CONST, 0).op(Opcode.EFFECT, 0).op(Opcode.RET_R)),
                 "F0 `f` at 0003 EFFECT: operand 1 of 1 must be Int but is String; stack [String]");
-        only(f(Type.optionOf(Type.STRING), code().op(Opcode.SMALL_INT, 1).op(Opcode.BOX_INT).op(Opcode.EFFECT, 0).op(Opcode.RET_R)),
+        only(f(Type.optionOf(Type.STRING), code().op(Opcode.SMALL_INT, 1).op(Opcode.BOX_INT).op(Opcode.EFFECT, 0)
+                .op(Opcode.RET_R)),
                 "F0 `f` at 0007 RET_R: operand 1 of 1 must be Option<String> but is Option<User>; stack [Option<User>]");
     }
 
@@ -182,13 +192,15 @@ class TypeRulesTest {
 
     @Test
     void builtinsFollowTheirSignatures() {
-        ok(f(Type.STRING, code().op(Opcode.NONE).op(Opcode.CONST, 0).op(Opcode.BUILTIN, Builtin.OPT_GET_OR.id()).op(Opcode.RET_R)));
-        only(f(Type.STRING, code().op(Opcode.CONST, 0).op(Opcode.SOME).op(Opcode.CONST, 1).op(Opcode.BUILTIN, Builtin.OPT_GET_OR.id())
-                        .op(Opcode.RET_R)),
+        ok(f(Type.STRING, code().op(Opcode.NONE).op(Opcode.CONST, 0).op(Opcode.BUILTIN, Builtin.OPT_GET_OR.id())
+                .op(Opcode.RET_R)));
+        only(f(Type.STRING, code().op(Opcode.CONST, 0).op(Opcode.SOME).op(Opcode.CONST, 1)
+                        .op(Opcode.BUILTIN, Builtin.OPT_GET_OR.id()).op(Opcode.RET_R)),
                 "F0 `f` at 0007 BUILTIN: opt_get_or (Option<a> a -> a): operand 2 of 2 must be a String but is Decimal; "
                         + "stack [Option<String> Decimal]");
         // sort keys are what the VM can compare
-        only(f(Type.listOf(Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.LIST_NEW, 1).op(Opcode.CALL, 1).op(Opcode.LIST_NEW, 1)
+        only(f(Type.listOf(Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.LIST_NEW, 1).op(Opcode.CALL, 1)
+                .op(Opcode.LIST_NEW, 1)
                         .op(Opcode.BUILTIN, Builtin.LIST_SORT_BY_KEYS.id()).op(Opcode.RET_R)),
                 "F0 `f` at 0012 BUILTIN: list_sort_by_keys (List<a> List<key> -> List<a>): operand 2 of 2 must be a list of Int, "
                         + "Decimal, Float or String keys but is List<User>; stack [List<String> List<User>]");
@@ -211,7 +223,8 @@ class TypeRulesTest {
         var top = c.newLabel();
         c.op(Opcode.LIST_NEW, 0).op(Opcode.STORE_R, 0).bind(top).op(Opcode.LOAD_R, 0).op(Opcode.LIST_NEW, 1).op(Opcode.STORE_R, 0)
                 .jump(Opcode.LOOP, top);
-        only(f(Type.UNIT, c), "F0 `f` at 0007 LIST_NEW: makes a value of a type larger than the verifier follows (256 nodes, nesting 64)");
+        only(f(Type.UNIT, c),
+                "F0 `f` at 0007 LIST_NEW: makes a value of a type larger than the verifier follows (256 nodes, nesting 64)");
     }
 
     @Test
