@@ -112,19 +112,23 @@ record Signature(List<Pattern> params, Pattern result) {
         };
     }
 
-    /** `a String`, `a List` (for messages), with a variable shown as what it is bound to. */
+    /**
+     * What an operand must be, for messages: `P` for a primitive, the pattern with its bound
+     * variables filled in (`List<String>`), `a reference` for a variable not bound yet.
+     */
     private static String describe(Pattern p, Map<String, VType> bound) {
-        String shown = switch (p.head()) {
-            case "a" -> bound.containsKey("a") ? bound.get("a").toString() : null;
-            case "key" -> "List of Int, Decimal, Float or String";
-            default -> null;
-        };
-        if (shown != null) return "a " + shown;
-        if (p.head().equals("a")) return "a reference";
         return switch (p.head()) {
             case "Int", "Float", "Bool" -> "P";
-            default -> "a " + (p.args().isEmpty() ? p.head() : p.head() + "<…>");
+            case "a", "key" -> bound.containsKey(p.head()) ? bound.get(p.head()).toString() : "a reference";
+            default -> shown(p, bound);
         };
+    }
+
+    private static String shown(Pattern p, Map<String, VType> bound) {
+        if (p.head().equals("a") || p.head().equals("key"))
+            return bound.containsKey(p.head()) ? bound.get(p.head()).toString() : "_";
+        if (p.args().isEmpty()) return p.head();
+        return p.head() + "<" + String.join(", ", p.args().stream().map(a -> shown(a, bound)).toList()) + ">";
     }
 
     private static boolean mentions(Pattern p, String variable) {

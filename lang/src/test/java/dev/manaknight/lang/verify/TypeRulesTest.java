@@ -196,7 +196,7 @@ class TypeRulesTest {
                 .op(Opcode.RET_R)));
         only(f(Type.STRING, code().op(Opcode.CONST, 0).op(Opcode.SOME).op(Opcode.CONST, 1)
                         .op(Opcode.BUILTIN, Builtin.OPT_GET_OR.id()).op(Opcode.RET_R)),
-                "F0 `f` at 0007 BUILTIN: opt_get_or (Option<a> a -> a): operand 2 of 2 must be a String but is Decimal; "
+                "F0 `f` at 0007 BUILTIN: opt_get_or (Option<a> a -> a): operand 2 of 2 must be String but is Decimal; "
                         + "stack [Option<String> Decimal]");
         // sort keys are what the VM can compare
         only(f(Type.listOf(Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.LIST_NEW, 1).op(Opcode.CALL, 1)
@@ -206,7 +206,7 @@ class TypeRulesTest {
                         + "Decimal, Float or String keys but is List<User>; stack [List<String> List<User>]");
         only(f(Type.STRING, code().op(Opcode.CONST, 1).op(Opcode.LIST_NEW, 1).op(Opcode.CONST, 0)
                         .op(Opcode.BUILTIN, Builtin.LIST_JOIN.id()).op(Opcode.RET_R)),
-                "F0 `f` at 0009 BUILTIN: list_join (List<String> String -> String): operand 1 of 2 must be a List<…> but is "
+                "F0 `f` at 0009 BUILTIN: list_join (List<String> String -> String): operand 1 of 2 must be List<String> but is "
                         + "List<Decimal>; stack [List<Decimal> String]");
     }
 

@@ -210,10 +210,10 @@ class VerifierTest {
                 code().op(Opcode.CONST, 3).op(Opcode.SMALL_INT, 2).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id())
                         .op(Opcode.BUILTIN, Builtin.DEC_TO_FLOAT.id()).op(Opcode.RET_P))));
         only(withF(code().op(Opcode.SMALL_INT, 2).op(Opcode.CONST, 3).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id()).op(Opcode.RET_P)),
-                "F0 `f` at 0006 BUILTIN: dec_round (Decimal Int -> Decimal): operand 1 of 2 must be a Decimal but is P; stack [P Decimal]");
+                "F0 `f` at 0006 BUILTIN: dec_round (Decimal Int -> Decimal): operand 1 of 2 must be Decimal but is P; stack [P Decimal]");
         // the operand types, not only their lanes: a String is no Decimal
         only(withF(code().op(Opcode.CONST, 2).op(Opcode.SMALL_INT, 2).op(Opcode.BUILTIN, Builtin.DEC_ROUND.id()).op(Opcode.RET_P)),
-                "F0 `f` at 0006 BUILTIN: dec_round (Decimal Int -> Decimal): operand 1 of 2 must be a Decimal but is String; stack [String P]");
+                "F0 `f` at 0006 BUILTIN: dec_round (Decimal Int -> Decimal): operand 1 of 2 must be Decimal but is String; stack [String P]");
     }
 
     @Test
