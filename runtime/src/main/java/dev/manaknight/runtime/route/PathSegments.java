@@ -8,11 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a raw path at `/` and percent-decodes each segment (so `%2F` stays inside its segment). */
+/**
+ * Splits a raw path at `/` and percent-decodes each segment (so `%2F` stays inside its segment).
+ * A raw request target is ASCII (RFC 3986 allows no other byte): a raw non-ASCII character, a
+ * control character or a space is refused like a malformed escape, whichever transport brought it
+ * (`serve` reads the target's bytes as Latin-1, FastCGI and CGI as UTF-8 with U+FFFD for invalid
+ * bytes; either way the character is not ASCII).
+ */
 public final class PathSegments {
     private PathSegments() {}
 
-    /** `/users/42` → [users, 42]; `/` → []. Throws on a malformed escape or invalid UTF-8. */
+    /** `/users/42` → [users, 42]; `/` → []. Throws on a raw character that must be escaped, a malformed escape or invalid UTF-8. */
     public static List<String> split(String rawPath) {
         String p = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
         var out = new ArrayList<String>();
@@ -27,6 +33,7 @@ public final class PathSegments {
      * @throws IllegalArgumentException naming what is wrong
      */
     public static String decode(String s, boolean plusIsSpace) {
+        requireRawAscii(s);
         if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) return s;
         var bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
@@ -41,12 +48,7 @@ public final class PathSegments {
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
-                    b = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
-                bytes.writeBytes(b);
+                bytes.write(c); // ASCII: requireRawAscii let nothing else through
             }
         }
         try {
@@ -56,6 +58,21 @@ public final class PathSegments {
                     .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("percent escapes in `" + s + "` are not valid UTF-8");
+        }
+    }
+
+    /**
+     * Throws unless every character is visible ASCII: a control character (0x00–0x1F, 0x7F), a
+     * space or anything past 0x7F must come percent-encoded. Says which character, not the text
+     * around it (a log or a client may show the detail).
+     */
+    public static void requireRawAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0x20 && c < 0x7F) continue;
+            String what = c > 0x7F ? "a raw non-ASCII character" : c == ' ' ? "a raw space" : "a raw control character";
+            throw new IllegalArgumentException("has " + what + " (U+" + String.format("%04X", (int) c)
+                    + "); a request target is ASCII, anything else percent-encoded");
         }
     }
 }

@@ -66,6 +66,14 @@ class InputDecoderTest {
         assertEquals(List.of(new InputError("/query/limit", "must be an integer")), bad);
     }
 
+    /** Issue 12: a raw non-ASCII or control character in the query is a 400 like a bad escape there. */
+    @Test void rawNonAsciiOrControlInTheQueryIsInvalid() {
+        for (String q : List.of("color=r\u00e9d", "color=\u00ff", "tag=a\u0000", "tag=\u007f", "x\u0001=1", "tag=a b", "tag=%ff")) {
+            var errors = invalid(search, Map.of(), Fixtures.get("/search?" + q, new Header("Idempotency-Key", "k")));
+            assertEquals("/query", errors.getFirst().pointer(), q);
+        }
+    }
+
     @Test void bodyIsDecodedExactly() {
         Object[] args = valid(create, Map.of(), Fixtures.req("POST", "/users",
                 "{\"name\":\"Ada\",\"email\":\"a@x\",\"balance\":12.50,\"role\":\"admin\"}", JSON));
