@@ -51,6 +51,15 @@ public sealed interface Refusal {
         @Override public Problem problem() { return Problem.of("bad-request", "Bad Request", 400, detail); }
     }
 
+    /**
+     * A request head the protocol does not allow, in one part named by its pointer as an input
+     * error is (`/path`, `/query`, `/header/Host`, `/header/NAME`, `/header` for a bad name): the
+     * same `invalid-request` document the core answers for a malformed escape or a missing input.
+     */
+    record InvalidRequest(String pointer, String detail) implements Refusal {
+        @Override public Problem problem() { return Problem.invalid(List.of(new InputError(pointer, detail))); }
+    }
+
     /** The request line is longer than the decoder takes. */
     record UriTooLong(int limit) implements Refusal {
         @Override public Problem problem() {
