@@ -101,6 +101,7 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("bodies", new BodyBudgetGuard(app, bodies))
                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new BodyLimitAggregator(bodyLimit, app))
+                .addLast("pipeline-limit", new PipelineLimit(decoder))
                 .addLast("core", new CoreHandler(app, warmupToken));
     }
 

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
@@ -31,6 +33,8 @@ final class FakeApp implements AutoCloseable {
     final Deployment deployment;
     final List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
     final AtomicLong runs = new AtomicLong();
+    /** Every handler waits for this before it answers (closed by a test that wants answers held back). */
+    volatile CountDownLatch gate = new CountDownLatch(0);
 
     private FakeApp(int workers, int queue) throws Exception {
         List<BiFunction<Host, Object[], Outcome>> handlers = List.of(
@@ -40,7 +44,16 @@ final class FakeApp implements AutoCloseable {
                 (h, a) -> respond(new Response.Body.Json(Type.JSON, a[0])),
                 (h, a) -> respond(new Response.Body.Text("b".repeat(BIG))));
         var cfg = config(workers, queue, 64 * 1024, 1024, Duration.ofSeconds(60), 0);
-        deployment = Deployment.open(Program.trusted(module()), cfg, Deployment.Setup.server().withExecutor(executor(handlers, runs))
+        List<BiFunction<Host, Object[], Outcome>> gated = handlers.stream()
+                .<BiFunction<Host, Object[], Outcome>>map(f -> (h, a) -> {
+                    try {
+                        if (!gate.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("the gate stayed closed");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return f.apply(h, a);
+                }).toList();
+        deployment = Deployment.open(Program.trusted(module()), cfg, Deployment.Setup.server().withExecutor(executor(gated, runs))
                 .withAccessLog(log::add));
     }
 

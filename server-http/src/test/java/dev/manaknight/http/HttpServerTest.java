@@ -168,8 +168,8 @@ class HttpServerTest {
     }
 
     /**
-     * Fast handlers finish out of order; replies must still leave in request order. (Netty's
-     * codec closes a connection with more than 128 requests in flight, so 100.)
+     * Fast handlers finish out of order; replies must still leave in request order (deeper
+     * pipelines: StrictHttpTest).
      */
     @Test void manyPipelinedRequestsAreAnsweredInOrder() throws Exception {
         start(4, 256, 1024);

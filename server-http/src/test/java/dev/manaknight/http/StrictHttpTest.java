@@ -1,19 +1,24 @@
 package dev.manaknight.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * The protocol edges of issue 12 over real sockets: each attack as raw bytes on a connection of
@@ -123,5 +128,121 @@ class StrictHttpTest {
         Answer old = exchange("GET /hello HTTP/1.0\r\n\r\n");
         assertEquals(200, old.response.status(), "HTTP/1.0 needs no Host");
         assertEquals("hello", old.response.body());
+    }
+
+    // ---- deep pipelining (backpressure, PipelineLimit) ----
+
+    /**
+     * Issue 12: 129 pipelined requests reset the connection with no answer (Netty's codec threw
+     * past a depth of 128) and logged a 24-line ERROR stack. Now every request is answered, in
+     * order, and nothing is logged.
+     */
+    @Test void deepPipelinesAreAnsweredInOrderWithoutALoggedError() throws Exception {
+        start(4, 64);
+        PrintStream err = System.err;
+        var captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
+        try {
+            for (int n : new int[] {129, 500, 5000}) pipeline(n);
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains("ERROR") || log.contains("\tat "), log);
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            LoggerFactory.getLogger("manaknight").warn("probe");
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("probe"), "the capture sees the server log");
+        assertEquals(129 + 500 + 5000, app.runs.get());
+    }
+
+    private void pipeline(int n) throws Exception {
+        var requests = new StringBuilder();
+        for (int i = 0; i < n; i++) requests.append("GET /items/").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+        try (var s = connect()) {
+            // One write; from a thread of its own, as it blocks once the server stops reading.
+            var writer = Thread.ofVirtual().start(() -> {
+                try {
+                    write(s, requests.toString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < n; i++) {
+                Wire.Response r = Wire.read(in);
+                assertNotNull(r, n + " pipelined: the connection ended after " + i + " answers");
+                assertEquals(200, r.status(), n + " pipelined, answer " + i + ": " + r.body());
+                assertEquals(String.valueOf(i), r.body(), n + " pipelined: answers in order");
+            }
+            writer.join();
+            assertNull(quiet(s), "nothing more");
+        }
+    }
+
+    /** After the last answer: nothing more arrives within a short read timeout (null), or the stream ended. */
+    private static Wire.Response quiet(Socket s) throws Exception {
+        s.setSoTimeout(200);
+        try {
+            return Wire.read(s.getInputStream());
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A client that pipelines and never reads its answers cannot make the server hold them all:
+     * the connection stops being read once its unsent answers pass the write buffer's high-water
+     * mark, so the handlers run stop far short of what was sent. When the client reads, every
+     * request is answered, in order.
+     */
+    @Test void aClientThatDoesNotReadItsAnswersIsNotReadEither() throws Exception {
+        start(4, 64);
+        int n = 20_000;
+        var requests = new StringBuilder();
+        for (int i = 0; i < n; i++) requests.append("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+        try (var s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(server.address());
+            s.setSoTimeout(10_000);
+            var writer = Thread.ofVirtual().start(() -> {
+                try {
+                    write(s, requests.toString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long ran = plateau();
+            assertTrue(ran < n / 4, ran + " of " + n + " requests ran while their answers went unread");
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < n; i++) {
+                Wire.Response r = Wire.read(in);
+                assertNotNull(r, "the connection ended after " + i + " answers");
+                assertEquals(FakeApp.BIG, r.body().length(), "answer " + i);
+            }
+            writer.join();
+        }
+        assertEquals(n, app.runs.get());
+    }
+
+    /** The handler runs once they stop growing (no change for 500 ms; at most 10 s). */
+    private long plateau() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long last = -1;
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = app.runs.get();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            } else if (now > 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(500)) {
+                return now;
+            }
+            Thread.sleep(20);
+        }
+        return app.runs.get();
     }
 }
