@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -115,84 +114,105 @@ final class HeadCheck extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** Why this head is refused, or null when it is acceptable. */
+    /**
+     * Why this head is refused, or null when it is acceptable: one pass over the target and one
+     * over the headers, with table lookups.
+     */
     static Refusal check(HttpRequest req) {
         HttpVersion v = req.protocolVersion();
         if (v.majorVersion() != 1) return new Refusal.VersionNotSupported(v.text());
         String target = req.uri();
-        int q = target.indexOf('?');
-        Refusal bad = rawAscii("/path", q < 0 ? target : target.substring(0, q));
-        if (bad == null && q >= 0) bad = rawAscii("/query", target.substring(q + 1));
-        if (bad != null) return bad;
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c > 0x20 && c < 0x7F) continue;
+            int q = target.indexOf('?');
+            String pointer = q >= 0 && i > q ? "/query" : "/path";
+            try {
+                PathSegments.requireRawAscii(String.valueOf(c)); // the core's words for it
+            } catch (IllegalArgumentException e) {
+                return new Refusal.InvalidRequest(pointer, e.getMessage());
+            }
+        }
+        int hosts = 0;
+        CharSequence host = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = req.headers().iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             Refusal header = header(h.getKey(), h.getValue());
             if (header != null) return header;
+            if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(h.getKey())) {
+                hosts++;
+                host = h.getValue();
+            }
         }
-        return host(req.headers().getAll(HttpHeaderNames.HOST), v.minorVersion() >= 1);
-    }
-
-    private static Refusal rawAscii(String pointer, String part) {
-        try {
-            PathSegments.requireRawAscii(part);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return new Refusal.InvalidRequest(pointer, e.getMessage());
-        }
+        if (hosts > 1) return new Refusal.InvalidRequest("/header/Host", "must be given once");
+        if (hosts == 0)
+            return v.minorVersion() >= 1 ? new Refusal.InvalidRequest("/header/Host", "is required on HTTP/1.1") : null;
+        return validHost(host) ? null : new Refusal.InvalidRequest("/header/Host", "is not a host[:port]");
     }
 
     /** RFC 9110 §5.1, §5.5: a name is a token; a value has no control character but HTAB (obs-text is allowed). */
     private static Refusal header(CharSequence name, CharSequence value) {
         if (name.isEmpty()) return new Refusal.InvalidRequest("/header", "a header has an empty name");
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!isTokenChar(c))
-                return new Refusal.InvalidRequest("/header", "a header name has " + describe(c) + ", which a name may not have");
-        }
+        for (int i = 0; i < name.length(); i++) if (!TOKEN.has(name.charAt(i))) return badName(name.charAt(i));
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 && c != '\t' || c == 0x7F)
-                return new Refusal.InvalidRequest("/header/" + name, "has " + describe(c) + "; a value may have no control character but a tab");
+                return new Refusal.InvalidRequest("/header/" + name,
+                        "has " + describe(c) + "; a value may have no control character but a tab");
         }
         return null;
     }
 
-    /** RFC 9112 §3.2: one `Host` on HTTP/1.1, at most one before it, and each a `uri-host [":" port]`. */
-    private static Refusal host(List<String> hosts, boolean required) {
-        if (hosts.size() > 1) return new Refusal.InvalidRequest("/header/Host", "must be given once");
-        if (hosts.isEmpty()) return required ? new Refusal.InvalidRequest("/header/Host", "is required on HTTP/1.1") : null;
-        return validHost(hosts.getFirst()) ? null : new Refusal.InvalidRequest("/header/Host", "is not a host[:port]");
+    private static Refusal badName(char c) {
+        return new Refusal.InvalidRequest("/header", "a header name has " + describe(c) + ", which a name may not have");
     }
 
-    /** `IP-literal / IPv4address / reg-name` with an optional `:port` (RFC 3986 §3.2.2); empty is allowed (§3.2). */
-    static boolean validHost(String h) {
+    /**
+     * RFC 9112 §3.2: `Host` is `uri-host [":" port]`, where uri-host is `IP-literal / IPv4address /
+     * reg-name` (RFC 3986 §3.2.2); empty is allowed (a target without an authority).
+     */
+    static boolean validHost(CharSequence h) {
         int end = h.length();
-        int colon = h.lastIndexOf(':');
-        if (colon >= 0 && h.indexOf(']', colon) < 0) { // a port, not a colon inside [v6]
+        int colon = lastIndexOf(h, ':');
+        if (colon >= 0 && lastIndexOf(h, ']') < colon) { // a port, not a colon inside [v6]
             for (int i = colon + 1; i < end; i++) if (h.charAt(i) < '0' || h.charAt(i) > '9') return false;
             end = colon;
         }
         if (end > 0 && h.charAt(0) == '[') {
-            if (h.charAt(end - 1) != ']') return false;
-            for (int i = 1; i < end - 1; i++) {
-                char c = h.charAt(i);
-                if (!(isRegNameChar(c) || c == ':') || c == '%') return false;
-            }
+            if (end < 2 || h.charAt(end - 1) != ']') return false;
+            for (int i = 1; i < end - 1; i++) if (!IP_LITERAL.has(h.charAt(i))) return false;
             return true;
         }
-        for (int i = 0; i < end; i++) if (!isRegNameChar(h.charAt(i))) return false;
+        for (int i = 0; i < end; i++) if (!REG_NAME.has(h.charAt(i))) return false;
         return true;
     }
 
-    /** unreserved / sub-delims / `%` of pct-encoded. */
-    private static boolean isRegNameChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
+    private static int lastIndexOf(CharSequence s, char c) {
+        for (int i = s.length() - 1; i >= 0; i--) if (s.charAt(i) == c) return i;
+        return -1;
     }
 
-    /** tchar (RFC 9110 §5.6.2). */
-    private static boolean isTokenChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    /** A set of ASCII characters as a 128-bit table. */
+    private record AsciiSet(long low, long high) {
+        static AsciiSet of(String chars) {
+            long low = 0, high = 0;
+            for (char c : chars.toCharArray()) {
+                if (c < 64) low |= 1L << c;
+                else high |= 1L << (c - 64);
+            }
+            return new AsciiSet(low, high);
+        }
+
+        boolean has(char c) { return c < 64 ? (low >>> c & 1) != 0 : c < 128 && (high >>> (c - 64) & 1) != 0; }
     }
+
+    private static final String ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    /** tchar (RFC 9110 §5.6.2). */
+    private static final AsciiSet TOKEN = AsciiSet.of(ALNUM + "!#$%&'*+-.^_`|~");
+    /** reg-name: unreserved / sub-delims / the `%` of pct-encoded (RFC 3986 §3.2.2). */
+    private static final AsciiSet REG_NAME = AsciiSet.of(ALNUM + "-._~!$&'()*+,;=%");
+    /** Inside `[…]`: IPv6address or IPvFuture (`v` HEXDIG `.` then unreserved / sub-delims / `:`). */
+    private static final AsciiSet IP_LITERAL = AsciiSet.of(ALNUM + "-._~!$&'()*+,;=:");
 
     private static String describe(char c) {
         String kind = c < 0x20 || c == 0x7F ? "a control character" : c == ' ' ? "a space" : c > 0x7F ? "a non-ASCII character"

@@ -91,8 +91,8 @@ final class FakeApp implements AutoCloseable {
     private static Module module() {
         var routes = List.of(
                 new Route(HttpMethod.GET, "/hello", 0, List.of(), 0, List.of(), "a.mnk", 1),
-                new Route(HttpMethod.GET, "/items/:id", 1, List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.INT, null)),
-                        0, List.of(), "a.mnk", 2),
+                new Route(HttpMethod.GET, "/items/:id", 1,
+                        List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.INT, null)), 0, List.of(), "a.mnk", 2),
                 new Route(HttpMethod.GET, "/names/:name", 2,
                         List.of(new Route.Input(Route.Source.PATH, "name", "name", Type.STRING, null)), 0, List.of(), "a.mnk", 3),
                 new Route(HttpMethod.POST, "/json", 3, List.of(new Route.Input(Route.Source.BODY, "j", "j", Type.JSON, null)),

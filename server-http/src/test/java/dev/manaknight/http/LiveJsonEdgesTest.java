@@ -33,7 +33,8 @@ class LiveJsonEdgesTest {
 
     @Test void jsonNumbersPastTheDecimalCapsAre400() throws Exception {
         for (String big : new String[] {"1e200000", "1e100000", "-1e-5000"})
-            assertEquals("has more than 1000 digits before or after the decimal point", invalid("/echo", big, "/body").get("detail").asText());
+            assertEquals("has more than 1000 digits before or after the decimal point",
+                    invalid("/echo", big, "/body").get("detail").asText());
         invalid("/echo", "{\"a\":[1,1e200000]}", "/body/a/1");
         var atLimit = app.postJson("/echo", "1e999");
         assertEquals(200, atLimit.statusCode(), atLimit.body());

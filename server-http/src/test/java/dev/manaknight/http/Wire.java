@@ -87,10 +87,10 @@ final class Wire {
         if (end < 0) return null;
         String[] lines = all.substring(consumed, end).split("\r\n");
         var head = new ArrayList<>(List.of(lines).subList(1, lines.length));
-        int length = 0;
-        for (String h : head) if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(h.substring(15).trim());
+        int length = contentLength(head);
         if (all.length() < end + 4 + length) return null;
-        String body = new String(all.substring(end + 4, end + 4 + length).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        byte[] bytes = all.substring(end + 4, end + 4 + length).getBytes(StandardCharsets.ISO_8859_1);
+        String body = new String(bytes, StandardCharsets.UTF_8);
         consumed = end + 4 + length;
         return new Response(Integer.parseInt(lines[0].split(" ")[1]), head, body);
     }
@@ -110,10 +110,15 @@ final class Wire {
         }
         String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
         var headers = new ArrayList<>(List.of(lines).subList(1, lines.length));
-        int length = 0;
-        for (String h : headers) if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(h.substring(15).trim());
+        int length = contentLength(headers);
         byte[] body = in.readNBytes(length);
         if (body.length < length) throw new IOException("closed inside a body");
         return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static int contentLength(List<String> head) {
+        for (String h : head)
+            if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) return Integer.parseInt(h.substring(15).trim());
+        return 0;
     }
 }

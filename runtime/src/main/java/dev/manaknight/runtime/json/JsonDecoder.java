@@ -121,7 +121,8 @@ public final class JsonDecoder {
     }
 
     /** The detail of a number past {@link #MAX_DECIMAL_DIGITS}. */
-    public static final String TOO_MANY_DIGITS = "has more than " + MAX_DECIMAL_DIGITS + " digits before or after the decimal point";
+    public static final String TOO_MANY_DIGITS =
+            "has more than " + MAX_DECIMAL_DIGITS + " digits before or after the decimal point";
 
     /**
      * A JSON string as a VM String, when it is Unicode text. JSON's `\\uD800` escape can name half

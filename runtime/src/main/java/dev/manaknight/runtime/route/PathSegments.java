@@ -18,7 +18,10 @@ import java.util.List;
 public final class PathSegments {
     private PathSegments() {}
 
-    /** `/users/42` → [users, 42]; `/` → []. Throws on a raw character that must be escaped, a malformed escape or invalid UTF-8. */
+    /**
+     * `/users/42` → [users, 42]; `/` → []. Throws on a raw character that must be escaped, a
+     * malformed escape or invalid UTF-8.
+     */
     public static List<String> split(String rawPath) {
         String p = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
         var out = new ArrayList<String>();

@@ -135,7 +135,8 @@ class InputDecoderTest {
         for (String past : List.of("1e1000", "1e-1001", "1e200000", "-1e200000", "1e-200000", "1.5e-1000"))
             assertEquals(List.of(new InputError("/body", JsonDecoder.TOO_MANY_DIGITS)),
                     invalid(j, Map.of(), Fixtures.req("POST", "/j", past, JSON)), past);
-        assertEquals(List.of(new InputError("/body/a/1", JsonDecoder.TOO_MANY_DIGITS), new InputError("/body/b~1c", JsonDecoder.TOO_MANY_DIGITS)),
+        assertEquals(List.of(new InputError("/body/a/1", JsonDecoder.TOO_MANY_DIGITS),
+                        new InputError("/body/b~1c", JsonDecoder.TOO_MANY_DIGITS)),
                 invalid(j, Map.of(), Fixtures.req("POST", "/j", "{\"a\":[1,1e200000],\"b/c\":-1e-5000}", JSON)));
     }
 
