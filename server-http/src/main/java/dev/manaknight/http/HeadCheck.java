@@ -87,12 +87,14 @@ final class HeadCheck extends ChannelDuplexHandler {
 
     /**
      * The refused head as a complete request without a body: the aggregator lets it through at once
-     * (it would otherwise answer an `Expect: 100-continue` first) and drops nothing it should keep.
+     * (it would otherwise answer an `Expect: 100-continue` first), and with its body's framing
+     * headers gone the body budget does not pay for a body that is never read.
      */
     private static FullHttpRequest whole(HttpRequest req, DecoderResult result) {
         FullHttpRequest full = req instanceof FullHttpRequest f ? f : new DefaultFullHttpRequest(req.protocolVersion(),
                 req.method(), req.uri(), Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE);
         if (full != req) ReferenceCountUtil.release(req);
+        full.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.TRANSFER_ENCODING);
         full.setDecoderResult(result);
         return full;
     }

@@ -83,6 +83,10 @@ class HeadCheckTest {
             served("an IPv6 Host with a port", "GET /hello HTTP/1.1", "Host: [::1]:80\r\n"),
             served("an empty Host", "GET /hello HTTP/1.1", "Host:\r\n"),
             served("HTTP/1.0 without Host", "GET /hello HTTP/1.0", "Connection: keep-alive\r\n"),
+            // a refused head's body is never read, so the body budget does not answer it first
+            refused("HTTP/9.9 with a body past the budget", "POST /json HTTP/9.9",
+                    H + "Content-Type: application/json\r\nContent-Length: " + (Wire.BODY_BUDGET + 1) + "\r\n", 505, null),
+            refused("no Host, a chunked body", "POST /json HTTP/1.1", "Transfer-Encoding: chunked\r\n", 400, "/header/Host"),
             // what the decoder itself cannot read stays a 400
             refused("a space inside the target", "GET /a b HTTP/1.1", H, 400, null));
 

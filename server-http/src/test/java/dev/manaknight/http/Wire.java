@@ -33,6 +33,9 @@ final class Wire {
         }
     }
 
+    /** The body budget of each wire: smaller than {@link FakeApp}'s `limits.body` (64 KiB). */
+    static final int BODY_BUDGET = 16 * 1024;
+
     private final EmbeddedChannel channel;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private int consumed;
@@ -41,7 +44,7 @@ final class Wire {
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override protected void initChannel(Channel c) {
                 HttpServer.initChannel(c, app.deployment, new ConnectionCount(16, "refused"), new LingerBudget(4),
-                        new BodyBudget(1 << 20), Duration.ofSeconds(60), "test-warmup-token");
+                        new BodyBudget(BODY_BUDGET), Duration.ofSeconds(60), "test-warmup-token");
             }
         });
     }
