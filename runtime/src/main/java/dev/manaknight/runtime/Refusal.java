@@ -83,6 +83,13 @@ public sealed interface Refusal {
         }
     }
 
+    /** An `Expect` the server cannot meet: anything but `100-continue`. */
+    record ExpectationFailed() implements Refusal {
+        @Override public Problem problem() {
+            return Problem.of("expectation-failed", "Expectation Failed", 417, "only `Expect: 100-continue` is supported");
+        }
+    }
+
     /** An HTTP version the server does not speak. */
     record VersionNotSupported(String version) implements Refusal {
         @Override public Problem problem() {

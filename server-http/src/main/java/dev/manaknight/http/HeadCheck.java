@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * <li>a header name that is not a token, or a value with a control character other than HTAB:
  *     400 at `/header/NAME` (Netty's own header validation is off: this is the one check);</li>
  * <li>`Host` missing on HTTP/1.1, given more than once, or not a `host[:port]`: 400 at
- *     `/header/Host` (§3.2).</li>
+ *     `/header/Host` (§3.2);</li>
+ * <li>an `Expect` other than `100-continue` on HTTP/1.1: 417 (RFC 9110 §10.1.1; Netty's aggregator
+ *     answered it with a bare 417 of its own).</li>
  * </ul>
  * A refused head, and one the decoder could not read, goes on as a complete request whose
  * decoder result is the failure, so that {@link CoreHandler} answers it in its turn, after the
@@ -137,6 +139,7 @@ final class HeadCheck extends ChannelDuplexHandler {
         }
         int hosts = 0;
         CharSequence host = null;
+        boolean unmetExpectation = false;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = req.headers().iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             Refusal header = header(h.getKey(), h.getValue());
@@ -144,8 +147,11 @@ final class HeadCheck extends ChannelDuplexHandler {
             if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(h.getKey())) {
                 hosts++;
                 host = h.getValue();
+            } else if (HttpHeaderNames.EXPECT.contentEqualsIgnoreCase(h.getKey())) {
+                unmetExpectation |= !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(h.getValue());
             }
         }
+        if (unmetExpectation && v.minorVersion() >= 1) return new Refusal.ExpectationFailed(); // HTTP/1.0's is ignored
         if (hosts > 1) return new Refusal.InvalidRequest("/header/Host", "must be given once");
         if (hosts == 0)
             return v.minorVersion() >= 1 ? new Refusal.InvalidRequest("/header/Host", "is required on HTTP/1.1") : null;

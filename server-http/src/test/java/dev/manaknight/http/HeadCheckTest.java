@@ -87,6 +87,9 @@ class HeadCheckTest {
             refused("HTTP/9.9 with a body past the budget", "POST /json HTTP/9.9",
                     H + "Content-Type: application/json\r\nContent-Length: " + (Wire.BODY_BUDGET + 1) + "\r\n", 505, null),
             refused("no Host, a chunked body", "POST /json HTTP/1.1", "Transfer-Encoding: chunked\r\n", 400, "/header/Host"),
+            // Expect: only 100-continue (RFC 9110 §10.1.1), and only from HTTP/1.1 on
+            refused("an Expect other than 100-continue", "GET /hello HTTP/1.1", H + "Expect: teapot\r\n", 417, null),
+            served("Expect on HTTP/1.0 is ignored", "GET /hello HTTP/1.0", "Connection: keep-alive\r\nExpect: teapot\r\n"),
             // what the decoder itself cannot read stays a 400
             refused("a space inside the target", "GET /a b HTTP/1.1", H, 400, null));
 
@@ -116,7 +119,8 @@ class HeadCheckTest {
         if (row.pointer != null) {
             if (!p.get("type").asText().equals("https://manaknight.dev/problems/invalid-request")) return "type " + p.get("type");
             if (!p.get("errors").get(0).get("pointer").asText().equals(row.pointer)) return "pointer: " + r.body();
-        } else if (row.status == 505 && !p.get("type").asText().endsWith("/http-version-not-supported")) {
+        } else if (row.status == 505 && !p.get("type").asText().endsWith("/http-version-not-supported")
+                || row.status == 417 && !p.get("type").asText().endsWith("/expectation-failed")) {
             return "type " + p.get("type");
         }
         return null;
