@@ -127,15 +127,10 @@ final class HeadCheck extends ChannelDuplexHandler {
         if (v.majorVersion() != 1) return new Refusal.VersionNotSupported(v.text());
         String target = req.uri();
         for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (c > 0x20 && c < 0x7F) continue;
+            String bad = PathSegments.notRaw(target.charAt(i)); // the core's words for it
+            if (bad == null) continue;
             int q = target.indexOf('?');
-            String pointer = q >= 0 && i > q ? "/query" : "/path";
-            try {
-                PathSegments.requireRawAscii(String.valueOf(c)); // the core's words for it
-            } catch (IllegalArgumentException e) {
-                return new Refusal.InvalidRequest(pointer, e.getMessage());
-            }
+            return new Refusal.InvalidRequest(q >= 0 && i > q ? "/query" : "/path", bad);
         }
         int hosts = 0;
         CharSequence host = null;

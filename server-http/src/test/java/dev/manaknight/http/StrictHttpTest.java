@@ -201,7 +201,7 @@ class StrictHttpTest {
      */
     @Test void aClientThatDoesNotReadItsAnswersIsNotReadEither() throws Exception {
         start(4, 64);
-        int n = 20_000;
+        int n = 10_000;
         var requests = new StringBuilder();
         for (int i = 0; i < n; i++) requests.append("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
         try (var s = new Socket()) {

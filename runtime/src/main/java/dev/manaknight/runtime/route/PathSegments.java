@@ -66,16 +66,23 @@ public final class PathSegments {
 
     /**
      * Throws unless every character is visible ASCII: a control character (0x00–0x1F, 0x7F), a
-     * space or anything past 0x7F must come percent-encoded. Says which character, not the text
-     * around it (a log or a client may show the detail).
+     * space or anything past 0x7F must come percent-encoded.
      */
-    public static void requireRawAscii(String s) {
+    static void requireRawAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c > 0x20 && c < 0x7F) continue;
-            String what = c > 0x7F ? "a raw non-ASCII character" : c == ' ' ? "a raw space" : "a raw control character";
-            throw new IllegalArgumentException("has " + what + " (U+" + String.format("%04X", (int) c)
-                    + "); a request target is ASCII, anything else percent-encoded");
+            String bad = notRaw(s.charAt(i));
+            if (bad != null) throw new IllegalArgumentException(bad);
         }
+    }
+
+    /**
+     * Why a request target may not have {@code c} raw, or null when it may (visible ASCII). Says
+     * which character, not the text around it (a log or a client may show the detail).
+     */
+    public static String notRaw(char c) {
+        if (c > 0x20 && c < 0x7F) return null;
+        String what = c > 0x7F ? "a raw non-ASCII character" : c == ' ' ? "a raw space" : "a raw control character";
+        return "has " + what + " (U+" + String.format("%04X", (int) c)
+                + "); a request target is ASCII, anything else percent-encoded";
     }
 }
