@@ -51,6 +51,15 @@ public sealed interface Refusal {
         @Override public Problem problem() { return Problem.of("bad-request", "Bad Request", 400, detail); }
     }
 
+    /**
+     * A request head the protocol does not allow, in one part named by its pointer as an input
+     * error is (`/path`, `/query`, `/header/Host`, `/header/NAME`, `/header` for a bad name): the
+     * same `invalid-request` document the core answers for a malformed escape or a missing input.
+     */
+    record InvalidRequest(String pointer, String detail) implements Refusal {
+        @Override public Problem problem() { return Problem.invalid(List.of(new InputError(pointer, detail))); }
+    }
+
     /** The request line is longer than the decoder takes. */
     record UriTooLong(int limit) implements Refusal {
         @Override public Problem problem() {
@@ -71,6 +80,13 @@ public sealed interface Refusal {
         @Override public Problem problem() {
             return Problem.of("request-timeout", "Request Timeout", 408,
                     "the request head did not arrive whole within server.idle_timeout");
+        }
+    }
+
+    /** An `Expect` the server cannot meet: anything but `100-continue`. */
+    record ExpectationFailed() implements Refusal {
+        @Override public Problem problem() {
+            return Problem.of("expectation-failed", "Expectation Failed", 417, "only `Expect: 100-continue` is supported");
         }
     }
 

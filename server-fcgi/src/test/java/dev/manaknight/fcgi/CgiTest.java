@@ -86,6 +86,19 @@ class CgiTest {
         assertTrue(post.endsWith("\r\n\r\n{\"text\":\"ok\"}"), post);
     }
 
+    /**
+     * Issue 12: the JVM reads the environment's bytes as UTF-8 (or the locale's charset), so raw
+     * 0xff in REQUEST_URI arrives as U+FFFD and raw UTF-8 as its character; either was routed.
+     * Any raw non-ASCII in the target is a 400 now, like its escaped form.
+     */
+    @Test void rawNonAsciiInTheRequestUriIsA400() throws Exception {
+        for (String uri : List.of("/version\ufffd", "/version\u00e9", "/version%ff")) {
+            String out = run(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", uri), "");
+            assertTrue(out.startsWith("Status: 400 Bad Request\r\n"), uri + ": " + out);
+            assertTrue(out.contains("\"pointer\":\"/path\""), out);
+        }
+    }
+
     /** The wrapper's AOT-cache training run warms the request path first; stdout is still only its one answer. */
     @Test void theAotTrainingRunAnswersItsRequestAlone() throws Exception {
         String out = run(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/version", CgiRunner.AOT_TRAINING, "1"), "");

@@ -132,6 +132,29 @@ class FpmServerTest {
         }
     }
 
+    /**
+     * Issue 12: REQUEST_URI arrives as bytes; raw 0xff 0xfe (not UTF-8) decode to U+FFFD, which was
+     * routed like any character. Now any raw non-ASCII in the target is a 400, like `%ff`.
+     */
+    @Test void rawNonAsciiBytesInRequestUriAre400() throws Exception {
+        var pairs = new ByteArrayOutputStream();
+        for (byte[][] p : new byte[][][] {{"REQUEST_METHOD".getBytes(), "GET".getBytes()},
+                {"REQUEST_URI".getBytes(), new byte[] {'/', 'h', 'e', 'l', 'l', 'o', (byte) 0xff, (byte) 0xfe}}}) {
+            pairs.write(p[0].length);
+            pairs.write(p[1].length);
+            pairs.writeBytes(p[0]);
+            pairs.writeBytes(p[1]);
+        }
+        try (var c = client()) {
+            c.send(new Records().begin(1, FCGI_RESPONDER, false).record(FCGI_PARAMS, 1, pairs.toByteArray())
+                    .record(FCGI_PARAMS, 1, new byte[0]).stdin(1, "").bytes());
+            var a = c.answer(1);
+            assertEquals("400 Bad Request", a.status(), a.stdout());
+            assertTrue(a.body().contains("\"pointer\":\"/path\""), a.body());
+        }
+        assertEquals("400 Bad Request", get("/hello%ff%fe").status(), "the escaped form, as before");
+    }
+
     @Test void keepConnServesSeveralRequestsOnOneConnection() throws Exception {
         try (var c = client()) {
             for (int i = 1; i <= 3; i++) {

@@ -139,6 +139,21 @@ class NginxIntegrationTest {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * Issue 12: nginx passes a raw non-ASCII target through in REQUEST_URI; it was routed as
+     * mojibake. Through nginx it is now Manaknight's 400 problem document, like `%ff`.
+     */
+    @Test void rawNonAsciiInTheTargetIsA400ThroughNginx() throws Exception {
+        try (var s = new java.net.Socket("127.0.0.1", nginx.portOff)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /version\u00ff\u00fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+            assertTrue(answer.contains("application/problem+json") && answer.contains("\"pointer\":\"/path\""), answer);
+        }
+    }
+
     @Test void cgiFcgiTalksToTheSocketDirectly() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/cgi-fcgi")), "cgi-fcgi is not installed");
         var pb = new ProcessBuilder("/usr/bin/cgi-fcgi", "-bind", "-connect", sock.toString());

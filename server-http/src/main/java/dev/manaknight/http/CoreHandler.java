@@ -67,8 +67,9 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     @Override protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         pending++;
         if (msg.decoderResult().isFailure()) {
+            // The last request of this connection (HeadCheck closes it after this answer), answered in its turn.
             Reply bad = app.refuse(toRequest(ctx, msg, new byte[0]), refusal(msg.decoderResult().cause()));
-            previous = previous.thenRunAsync(() -> write(ctx, bad, true), ctx.executor());
+            previous = previous.thenRunAsync(() -> write(ctx, bad), ctx.executor());
             return;
         }
         Request req = toRequest(ctx, msg, ByteBufUtil.getBytes(msg.content()));
@@ -84,15 +85,15 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
         InFlight submitted = r;
         previous = previous.thenCombine(reply, (v, x) -> x).thenAcceptAsync(x -> {
             if (submitted != null) running.remove(submitted);
-            write(ctx, x, false);
+            write(ctx, x);
         }, ctx.executor());
     }
 
     /** Writes one reply; the last one of a draining connection says `Connection: close` and closes it. */
-    private void write(ChannelHandlerContext ctx, Reply reply, boolean close) {
+    private void write(ChannelHandlerContext ctx, Reply reply) {
         pending--;
         FullHttpResponse res = Responses.toNetty(reply, ctx.alloc());
-        boolean last = close || draining && pending == 0;
+        boolean last = draining && pending == 0;
         if (last) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(res).addListener(last ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     }
@@ -110,9 +111,13 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
         ctx.fireChannelInactive();
     }
 
-    /** What a request the codec could not read is answered: 414 and 431 for the two size limits, else 400. */
+    /**
+     * What a request the decoder could not read, or {@link HeadCheck} refused, is answered: 414 and
+     * 431 for the two size limits, HeadCheck's refusal, else 400.
+     */
     static Refusal refusal(Throwable cause) {
         return switch (cause) {
+            case HeadCheck.Refused r -> r.refusal();
             case TooLongHttpLineException e -> new Refusal.UriTooLong(HttpServer.MAX_INITIAL_LINE);
             case TooLongHttpHeaderException e -> new Refusal.HeadersTooLarge(HttpServer.MAX_HEADER_BYTES);
             case null, default -> new Refusal.Malformed("malformed HTTP request");

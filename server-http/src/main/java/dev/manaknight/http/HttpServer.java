@@ -8,7 +8,8 @@ import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.InFlight;
 import dev.manaknight.runtime.config.Config;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,6 +26,8 @@ public final class HttpServer implements AutoCloseable {
     /** Request line and header limits: generous for APIs, small enough to bound a bad client. */
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_BYTES = 16384;
+    /** The largest part of a body the decoder hands on at once; the aggregator joins them up to `limits.body`. */
+    static final int MAX_CHUNK = 8192;
     /** Connections refused past max_connections that may linger at once to deliver their 503. */
     static final int REFUSED_LINGERING = 64;
 
@@ -66,25 +69,40 @@ public final class HttpServer implements AutoCloseable {
      * few requests to itself have loaded the pipeline's classes.
      */
     public static HttpServer start(Deployment app, Options o) throws InterruptedException {
-        int bodyLimit = (int) Math.min(Integer.MAX_VALUE, app.config().limits().body());
         String warmupToken = SelfWarmup.newToken();
         var connections = new ConnectionCount(o.maxConnections(), "answered 503");
         var refusedLinger = new LingerBudget(REFUSED_LINGERING);
         var bodies = new BodyBudget(app.config().server().bodyBudget(Runtime.getRuntime().maxMemory(), app.config().limits().body()));
         Transport transport = Transport.choose(o.transport());
         Endpoint endpoint = Endpoint.bind(transport, o.ioThreads(), new InetSocketAddress(o.host(), o.port()), false,
-                c -> c.pipeline()
-                        .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
-                        .addLast("guard", new ConnectionGuard(app, connections, refusedLinger, o.idleTimeout()))
-                        .addLast("bodies", new BodyBudgetGuard(app, bodies))
-                        .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                        .addLast("aggregate", new BodyLimitAggregator(bodyLimit, app))
-                        .addLast("core", new CoreHandler(app, warmupToken)));
+                c -> initChannel(c, app, connections, refusedLinger, bodies, o.idleTimeout(), warmupToken));
         LOG.info("transport {}, {} event loop(s), at most {} connections",
                 transport.name().toLowerCase(java.util.Locale.ROOT), o.ioThreads(), o.maxConnections());
         var server = new HttpServer(app, endpoint, o, connections, bodies);
         SelfWarmup.run(server.address(), warmupToken);
         return server;
+    }
+
+    /**
+     * One connection's pipeline, in the order bytes go in: decode (with a brake), check the head,
+     * guard the connection's limits, pay for the body, keep-alive, aggregate the body, bound the
+     * pipelined requests, hand each to the deployment. Replies go out the other way through the same
+     * handlers.
+     */
+    static void initChannel(Channel c, Deployment app, ConnectionCount connections, LingerBudget refusedLinger,
+                            BodyBudget bodies, Duration idleTimeout, String warmupToken) {
+        int bodyLimit = (int) Math.min(Integer.MAX_VALUE, app.config().limits().body());
+        var decoder = new RequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK);
+        c.pipeline()
+                .addLast("decoder", decoder)
+                .addLast("encoder", new HttpResponseEncoder())
+                .addLast("head-check", new HeadCheck(decoder))
+                .addLast("guard", new ConnectionGuard(app, connections, refusedLinger, idleTimeout))
+                .addLast("bodies", new BodyBudgetGuard(app, bodies))
+                .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                .addLast("aggregate", new BodyLimitAggregator(bodyLimit, app))
+                .addLast("pipeline-limit", new PipelineLimit(decoder))
+                .addLast("core", new CoreHandler(app, warmupToken));
     }
 
     public InetSocketAddress address() { return (InetSocketAddress) endpoint.listener().localAddress(); }

@@ -60,7 +60,7 @@ final class LiveApp implements AutoCloseable {
         }
     }
 
-    /** SQLite in `dir` with the SQLite schema, plus `toml` (sections and keys of RUNTIME.md §2). */
+    /** SQLite in `dir` with the SQLite schema, plus `toml` (sections and keys of runtime.md's Configuration). */
     static LiveApp sqlite(Path dir, String toml) throws Exception {
         Files.writeString(dir.resolve("schema.sql"), resource("schema-sqlite.sql"));
         return start(dir, "[db]\nurl = \"sqlite:app.db\"\nschema = \"schema.sql\"\n" + toml);

@@ -40,7 +40,7 @@ final class TextValues {
                 case DECIMAL -> {
                     if (!DECIMAL.matcher(text).matches()) yield new Bad("must be a decimal number");
                     BigDecimal d = new BigDecimal(text);
-                    yield JsonDecoder.decimalInRange(d) ? d : new Bad("has too many digits");
+                    yield JsonDecoder.decimalInRange(d) ? d : new Bad(JsonDecoder.TOO_MANY_DIGITS);
                 }
                 case FLOAT -> {
                     if (!FLOAT.matcher(text).matches()) yield new Bad("must be a number");

@@ -106,7 +106,7 @@ public final class JsonDecoder {
             case DECIMAL -> {
                 if (!node.isNumber()) yield fail(errors, pointer, "must be a number");
                 BigDecimal d = node.isIntegralNumber() ? new BigDecimal(node.bigIntegerValue()) : node.decimalValue();
-                yield decimalInRange(d) ? d : fail(errors, pointer, "has too many digits");
+                yield decimalInRange(d) ? d : fail(errors, pointer, TOO_MANY_DIGITS);
             }
             case FLOAT -> {
                 if (!node.isNumber()) yield fail(errors, pointer, "must be a number");
@@ -114,10 +114,36 @@ public final class JsonDecoder {
                 yield Double.isFinite(d) ? (Object) d : fail(errors, pointer, "is out of range for Float");
             }
             case BOOL -> node.isBoolean() ? (Object) node.booleanValue() : fail(errors, pointer, "must be true or false");
-            case STRING -> node.isTextual() ? node.textValue() : fail(errors, pointer, "must be a string");
+            case STRING -> node.isTextual() ? text(node.textValue(), pointer, errors) : fail(errors, pointer, "must be a string");
             case UNIT -> Values.Unit.UNIT;
-            case JSON -> json(node);
+            case JSON -> json(node, pointer, errors);
         };
+    }
+
+    /** The detail of a number past {@link #MAX_DECIMAL_DIGITS}. */
+    public static final String TOO_MANY_DIGITS =
+            "has more than " + MAX_DECIMAL_DIGITS + " digits before or after the decimal point";
+
+    /**
+     * A JSON string as a VM String, when it is Unicode text. JSON's `\\uD800` escape can name half
+     * of a surrogate pair alone (RFC 8259 §8.2), which is no character: written back out as UTF-8
+     * it became `?`. Jackson refuses one in a member name; here it is refused in a value.
+     */
+    private static Object text(String s, String pointer, List<InputError> errors) {
+        int bad = loneSurrogate(s);
+        return bad < 0 ? s : fail(errors, pointer, "has a lone surrogate (U+" + String.format("%04X", (int) s.charAt(bad))
+                + "), which is not a Unicode character");
+    }
+
+    /** The index of the first surrogate that is not half of a pair, or -1. */
+    static int loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isSurrogate(c)) continue;
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else return i;
+        }
+        return -1;
     }
 
     /** Whether a Decimal's plain form stays below {@link #MAX_DECIMAL_DIGITS} on each side of the point. */
@@ -178,8 +204,18 @@ public final class JsonDecoder {
         return errors.size() == before ? out : null;
     }
 
-    /** Any JSON as a `Json` value: objects are maps, integers that fit are Int, other numbers Decimal. */
-    public static Object json(JsonNode n) {
+    /**
+     * Any JSON as a `Json` value: objects are maps, integers that fit are Int, other numbers Decimal.
+     * Unchecked: for JSON the app's own database holds (a request's goes through {@link #decode}).
+     */
+    public static Object json(JsonNode n) { return json(n, "", null); }
+
+    /**
+     * A request's JSON as a `Json` value, held to a Decimal's limits: a number past
+     * {@link #MAX_DECIMAL_DIGITS} (`1e200000` is 8 bytes in and would be 200 KB printed) and a
+     * string with a lone surrogate are errors at their pointer. With `errors` null, nothing is checked.
+     */
+    private static Object json(JsonNode n, String pointer, List<InputError> errors) {
         JsonNodeType t = n.getNodeType();
         return switch (t) {
             case OBJECT -> {
@@ -188,18 +224,21 @@ public final class JsonDecoder {
                 int i = 0;
                 for (Map.Entry<String, JsonNode> e : n.properties()) {
                     keys[i] = e.getKey();
-                    values[i++] = json(e.getValue());
+                    values[i++] = json(e.getValue(), errors == null ? pointer : pointer + "/" + escape(e.getKey()), errors);
                 }
                 yield new Values.MapValue(keys, values);
             }
             case ARRAY -> {
                 var items = new ArrayList<Object>(n.size());
-                for (JsonNode c : n) items.add(json(c));
+                for (JsonNode c : n) items.add(json(c, errors == null ? pointer : pointer + "/" + items.size(), errors));
                 yield new Values.ListValue(items.toArray());
             }
-            case NUMBER -> n.isIntegralNumber() && n.canConvertToLong() ? (Object) n.longValue()
-                    : n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : n.decimalValue();
-            case STRING -> n.textValue();
+            case NUMBER -> {
+                if (n.isIntegralNumber() && n.canConvertToLong()) yield n.longValue();
+                BigDecimal d = n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : n.decimalValue();
+                yield errors == null || decimalInRange(d) ? d : fail(errors, pointer, TOO_MANY_DIGITS);
+            }
+            case STRING -> errors == null ? n.textValue() : text(n.textValue(), pointer, errors);
             case BOOLEAN -> n.booleanValue();
             default -> Values.JsonNull.NULL;
         };

@@ -3,7 +3,9 @@ package dev.manaknight.runtime.input;
 import static dev.manaknight.runtime.Fixtures.body;
 import static dev.manaknight.runtime.Fixtures.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.types.HttpMethod;
@@ -12,6 +14,7 @@ import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.Fixtures;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.InputError;
+import dev.manaknight.runtime.json.JsonDecoder;
 import dev.manaknight.runtime.json.TypeTable;
 import java.math.BigDecimal;
 import java.util.List;
@@ -66,6 +69,14 @@ class InputDecoderTest {
         assertEquals(List.of(new InputError("/query/limit", "must be an integer")), bad);
     }
 
+    /** Issue 12: a raw non-ASCII or control character in the query is a 400 like a bad escape there. */
+    @Test void rawNonAsciiOrControlInTheQueryIsInvalid() {
+        for (String q : List.of("color=r\u00e9d", "color=\u00ff", "tag=a\u0000", "tag=\u007f", "x\u0001=1", "tag=a b", "tag=%ff")) {
+            var errors = invalid(search, Map.of(), Fixtures.get("/search?" + q, new Header("Idempotency-Key", "k")));
+            assertEquals("/query", errors.getFirst().pointer(), q);
+        }
+    }
+
     @Test void bodyIsDecodedExactly() {
         Object[] args = valid(create, Map.of(), Fixtures.req("POST", "/users",
                 "{\"name\":\"Ada\",\"email\":\"a@x\",\"balance\":12.50,\"role\":\"admin\"}", JSON));
@@ -108,8 +119,60 @@ class InputDecoderTest {
         Route r = route(HttpMethod.POST, "/d", 0, 0, body("d", Type.DECIMAL));
         var d = (BigDecimal) valid(r, Map.of(), Fixtures.req("POST", "/d", "0.1000000000000000000000000001", JSON))[0];
         assertEquals("0.1000000000000000000000000001", d.toPlainString());
-        assertEquals(List.of(new InputError("/body", "has too many digits")),
+        assertEquals(List.of(new InputError("/body", JsonDecoder.TOO_MANY_DIGITS)),
                 invalid(r, Map.of(), Fixtures.req("POST", "/d", "1e999999", JSON)));
+    }
+
+    /**
+     * Issue 12: a `Json` input skipped the Decimal caps: `1e200000` (8 bytes) was a 500
+     * `memory-exhausted` when printed, `1e100000` 100 KB of output. The caps hold at any depth of
+     * a `Json` value, at the limit and one past it, on both sides of the point.
+     */
+    @Test void jsonNumbersHaveTheDecimalCaps() {
+        Route j = route(HttpMethod.POST, "/j", 0, 0, body("j", Type.JSON));
+        for (String fits : List.of("1e999", "1e-1000", "-1e999", "1.5e-999", "9".repeat(1000)))
+            assertInstanceOf(BigDecimal.class, valid(j, Map.of(), Fixtures.req("POST", "/j", fits, JSON))[0], fits);
+        for (String past : List.of("1e1000", "1e-1001", "1e200000", "-1e200000", "1e-200000", "1.5e-1000"))
+            assertEquals(List.of(new InputError("/body", JsonDecoder.TOO_MANY_DIGITS)),
+                    invalid(j, Map.of(), Fixtures.req("POST", "/j", past, JSON)), past);
+        assertEquals(List.of(new InputError("/body/a/1", JsonDecoder.TOO_MANY_DIGITS),
+                        new InputError("/body/b~1c", JsonDecoder.TOO_MANY_DIGITS)),
+                invalid(j, Map.of(), Fixtures.req("POST", "/j", "{\"a\":[1,1e200000],\"b/c\":-1e-5000}", JSON)));
+    }
+
+    /** Issue 12: a lone surrogate in a JSON string became `?`; it is refused in String and Json values alike. */
+    @Test void loneSurrogatesAreRefused() {
+        Route str = route(HttpMethod.POST, "/s", 0, 0, body("s", Type.STRING));
+        Route j = route(HttpMethod.POST, "/j", 0, 0, body("j", Type.JSON));
+        for (String bad : List.of("\"\\ud800\"", "\"\\udc00\"", "\"a\\ud800b\"", "\"\\udc00\\ud800\"", "\"\\ud83d\"")) {
+            var errors = invalid(str, Map.of(), Fixtures.req("POST", "/s", bad, JSON));
+            assertEquals("/body", errors.getFirst().pointer(), bad);
+            assertTrue(errors.getFirst().detail().startsWith("has a lone surrogate (U+D"), errors.toString());
+            assertEquals("/body/x/0", invalid(j, Map.of(), Fixtures.req("POST", "/j", "{\"x\":[" + bad + "]}", JSON))
+                    .getFirst().pointer(), bad);
+        }
+        assertEquals("\ud83d\ude00", valid(str, Map.of(), Fixtures.req("POST", "/s", "\"\\ud83d\\ude00\"", JSON))[0]);
+        assertEquals("/body/name", invalid(create, Map.of(), Fixtures.req("POST", "/users",
+                "{\"name\":\"\\ud800\",\"email\":\"a@x\",\"balance\":1,\"role\":\"admin\"}", JSON)).getFirst().pointer());
+        // in a member name, the parser itself refuses it
+        var key = invalid(j, Map.of(), Fixtures.req("POST", "/j", "{\"\\ud800\":1}", JSON));
+        assertTrue(key.getFirst().detail().startsWith("is not valid JSON: Broken surrogate pair"), key.toString());
+    }
+
+    /** The parser's limits in clear words, without the names of Jackson's settings. */
+    @Test void parserLimitsAreSaidInPlainWords() {
+        Route j = route(HttpMethod.POST, "/j", 0, 0, body("j", Type.JSON));
+        String deep = "[".repeat(1001) + "]".repeat(1001);
+        var nesting = invalid(j, Map.of(), Fixtures.req("POST", "/j", deep, JSON));
+        assertEquals(List.of(new InputError("/body",
+                "is not valid JSON: arrays and objects nest deeper than 1000 levels")), nesting);
+        assertInstanceOf(Values.ListValue.class,
+                valid(j, Map.of(), Fixtures.req("POST", "/j", "[".repeat(1000) + "]".repeat(1000), JSON))[0]);
+        var number = invalid(j, Map.of(), Fixtures.req("POST", "/j", "1".repeat(1001), JSON));
+        assertTrue(number.getFirst().detail().startsWith("is not valid JSON: a number is longer than 1000 characters"),
+                number.toString());
+        for (var e : List.of(nesting.getFirst(), number.getFirst()))
+            assertFalse(e.detail().contains("StreamReadConstraints") || e.detail().contains("`"), e.detail());
     }
 
     @Test void mapsAndJsonAndLists() {

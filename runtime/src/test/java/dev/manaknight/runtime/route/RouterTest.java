@@ -2,6 +2,7 @@ package dev.manaknight.runtime.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.types.HttpMethod;
 import dev.manaknight.lang.types.Type;
@@ -72,5 +73,24 @@ class RouterTest {
         assertInstanceOf(RouteMatch.BadPath.class, router.match("GET", "/users/%zz"));
         assertInstanceOf(RouteMatch.BadPath.class, router.match("GET", "/users/%C3"));
         assertInstanceOf(RouteMatch.BadPath.class, router.match("GET", "/users/%4"));
+    }
+
+    /**
+     * Issue 12: a raw non-ASCII byte in the target (`serve` reads it as Latin-1, FastCGI and CGI
+     * as UTF-8 or U+FFFD) was served as a mojibake segment while its escaped form `%ff` was a
+     * 400; a raw control character was served too. Each is a bad path now, like the escape.
+     */
+    @Test void rawNonAsciiControlsAndSpacesAreBadPathsLikeTheirEscapes() {
+        for (String raw : List.of("/users/\u00ff\u00fe", "/users/\u00e9", "/users/\ufffd", "/users/a\u0000b", "/users/\u0001",
+                "/users/\u001f", "/users/\u007f", "/users/\t", "/users/a b", "/\u00ff")) {
+            var bad = assertInstanceOf(RouteMatch.BadPath.class, router.match("GET", raw), raw);
+            assertTrue(bad.detail().startsWith("has a raw "), bad.detail());
+            assertTrue(bad.detail().chars().allMatch(c -> c >= 0x20 && c < 0x7F), "the detail does not echo the character: " + bad.detail());
+        }
+        assertInstanceOf(RouteMatch.BadPath.class, router.match("GET", "/users/%ff%fe"));
+        assertEquals("has a raw non-ASCII character (U+00FF); a request target is ASCII, anything else percent-encoded",
+                ((RouteMatch.BadPath) router.match("GET", "/users/\u00ff")).detail());
+        // at the edges of visible ASCII: `!` and `~` pass
+        assertEquals(Map.of("id", "!~"), found("GET", "/users/!~").params());
     }
 }
