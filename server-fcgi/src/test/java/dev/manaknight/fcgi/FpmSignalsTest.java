@@ -87,7 +87,7 @@ class FpmSignalsTest {
                 Thread.sleep(50);
             assertTrue(fpm.stdout.stream().anyMatch(l -> l.startsWith("Full thread dump")), String.join("\n", fpm.stdout));
             assertTrue(fpm.process.isAlive());
-            assertTrue(fpm.log().contains("SIGQUIT is the JVM's thread dump here"), fpm.log());
+            awaitLog(fpm, "SIGQUIT is the JVM's thread dump here"); // said once signals are handled, after the ready line
             assertEquals(0, fpm.terminate(30), fpm.log());
         }
     }
