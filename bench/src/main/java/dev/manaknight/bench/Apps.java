@@ -6,7 +6,7 @@ import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.lang.verify.VerifyException;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Deployment;

@@ -3,7 +3,7 @@ package dev.manaknight.bench;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.bytecode.Module;
-import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
 

@@ -6,7 +6,7 @@ import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Vm;
 import dev.manaknight.lang.vm.VmLimits;
 import dev.manaknight.lang.bytecode.Route;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.runtime.json.JsonEncoder;
 import dev.manaknight.runtime.json.TypeTable;
 import java.util.concurrent.TimeUnit;

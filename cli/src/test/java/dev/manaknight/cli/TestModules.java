@@ -3,8 +3,8 @@ package dev.manaknight.cli;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 
 /** A hand-built module with LANGUAGE.md's seed route: the manifest and type table, no code. */

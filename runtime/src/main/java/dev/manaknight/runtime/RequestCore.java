@@ -4,7 +4,7 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.StepBound;
-import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.VmError;

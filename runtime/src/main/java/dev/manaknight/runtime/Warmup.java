@@ -4,7 +4,7 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.Database;

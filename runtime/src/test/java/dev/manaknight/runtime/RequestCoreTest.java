@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.lang.vm.VmError;

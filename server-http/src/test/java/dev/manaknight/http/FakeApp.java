@@ -2,8 +2,8 @@ package dev.manaknight.http;
 
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;

@@ -1,9 +1,9 @@
 package dev.manaknight.lang.bytecode;
 
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 import java.util.StringJoiner;
 

@@ -1,7 +1,7 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 
 /**

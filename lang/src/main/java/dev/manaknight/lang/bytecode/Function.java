@@ -1,7 +1,7 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.Kind;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Kind;
+import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +15,7 @@ import java.util.List;
  * @param result      type of the returned value (Unit for handlers and tests)
  * @param locals      local slots in all, parameters included (at most {@link Limits#MAX_LOCALS})
  * @param maxStack    operand-stack depth above the locals, as the verifier proves it
- * @param capabilities bit set of {@link dev.manaknight.lang.types.Capability} the function may use
+ * @param capabilities bit set of {@link dev.manaknight.lang.model.Capability} the function may use
  * @param code        the instructions
  * @param lines       pairs (pc, line), ascending by pc: the line of the instruction at pc and after
  */

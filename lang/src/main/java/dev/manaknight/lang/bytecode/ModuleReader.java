@@ -1,8 +1,8 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 
 /**

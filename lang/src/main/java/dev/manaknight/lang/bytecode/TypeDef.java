@@ -1,6 +1,6 @@
 package dev.manaknight.lang.bytecode;
 
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 
 /** A declared record or enum in the module's type table; ops refer to it by index. */

@@ -8,13 +8,13 @@ import dev.manaknight.lang.bytecode.Limits;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.types.CheckedApp;
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.model.Kind;
 import dev.manaknight.lang.types.PrimOp;
 import dev.manaknight.lang.types.TExpr;
 import dev.manaknight.lang.types.TPattern;
 import dev.manaknight.lang.types.TStmt;
 import dev.manaknight.lang.types.Ty;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
 import java.util.List;
 

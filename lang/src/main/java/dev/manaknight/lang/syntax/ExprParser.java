@@ -11,7 +11,7 @@ import dev.manaknight.lang.syntax.ast.Expr.UnaryOp;
 import dev.manaknight.lang.syntax.ast.Ident;
 import dev.manaknight.lang.syntax.ast.Pattern;
 import dev.manaknight.lang.syntax.ast.Stmt;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.manaknight.lang.syntax;
 
 import dev.manaknight.lang.diag.Diagnostic;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -11,7 +11,7 @@ import dev.manaknight.lang.syntax.ast.Ident;
 import dev.manaknight.lang.syntax.ast.SourceUnit;
 import dev.manaknight.lang.syntax.ast.Stmt;
 import dev.manaknight.lang.syntax.ast.TypeExpr;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

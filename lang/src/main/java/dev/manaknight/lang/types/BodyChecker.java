@@ -1,5 +1,8 @@
 package dev.manaknight.lang.types;
 
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;

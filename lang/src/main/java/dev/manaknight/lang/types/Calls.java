@@ -1,5 +1,6 @@
 package dev.manaknight.lang.types;
 
+import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.diag.Diagnostic;

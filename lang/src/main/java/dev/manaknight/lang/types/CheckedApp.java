@@ -1,5 +1,6 @@
 package dev.manaknight.lang.types;
 
+import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;
@@ -20,7 +21,7 @@ public record CheckedApp(List<TypeDef> types, List<EffectOp> effects, List<Fn> f
     /** An `api` handler: its function index and the manifest entry (inputs, statuses). */
     public record RouteInfo(int function, Route.Source[] sources, List<String> names, List<String> wireNames,
                             List<Ty> types, List<dev.manaknight.lang.bytecode.Constant> defaults,
-                            dev.manaknight.lang.types.HttpMethod method, String path, int capabilities,
+                            dev.manaknight.lang.model.HttpMethod method, String path, int capabilities,
                             List<ResponseInfo> responses, String file, int line) {}
 
     /** A `respond` site: status (0 when computed), body kind, body type (null without a body). */

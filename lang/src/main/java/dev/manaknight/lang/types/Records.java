@@ -1,5 +1,6 @@
 package dev.manaknight.lang.types;
 
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.syntax.ast.Expr;
 import dev.manaknight.lang.syntax.ast.Ident;

@@ -1,5 +1,6 @@
 package dev.manaknight.lang.types;
 
+import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.lang.bytecode.Builtin;
 import dev.manaknight.lang.source.Span;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package dev.manaknight.lang.types;
 
+import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import dev.manaknight.lang.bytecode.Limits;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;

@@ -2,7 +2,7 @@ package dev.manaknight.lang.verify;
 
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -45,7 +45,7 @@ final class ModuleTypes {
 
     /** The type of a value in its own lane: Int, Float and Bool in the primitive lane, the rest as {@link #ref}. */
     VType slot(Type t) {
-        return t != null && t.kind() == dev.manaknight.lang.types.Kind.P ? VType.Prim.P : ref(t);
+        return t != null && t.kind() == dev.manaknight.lang.model.Kind.P ? VType.Prim.P : ref(t);
     }
 
     /** The record at index `t`, or null. */

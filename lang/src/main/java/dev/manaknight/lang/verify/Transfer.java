@@ -7,7 +7,7 @@ import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

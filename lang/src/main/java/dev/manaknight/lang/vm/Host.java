@@ -1,7 +1,7 @@
 package dev.manaknight.lang.vm;
 
 import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 
 /**
  * What the VM asks of the world. The VM knows nothing of JDBC or HTTP: the runtime implements

@@ -5,8 +5,8 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Kind;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Kind;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.verify.Verifier;
 import dev.manaknight.lang.verify.VerifyException;
 

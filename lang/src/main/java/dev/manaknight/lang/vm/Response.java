@@ -1,6 +1,6 @@
 package dev.manaknight.lang.vm;
 
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 
 /** What `respond` produced: a status, a body, and headers in the order written. */

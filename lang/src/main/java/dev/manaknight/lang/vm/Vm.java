@@ -1,8 +1,8 @@
 package dev.manaknight.lang.vm;
 
 import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +54,7 @@ public final class Vm {
     private volatile List<VmError.StackFrame> publishedStack;
 
     /**
-     * @param granted bit set of {@link dev.manaknight.lang.types.Capability} this run may use
+     * @param granted bit set of {@link dev.manaknight.lang.model.Capability} this run may use
      */
     public Vm(Program program, Host host, VmLimits limits, int granted) {
         this.program = program;

@@ -3,7 +3,7 @@ package dev.manaknight.lang.bytecode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

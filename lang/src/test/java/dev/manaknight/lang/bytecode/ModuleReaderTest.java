@@ -159,7 +159,7 @@ class ModuleReaderTest {
     @Test
     void readerAcceptsWhatTheVerifierWouldRefuse() throws Exception {
         // Format only: a function whose code is garbage and whose indices are nonsense is still well-formed.
-        Module m = new Module(List.of(), List.of(), List.of(), List.of(new Function("f", null, List.of(), dev.manaknight.lang.types.Type.INT,
+        Module m = new Module(List.of(), List.of(), List.of(), List.of(new Function("f", null, List.of(), dev.manaknight.lang.model.Type.INT,
                 0, 0, -1, new byte[] {(byte) 0xFF, 1, 2}, new int[] {9, -3})), List.of(), List.of(), List.of());
         ModuleAssert.assertSameModule(m, ModuleReader.read(ModuleWriter.toBytes(m)));
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;

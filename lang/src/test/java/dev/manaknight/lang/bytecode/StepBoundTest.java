@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

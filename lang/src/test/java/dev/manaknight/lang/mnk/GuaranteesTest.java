@@ -7,7 +7,7 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;

@@ -11,7 +11,7 @@ import dev.manaknight.lang.diag.CodeFrame;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.diag.Diagnostic;
 import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;

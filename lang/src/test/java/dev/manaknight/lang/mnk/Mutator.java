@@ -9,7 +9,7 @@ import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.Operand;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
 import java.math.BigDecimal;

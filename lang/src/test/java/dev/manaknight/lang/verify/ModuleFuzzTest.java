@@ -13,7 +13,7 @@ import dev.manaknight.lang.bytecode.ModuleReader;
 import dev.manaknight.lang.bytecode.ModuleWriter;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.SampleModules;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

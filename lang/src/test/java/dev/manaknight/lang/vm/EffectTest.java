@@ -4,10 +4,10 @@ import static dev.manaknight.lang.bytecode.Opcode.*;
 import static dev.manaknight.lang.vm.VmTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Kind;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Kind;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

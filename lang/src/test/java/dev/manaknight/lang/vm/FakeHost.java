@@ -1,7 +1,7 @@
 package dev.manaknight.lang.vm;
 
 import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;

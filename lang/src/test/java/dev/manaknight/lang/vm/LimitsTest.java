@@ -4,9 +4,9 @@ import static dev.manaknight.lang.bytecode.Opcode.*;
 import static dev.manaknight.lang.vm.VmTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.Kind;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.Kind;
+import dev.manaknight.lang.model.Type;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.manaknight.lang.bytecode.Builtin;
 import dev.manaknight.lang.bytecode.CodeBuilder;
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.model.Kind;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static dev.manaknight.lang.bytecode.Opcode.*;
 import static dev.manaknight.lang.vm.VmTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.model.Kind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.manaknight.lang.vm;
 import static dev.manaknight.lang.bytecode.Opcode.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.model.Kind;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 

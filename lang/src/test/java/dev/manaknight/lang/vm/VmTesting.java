@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.manaknight.lang.bytecode.CodeBuilder;
 import dev.manaknight.lang.bytecode.Opcode;
-import dev.manaknight.lang.types.Kind;
+import dev.manaknight.lang.model.Kind;
 import java.util.function.Consumer;
 
 /** Shared helpers for VM tests: run one hand-built function and take its outcome apart. */

@@ -1,7 +1,7 @@
 package dev.manaknight.runtime.effects;
 
 import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.types.SqlPlaceholders;
+import dev.manaknight.lang.model.SqlPlaceholders;
 
 /**
  * A declared query made ready once at startup: its SQL with `?` placeholders and, for each

@@ -1,7 +1,7 @@
 package dev.manaknight.runtime.effects;
 
 import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.types.Capability;
+import dev.manaknight.lang.model.Capability;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.manaknight.runtime.effects;
 
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Host.EffectFailure;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.json.JsonDecoder;

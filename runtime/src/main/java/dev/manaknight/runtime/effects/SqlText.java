@@ -1,6 +1,6 @@
 package dev.manaknight.runtime.effects;
 
-import dev.manaknight.lang.types.SqlPlaceholders;
+import dev.manaknight.lang.model.SqlPlaceholders;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.manaknight.runtime.input;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.manaknight.lang.bytecode.Route;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.InputError;
 import dev.manaknight.runtime.Request;

@@ -2,7 +2,7 @@ package dev.manaknight.runtime.input;
 
 import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.json.JsonDecoder;
 import dev.manaknight.runtime.json.TypeTable;

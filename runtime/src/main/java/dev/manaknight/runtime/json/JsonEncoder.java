@@ -3,7 +3,7 @@ package dev.manaknight.runtime.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.runtime.ReasonPhrase;
 import java.util.HashSet;
 import java.util.Locale;

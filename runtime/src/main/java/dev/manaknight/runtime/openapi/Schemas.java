@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;

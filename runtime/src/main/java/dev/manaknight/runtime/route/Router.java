@@ -1,7 +1,7 @@
 package dev.manaknight.runtime.route;
 
 import dev.manaknight.lang.bytecode.Route;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

@@ -1,8 +1,8 @@
 package dev.manaknight.runtime.testing;
 
 import dev.manaknight.lang.bytecode.TestCase;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Values;

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Host.EffectFailure;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.Fixtures;

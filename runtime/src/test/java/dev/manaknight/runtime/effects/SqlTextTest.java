@@ -5,20 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.types.Capability;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.model.Type;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SqlTextTest {
     @Test void namedParametersBecomePlaceholders() {
-        var r = dev.manaknight.lang.types.SqlPlaceholders.rewrite("SELECT * FROM t WHERE a = :a AND b > :b_2 OR a = :a");
+        var r = dev.manaknight.lang.model.SqlPlaceholders.rewrite("SELECT * FROM t WHERE a = :a AND b > :b_2 OR a = :a");
         assertEquals("SELECT * FROM t WHERE a = ? AND b > ? OR a = ?", r.sql());
         assertEquals(List.of("a", "b_2", "a"), r.names());
     }
 
     @Test void stringsCommentsQuotedNamesAndCastsAreLeftAlone() {
-        var r = dev.manaknight.lang.types.SqlPlaceholders.rewrite("SELECT ':x', \"col:y\", 'it''s :z', :id::text -- :c\n, /* :d */ :e");
+        var r = dev.manaknight.lang.model.SqlPlaceholders.rewrite("SELECT ':x', \"col:y\", 'it''s :z', :id::text -- :c\n, /* :d */ :e");
         assertEquals("SELECT ':x', \"col:y\", 'it''s :z', ?::text -- :c\n, /* :d */ ?", r.sql());
         assertEquals(List.of("id", "e"), r.names());
     }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.bytecode.Route;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.Fixtures;
 import dev.manaknight.runtime.Header;

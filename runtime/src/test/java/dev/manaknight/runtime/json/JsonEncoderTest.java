@@ -2,7 +2,7 @@ package dev.manaknight.runtime.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.Fixtures;
 import dev.manaknight.runtime.InputError;

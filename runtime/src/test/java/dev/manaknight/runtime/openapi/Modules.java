@@ -4,8 +4,8 @@ import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TypeDef;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import java.math.BigDecimal;
 import java.util.List;
 

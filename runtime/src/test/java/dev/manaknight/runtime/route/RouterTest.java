@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.runtime.Fixtures;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.TestCase;
-import dev.manaknight.lang.types.HttpMethod;
-import dev.manaknight.lang.types.Type;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;

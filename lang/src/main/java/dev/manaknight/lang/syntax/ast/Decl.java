@@ -1,7 +1,7 @@
 package dev.manaknight.lang.syntax.ast;
 
 import dev.manaknight.lang.source.Span;
-import dev.manaknight.lang.types.HttpMethod;
+import dev.manaknight.lang.model.HttpMethod;
 import java.util.List;
 
 /** A top-level declaration. There is no top-level `let`/`var`: no global state is expressible. */

@@ -1,4 +1,4 @@
-package dev.manaknight.lang.types;
+package dev.manaknight.lang.model;
 
 /**
  * The methods a handler may be declared for; HEAD is served from GET by the runtime. Each has a

@@ -1,4 +1,4 @@
-package dev.manaknight.lang.types;
+package dev.manaknight.lang.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.manaknight.lang.types;
+package dev.manaknight.lang.model;
 
 /**
  * The VM's two value lanes. Int, Bool and Float live unboxed in the primitive lane (a long per
