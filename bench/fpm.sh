@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fpm.sh — Manaknight-FPM against the PHP-FPM 8.2 peer (shared/bench/peers), behind the same nginx.
+# fpm.sh — Manaknight-FPM against the PHP-FPM 8.2 peer (PEERS_DIR), behind the same nginx.
 #
 # One private nginx (worker_processes 1, daemon off, 127.0.0.1 only) with five server blocks:
 #   mk-off    -> `manaknight fpm` on a unix socket, fastcgi_keep_conn off (a connection per request)
@@ -13,7 +13,7 @@
 # Manaknight serves bench/app with `workers = CHILDREN`, `[log] access = "off"`; both backends read
 # their own copy of the same 10,000-row SQLite table (the peers' make-db.sh).
 #
-# The peers' method (shared/bench/peers/README.md): wrk -t2, /hello and /users/{random} (their
+# The peers' method (the peers' own README): wrk -t2, /hello and /users/{random} (their
 # wrk/users.lua), a warm-up per row, RUNS timed runs of DURATION s, median of each metric, a wait
 # for a quiet machine before each run and a redo when other processes used > OTHER_MAX % of a CPU.
 # As in http.sh, the servers' runs are interleaved (mk-off, php-off, static, mk-off, …) so all see
@@ -32,7 +32,7 @@
 #
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(30) RUNS(3) CHILDREN(8) MK_KEEPALIVE(256) PHP_KEEPALIVE(CHILDREN) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60)
-#   OUT(bench/results/fpm-<stamp>) PEERS_DIR(shared/bench/peers) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
+#   OUT(bench/results/fpm-<stamp>) PEERS_DIR(PEERS_DIR) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
 #   FLOOR(auto: 1 when cc exists)
 # Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar);
 # gcc for the floor row.
@@ -69,7 +69,7 @@ PORT_PHP_KEEP=18184
 PORT_STATIC=18185
 PORT_FLOOR=18186
 
-find_peers php/index.php || die "no PHP-FPM peer found: set PEERS_DIR to shared/bench/peers"
+find_peers php/index.php || die "no PHP-FPM peer found: set PEERS_DIR to the peer servers' folder (with php/index.php)"
 for c in nginx "$FPM" wrk sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl)"
 done

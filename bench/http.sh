@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# http.sh — Manaknight `serve` against the Node.js peer (shared/bench/peers/node), side by side.
+# http.sh — Manaknight `serve` against the Node.js peer (in PEERS_DIR/node), side by side.
 #
-# The peers' method (shared/bench/peers/README.md): same endpoints (/hello, /users/{random 1..10000}
+# The peers' method (the peers' own README): same endpoints (/hello, /users/{random 1..10000}
 # via the peers' wrk/users.lua), same 10,000-row SQLite table (the peers' make-db.sh), wrk -t2,
 # -c64 and -c256, a warm-up then RUNS timed runs of DURATION s, median of each metric. Runs of
 # the two servers are interleaved (node, manaknight, node, …) so both see the same machine noise.
@@ -17,7 +17,7 @@
 #
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(60) RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
-#   PEERS_DIR(shared/bench/peers) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
+#   PEERS_DIR(PEERS_DIR) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
 # Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
 set -euo pipefail
@@ -42,7 +42,7 @@ MK_CONFIG_EXTRA=${MK_CONFIG_EXTRA:-}
 PORT_NODE=18090
 PORT_MK=18091
 
-find_peers node/server.js || die "no Node peer found: set PEERS_DIR to shared/bench/peers"
+find_peers node/server.js || die "no Node peer found: set PEERS_DIR to the peer servers' folder (with node/server.js)"
 for c in wrk node npm sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl; Node.js 20 with npm)"
 done
@@ -68,7 +68,7 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- prepare
 mkdir -p "$OUT/raw"
-NODE_DIR="$BENCH/target/node-peer"   # a copy of the peer: its node_modules stay out of shared/
+NODE_DIR="$BENCH/target/node-peer"   # a copy of the peer: its node_modules stay out of PEERS_DIR
 if [ ! -f "$NODE_DIR/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] \
     || ! cmp -s "$PEERS_DIR/node/server.js" "$NODE_DIR/server.js"; then
   log "installing the Node peer into $NODE_DIR (npm ci: better-sqlite3@12, may compile for ~80 s)"

@@ -5,14 +5,12 @@
 
 CLK_TCK=$(getconf CLK_TCK)
 
-find_peers() { # find_peers MARKER: sets PEERS_DIR to shared/bench/peers (unless set) and checks MARKER is in it
+find_peers() { # find_peers MARKER: checks that PEERS_DIR (the peer servers' folder, given by the caller) holds MARKER
   if [ -z "${PEERS_DIR:-}" ]; then
-    local d
-    for d in "$ROOT/../shared/bench/peers" "$ROOT/../../shared/bench/peers" /work/shared/bench/peers; do
-      if [ -f "$d/$1" ]; then PEERS_DIR=$(cd "$d" && pwd); break; fi
-    done
+    log "PEERS_DIR is not set: point it at the folder of the peer servers (Node, PHP-FPM) to compare with"
+    return 1
   fi
-  [ -n "${PEERS_DIR:-}" ] && [ -f "$PEERS_DIR/$1" ]
+  [ -f "$PEERS_DIR/$1" ]
 }
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One request of the seed handler (LANGUAGE.md §2), from the cheapest slice to the whole
+ * One request of the seed handler (the README's first example), from the cheapest slice to the whole
  * transport-neutral path: a fresh VM per operation, as in the server. Target: the VM slice
  * at most 1 µs per request on one core.
  */

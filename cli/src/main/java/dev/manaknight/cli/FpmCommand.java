@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 final class FpmCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the TOML configuration (RUNTIME.md §2)")
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the TOML configuration (the app's manaknight.toml keys)")
     Path config;
 
     @Option(names = "--graceful", description = "start beside a running instance on the same address, then take over")

@@ -7,7 +7,7 @@ import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.lang.model.Type;
 import java.util.List;
 
-/** A hand-built module with LANGUAGE.md's seed route: the manifest and type table, no code. */
+/** A hand-built module with the seed route (GET /users/:id): the manifest and type table, no code. */
 final class TestModules {
     private TestModules() {}
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The built-in methods on values (LANGUAGE.md §6): resolves `receiver.name(args)` by the
+ * The built-in methods on values (docs/language.md): resolves `receiver.name(args)` by the
  * receiver's type to a {@link Builtin}, an inline lambda operation, or a conversion.
  */
 final class Methods {

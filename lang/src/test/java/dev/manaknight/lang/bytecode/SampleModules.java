@@ -47,7 +47,7 @@ public final class SampleModules {
         return name.equals("users.mnk") ? new SourceFile("users.mnk", USERS_MNK) : null;
     }
 
-    /** The seed handler `GET /users/:id`, a pure helper, and a test: the shape the compiler emits for LANGUAGE.md §2. */
+    /** The seed handler `GET /users/:id`, a pure helper, and a test: the shape the compiler emits for the seed program. */
     public static Module seed() {
         var handler = new CodeBuilder();
         var none = handler.newLabel();

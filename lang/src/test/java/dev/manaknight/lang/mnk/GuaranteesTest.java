@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rows of the table at the top of LANGUAGE.md that are properties of running programs
+ * The language's guarantees (docs/language.md) that are properties of running programs
  * (the compile-time rows are .mnk tests under guarantees/): no state outlives a request's VM,
  * and a request replayed with the same effect results gives a byte-identical response.
  */

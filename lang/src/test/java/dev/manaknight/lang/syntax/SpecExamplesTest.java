@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every code block of LANGUAGE.md (copied to resources/spec) parses cleanly, with sound spans. */
+/** Every example program under resources/spec (the language's reference examples) parses cleanly, with sound spans. */
 class SpecExamplesTest {
     static final Path SPEC_DIR = Path.of("src/test/resources/spec");
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The runtime configuration of RUNTIME.md §2, every key with its default. Paths are already
+ * The runtime configuration (runtime.md, "Configuration"), every key with its default. Paths are already
  * resolved against the config file's folder (or the app's folder when there is no file).
  *
  * @param source the file it came from, or null for pure defaults

@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Reads a TOML config (RUNTIME.md §2) into a {@link Config}: every key optional, unknown keys
+ * Reads a TOML config (manaknight.toml) into a {@link Config}: every key optional, unknown keys
  * and bad values rejected with the file and the key named, relative paths resolved against the
  * file's folder.
  */

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 
 /**
  * A HikariCP pool over SQLite (`sqlite:path`) or PostgreSQL (`postgresql://…`), the two URL
- * forms of RUNTIME.md §2.
+ * forms `db.url` takes.
  */
 public final class PooledDatabase implements Database {
     /** How long a SQLite writer waits for another's lock before the query fails. */

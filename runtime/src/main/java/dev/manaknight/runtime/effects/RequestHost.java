@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 
 /**
- * The effects of one request (LANGUAGE.md §7): `db` in the request's one transaction, `log`
+ * The effects of one request: `db` in the request's one transaction, `log`
  * tagged with the request id, `clock`, `random`. Checks the granted capabilities again at each
  * call and records every call and its result for replay.
  */

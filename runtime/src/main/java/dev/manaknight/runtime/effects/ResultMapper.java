@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * Binds VM values to statement parameters by type and maps results back by the rules of
- * LANGUAGE.md §7: Option 0/1 row, List all rows, record exactly one row, scalar one row of one
+ * Option 0/1 row, List all rows, record exactly one row, scalar one row of one
  * column (or the affected-row count), Unit ignored; record fields from columns by name.
  */
 public final class ResultMapper {

@@ -156,7 +156,7 @@ public final class OpenApi {
                 case TEXT -> set.add(status, description, TEXT_MEDIA, JSON.objectNode().put("type", "string"));
             }
         }
-        // What the runtime itself answers before or around the handler (RUNTIME.md §3).
+        // What the runtime itself answers before or around the handler (runtime.md).
         if (!route.inputs().isEmpty()) {
             set.add("400", "Invalid input: the problem document lists every error", PROBLEM_MEDIA, problem);
         }

@@ -18,7 +18,7 @@ final class Modules {
             new TypeDef.FieldDef("name", Type.STRING),
             new TypeDef.FieldDef("email", Type.STRING)));
 
-    /** LANGUAGE.md's seed program: `GET /users/:id` answering `json(user)` or `status 404`. */
+    /** The seed program: `GET /users/:id` answering `json(user)` or `status 404`. */
     static Module seed() {
         var route = new Route(HttpMethod.GET, "/users/:id", 0,
                 List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.INT, null)), 1,
@@ -28,7 +28,7 @@ final class Modules {
         return module(List.of(USER), List.of(route));
     }
 
-    /** LANGUAGE.md §5's transfer handler plus types that exercise every mapping rule. */
+    /** A transfer handler plus types that exercise every mapping rule. */
     static Module transfers() {
         var role = new TypeDef.EnumDef("Role", List.of(
                 new TypeDef.VariantDef("admin", List.of()),
