@@ -30,7 +30,13 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                          Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
                          String transport, int maxConnections, Duration idleTimeout, Path pidFile, long bodyBudget) {
-        public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, 1024, 0, "0660",
+        /**
+         * `queue` by default: as many waiting requests as a server keeps connections by default, so
+         * that each open connection may have one request waiting (the deadline bounds the wait, the
+         * body budget the memory); with `max_connections` set higher, as many as it.
+         */
+        public static final int DEFAULT_QUEUE = 4096;
+        public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, DEFAULT_QUEUE, 0, "0660",
                 Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60), null, 0);
 
         /**

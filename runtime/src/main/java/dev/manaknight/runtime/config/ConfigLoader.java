@@ -114,7 +114,8 @@ public final class ConfigLoader {
         Duration idleTimeout = r.duration("server.idle_timeout", sd.idleTimeout());
         if (idleTimeout.isZero()) throw r.error("server.idle_timeout", "must be more than 0");
         var server = new Config.Server(listen, (int) r.positive("server.workers", sd.workers()),
-                (int) r.nonNegative("server.queue", sd.queue()), maxRequests, mode,
+                (int) r.nonNegative("server.queue", maxConnections > 0 ? Math.max(sd.queue(), maxConnections) : sd.queue()),
+                maxRequests, mode,
                 r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
                 r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()),
                 (int) ioThreads, transport, (int) maxConnections, idleTimeout, r.path("server.pid", null),
