@@ -19,6 +19,8 @@
 #   PREWARM(60) RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
 #   PEERS_DIR(PEERS_DIR) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
+#   B_ROOT (another checkout, built: its `manaknight` runs as a third server, `mk-b`, interleaved
+#   with the other two, for a before/after of Manaknight itself; the table adds mk/mk-b ratios)
 # Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
@@ -41,12 +43,16 @@ MK_JAVA_OPTS=${MK_JAVA_OPTS:-}
 MK_CONFIG_EXTRA=${MK_CONFIG_EXTRA:-}
 PORT_NODE=18090
 PORT_MK=18091
+PORT_B=18092
+B_ROOT=${B_ROOT:-}
+SERVERS="node manaknight"
+[ -n "$B_ROOT" ] && SERVERS="node manaknight mk-b"
 
 find_peers node/server.js || die "no Node peer found: set PEERS_DIR to the peer servers' folder (with node/server.js)"
 for c in wrk node npm sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl; Node.js 20 with npm)"
 done
-for p in $PORT_NODE $PORT_MK; do
+for p in $PORT_NODE $PORT_MK $PORT_B; do
   if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
 done
 
@@ -80,6 +86,10 @@ log "building the users database (the peers' make-db.sh, 10000 rows), one copy p
 "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-node.db" 10000
 "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-mk.db" 10000
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale, outside any timing
+if [ -n "$B_ROOT" ]; then
+  "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-b.db" 10000
+  "$B_ROOT/manaknight" --version >/dev/null
+fi
 
 cat > "$RUN_DIR/serve.toml" <<EOF
 [server]
@@ -93,12 +103,21 @@ url = "sqlite:$RUN_DIR/users-mk.db"
 access = "off"
 EOF
 
-# ---------------------------------------------------------------- start both servers
+if [ -n "$B_ROOT" ]; then
+  sed -e "s/$PORT_MK/$PORT_B/" -e "s|users-mk.db|users-b.db|" "$RUN_DIR/serve.toml" > "$RUN_DIR/serve-b.toml"
+fi
+
+# ---------------------------------------------------------------- start the servers
 USERS_DB="$RUN_DIR/users-node.db" PORT=$PORT_NODE HOST=127.0.0.1 node "$NODE_DIR/server.js" >"$RUN_DIR/node.log" 2>&1 &
 NODE_PID=$!; STARTED+=("$NODE_PID"); log "started node pid=$NODE_PID"
 # The launcher execs java, so this PID is the JVM's.
 MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$ROOT/manaknight" serve "$BENCH/app" --config "$RUN_DIR/serve.toml" >"$RUN_DIR/manaknight.log" 2>&1 &
 MK_PID=$!; STARTED+=("$MK_PID"); log "started manaknight pid=$MK_PID"
+if [ -n "$B_ROOT" ]; then
+  MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$B_ROOT/manaknight" serve "$BENCH/app" --config "$RUN_DIR/serve-b.toml" >"$RUN_DIR/mk-b.log" 2>&1 &
+  B_PID=$!; STARTED+=("$B_PID"); log "started mk-b ($B_ROOT) pid=$B_PID"
+  wait_http "http://127.0.0.1:$PORT_B/hello"
+fi
 wait_http "http://127.0.0.1:$PORT_NODE/hello"
 wait_http "http://127.0.0.1:$PORT_MK/hello"
 
@@ -128,13 +147,14 @@ rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 url_of() { # url_of SERVER ENDPOINT
   local port=$PORT_NODE
   [ "$1" = manaknight ] && port=$PORT_MK
+  [ "$1" = mk-b ] && port=$PORT_B
   if [ "$2" = users ]; then echo "http://127.0.0.1:$port/users/1"; else echo "http://127.0.0.1:$port/hello"; fi
 }
 
-pid_of() { if [ "$1" = manaknight ]; then echo "$MK_PID"; else echo "$NODE_PID"; fi; }
+pid_of() { case "$1" in manaknight) echo "$MK_PID" ;; mk-b) echo "$B_PID" ;; *) echo "$NODE_PID" ;; esac; }
 
 RUNS_TSV="$OUT/runs.tsv"
-printf 'server\tendpoint\tconns\trun\treq_per_s\tp50_ms\tp99_ms\trequests\tnon2xx\tsocket_errors\tserver_cpu_pct\twrk_cpu_pct\tother_cpu_pct\ttries\n' > "$RUNS_TSV"
+printf 'server\tendpoint\tconns\trun\treq_per_s\tp50_ms\tp99_ms\trequests\tnon2xx\tsocket_errors\tserver_cpu_pct\twrk_cpu_pct\tother_cpu_pct\ttries\tpeak_rss_kb\n' > "$RUNS_TSV"
 
 timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
   local server=$1 ep=$2 c=$3 r=$4 pid url f try t0 t1 s0 s1 real usr sys rps p50 p99 req non serr srv wrkc other
@@ -146,8 +166,11 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
     f="$OUT/raw/${server}_${ep}_c${c}_run$r.txt"
     t0=$(cpu_ticks "$pid"); s0=$(sys_busy_ticks)
     TIMEFORMAT='%R %U %S'
+    ( while kill -0 "$pid" 2>/dev/null; do rss_kb "$pid"; sleep 0.5; done ) > "$f.rss" 2>/dev/null &
+    local sampler=$!
     { time wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url" > "$f" 2>&1; } 2> "$f.time"
     s1=$(sys_busy_ticks); t1=$(cpu_ticks "$pid")
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     read -r real usr sys < "$f.time"
     read -r rps p50 p99 req non serr <<< "$(parse_wrk "$f")"
     srv=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v t="$real" 'BEGIN { printf "%.0f", 100 * d / hz / t }')
@@ -158,8 +181,9 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
     if (( other <= OTHER_MAX )); then break; fi
     if (( try <= RETRIES )); then log "  other processes used ${other}% CPU during the run; redoing it"; fi
   done
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$ep" "$c" "$r" "$rps" "$p50" "$p99" "$req" \
-    "$non" "$serr" "$srv" "$wrkc" "$other" "$(( try > RETRIES + 1 ? RETRIES + 1 : try ))" >> "$RUNS_TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$ep" "$c" "$r" "$rps" "$p50" "$p99" "$req" \
+    "$non" "$serr" "$srv" "$wrkc" "$other" "$(( try > RETRIES + 1 ? RETRIES + 1 : try ))" \
+    "$(sort -n "$f.rss" 2>/dev/null | tail -n 1)" >> "$RUNS_TSV"
 }
 
 {
@@ -175,9 +199,10 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
   echo "MK_JAVA_OPTS: ${MK_JAVA_OPTS:-(none)}"
 } > "$OUT/env.txt"
 
-RSS_IDLE_NODE=$(rss_kb "$NODE_PID"); RSS_IDLE_MK=$(rss_kb "$MK_PID")
+RSS_IDLE_NODE=$(rss_kb "$NODE_PID"); RSS_IDLE_MK=$(rss_kb "$MK_PID"); RSS_IDLE_B=""
+[ -n "$B_ROOT" ] && RSS_IDLE_B=$(rss_kb "$B_PID")
 log "results -> $OUT"
-for server in node manaknight; do
+for server in $SERVERS; do
   log "pre-warm $server: ${PREWARM}s of -c64 load, half per endpoint"
   wrk -t"$THREADS" -c64 -d"$(( (PREWARM + 1) / 2 ))s" "$(url_of "$server" hello)" > "$OUT/raw/${server}_prewarm_hello.txt" 2>&1
   wrk -t"$THREADS" -c64 -d"$(( (PREWARM + 1) / 2 ))s" -s "$PEERS_DIR/wrk/users.lua" "$(url_of "$server" users)" \
@@ -187,19 +212,19 @@ for ep in $ENDPOINTS; do
   for c in $CONNS; do
     script=()
     [ "$ep" = users ] && script=(-s "$PEERS_DIR/wrk/users.lua")
-    for server in node manaknight; do
+    for server in $SERVERS; do
       log "warm-up $server $ep c$c (${WARMUP}s)"
       wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "${script[@]}" "$(url_of "$server" "$ep")" > "$OUT/raw/${server}_${ep}_c${c}_warmup.txt" 2>&1
     done
     for r in $(seq "$RUNS"); do
-      timed_run node "$ep" "$c" "$r"
-      timed_run manaknight "$ep" "$c" "$r"
+      for server in $SERVERS; do timed_run "$server" "$ep" "$c" "$r"; done
     done
   done
 done
 echo "load after: $(cat /proc/loadavg)" >> "$OUT/env.txt"
 printf 'server\tidle_rss_kb\tafter_load_rss_kb\nnode\t%s\t%s\nmanaknight\t%s\t%s\n' \
   "$RSS_IDLE_NODE" "$(rss_kb "$NODE_PID")" "$RSS_IDLE_MK" "$(rss_kb "$MK_PID")" > "$OUT/memory.tsv"
+[ -n "$B_ROOT" ] && printf 'mk-b\t%s\t%s\n' "$RSS_IDLE_B" "$(rss_kb "$B_PID")" >> "$OUT/memory.tsv"
 
 # ---------------------------------------------------------------- table: medians, side by side
 awk -F'\t' -v OFS='\t' '
@@ -224,11 +249,40 @@ awk -F'\t' -v OFS='\t' '
     }
   }' "$RUNS_TSV" > "$OUT/summary.tsv"
 
+# Per round: the ratios of that round's runs (they ran back to back), and the median of those ratios.
+awk -F'\t' -v OFS='\t' '
+  function med(a, m,   i, j, t) {
+    for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  }
+  NR == 1 { next }
+  { rps[$1, $2, $3, $4] = $5; p99[$1, $2, $3, $4] = $7; if (!(($2, $3) in seen)) { seen[$2, $3] = 1; order[++no] = $2 SUBSEP $3 }
+    if ($4 + 0 > runs) runs = $4 + 0; if ($1 == "mk-b") hasb = 1 }
+  END {
+    print "endpoint", "conns", "run", "mk/node req/s", "mk/node p99", (hasb ? "mk/mk-b req/s" : ""), (hasb ? "mk/mk-b p99" : "")
+    for (o = 1; o <= no; o++) {
+      split(order[o], e, SUBSEP); n = 0
+      for (r = 1; r <= runs; r++) {
+        k = e[1] SUBSEP e[2] SUBSEP r; n++
+        a[n] = rps["manaknight", k] / rps["node", k]; b[n] = p99["manaknight", k] / p99["node", k]
+        if (hasb) { c[n] = rps["manaknight", k] / rps["mk-b", k]; d[n] = p99["manaknight", k] / p99["mk-b", k] }
+        printf "%s\t%s\t%d\t%.2f\t%.2f\t%s\t%s\n", e[1], e[2], r, a[n], b[n], (hasb ? sprintf("%.2f", c[n]) : ""), (hasb ? sprintf("%.2f", d[n]) : "")
+      }
+      printf "%s\t%s\tmedian\t%.2f\t%.2f\t%s\t%s\n", e[1], e[2], med(a, n), med(b, n), (hasb ? sprintf("%.2f", med(c, n)) : ""), (hasb ? sprintf("%.2f", med(d, n)) : "")
+    }
+  }' "$RUNS_TSV" > "$OUT/ratios.tsv"
+
 {
   echo "== Manaknight serve vs Node.js peer: median of $RUNS x ${DURATION}s wrk -t$THREADS runs each, interleaved, after a ${PREWARM}s pre-warm and a ${WARMUP}s warm-up per row."
   echo "   ratio req/s = manaknight / node (target >= 1.5); ratio p99 = manaknight / node (target <= 1). Latencies in ms."
   echo "   wrk and the servers share the same $(nproc) CPUs; cpu% are of one CPU (max $(( $(nproc) * 100 ))%); err = non-2xx + socket errors over all runs."
   column -t -s $'\t' "$OUT/summary.tsv"
+  echo
+  echo "== peak RSS during the timed runs (kB)"
+  awk -F'\t' 'NR > 1 && $15 + 0 > m[$1] { m[$1] = $15 + 0 } END { for (k in m) printf "%s\t%d\n", k, m[k] }' "$RUNS_TSV" | sort
+  echo
+  echo "== per-round ratios (each round's runs back to back) and their median"
+  column -t -s $'\t' "$OUT/ratios.tsv"
   echo
   column -t -s $'\t' "$OUT/memory.tsv"
   echo
