@@ -54,7 +54,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     private boolean counted;
     /** Requests whose head arrived and whose final reply is not yet written. */
     private int pending;
-    /** When the connection began to wait for a request head (System.nanoTime), while none is pending. */
+    /** When the connection began to wait for a request head ({@link #now}), while none is pending. */
     private long waitingSince;
     /** While a request body arrives: when its last part came; -1 otherwise. */
     private long bodySince = -1;
@@ -107,7 +107,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
             }
             return;
         }
-        waitingSince = System.nanoTime();
+        waitingSince = now();
         arm(ctx, timeoutNanos);
         connections.idle(this);
         ctx.fireChannelActive();
@@ -126,9 +126,9 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
             connections.busy(this);
             pending++;
             partialHead = false;
-            bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
+            bodySince = msg instanceof LastHttpContent ? -1 : now();
         } else if (msg instanceof HttpContent && bodySince >= 0) {
-            bodySince = msg instanceof LastHttpContent ? -1 : System.nanoTime();
+            bodySince = msg instanceof LastHttpContent ? -1 : now();
         }
         ctx.fireChannelRead(msg);
     }
@@ -144,7 +144,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
         // (a client that does not read its replies is not given longer).
         if (counted && msg instanceof HttpResponse r && msg instanceof LastHttpContent
                 && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && pending > 0 && --pending == 0) {
-            waitingSince = System.nanoTime();
+            waitingSince = now();
             partialHead = false;
             if (state.compareAndSet(WORKING, WAITING)) connections.idle(this);
         }
@@ -185,6 +185,9 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
         });
     }
 
+    /** The event loop's clock: the one its timers run on (a test's EmbeddedChannel moves it by hand). */
+    private long now() { return ctx.executor().ticker().nanoTime(); }
+
     private static Request unread(ChannelHandlerContext ctx) {
         return Request.unread(String.valueOf(ctx.channel().remoteAddress()));
     }
@@ -201,7 +204,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
 
     private void check(ChannelHandlerContext ctx) {
         if (!ctx.channel().isActive()) return;
-        long now = System.nanoTime();
+        long now = now();
         long deadline;
         if (bodySince >= 0) deadline = bodySince + timeoutNanos;
         else if (pending == 0) deadline = waitingSince + timeoutNanos;

@@ -1,0 +1,181 @@
+package dev.manaknight.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.model.HttpMethod;
+import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.lang.vm.Response;
+import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.runtime.BodyBudget;
+import dev.manaknight.runtime.ConnectionCount;
+import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.HandlerExecutor;
+import dev.manaknight.runtime.config.Config;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `serve`'s connection timers (`server.idle_timeout`) on the real pipeline in an EmbeddedChannel
+ * whose clock the test moves: exactly at the deadline and just before it, without sleeping.
+ */
+class ConnectionTimersTest {
+    private static final Duration IDLE = Duration.ofSeconds(60);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private Deployment app;
+    private ConnectionCount connections;
+
+    @BeforeEach void start() throws Exception {
+        var module = new Module(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(
+                new Route(HttpMethod.GET, "/hello", 0, List.of(), 0, List.of(), "a.mnk", 1),
+                new Route(HttpMethod.GET, "/slow", 1, List.of(), 0, List.of(), "a.mnk", 2)), List.of());
+        HandlerExecutor exec = (host, granted) -> new HandlerExecutor.Run() {
+            @Override public Outcome invoke(int f, Object... args) {
+                if (f == 1) {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new Outcome.Responded(new Response(200, new Response.Body.Text(f == 1 ? "slow" : "hello"), List.of()));
+            }
+
+            @Override public void cancel() {}
+
+            @Override public long fuelUsed() { return 0; }
+
+            @Override public long memoryUsed() { return 0; }
+        };
+        var d = Config.Server.DEFAULTS;
+        var l = Config.Limits.DEFAULTS;
+        var cfg = new Config(null, null, d, new Config.Limits(l.memory(), l.cpu(), l.fuel(), Duration.ofMinutes(10), l.body()),
+                new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, false));
+        app = Deployment.open(Program.trusted(module), cfg, Deployment.Setup.test(null).withExecutor(exec)
+                .withAccessLog(AccessLog.NONE));
+        connections = new ConnectionCount(16, "answered 503");
+    }
+
+    @AfterEach void stop() {
+        release.countDown();
+        app.close();
+    }
+
+    private final MockTicker clock = Ticker.newMockTicker();
+
+    private EmbeddedChannel connection() throws Exception {
+        var ch = EmbeddedChannel.builder().register(false).ticker(clock).build();
+        HttpServer.initChannel(ch, app, connections, new LingerBudget(4), new BodyBudget(1 << 20), IDLE, "no-warmup");
+        ch.register();
+        return ch;
+    }
+
+    private static void send(EmbeddedChannel ch, String text) {
+        ch.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+    }
+
+    private void advance(EmbeddedChannel ch, Duration d) {
+        clock.advance(d.toNanos(), TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+    }
+
+    /** Everything the server wrote so far, as text. */
+    private static String written(EmbeddedChannel ch) {
+        var b = new StringBuilder();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) o;
+            b.append(buf.toString(StandardCharsets.UTF_8));
+            buf.release();
+        }
+        return b.toString();
+    }
+
+    /** Runs the loop's tasks until `text` was written (the handler answers on a virtual thread). */
+    private static String awaitWritten(EmbeddedChannel ch, String text) throws InterruptedException {
+        var all = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!all.toString().contains(text) && System.nanoTime() < deadline) {
+            ch.runPendingTasks();
+            all.append(written(ch));
+            Thread.sleep(1); // the reply is completed on another thread; the loop is ours to turn
+        }
+        return all.toString();
+    }
+
+    @Test void anIdleConnectionClosesExactlyAtTheIdleTimeout() throws Exception {
+        var ch = connection();
+        advance(ch, IDLE.minusMillis(1));
+        assertTrue(ch.isOpen(), "open a millisecond before");
+        advance(ch, Duration.ofMillis(1));
+        assertFalse(ch.isOpen(), "closed at the deadline");
+        assertEquals("", written(ch), "an idle connection is closed without a word");
+        assertEquals(1, connections.idleClosed());
+    }
+
+    @Test void theIdleClockRestartsWhenAReplyIsWritten() throws Exception {
+        var ch = connection();
+        advance(ch, IDLE.minusSeconds(1));
+        send(ch, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(awaitWritten(ch, "hello").startsWith("HTTP/1.1 200 OK\r\n"));
+        advance(ch, IDLE.minusMillis(1));
+        assertTrue(ch.isOpen(), "a whole timeout again after the reply");
+        advance(ch, Duration.ofMillis(1));
+        assertFalse(ch.isOpen());
+    }
+
+    /** Slowloris: bytes keep coming, the head is never whole; the deadline counts from the start. */
+    @Test void aTrickledHeadIsAnswered408AtTheIdleTimeout() throws Exception {
+        var ch = connection();
+        send(ch, "GET /hello HTTP/1.1\r\n");
+        for (int i = 0; i < 59; i++) {
+            advance(ch, Duration.ofSeconds(1));
+            send(ch, "X");
+        }
+        assertTrue(ch.isOpen());
+        assertEquals("", written(ch));
+        advance(ch, Duration.ofSeconds(1));
+        String answer = written(ch);
+        assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
+        assertTrue(answer.contains("request-timeout"), answer);
+    }
+
+    @Test void aBodyMayArriveSlowlyButNotStall() throws Exception {
+        var ch = connection();
+        send(ch, "GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na");
+        advance(ch, IDLE.minusSeconds(1));
+        send(ch, "b");
+        advance(ch, IDLE.minusSeconds(1));
+        assertTrue(ch.isOpen(), "each part came within the timeout");
+        advance(ch, Duration.ofSeconds(1));
+        assertFalse(ch.isOpen(), "the last part stalled for a whole timeout");
+    }
+
+    @Test void aHandlerRunningPastTheIdleTimeoutIsNotCut() throws Exception {
+        var ch = connection();
+        send(ch, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (app.admission().inFlight() == 0 && System.nanoTime() < deadline) Thread.sleep(1);
+        advance(ch, IDLE.multipliedBy(3));
+        assertTrue(ch.isOpen(), "limits.timeout bounds a running handler, not the idle timeout");
+        assertNull(ch.readOutbound());
+        release.countDown();
+        assertTrue(awaitWritten(ch, "slow").startsWith("HTTP/1.1 200 OK\r\n"));
+    }
+}
