@@ -1,6 +1,8 @@
 package dev.manaknight.cli;
 
 import dev.manaknight.http.HttpServer;
+import dev.manaknight.http.ServeMetrics;
+import java.util.List;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.config.Config;
@@ -37,8 +39,13 @@ public final class ServeCommand implements Callable<Integer> {
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
         Program program = AppLoader.standard().load(cfg.app()).program();
         Deployment.warnings(cfg).forEach(w -> System.err.println("manaknight: warning: " + w));
-        try (Deployment deployment = Deployment.open(program, cfg, Deployment.Setup.server())) {
-            HttpServer server = HttpServer.start(deployment, HttpServer.Options.of(cfg));
+        var metrics = new ServeMetrics();
+        try (Deployment deployment = Deployment.open(program, cfg, Deployment.Setup.server(null, metrics))) {
+            List<String> hidden = HttpServer.probeCollisions(deployment);
+            if (!hidden.isEmpty())
+                throw new ConfigException("the app's route " + hidden.getFirst() + " is on a path `serve` answers itself "
+                        + "(server.health_path, ready_path or metrics_path): move the route or set the path");
+            HttpServer server = HttpServer.start(deployment, HttpServer.Options.of(cfg), metrics);
             var stopped = new CountDownLatch(1);
             // SIGTERM: stop accepting, drain within drain_timeout, then return 0 (a plain shutdown
             // hook would drain too, but the JVM would then exit 143). SIGINT drains through the hook.

@@ -59,6 +59,15 @@ class RealToolchainTest {
         assertTrue(r.err().contains("holds no .mnk files"), r.toString());
     }
 
+    /** Issue 17: a route on a probe's path would be hidden by it; serve refuses to start. */
+    @Test void aRouteOnAProbePathRefusesServe() throws Exception {
+        Path app = Files.createDirectory(dir.resolve("probe"));
+        Files.writeString(app.resolve("app.mnk"), "api GET /-/ready { respond text(\"mine\") }\n");
+        Cli r = run("serve", app.toString(), "--port", "0");
+        assertEquals(64, r.code(), r.toString());
+        assertTrue(r.err().contains("GET /-/ready") && r.err().contains("ready_path"), r.toString());
+    }
+
     @Test void seedProgramChecks() throws Exception {
         Cli r = run("check", seedApp().toString());
         assertEquals(0, r.code(), r.toString());

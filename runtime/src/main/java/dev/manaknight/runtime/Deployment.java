@@ -353,6 +353,7 @@ public final class Deployment implements AutoCloseable {
             accessLog.record(new AccessEntry(r.id(), req.method(), req.rawPath(), req.query(), r.route(), status,
                     (now - r.startNanos()) / 1000, r.fuel(), r.memory(), r.effects(), r.failure()));
             slowLog.ended(r, status, now);
+            observer.completed(r, status, (now - r.startNanos()) / 1000);
         } finally {
             watchdog.done(r);
             deliver.accept(r);

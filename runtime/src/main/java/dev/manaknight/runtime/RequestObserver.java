@@ -18,6 +18,12 @@ public interface RequestObserver {
     /** Its worker is free again; the run's cost and failure are final. */
     default void finished(InFlight request) {}
 
+    /**
+     * Its one reply was decided ({@link InFlight#reply}): run, refused or answered by the
+     * watchdog; `status` as logged (499 for a client that went away), `micros` since it arrived.
+     */
+    default void completed(InFlight request, int status, long micros) {}
+
     /** The slow log wrote it (once per request). */
     default void slow(InFlight request) {}
 

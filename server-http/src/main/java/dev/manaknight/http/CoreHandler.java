@@ -42,6 +42,7 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
     private final Deployment app;
+    private final ProbeAnswers probes;
     /** The secret of the server's own warm-up requests ({@link SelfWarmup}), answered without the core. */
     private final String warmupToken;
     /**
@@ -57,8 +58,9 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     private boolean draining;
     private ChannelHandlerContext ctx;
 
-    CoreHandler(Deployment app, String warmupToken) {
+    CoreHandler(Deployment app, ProbeAnswers probes, String warmupToken) {
         this.app = app;
+        this.probes = probes;
         this.warmupToken = warmupToken;
     }
 
@@ -75,7 +77,10 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
         Request req = toRequest(ctx, msg, ByteBufUtil.getBytes(msg.content()));
         var reply = new CompletableFuture<Reply>();
         InFlight r = null;
-        if (warmupToken.equals(msg.headers().get(SelfWarmup.HEADER))) {
+        Reply probe = probes.answer(req.method(), req.rawPath());
+        if (probe != null) {
+            reply.complete(probe);
+        } else if (warmupToken.equals(msg.headers().get(SelfWarmup.HEADER))) {
             Thread.ofVirtual().name("manaknight-warmup").start(() -> reply.complete(SelfWarmup.REPLY));
         } else {
             r = app.submit(req, false, done -> reply.complete(done.reply()));

@@ -54,9 +54,12 @@ public final class HttpServer implements AutoCloseable {
     private final Options options;
     private final ConnectionCount connections;
     private final BodyBudget bodies;
+    private final ProbeAnswers probes;
     private volatile boolean stopped;
 
-    private HttpServer(Deployment app, Endpoint endpoint, Options options, ConnectionCount connections, BodyBudget bodies) {
+    private HttpServer(Deployment app, Endpoint endpoint, Options options, ConnectionCount connections, BodyBudget bodies,
+                       ProbeAnswers probes) {
+        this.probes = probes;
         this.app = app;
         this.endpoint = endpoint;
         this.options = options;
@@ -69,16 +72,25 @@ public final class HttpServer implements AutoCloseable {
      * few requests to itself have loaded the pipeline's classes.
      */
     public static HttpServer start(Deployment app, Options o) throws InterruptedException {
+        return start(app, o, new ServeMetrics());
+    }
+
+    /**
+     * The same, with the metrics that `app` was opened with as its observer (`server.metrics_path`
+     * shows them).
+     */
+    public static HttpServer start(Deployment app, Options o, ServeMetrics metrics) throws InterruptedException {
         String warmupToken = SelfWarmup.newToken();
         var connections = new ConnectionCount(o.maxConnections(), "answered 503");
         var refusedLinger = new LingerBudget(REFUSED_LINGERING);
         var bodies = new BodyBudget(app.config().server().bodyBudget(Runtime.getRuntime().maxMemory(), app.config().limits().body()));
+        var probes = new ProbeAnswers(app, metrics, connections, bodies);
         Transport transport = Transport.choose(o.transport());
         Endpoint endpoint = Endpoint.bind(transport, o.ioThreads(), new InetSocketAddress(o.host(), o.port()), false,
-                c -> initChannel(c, app, connections, refusedLinger, bodies, o.idleTimeout(), warmupToken));
+                c -> initChannel(c, app, connections, refusedLinger, bodies, probes, o.idleTimeout(), warmupToken));
         LOG.info("transport {}, {} event loop(s), at most {} connections",
                 transport.name().toLowerCase(java.util.Locale.ROOT), o.ioThreads(), o.maxConnections());
-        var server = new HttpServer(app, endpoint, o, connections, bodies);
+        var server = new HttpServer(app, endpoint, o, connections, bodies, probes);
         SelfWarmup.run(server.address(), warmupToken);
         return server;
     }
@@ -90,7 +102,7 @@ public final class HttpServer implements AutoCloseable {
      * handlers.
      */
     static void initChannel(Channel c, Deployment app, ConnectionCount connections, LingerBudget refusedLinger,
-                            BodyBudget bodies, Duration idleTimeout, String warmupToken) {
+                            BodyBudget bodies, ProbeAnswers probes, Duration idleTimeout, String warmupToken) {
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, app.config().limits().body());
         var decoder = new RequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK);
         c.pipeline()
@@ -102,8 +114,11 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new BodyLimitAggregator(bodyLimit, app))
                 .addLast("pipeline-limit", new PipelineLimit(decoder))
-                .addLast("core", new CoreHandler(app, warmupToken));
+                .addLast("core", new CoreHandler(app, probes, warmupToken));
     }
+
+    /** The app's routes that `server.health_path`, `ready_path` or `metrics_path` would hide. */
+    public static java.util.List<String> probeCollisions(Deployment app) { return ProbeAnswers.collisions(app); }
 
     public InetSocketAddress address() { return (InetSocketAddress) endpoint.listener().localAddress(); }
 
@@ -135,6 +150,13 @@ public final class HttpServer implements AutoCloseable {
     public synchronized boolean stop() throws InterruptedException {
         if (stopped) return true;
         stopped = true;
+        // Readiness says 503 first; a load balancer probing it stops sending before the listener closes.
+        probes.drain();
+        Duration delay = app.config().server().probes().drainDelay();
+        if (!delay.isZero()) {
+            LOG.info("stopping: not ready; the listener closes in {} ms (server.drain_delay)", delay.toMillis());
+            Thread.sleep(delay.toMillis());
+        }
         endpoint.closeListener();
         boolean drained = endpoint.drain(app.admission(), options.drainTimeout(), () -> app.stopAll(InFlight.Stop.DRAIN),
                 Duration.ofSeconds(1));

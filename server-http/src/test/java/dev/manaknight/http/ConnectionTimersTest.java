@@ -81,7 +81,9 @@ class ConnectionTimersTest {
 
     private EmbeddedChannel connection() throws Exception {
         var ch = EmbeddedChannel.builder().register(false).ticker(clock).build();
-        HttpServer.initChannel(ch, app, connections, new LingerBudget(4), new BodyBudget(1 << 20), IDLE, "no-warmup");
+        var bodies = new BodyBudget(1 << 20);
+        HttpServer.initChannel(ch, app, connections, new LingerBudget(4), bodies,
+                new ProbeAnswers(app, new ServeMetrics(), connections, bodies), IDLE, "no-warmup");
         ch.register();
         return ch;
     }

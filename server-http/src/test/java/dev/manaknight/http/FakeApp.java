@@ -83,7 +83,7 @@ final class FakeApp implements AutoCloseable {
         var d = Config.Server.DEFAULTS;
         var l = Config.Limits.DEFAULTS;
         return new Config(null, null, new Config.Server("127.0.0.1:0", workers, queue, 0, d.socketMode(), Duration.ofSeconds(5),
-                d.statusPath(), d.pingPath(), false, 2, "auto", maxConnections, idleTimeout, null, bodyBudget),
+                d.statusPath(), d.pingPath(), false, 2, "auto", maxConnections, idleTimeout, null, bodyBudget, Config.Probes.DEFAULTS),
                 new Config.Limits(l.memory(), l.cpu(), l.fuel(), Duration.ofSeconds(5), bodyLimit),
                 new Config.Db("sqlite::memory:", 1, null), new Config.Log("off", null, Duration.ZERO, false));
     }

@@ -70,10 +70,11 @@ final class LiveApp implements AutoCloseable {
     static LiveApp start(Path dir, String toml) throws Exception {
         Config cfg = ConfigLoader.parse(dir.resolve("manaknight.toml"), toml, dir);
         List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
-        Deployment core = Deployment.open(PROGRAM, cfg, Deployment.Setup.server().withAccessLog(log::add));
+        var metrics = new ServeMetrics();
+        Deployment core = Deployment.open(PROGRAM, cfg, Deployment.Setup.server(null, metrics).withAccessLog(log::add));
         var o = HttpServer.Options.of(cfg);
         HttpServer server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, 2, o.maxConnections(), o.idleTimeout(),
-                Duration.ofSeconds(5), o.transport()));
+                Duration.ofSeconds(5), o.transport()), metrics);
         return new LiveApp(core, server, log);
     }
 

@@ -43,8 +43,11 @@ final class Wire {
     Wire(FakeApp app) {
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override protected void initChannel(Channel c) {
-                HttpServer.initChannel(c, app.deployment, new ConnectionCount(16, "refused"), new LingerBudget(4),
-                        new BodyBudget(BODY_BUDGET), Duration.ofSeconds(60), "test-warmup-token");
+                var connections = new ConnectionCount(16, "refused");
+                var bodies = new BodyBudget(BODY_BUDGET);
+                HttpServer.initChannel(c, app.deployment, connections, new LingerBudget(4), bodies,
+                        new ProbeAnswers(app.deployment, new ServeMetrics(), connections, bodies), Duration.ofSeconds(60),
+                        "test-warmup-token");
             }
         });
     }

@@ -26,10 +26,12 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param pidFile `fpm`: a file that holds its process id while it runs (PHP-FPM's `pid`), or null
      * @param bodyBudget bytes of request bodies a server holds at once over all its connections;
      *                   past it a request is answered 503; 0: automatic ({@link #bodyBudget(long, long)})
+     * @param probes `serve`'s liveness, readiness and metrics paths and its drain delay
      */
     public record Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
                          Duration drainTimeout, String statusPath, String pingPath, boolean openapi, int ioThreads,
-                         String transport, int maxConnections, Duration idleTimeout, Path pidFile, long bodyBudget) {
+                         String transport, int maxConnections, Duration idleTimeout, Path pidFile, long bodyBudget,
+                         Probes probes) {
         /**
          * `queue` by default: as many waiting requests as a server keeps connections by default, so
          * that each open connection may have one request waiting (the deadline bounds the wait, the
@@ -37,7 +39,8 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
          */
         public static final int DEFAULT_QUEUE = 4096;
         public static final Server DEFAULTS = new Server("127.0.0.1:8080", 8, DEFAULT_QUEUE, 0, "0660",
-                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60), null, 0);
+                Duration.ofSeconds(30), "/fpm-status", "/fpm-ping", false, 0, "auto", 0, Duration.ofSeconds(60), null, 0,
+                Probes.DEFAULTS);
 
         /**
          * The body budget in effect: the configured one, else a quarter of the JVM heap (`maxHeap`),
@@ -47,19 +50,6 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
             return Math.max(bodyLimit, bodyBudget > 0 ? bodyBudget : maxHeap / 4);
         }
         public static final java.util.Set<String> TRANSPORTS = java.util.Set.of("auto", "io_uring", "epoll", "nio");
-
-        /** Without `io_threads`, `transport`, `max_connections` (all automatic), `idle_timeout` (60 s) and `pid`. */
-        public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
-                      Duration drainTimeout, String statusPath, String pingPath, boolean openapi) {
-            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, openapi,
-                    0, "auto", 0, DEFAULTS.idleTimeout, null, 0);
-        }
-
-        /** Without `openapi` (off). */
-        public Server(String listen, int workers, int queue, long maxRequestsPerWorker, String socketMode,
-                      Duration drainTimeout, String statusPath, String pingPath) {
-            this(listen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath, false);
-        }
 
         /** The host of a TCP `listen` (brackets of an IPv6 literal removed). */
         public String host() {
@@ -76,11 +66,28 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         public Server withListen(String newListen) {
             return new Server(newListen, workers, queue, maxRequestsPerWorker, socketMode, drainTimeout, statusPath, pingPath,
-                    openapi, ioThreads, transport, maxConnections, idleTimeout, pidFile, bodyBudget);
+                    openapi, ioThreads, transport, maxConnections, idleTimeout, pidFile, bodyBudget, probes);
         }
 
         /** The configured `io_threads`, or `automatic` when it is 0. */
         public int ioThreads(int automatic) { return ioThreads > 0 ? ioThreads : automatic; }
+    }
+
+    /**
+     * What a load balancer or a monitor asks `serve` for, answered on the I/O thread without a
+     * worker or the database (Prometheus's names).
+     *
+     * @param health     liveness: 200 while the process serves
+     * @param ready      readiness: 200 once started, 503 while draining
+     * @param metrics    OpenMetrics text
+     * @param drainDelay at a stop, how long readiness says 503 before the listener closes, so a
+     *                   load balancer stops sending first (0: close at once)
+     */
+    public record Probes(String health, String ready, String metrics, Duration drainDelay) {
+        public static final Probes DEFAULTS = new Probes("/-/healthy", "/-/ready", "/-/metrics", Duration.ZERO);
+
+        /** The three paths. */
+        public java.util.List<String> paths() { return java.util.List.of(health, ready, metrics); }
     }
 
     /** Per request: VM memory (bytes), VM CPU, fuel, wall clock, body bytes. */

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
                     "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections",
-                    "idle_timeout", "pid", "body_budget"),
+                    "idle_timeout", "pid", "body_budget", "health_path", "ready_path", "metrics_path", "drain_delay"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
@@ -119,7 +119,9 @@ public final class ConfigLoader {
                 r.duration("server.drain_timeout", sd.drainTimeout()), r.urlPath("server.status_path", sd.statusPath()),
                 r.urlPath("server.ping_path", sd.pingPath()), r.bool("server.openapi", sd.openapi()),
                 (int) ioThreads, transport, (int) maxConnections, idleTimeout, r.path("server.pid", null),
-                r.size("server.body_budget", 0));
+                r.size("server.body_budget", 0), new Config.Probes(r.urlPath("server.health_path", sd.probes().health()),
+                        r.urlPath("server.ready_path", sd.probes().ready()), r.urlPath("server.metrics_path", sd.probes().metrics()),
+                        r.duration("server.drain_delay", sd.probes().drainDelay())));
 
         var ld = Config.Limits.DEFAULTS;
         var limits = new Config.Limits(r.size("limits.memory", ld.memory()), r.duration("limits.cpu", ld.cpu()),
