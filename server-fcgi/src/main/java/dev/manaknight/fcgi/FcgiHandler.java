@@ -90,10 +90,12 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         ctx.close();
     }
 
-    /** Graceful stop: close now when idle, else after the last open request ends. */
+    /** Graceful stop: close after the last open request ends, or after {@link Drainable#IDLE_GRACE} when idle. */
     @Override public void drain() {
         draining = true;
-        if (conn.openRequests() == 0) ctx.close();
+        if (conn.openRequests() == 0) ctx.executor().schedule(() -> {
+            if (conn.openRequests() == 0) ctx.close(); // still idle: nothing was crossing the drain on the wire
+        }, Drainable.IDLE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override public void request(FcgiRequest r) {

@@ -103,10 +103,12 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
         ctx.writeAndFlush(res).addListener(last ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
-    /** Graceful stop: an idle connection closes now; a busy one after its last answer, which says so. */
+    /** Graceful stop: a busy connection closes after its last answer, which says so; an idle one after {@link Drainable#IDLE_GRACE}. */
     @Override public void drain() {
         draining = true;
-        if (pending == 0) ctx.close();
+        if (pending == 0) ctx.executor().schedule(() -> {
+            if (pending == 0) ctx.close(); // still idle: nothing was crossing the drain on the wire
+        }, Drainable.IDLE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override public void channelInactive(ChannelHandlerContext ctx) {
