@@ -144,7 +144,7 @@ final class FunctionGen {
             expr(r.headerValues().get(i));
         }
         int n = r.headerNames().size();
-        out.variable(Opcode.RESPOND, -(2 + 2 * n), n);
+        out.variable(Opcode.RESPOND, 2 + 2 * n, "", n);
     }
 
     /** Loads element `index` of the list in `listSlot` into `var` (unboxed by its type). */
@@ -220,14 +220,14 @@ final class FunctionGen {
             case TExpr.Interp i -> interpolate(i.parts());
             case TExpr.ListNew l -> {
                 for (TExpr item : l.items()) boxed(item);
-                out.variable(Opcode.LIST_NEW, 1 - l.items().size(), l.items().size());
+                out.variable(Opcode.LIST_NEW, l.items().size(), "R", l.items().size());
             }
             case TExpr.MapNew m -> {
                 for (int i = 0; i < m.keys().size(); i++) {
                     expr(m.keys().get(i));
                     boxed(m.values().get(i));
                 }
-                out.variable(Opcode.MAP_NEW, 1 - 2 * m.keys().size(), m.keys().size());
+                out.variable(Opcode.MAP_NEW, 2 * m.keys().size(), "R", m.keys().size());
             }
             case TExpr.Local l -> load(l.slot(), l.ty());
             case TExpr.Binary b -> binary(b);
@@ -242,12 +242,12 @@ final class FunctionGen {
             case TExpr.Logic l -> logic(l);
             case TExpr.Call c -> {
                 for (TExpr a : c.args()) expr(a);
-                out.variable(Opcode.CALL, 1 - c.args().size(), c.function());
+                out.variable(Opcode.CALL, c.args().size(), kind(c.ty()) == Kind.P ? "P" : "R", c.function());
             }
             case TExpr.CallBuiltin c -> builtin(c);
             case TExpr.Effect ef -> {
                 for (TExpr a : ef.args()) boxed(a);
-                out.variable(Opcode.EFFECT, 1 - ef.args().size(), ef.op());
+                out.variable(Opcode.EFFECT, ef.args().size(), "R", ef.op());
                 unbox(ef.ty());
             }
             case TExpr.LambdaOp l -> lambdaOp(l);
@@ -265,11 +265,11 @@ final class FunctionGen {
             }
             case TExpr.RecordNew r -> {
                 for (TExpr f : r.fields()) boxed(f);
-                out.variable(Opcode.RECORD_NEW, 1 - r.fields().size(), r.record());
+                out.variable(Opcode.RECORD_NEW, r.fields().size(), "R", r.record());
             }
             case TExpr.EnumNew en -> {
                 for (TExpr p : en.payload()) boxed(p);
-                out.variable(Opcode.ENUM_NEW, 1 - en.payload().size(), en.enumType(), en.variant());
+                out.variable(Opcode.ENUM_NEW, en.payload().size(), "R", en.enumType(), en.variant());
             }
             case TExpr.SomeE s -> { boxed(s.value()); out.op(Opcode.SOME); }
             case TExpr.OkE s -> { boxed(s.value()); out.op(Opcode.OK); }
@@ -330,11 +330,11 @@ final class FunctionGen {
             else if (t != Type.STRING) out.op(Opcode.STR_ANY);
             onStack++;
             if (onStack == Limits.MAX_CONCAT) {
-                out.variable(Opcode.CONCAT, 1 - onStack, onStack);
+                out.variable(Opcode.CONCAT, onStack, "R", onStack);
                 onStack = 1;
             }
         }
-        if (onStack > 1) out.variable(Opcode.CONCAT, 1 - onStack, onStack);
+        if (onStack > 1) out.variable(Opcode.CONCAT, onStack, "R", onStack);
     }
 
     private void binary(TExpr.Binary b) {
@@ -343,7 +343,7 @@ final class FunctionGen {
         PrimOp op = PrimOp.binary(b.op(), Codegen.type(b.operand()));
         if (op == null) throw new IllegalStateException("codegen: no operator " + b.op() + " for " + Ty.show(b.operand()));
         if (op == PrimOp.CONCAT_STR) {
-            out.variable(Opcode.CONCAT, -1, 2);
+            out.variable(Opcode.CONCAT, 2, "R", 2);
             return;
         }
         out.op(op.first);
@@ -373,7 +373,7 @@ final class FunctionGen {
             expr(a);
             if (b.pops.charAt(i) == 'R') box(a.ty());
         }
-        out.variable(Opcode.BUILTIN, b.pushes.length() - b.pops.length(), b.id());
+        out.variable(Opcode.BUILTIN, b.pops.length(), b.pushes, b.id());
         if (b.pushes.equals("R")) unbox(c.ty());
     }
 
@@ -613,7 +613,7 @@ final class FunctionGen {
                 out.op(Opcode.LOAD_R, list);
                 out.op(Opcode.LOAD_R, t[2]);
                 out.op(Opcode.BUILDER_LIST);
-                out.variable(Opcode.BUILTIN, -1, Builtin.LIST_SORT_BY_KEYS.id());
+                out.variable(Opcode.BUILTIN, 2, "R", Builtin.LIST_SORT_BY_KEYS.id());
             }
             case FOLD -> load(l.params().getFirst(), l.extra().ty());
             case ANY -> {
