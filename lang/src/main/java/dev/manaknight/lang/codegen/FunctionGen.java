@@ -26,6 +26,11 @@ final class FunctionGen {
     private final Codegen module;
     private final CheckedApp.Fn fn;
     private final Emitter out = new Emitter();
+    /** The `for`/`while` loops around the code being generated, innermost last. */
+    private final List<Loop> loops = new ArrayList<>();
+
+    /** Where `continue` (next) and `break` (end) go, and the operand stack's height at the loop. */
+    private record Loop(Label next, Label end, int depth) {}
 
     FunctionGen(Codegen module, CheckedApp.Fn fn) {
         this.module = module;
@@ -110,6 +115,13 @@ final class FunctionGen {
             case TStmt.Eval ev -> discard(ev.expr());
             case TStmt.ForList f -> forList(f);
             case TStmt.ForRange f -> forRange(f);
+            case TStmt.While w -> whileLoop(w);
+            case TStmt.Jump j -> {
+                // from inside an expression the stack may hold operands: drop them, then leave
+                Loop loop = loops.getLast();
+                out.unwindTo(loop.depth());
+                out.jump(Opcode.JUMP, j.leave() ? loop.end() : loop.next());
+            }
             case TStmt.Return r -> {
                 expr(r.value());
                 if (Ty.is(fn.result(), "Unit") && !Ty.is(r.value().ty(), "Unit")) {
@@ -178,12 +190,33 @@ final class FunctionGen {
         out.op(Opcode.STORE_R, list);
         out.op(Opcode.SMALL_INT, 0);
         out.op(Opcode.STORE_P, index);
-        Label head = out.label(), end = out.label();
+        Label head = out.label(), next = out.label(), end = out.label();
         out.bind(head);
         loopTest(list, index, end);
         element(list, index, f.var(), Ty.arg(f.list().ty(), 0));
-        discard(f.body());
+        body(f.body(), next, end);
         increment(index);
+        out.jump(Opcode.LOOP, head);
+        out.bind(end);
+    }
+
+    /** A loop's body, with `continue` going to `next` and `break` to `end`; binds `next` after it. */
+    private void body(TExpr body, Label next, Label end) {
+        loops.add(new Loop(next, end, out.depth()));
+        discard(body);
+        loops.removeLast();
+        out.bind(next);
+    }
+
+    /** `while c { body }`: the test at the head, fuel at the back-edge; `while true` has no test. */
+    private void whileLoop(TStmt.While w) {
+        Label head = out.label(), next = out.label(), end = out.label();
+        out.bind(head);
+        if (!(w.condition() instanceof TExpr.BoolC c && c.value())) {
+            expr(w.condition());
+            out.jump(Opcode.JUMP_IF_FALSE, end);
+        }
+        body(w.body(), next, end);
         out.jump(Opcode.LOOP, head);
         out.bind(end);
     }
@@ -194,13 +227,13 @@ final class FunctionGen {
         out.op(Opcode.STORE_P, f.var());
         expr(f.to());
         out.op(Opcode.STORE_P, bound);
-        Label head = out.label(), end = out.label();
+        Label head = out.label(), next = out.label(), end = out.label();
         out.bind(head);
         out.op(Opcode.LOAD_P, f.var());
         out.op(Opcode.LOAD_P, bound);
         out.op(Opcode.LT_INT);
         out.jump(Opcode.JUMP_IF_FALSE, end);
-        discard(f.body());
+        body(f.body(), next, end);
         increment(f.var());
         out.jump(Opcode.LOOP, head);
         out.bind(end);

@@ -333,7 +333,7 @@ final class ExprParser {
         return new Expr.If(condition, then, otherwise, in.spanFrom(kw.span().start()));
     }
 
-    /** The head of `if`, `match` or `for … in`: an expression in which `Upper {` does not start a record. */
+    /** The head of `if`, `match`, `while` or `for … in`: an expression in which `Upper {` does not start a record. */
     Expr head() {
         Expr e = in.inContext(false, true, this::expr);
         Expr last = e;

@@ -116,12 +116,15 @@ final class StmtParser {
         }
     }
 
-    // stmt -> let | for | return | respond | expect | assign | expr
+    // stmt -> let | for | while | break | continue | return | respond | expect | assign | expr
     Stmt statement() {
         Token t = in.peek();
         return switch (t.kind()) {
             case LET, VAR -> let();
             case FOR -> forLoop();
+            case WHILE -> whileLoop();
+            case BREAK -> new Stmt.Break(in.advance().span());
+            case CONTINUE -> new Stmt.Continue(in.advance().span());
             case RETURN -> returnStmt();
             case RESPOND -> respond();
             case EXPECT -> {
@@ -205,6 +208,14 @@ final class StmtParser {
         }
         var body = block();
         return new Stmt.For(var, iterable, body, in.spanFrom(kw.span().start()));
+    }
+
+    // while -> 'while' expr<no-struct> block
+    private Stmt whileLoop() {
+        Token kw = in.advance();
+        Expr condition = exprs.head();
+        var body = block();
+        return new Stmt.While(condition, body, in.spanFrom(kw.span().start()));
     }
 
     private Ident underscore() {

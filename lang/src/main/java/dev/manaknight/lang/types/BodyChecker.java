@@ -45,6 +45,12 @@ final class BodyChecker {
     private int maxSlot;
     private final List<Runnable> deferred = new ArrayList<>();
     private final List<Ty.Var> pathVars = new ArrayList<>();
+    /**
+     * The loops around the statement being checked, innermost last, up to the nearest lambda
+     * (which `break` cannot leave); each holds whether a `break` leaves it.
+     */
+    private List<boolean[]> loops = new ArrayList<>();
+    private int lambdaDepth;
     final Set<Capability> reportedCaps = EnumSet.noneOf(Capability.class);
     private final int errorsBefore;
     final Methods methods;
@@ -365,6 +371,7 @@ final class BodyChecker {
             case TStmt.Store s -> Ty.prune(s.value().ty()) instanceof Ty.Never;
             case TStmt.Return r -> true;
             case TStmt.Respond r -> true;
+            case TStmt.While w -> w.endless();
             default -> false;
         };
     }
@@ -395,6 +402,18 @@ final class BodyChecker {
             }
             case Stmt.ExprStmt es -> new TStmt.Eval(infer(es.expr(), null), es.span());
             case Stmt.For f -> forLoop(f);
+            case Stmt.While w -> {
+                TExpr cond = check(w.condition(), Ty.BOOL);
+                boolean[] broken = {false};
+                loops.add(broken);
+                TExpr body = block(w.body(), null);
+                loops.removeLast();
+                // `while true` without a `break` never ends: like `return`, it ends the path
+                boolean endless = w.condition() instanceof Expr.BoolLit b && b.value() && !broken[0];
+                yield new TStmt.While(cond, body, endless, w.span());
+            }
+            case Stmt.Break b -> new TStmt.Eval(new TExpr.Diverge(jump(true, b.span()), b.span()), b.span());
+            case Stmt.Continue c -> new TStmt.Eval(new TExpr.Diverge(jump(false, c.span()), c.span()), c.span());
             case Stmt.Return r -> new TStmt.Eval(new TExpr.Diverge(returnStmt(r), r.span()), r.span());
             case Stmt.Respond r -> new TStmt.Eval(new TExpr.Diverge(respond(r), r.span()), r.span());
             case Stmt.Expect e -> {
@@ -407,13 +426,27 @@ final class BodyChecker {
         };
     }
 
+    /** `break` (`leave`) or `continue`: only inside a loop, and not from a lambda's body out of it. */
+    private TStmt jump(boolean leave, Span span) {
+        if (loops.isEmpty()) {
+            String word = leave ? "break" : "continue";
+            error("E0512", "`" + word + "` outside a loop", span, "not inside `for` or `while`" + (lambdaDepth > 0 ? " in this lambda" : ""),
+                    lambdaDepth > 0 ? "a lambda's body cannot leave the loop around it: use a `for` loop instead of the list operation"
+                            : "`" + word + "` belongs in the body of a `for` or `while` loop");
+        }
+        else if (leave) loops.getLast()[0] = true;
+        return new TStmt.Jump(leave, span);
+    }
+
     private TStmt forLoop(Stmt.For f) {
         if (f.iterable() instanceof Expr.Range r) {
             TExpr from = check(r.from(), Ty.INT), to = check(r.to(), Ty.INT);
             pushScope();
             int bound = scratch();
             Local var = declare(f.var(), Ty.INT, false);
+            loops.add(new boolean[1]);
             TExpr body = block(f.body(), null);
+            loops.removeLast();
             popScope();
             return new TStmt.ForRange(var.slot(), from, to, body, new int[] {bound}, f.span());
         }
@@ -426,7 +459,9 @@ final class BodyChecker {
         pushScope();
         int listSlot = scratch(), index = scratch();
         Local var = declare(f.var(), elem, false);
+        loops.add(new boolean[1]);
         TExpr body = block(f.body(), null);
+        loops.removeLast();
         popScope();
         return new TStmt.ForList(var.slot(), list, body, new int[] {listSlot, index}, f.span());
     }
@@ -764,7 +799,12 @@ final class BodyChecker {
         pushScope();
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) slots.add(declare(l.params().get(i), params.get(i), false).slot());
+        List<boolean[]> outerLoops = loops;
+        loops = new ArrayList<>();
+        lambdaDepth++;
         TExpr body = result == null ? infer(l.body(), null) : check(l.body(), result);
+        lambdaDepth--;
+        loops = outerLoops;
         popScope();
         return new Lambda(slots, body);
     }

@@ -19,6 +19,12 @@ public sealed interface TStmt {
     /** `for var in from..to { body }`; `temps[0]` holds the bound. */
     record ForRange(int var, TExpr from, TExpr to, TExpr body, int[] temps, Span span) implements TStmt {}
 
+    /** `while condition { body }`; `endless` for `while true` without a `break` (it never ends the normal way). */
+    record While(TExpr condition, TExpr body, boolean endless, Span span) implements TStmt {}
+
+    /** `break` (`leave` true) or `continue`: to the end or the next turn of the innermost loop. */
+    record Jump(boolean leave, Span span) implements TStmt {}
+
     record Return(TExpr value, Span span) implements TStmt {}
 
     /** `respond`: `bodyKind` NONE/JSON/TEXT; `body` is null for NONE (its type decides the JSON). */

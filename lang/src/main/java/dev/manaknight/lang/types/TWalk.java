@@ -61,6 +61,8 @@ public final class TWalk {
             case TStmt.Eval x -> out.add(x.expr());
             case TStmt.ForList x -> { out.add(x.list()); out.add(x.body()); }
             case TStmt.ForRange x -> { out.add(x.from()); out.add(x.to()); out.add(x.body()); }
+            case TStmt.While x -> { out.add(x.condition()); out.add(x.body()); }
+            case TStmt.Jump x -> {}
             case TStmt.Return x -> out.add(x.value());
             case TStmt.Respond x -> { out.add(x.status()); if (x.body() != null) out.add(x.body()); out.addAll(x.headerValues()); }
             case TStmt.Expect x -> out.add(x.condition());

@@ -64,6 +64,9 @@ final class AstPrinter {
             case Stmt.Assign a -> "(= " + a.target() + " " + expr(a.value()) + ")";
             case Stmt.ExprStmt e -> expr(e.expr());
             case Stmt.For f -> "(for " + f.var() + " " + expr(f.iterable()) + " " + block(f.body()) + ")";
+            case Stmt.While w -> "(while " + expr(w.condition()) + " " + block(w.body()) + ")";
+            case Stmt.Break b -> "(break)";
+            case Stmt.Continue c -> "(continue)";
             case Stmt.Return r -> r.value() == null ? "(return)" : "(return " + expr(r.value()) + ")";
             case Stmt.Expect e -> "(expect " + expr(e.condition()) + ")";
             case Stmt.Respond r -> "(respond" + (r.status() == null ? "" : " (status " + expr(r.status()) + ")")

@@ -117,6 +117,9 @@ final class SpanWalker {
             case Stmt.Assign a -> { ident(s, a.target()); expr(s, a.value()); }
             case Stmt.ExprStmt e -> expr(s, e.expr());
             case Stmt.For f -> { ident(s, f.var()); expr(s, f.iterable()); block(s, f.body()); }
+            case Stmt.While w -> { expr(s, w.condition()); block(s, w.body()); }
+            case Stmt.Break b -> { }
+            case Stmt.Continue c -> { }
             case Stmt.Return r -> { if (r.value() != null) expr(s, r.value()); }
             case Stmt.Expect e -> expr(s, e.condition());
             case Stmt.Respond r -> {

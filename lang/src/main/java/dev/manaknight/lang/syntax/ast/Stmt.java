@@ -19,6 +19,15 @@ public sealed interface Stmt {
     /** `for x in xs { … }`; `xs` may be a range `a..b`. */
     record For(Ident var, Expr iterable, Block body, Span span) implements Stmt {}
 
+    /** `while cond { … }` */
+    record While(Expr condition, Block body, Span span) implements Stmt {}
+
+    /** `break`: leaves the innermost loop. */
+    record Break(Span span) implements Stmt {}
+
+    /** `continue`: goes on with the innermost loop's next turn. */
+    record Continue(Span span) implements Stmt {}
+
     /** `return e` or bare `return` (Unit). */
     record Return(Expr value, Span span) implements Stmt {}
 
