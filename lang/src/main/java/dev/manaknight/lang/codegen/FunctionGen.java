@@ -284,6 +284,7 @@ final class FunctionGen {
                 unbox(ef.ty());
             }
             case TExpr.LambdaOp l -> lambdaOp(l);
+            case TExpr.SumOp so -> sumOp(so);
             case TExpr.GetField g -> {
                 expr(g.target());
                 out.op(Opcode.GET_FIELD, g.record(), g.field());
@@ -561,25 +562,12 @@ final class FunctionGen {
     private void lambdaOp(TExpr.LambdaOp l) {
         int[] t = l.temps();
         Ty recvTy = l.receiver().ty();
-        if (l.kind() == TExpr.LambdaKind.OPTION_MAP) {
-            Label none = out.label(), done = out.label();
-            expr(l.receiver());
-            out.op(Opcode.STORE_R, t[0]);
-            out.op(Opcode.LOAD_R, t[0]);
-            out.op(Opcode.VARIANT);
-            out.jump(Opcode.JUMP_IF_FALSE, none);
-            Ty inner = Ty.arg(recvTy, 0);
-            out.op(Opcode.LOAD_R, t[0]);
-            out.op(Opcode.PAYLOAD, 1, 0); // some
-            unbox(inner);
-            store(l.params().getFirst(), inner);
-            boxed(l.body());
-            out.op(Opcode.SOME);
-            out.jump(Opcode.JUMP, done);
-            out.bind(none);
-            out.op(Opcode.NONE);
-            out.bind(done);
-            return;
+        switch (l.kind()) {
+            case OPTION_MAP, OPTION_AND_THEN, RESULT_MAP, RESULT_MAP_ERR, RESULT_AND_THEN -> {
+                sumLambda(l);
+                return;
+            }
+            default -> {}
         }
         int list = t[0], index = t[1];
         Ty elem = Ty.arg(recvTy, 0);
@@ -632,7 +620,7 @@ final class FunctionGen {
                 expr(l.body());
                 out.jump(Opcode.JUMP_IF_FALSE, hit);
             }
-            case OPTION_MAP -> throw new IllegalStateException();
+            default -> throw new IllegalStateException(l.kind() + " is not a list operation");
         }
         increment(index);
         out.jump(Opcode.LOOP, head);
@@ -672,7 +660,86 @@ final class FunctionGen {
                 out.op(Opcode.SOME);
                 out.bind(done);
             }
-            case OPTION_MAP -> throw new IllegalStateException();
+            default -> throw new IllegalStateException(l.kind() + " is not a list operation");
+        }
+    }
+
+    // ---- Option and Result operations --------------------------------------------------------
+
+    /**
+     * `map`, `andThen`, `mapErr` on an Option or a Result: the lambda runs on the payload of the
+     * variant it applies to (some; ok; err for mapErr); the other variant passes through, rebuilt
+     * (`err(e)` as a new `err(e)`: its ok type differs, and the verifier sees types, not variants).
+     */
+    private void sumLambda(TExpr.LambdaOp l) {
+        int t = l.temps()[0];
+        boolean option = l.kind() == TExpr.LambdaKind.OPTION_MAP || l.kind() == TExpr.LambdaKind.OPTION_AND_THEN;
+        int tag = option ? 1 : l.kind() == TExpr.LambdaKind.RESULT_MAP_ERR ? 1 : 0; // the variant the lambda takes
+        Label other = out.label(), done = out.label();
+        expr(l.receiver());
+        out.op(Opcode.STORE_R, t);
+        out.op(Opcode.LOAD_R, t);
+        out.op(Opcode.VARIANT);
+        out.jump(tag == 1 ? Opcode.JUMP_IF_FALSE : Opcode.JUMP_IF_TRUE, other);
+        Ty param = Ty.arg(l.receiver().ty(), option ? 0 : tag);
+        out.op(Opcode.LOAD_R, t);
+        out.op(Opcode.PAYLOAD, tag, 0);
+        unbox(param);
+        store(l.params().getFirst(), param);
+        switch (l.kind()) {
+            case OPTION_MAP -> { boxed(l.body()); out.op(Opcode.SOME); }
+            case RESULT_MAP -> { boxed(l.body()); out.op(Opcode.OK); }
+            case RESULT_MAP_ERR -> { boxed(l.body()); out.op(Opcode.ERR); }
+            default -> expr(l.body()); // andThen: the lambda's value is the result
+        }
+        out.jump(Opcode.JUMP, done);
+        out.bind(other);
+        if (option) {
+            out.op(Opcode.NONE);
+        } else {
+            out.op(Opcode.LOAD_R, t);
+            out.op(Opcode.PAYLOAD, 1 - tag, 0);
+            out.op(tag == 0 ? Opcode.ERR : Opcode.OK);
+        }
+        out.bind(done);
+    }
+
+    /** `isOk()`, `isErr()`, `o.okOr(e)`, `r.getOr(v)`; an argument is evaluated before the test, whatever the variant. */
+    private void sumOp(TExpr.SumOp s) {
+        expr(s.receiver());
+        switch (s.kind()) {
+            case IS_OK -> { out.op(Opcode.VARIANT); out.op(Opcode.NOT); } // ok is 0
+            case IS_ERR -> out.op(Opcode.VARIANT);
+            case OK_OR, RESULT_GET_OR -> {
+                int value = s.temps()[0], arg = s.temps()[1];
+                boolean okOr = s.kind() == TExpr.SumKind.OK_OR;
+                Ty argTy = s.arg().ty();
+                out.op(Opcode.STORE_R, value);
+                if (okOr) {
+                    boxed(s.arg());
+                    out.op(Opcode.STORE_R, arg);
+                } else {
+                    expr(s.arg());
+                    store(arg, argTy);
+                }
+                Label fallback = out.label(), done = out.label();
+                out.op(Opcode.LOAD_R, value);
+                out.op(Opcode.VARIANT);
+                out.jump(okOr ? Opcode.JUMP_IF_FALSE : Opcode.JUMP_IF_TRUE, fallback); // none is 0; err is 1
+                out.op(Opcode.LOAD_R, value);
+                out.op(Opcode.PAYLOAD, okOr ? 1 : 0, 0);
+                if (okOr) out.op(Opcode.OK);
+                else unbox(s.ty());
+                out.jump(Opcode.JUMP, done);
+                out.bind(fallback);
+                if (okOr) {
+                    out.op(Opcode.LOAD_R, arg);
+                    out.op(Opcode.ERR);
+                } else {
+                    load(arg, argTy);
+                }
+                out.bind(done);
+            }
         }
     }
 

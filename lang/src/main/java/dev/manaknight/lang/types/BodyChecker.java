@@ -774,10 +774,18 @@ final class BodyChecker {
         return new TExpr.Request(r.method(), path, body, Ty.named(Checker.RESPONSE_TYPE), r.span());
     }
 
+    /**
+     * Checks the arguments of a call that had an error, for the errors inside them; a lambda is
+     * skipped, since outside the call it belongs to it would only add "a lambda is not allowed here".
+     */
+    void inferArguments(List<Expr> args) {
+        for (Expr a : args) if (!(a instanceof Expr.Lambda)) infer(a, null);
+    }
+
     boolean arity(List<Expr> args, int n, Span span, String what) {
         if (args.size() == n) return true;
         error("E0403", what + " takes " + n + " argument" + (n == 1 ? "" : "s") + ", not " + args.size(), span, "wrong number of arguments", null);
-        for (Expr a : args) infer(a, null);
+        inferArguments(args);
         return false;
     }
 

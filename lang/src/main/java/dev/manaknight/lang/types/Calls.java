@@ -55,7 +55,7 @@ final class Calls {
                 body.error("E0203", "unknown function `" + name + "`", c.callee().span(), "no function of this name",
                         near != null ? "did you mean `" + near + "`?" : null);
             }
-            for (Expr a : c.args()) body.infer(a, null);
+            body.inferArguments(c.args());
             return body.poison(c.span());
         }
         if (body.mode == BodyChecker.Mode.CONST) body.error("E0901", "a constant cannot call a function", c.span(), "computed at run time", null);
@@ -73,7 +73,7 @@ final class Calls {
         if (c.args().size() != sig.params().size()) {
             body.error("E0403", "`" + name + "` takes " + sig.params().size() + " argument" + (sig.params().size() == 1 ? "" : "s") + ", not " + c.args().size(),
                     c.span(), "wrong number of arguments", null);
-            for (Expr a : c.args()) body.infer(a, null);
+            body.inferArguments(c.args());
             return new TExpr.Call(sig.index(), List.of(), sig.result(), c.span());
         }
         for (int i = 0; i < c.args().size(); i++) args.add(body.check(c.args().get(i), sig.params().get(i)));
@@ -118,12 +118,12 @@ final class Calls {
             TypeDef.EnumDef e = body.app.enumDef(typeName);
             if (e == null) {
                 body.error("E0207", "`" + typeName + "` is a record, not an enum", m.target().span(), "has no variants", "build one: `" + typeName + " { … }`");
-                for (Expr a : m.args()) body.infer(a, null);
+                body.inferArguments(m.args());
                 return body.poison(m.span());
             }
             int v = body.records.variantIndex(e, m.name());
             if (v < 0) {
-                for (Expr a : m.args()) body.infer(a, null);
+                body.inferArguments(m.args());
                 return body.poison(m.span());
             }
             List<TypeDef.FieldDef> fields = e.variants().get(v).fields();
@@ -146,7 +146,7 @@ final class Calls {
             String near = Names.nearest(m.name().name(), names);
             body.error("E0207", "`" + cap.sourceName() + "` has no operation `" + m.name().name() + "`", m.name().span(), "unknown operation",
                     near != null ? "did you mean `" + near + "`?" : cap == Capability.DB ? "declare it in a `db { … }` block" : "its operations are " + String.join(", ", names));
-            for (Expr a : m.args()) body.infer(a, null);
+            body.inferArguments(m.args());
             return body.poison(m.span());
         }
         EffectOp eop = body.app.effects.get(op);

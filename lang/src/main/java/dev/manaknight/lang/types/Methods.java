@@ -24,8 +24,13 @@ final class Methods {
             "Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
             "Bool", List.of("toString"),
             "List", List.of("len", "get", "isEmpty", "map", "filter", "fold", "any", "all", "find", "first", "last", "sortBy", "take", "drop", "reverse", "contains", "join"),
-            "Option", List.of("getOr", "isSome", "isNone", "map"),
+            "Option", List.of("getOr", "isSome", "isNone", "map", "andThen", "okOr"),
+            "Result", List.of("getOr", "isOk", "isErr", "map", "mapErr", "andThen"),
             "Map", List.of("get", "keys", "values", "has", "with", "len"));
+
+    /** Names other languages use for a method this one has, for "did you mean". */
+    private static final Map<String, String> ALIASES = Map.of(
+            "flatMap", "andThen", "unwrapOr", "getOr", "getOrElse", "getOr", "orElse", "getOr", "okOrElse", "okOr");
 
     Methods(BodyChecker body) {
         this.body = body;
@@ -42,7 +47,7 @@ final class Methods {
         List<Expr> args = m.args();
         Span span = m.span();
         if (!(t instanceof Ty.Con c)) {
-            for (Expr a : args) body.infer(a, null);
+            body.inferArguments(args);
             return body.poison(span);
         }
         String type = c.name();
@@ -55,6 +60,7 @@ final class Methods {
                     ? new TExpr.Interp(List.of(target), span) : null;
             case "List" -> list(target, Ty.arg(t, 0), method, args, span);
             case "Option" -> option(target, Ty.arg(t, 0), method, args, span);
+            case "Result" -> result(target, Ty.arg(t, 0), Ty.arg(t, 1), method, args, span);
             case "Map" -> map(target, Ty.arg(t, 0), method, args, span);
             default -> null;
         };
@@ -62,9 +68,10 @@ final class Methods {
         List<String> known = NAMES.getOrDefault(type, List.of());
         if (!known.contains(method)) {
             String near = Names.nearest(method, known);
+            if (near == null && known.contains(ALIASES.getOrDefault(method, ""))) near = ALIASES.get(method);
             body.error("E0207", "`" + BodyChecker.displayType(Ty.show(t)) + "` has no method `" + method + "`", m.name().span(), "unknown method",
                     near != null ? "did you mean `" + near + "`?" : known.isEmpty() ? null : "its methods are " + String.join(", ", known));
-            for (Expr a : args) body.infer(a, null);
+            body.inferArguments(args);
         }
         return body.poison(span);
     }
@@ -154,8 +161,35 @@ final class Methods {
             case "isSome" -> builtin(Builtin.OPT_IS_SOME, o, args, List.of(), Ty.BOOL, span, method);
             case "isNone" -> builtin(Builtin.OPT_IS_NONE, o, args, List.of(), Ty.BOOL, span, method);
             case "map" -> lambdaOp(TExpr.LambdaKind.OPTION_MAP, o, null, args, 1, List.of(inner), null, span, method, 1);
+            case "andThen" -> lambdaOp(TExpr.LambdaKind.OPTION_AND_THEN, o, null, args, 1, List.of(inner),
+                    Ty.option(body.unifier.fresh("option value")), span, method, 1);
+            case "okOr" -> {
+                if (!body.arity(args, 1, span, "`okOr`")) yield body.poison(span);
+                TExpr e = body.infer(args.getFirst(), null);
+                yield sumOp(TExpr.SumKind.OK_OR, o, e, Ty.result(inner, e.ty()), span);
+            }
             default -> null;
         };
+    }
+
+    private TExpr result(TExpr r, Ty ok, Ty err, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "isOk" -> body.arity(args, 0, span, "`isOk`") ? sumOp(TExpr.SumKind.IS_OK, r, null, Ty.BOOL, span) : body.poison(span);
+            case "isErr" -> body.arity(args, 0, span, "`isErr`") ? sumOp(TExpr.SumKind.IS_ERR, r, null, Ty.BOOL, span) : body.poison(span);
+            case "getOr" -> body.arity(args, 1, span, "`getOr`")
+                    ? sumOp(TExpr.SumKind.RESULT_GET_OR, r, body.check(args.getFirst(), ok), ok, span) : body.poison(span);
+            case "map" -> lambdaOp(TExpr.LambdaKind.RESULT_MAP, r, null, args, 1, List.of(ok), null, span, method, 1);
+            case "mapErr" -> lambdaOp(TExpr.LambdaKind.RESULT_MAP_ERR, r, null, args, 1, List.of(err), null, span, method, 1);
+            case "andThen" -> lambdaOp(TExpr.LambdaKind.RESULT_AND_THEN, r, null, args, 1, List.of(ok),
+                    Ty.result(body.unifier.fresh("ok type"), err), span, method, 1);
+            default -> null;
+        };
+    }
+
+    /** An inline Option/Result operation with its scratch slots: the receiver, and the argument when there is one. */
+    private TExpr sumOp(TExpr.SumKind kind, TExpr receiver, TExpr arg, Ty ty, Span span) {
+        int[] temps = arg == null ? new int[0] : new int[] {body.scratch(), body.scratch()};
+        return new TExpr.SumOp(kind, receiver, arg, temps, ty, span);
     }
 
     private TExpr map(TExpr m, Ty value, String method, List<Expr> args, Span span) {
@@ -186,6 +220,9 @@ final class Methods {
             case ANY, ALL -> Ty.BOOL;
             case FIND -> Ty.option(params.getFirst());
             case OPTION_MAP -> Ty.option(l.body().ty());
+            case OPTION_AND_THEN, RESULT_AND_THEN -> l.body().ty();
+            case RESULT_MAP -> Ty.result(l.body().ty(), Ty.arg(receiver.ty(), 1));
+            case RESULT_MAP_ERR -> Ty.result(Ty.arg(receiver.ty(), 0), l.body().ty());
         };
         if (kind == TExpr.LambdaKind.SORT_BY) {
             Ty key = l.body().ty();

@@ -72,7 +72,18 @@ public sealed interface TExpr {
     record LambdaOp(LambdaKind kind, TExpr receiver, TExpr extra, List<Integer> params, TExpr body,
                     int[] temps, Ty ty, Span span) implements TExpr {}
 
-    enum LambdaKind { MAP, FILTER, FOLD, ANY, ALL, FIND, SORT_BY, OPTION_MAP }
+    enum LambdaKind {
+        MAP, FILTER, FOLD, ANY, ALL, FIND, SORT_BY,
+        OPTION_MAP, OPTION_AND_THEN, RESULT_MAP, RESULT_MAP_ERR, RESULT_AND_THEN
+    }
+
+    /**
+     * An Option or Result method without a lambda, compiled inline: `isOk()`, `isErr()`,
+     * `o.okOr(e)`, `r.getOr(v)`; `arg` is null without an argument, `temps` are scratch slots.
+     */
+    record SumOp(SumKind kind, TExpr receiver, TExpr arg, int[] temps, Ty ty, Span span) implements TExpr {}
+
+    enum SumKind { IS_OK, IS_ERR, OK_OR, RESULT_GET_OR }
 
     record GetField(TExpr target, int record, int field, Ty ty, Span span) implements TExpr {}
 

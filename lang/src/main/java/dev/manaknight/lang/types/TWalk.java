@@ -36,6 +36,7 @@ public final class TWalk {
             case TExpr.CallBuiltin x -> out.addAll(x.args());
             case TExpr.Effect x -> out.addAll(x.args());
             case TExpr.LambdaOp x -> { out.add(x.receiver()); if (x.extra() != null) out.add(x.extra()); out.add(x.body()); }
+            case TExpr.SumOp x -> { out.add(x.receiver()); if (x.arg() != null) out.add(x.arg()); }
             case TExpr.GetField x -> out.add(x.target());
             case TExpr.With x -> { out.add(x.target()); out.addAll(x.values()); }
             case TExpr.RecordNew x -> out.addAll(x.fields());
