@@ -62,7 +62,16 @@ public enum Builtin {
     MAP_VALUES(41, "Map<a> -> List<a>"),                  // insertion order
     MAP_HAS(42, "Map<a> String -> Bool"),
     MAP_WITH(43, "Map<a> String a -> Map<a>"),            // a copy; an existing key keeps its place
-    MAP_LEN(44, "Map<a> -> Int");
+    MAP_LEN(44, "Map<a> -> Int"),
+
+    STR_SLICE(45, "String Int Int -> String"),            // code points from..to-1, clamped to 0..len
+    STR_INDEX_OF(46, "String String -> Option<Int>"),     // code-point index of the first occurrence
+    STR_PAD_START(47, "String Int String -> String"),     // to a width in code points; the fill cut to fit
+    STR_PAD_END(48, "String Int String -> String"),
+    STR_REPEAT(49, "String Int -> String"),               // traps on a negative count
+    INT_FORMAT(50, "Int String -> String"),               // digits grouped by threes with the separator
+    DEC_FORMAT(51, "Decimal Int String -> String"),       // scale decimals, half-even; grouped integer digits
+    DEC_TO_INT(52, "Decimal -> Option<Int>");             // none unless a whole number in Int's range
 
     /** The id in {@code BUILTIN id}: pinned. */
     private final int id;

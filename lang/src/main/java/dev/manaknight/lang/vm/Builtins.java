@@ -238,6 +238,36 @@ final class Builtins {
                 p[sp - 1] = ((Values.MapValue) r[sp - 1]).size();
                 return sp;
             }
+
+            case STR_SLICE -> {
+                r[sp - 3] = CodePoints.slice((String) r[sp - 3], p[sp - 2], p[sp - 1], budget, meter);
+                return sp - 2;
+            }
+            case STR_INDEX_OF -> {
+                r[sp - 2] = CodePoints.indexOf((String) r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case STR_PAD_START, STR_PAD_END -> {
+                boolean end = Builtin.of(id) == Builtin.STR_PAD_END;
+                r[sp - 3] = CodePoints.pad((String) r[sp - 3], p[sp - 2], (String) r[sp - 1], end, budget, meter);
+                return sp - 2;
+            }
+            case STR_REPEAT -> {
+                r[sp - 2] = CodePoints.repeat((String) r[sp - 2], p[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case INT_FORMAT -> {
+                r[sp - 2] = NumberText.formatInt(p[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case DEC_FORMAT -> {
+                r[sp - 3] = NumberText.formatDecimal((BigDecimal) r[sp - 3], p[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 2;
+            }
+            case DEC_TO_INT -> {
+                r[sp - 1] = Decimals.toInt((BigDecimal) r[sp - 1], budget, meter);
+                return sp;
+            }
         }
     }
 

@@ -139,6 +139,22 @@ final class Decimals {
         return q;
     }
 
+    /**
+     * `d.toInt()`: some(n) when d is a whole number within Int's range (`2.00` is 2), else none.
+     * Dropping a fraction of zeros divides by a power of ten: paid like a rounding of d's digits.
+     */
+    static Object toInt(BigDecimal d, Budget budget, MemoryMeter meter) {
+        budget.charge(cost(d.precision()));
+        long n;
+        try {
+            n = d.longValueExact();
+        } catch (ArithmeticException fractionOrRange) {
+            return Values.None.NONE;
+        }
+        meter.charge(2 * MemoryMeter.BOX);
+        return new Values.Some(n);
+    }
+
     static void checkScale(long scale) {
         if (scale < -MAX_ROUND_SCALE || scale > MAX_ROUND_SCALE)
             throw new Trap.Fault(VmError.Kind.BAD_VALUE,

@@ -168,13 +168,18 @@ final class Text {
 
     /** `s.contains(t)`: pays for the text searched, up to the end of the first match. */
     static boolean contains(String s, String t, Budget budget) {
-        if (t.isEmpty()) return true;
+        return find(s, t, budget) >= 0;
+    }
+
+    /** The UTF-16 index of the first `t` in `s` (0 for an empty `t`), or -1; pays as {@link #contains} does. */
+    static int find(String s, String t, Budget budget) {
+        if (t.isEmpty()) return 0;
         if (Search.plain(s.length(), t.length())) {
             int at = s.indexOf(t);
             walk(at < 0 ? s.length() : at + t.length(), budget);
-            return at >= 0;
+            return at;
         }
-        return new Search(s, t, budget).next(0) >= 0;
+        return new Search(s, t, budget).next(0);
     }
 
     /** `s.startsWith(t)` (`end` false) or `s.endsWith(t)`: pays for the chars of t compared. */

@@ -211,6 +211,25 @@ class TypeRulesTest {
     }
 
     @Test
+    void issue15TextAndNumberBuiltinsFollowTheirSignatures() {
+        ok(f(Type.optionOf(Type.INT), code().op(Opcode.CONST, 0).op(Opcode.CONST, 0).op(Opcode.BUILTIN, Builtin.STR_INDEX_OF.id())
+                .op(Opcode.RET_R)));
+        ok(f(Type.optionOf(Type.INT), code().op(Opcode.CONST, 1).op(Opcode.BUILTIN, Builtin.DEC_TO_INT.id()).op(Opcode.RET_R)));
+        ok(f(Type.STRING, code().op(Opcode.CONST, 1).op(Opcode.SMALL_INT, 2).op(Opcode.CONST, 0)
+                .op(Opcode.BUILTIN, Builtin.DEC_FORMAT.id()).op(Opcode.RET_R)));
+        only(f(Type.STRING, code().op(Opcode.CONST, 0).op(Opcode.SMALL_INT, 1).op(Opcode.CONST, 0)
+                        .op(Opcode.BUILTIN, Builtin.STR_SLICE.id()).op(Opcode.RET_R)),
+                "F0 `f` at 0009 BUILTIN: str_slice (String Int Int -> String): operand 3 of 3 must be P but is String; "
+                        + "stack [String P String]");
+        only(f(Type.STRING, code().op(Opcode.CONST, 0).op(Opcode.CONST, 1).op(Opcode.CONST, 0)
+                        .op(Opcode.BUILTIN, Builtin.STR_PAD_START.id()).op(Opcode.RET_R)),
+                "F0 `f` at 0009 BUILTIN: str_pad_start (String Int String -> String): operand 2 of 3 must be P but is Decimal; "
+                        + "stack [String Decimal String]");
+        only(f(Type.INT, code().op(Opcode.CONST, 1).op(Opcode.BUILTIN, Builtin.DEC_TO_INT.id()).op(Opcode.RET_P)),
+                "F0 `f` at 0006 RET_P: operand 1 of 1 must be P but is Option<Int>; stack [Option<Int>]");
+    }
+
+    @Test
     void requestAnswersTheResponseRecord() {
         ok(f(Type.INT, code().op(Opcode.CONST, 0).op(Opcode.UNIT).op(Opcode.REQUEST, HttpMethod.GET.code())
                 .op(Opcode.GET_FIELD, RESPONSE, 0).op(Opcode.UNBOX_INT).op(Opcode.RET_P)));

@@ -30,15 +30,15 @@ import org.junit.jupiter.api.Test;
  */
 class BuiltinBoundsTest {
     /** Memory for inputs of a few hundred thousand chars: the attacks must reach the builtin, not the meter. */
-    private static final long ROOM = 64L << 20;
+    static final long ROOM = 64L << 20;
     /** The default fuel and CPU limits. */
-    private static final VmLimits DEFAULTS_WITH_ROOM = new VmLimits(ROOM, VmLimits.DEFAULTS.fuel(), VmLimits.DEFAULTS.cpuNanos(),
+    static final VmLimits DEFAULTS_WITH_ROOM = new VmLimits(ROOM, VmLimits.DEFAULTS.fuel(), VmLimits.DEFAULTS.cpuNanos(),
             VmLimits.DEFAULT_MAX_FRAMES);
     /** Fuel alone, no CPU limit: the deterministic budget must bound the work by itself. */
-    private static final VmLimits FUEL_ONLY = new VmLimits(ROOM, VmLimits.DEFAULTS.fuel(), 0, VmLimits.DEFAULT_MAX_FRAMES);
-    private static final VmLimits UNLIMITED = new VmLimits(ROOM, Long.MAX_VALUE, 0, VmLimits.DEFAULT_MAX_FRAMES);
+    static final VmLimits FUEL_ONLY = new VmLimits(ROOM, VmLimits.DEFAULTS.fuel(), 0, VmLimits.DEFAULT_MAX_FRAMES);
+    static final VmLimits UNLIMITED = new VmLimits(ROOM, Long.MAX_VALUE, 0, VmLimits.DEFAULT_MAX_FRAMES);
 
-    private static final String A500K = "a".repeat(500_000);
+    static final String A500K = "a".repeat(500_000);
     private static final String NEEDLE = "a".repeat(5_000) + "b";
 
     private final Asm asm = new Asm();

@@ -75,6 +75,80 @@ class BuiltinsTest {
         assertEquals("aab", strR(Builtin.STR_REPLACE, "aaab", "aa", "a")); // left to right, no overlap
     }
 
+    /** `b(s, i, j)` or `b(s, i)` (j absent) or `b(s, i, t)`: a String, Ints, and a String last when `tail` is not null. */
+    private Object strInts(Builtin b, String s, long i, Long j, String tail) {
+        int k = asm.str(s), n = asm.intConst(i);
+        return ref(asm, c -> {
+            c.op(CONST, k).op(CONST_INT, n);
+            if (j != null) c.op(CONST_INT, asm.intConst(j));
+            if (tail != null) c.op(CONST, asm.str(tail));
+            call(c, b);
+        });
+    }
+
+    @Test
+    void codePoints() {
+        String s = "h€llo \uD83D\uDE00 w";
+        assertEquals("h€llo", strInts(Builtin.STR_SLICE, s, 0, 5L, null));
+        assertEquals("\uD83D\uDE00", strInts(Builtin.STR_SLICE, s, 6, 7L, null), "an emoji is one code point");
+        assertEquals(" w", strInts(Builtin.STR_SLICE, s, 7, 99L, null), "clamped to the end");
+        assertEquals("h", strInts(Builtin.STR_SLICE, s, -5, 1L, null), "clamped to the start");
+        assertEquals("", strInts(Builtin.STR_SLICE, s, 3, 2L, null));
+        assertEquals("", strInts(Builtin.STR_SLICE, "", 0, 1L, null));
+        assertEquals(new Values.Some(6L), strR(Builtin.STR_INDEX_OF, s, "\uD83D\uDE00"));
+        assertEquals(new Values.Some(8L), strR(Builtin.STR_INDEX_OF, s, "w"), "counted in code points");
+        assertEquals(new Values.Some(0L), strR(Builtin.STR_INDEX_OF, s, ""));
+        assertSame(Values.None.NONE, strR(Builtin.STR_INDEX_OF, s, "x"));
+        String long1 = "ab".repeat(40_000) + "c";
+        assertEquals(new Values.Some(40_000L), strR(Builtin.STR_INDEX_OF, "\uD83D\uDE00".repeat(40_000) + long1, long1),
+                "a two-way search, and the 40,000 code points (80,000 chars) before it counted in chunks");
+        assertEquals("007", strInts(Builtin.STR_PAD_START, "7", 3, null, "0"));
+        assertEquals("abab42", strInts(Builtin.STR_PAD_START, "42", 6, null, "ab"), "the last copy cut to fit");
+        assertEquals("42", strInts(Builtin.STR_PAD_START, "42", -1, null, "0"));
+        assertEquals("42", strInts(Builtin.STR_PAD_START, "42", 9, null, ""), "an empty fill pads nothing");
+        assertEquals("\uD83D\uDE00..", strInts(Builtin.STR_PAD_END, "\uD83D\uDE00", 3, null, "."));
+        assertEquals("x\uD83D\uDE00", strInts(Builtin.STR_PAD_END, "x", 2, null, "\uD83D\uDE00y"), "cut between code points");
+        assertEquals("ababab", strInts(Builtin.STR_REPEAT, "ab", 3, null, null));
+        assertEquals("", strInts(Builtin.STR_REPEAT, "ab", 0, null, null));
+        assertEquals("ab", strInts(Builtin.STR_REPEAT, "ab", 1, null, null));
+        int ab = asm.str("ab");
+        VmError e = error(asm, c -> call(c.op(CONST, ab).op(SMALL_INT, -1), Builtin.STR_REPEAT).op(POP_R));
+        assertEquals(VmError.Kind.BAD_VALUE, e.kind());
+        assertEquals("repeat count -1 is negative", e.message());
+    }
+
+    @Test
+    void numberFormats() {
+        int group = asm.str(",");
+        int min = asm.intConst(Long.MIN_VALUE);
+        assertEquals("1,234,567", ref(asm, c -> call(c.op(CONST_INT, asm.intConst(1234567)).op(CONST, group), Builtin.INT_FORMAT)));
+        assertEquals("-123", ref(asm, c -> call(c.op(SMALL_INT, -123).op(CONST, group), Builtin.INT_FORMAT)));
+        assertEquals("-9,223,372,036,854,775,808", ref(asm, c -> call(c.op(CONST_INT, min).op(CONST, group), Builtin.INT_FORMAT)));
+        assertEquals("1,234,567.89", formatDec("1234567.891", 2, ","));
+        assertEquals("1 000 000", formatDec("999999.5", 0, " "), "half-even to 1000000");
+        assertEquals("0.12", formatDec("0.125", 2, ","), "half-even");
+        assertEquals("0.00", formatDec("-0.004", 2, ","), "no negative zero");
+        assertEquals("-12.500", formatDec("-12.5", 3, ""));
+        assertEquals("1--000.0", formatDec("1E+3", 1, "--"), "an exponent is printed plain");
+        assertEquals("0." + "0".repeat(1000), formatDec("1E-1000000000", 1000, ","), "the largest scale");
+        int d = asm.dec("1");
+        for (int scale : new int[] {-1, 1001}) {
+            VmError e = error(asm, c -> call(c.op(CONST, d).op(SMALL_INT, scale).op(CONST, group), Builtin.DEC_FORMAT).op(POP_R));
+            assertEquals(VmError.Kind.BAD_VALUE, e.kind(), "scale " + scale);
+        }
+        assertEquals(new Values.Some(2L), decR(Builtin.DEC_TO_INT, "2.00"));
+        assertEquals(new Values.Some(-120L), decR(Builtin.DEC_TO_INT, "-1.2E+2"));
+        assertEquals(new Values.Some(Long.MIN_VALUE), decR(Builtin.DEC_TO_INT, "-9223372036854775808"));
+        for (String none : new String[] {"2.5", "9223372036854775808", "1E+19", "1E-1000000000", "0.0000001"})
+            assertSame(Values.None.NONE, decR(Builtin.DEC_TO_INT, none), none);
+        assertEquals(new Values.Some(0L), decR(Builtin.DEC_TO_INT, "0E-1000000000"));
+    }
+
+    private String formatDec(String d, int scale, String sep) {
+        int k = asm.dec(d), g = asm.str(sep);
+        return (String) ref(asm, c -> call(c.op(CONST, k).op(SMALL_INT, scale).op(CONST, g), Builtin.DEC_FORMAT));
+    }
+
     @Test
     void parsing() {
         assertEquals(new Values.Some(-42L), str1(Builtin.STR_TO_INT, "-42"));
