@@ -270,16 +270,11 @@ final class BodyChecker {
     boolean expect(Ty expected, Ty actual, Span span) {
         if (expected == null || unifier.unify(expected, actual)) return true;
         String hint = null;
-        if (numericPair(expected, actual)) hint = "there are no implicit conversions: use `.toDecimal()`, `.toFloat()` or `.toInt()`";
+        if (Conversions.hint(expected, actual, span) != null) hint = Conversions.hint(expected, actual, span);
         else if (Ty.is(expected, "Option") && unifier.compatible(Ty.arg(expected, 0), actual)) hint = "wrap the value: `some(…)`";
         else if (Ty.is(actual, "Option") && unifier.compatible(expected, Ty.arg(actual, 0))) hint = "unwrap it with `match`, `.getOr(…)` or `?`";
         error("E0401", "mismatched types", span, "expected `" + Ty.show(expected) + "`, found `" + Ty.show(actual) + "`", hint);
         return false;
-    }
-
-    private static boolean numericPair(Ty a, Ty b) {
-        Set<String> nums = Set.of("Int", "Decimal", "Float");
-        return Ty.prune(a) instanceof Ty.Con x && Ty.prune(b) instanceof Ty.Con y && nums.contains(x.name()) && nums.contains(y.name());
     }
 
     // ---- scopes ----------------------------------------------------------------------------
@@ -683,7 +678,8 @@ final class BodyChecker {
         TExpr l = infer(b.left(), null);
         TExpr r = infer(b.right(), Ty.prune(l.ty()) instanceof Ty.Con ? l.ty() : null);
         if (!unifier.unify(l.ty(), r.ty())) {
-            String hint = numericPair(l.ty(), r.ty()) ? "there are no implicit conversions: convert one side, e.g. `x.toDecimal()`"
+            String hint = Conversions.operands(l.ty(), r.ty(), b.left().span(), b.right().span()) != null
+                    ? Conversions.operands(l.ty(), r.ty(), b.left().span(), b.right().span())
                     : (Ty.is(l.ty(), "String") || Ty.is(r.ty(), "String")) && b.op() == Expr.BinaryOp.ADD ? "interpolate instead: \"${a}${b}\"" : null;
             error("E0406", "`" + b.op().symbol + "` needs two operands of the same type", b.span(),
                     "`" + Ty.show(l.ty()) + "` " + b.op().symbol + " `" + Ty.show(r.ty()) + "`", hint);

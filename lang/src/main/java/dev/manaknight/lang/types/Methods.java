@@ -18,9 +18,10 @@ final class Methods {
 
     /** Every method name by receiver type, for "is a method" and "did you mean" messages. */
     private static final Map<String, List<String>> NAMES = Map.of(
-            "String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split", "replace", "toInt", "toDecimal", "toString"),
-            "Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max"),
-            "Decimal", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
+            "String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split", "replace",
+                    "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat"),
+            "Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "format"),
+            "Decimal", List.of("toString", "toDecimal", "toFloat", "toInt", "abs", "min", "max", "round", "format"),
             "Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
             "Bool", List.of("toString"),
             "List", List.of("len", "get", "isEmpty", "map", "filter", "fold", "any", "all", "find", "first", "last", "sortBy", "take", "drop", "reverse", "contains", "join"),
@@ -29,8 +30,11 @@ final class Methods {
             "Map", List.of("get", "keys", "values", "has", "with", "len"));
 
     /** Names other languages use for a method this one has, for "did you mean". */
-    private static final Map<String, String> ALIASES = Map.of(
-            "flatMap", "andThen", "unwrapOr", "getOr", "getOrElse", "getOr", "orElse", "getOr", "okOrElse", "okOr");
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("flatMap", "andThen"), Map.entry("unwrapOr", "getOr"), Map.entry("getOrElse", "getOr"),
+            Map.entry("orElse", "getOr"), Map.entry("okOrElse", "okOr"), Map.entry("substring", "slice"),
+            Map.entry("substr", "slice"), Map.entry("padLeft", "padStart"), Map.entry("padRight", "padEnd"),
+            Map.entry("toFixed", "format"), Map.entry("find", "indexOf"));
 
     Methods(BodyChecker body) {
         this.body = body;
@@ -67,8 +71,8 @@ final class Methods {
         if (r != null) return r;
         List<String> known = NAMES.getOrDefault(type, List.of());
         if (!known.contains(method)) {
-            String near = Names.nearest(method, known);
-            if (near == null && known.contains(ALIASES.getOrDefault(method, ""))) near = ALIASES.get(method);
+            String alias = ALIASES.get(method);
+            String near = alias != null && known.contains(alias) ? alias : Names.nearest(method, known);
             body.error("E0207", "`" + BodyChecker.displayType(Ty.show(t)) + "` has no method `" + method + "`", m.name().span(), "unknown method",
                     near != null ? "did you mean `" + near + "`?" : known.isEmpty() ? null : "its methods are " + String.join(", ", known));
             body.inferArguments(args);
@@ -97,6 +101,11 @@ final class Methods {
             case "replace" -> builtin(Builtin.STR_REPLACE, s, args, List.of(Ty.STRING, Ty.STRING), Ty.STRING, span, method);
             case "toInt" -> builtin(Builtin.STR_TO_INT, s, args, List.of(), Ty.option(Ty.INT), span, method);
             case "toDecimal" -> builtin(Builtin.STR_TO_DECIMAL, s, args, List.of(), Ty.option(Ty.DECIMAL), span, method);
+            case "slice" -> builtin(Builtin.STR_SLICE, s, args, List.of(Ty.INT, Ty.INT), Ty.STRING, span, method);
+            case "indexOf" -> builtin(Builtin.STR_INDEX_OF, s, args, List.of(Ty.STRING), Ty.option(Ty.INT), span, method);
+            case "padStart" -> builtin(Builtin.STR_PAD_START, s, args, List.of(Ty.INT, Ty.STRING), Ty.STRING, span, method);
+            case "padEnd" -> builtin(Builtin.STR_PAD_END, s, args, List.of(Ty.INT, Ty.STRING), Ty.STRING, span, method);
+            case "repeat" -> builtin(Builtin.STR_REPEAT, s, args, List.of(Ty.INT), Ty.STRING, span, method);
             case "toString" -> body.arity(args, 0, span, "`toString`") ? s : body.poison(span);
             case "isEmpty" -> body.arity(args, 0, span, "`isEmpty`")
                     ? new TExpr.Binary(Expr.BinaryOp.EQ, new TExpr.CallBuiltin(Builtin.STR_LEN, List.of(s), Ty.INT, span),
@@ -119,6 +128,9 @@ final class Methods {
             case "min" -> builtin(isInt ? Builtin.INT_MIN : isDec ? Builtin.DEC_MIN : Builtin.FLT_MIN, n, args, List.of(self), self, span, method);
             case "max" -> builtin(isInt ? Builtin.INT_MAX : isDec ? Builtin.DEC_MAX : Builtin.FLT_MAX, n, args, List.of(self), self, span, method);
             case "round" -> isInt ? null : builtin(isDec ? Builtin.DEC_ROUND : Builtin.FLT_ROUND, n, args, List.of(Ty.INT), self, span, method);
+            case "toInt" -> isDec ? builtin(Builtin.DEC_TO_INT, n, args, List.of(), Ty.option(Ty.INT), span, method) : null;
+            case "format" -> isInt ? builtin(Builtin.INT_FORMAT, n, args, List.of(Ty.STRING), Ty.STRING, span, method)
+                    : isDec ? builtin(Builtin.DEC_FORMAT, n, args, List.of(Ty.INT, Ty.STRING), Ty.STRING, span, method) : null;
             default -> null;
         };
     }
