@@ -276,6 +276,7 @@ final class FunctionGen {
             case TExpr.Call c -> {
                 for (TExpr a : c.args()) expr(a);
                 out.variable(Opcode.CALL, c.args().size(), kind(c.ty()) == Kind.P ? "P" : "R", c.function());
+                if (never(c.ty())) neverReturns(c.function());
             }
             case TExpr.CallBuiltin c -> builtin(c);
             case TExpr.Effect ef -> {
@@ -434,22 +435,48 @@ final class FunctionGen {
         out.op(Opcode.STORE_R, t.slot());
         out.op(Opcode.LOAD_R, t.slot());
         out.op(Opcode.VARIANT);
-        if (t.option()) {
-            out.jump(Opcode.JUMP_IF_TRUE, present); // some is 1
-            out.op(Opcode.NONE);
-        } else {
-            // err(e) is returned as a new err(e): the function's Result type differs in its ok
-            // type, and the verifier sees types, not which variant a value holds.
-            out.jump(Opcode.JUMP_IF_FALSE, present); // ok is 0
-            out.op(Opcode.LOAD_R, t.slot());
-            out.op(Opcode.PAYLOAD, 1, 0);
-            out.op(Opcode.ERR);
+        // some is 1, ok is 0
+        out.jump(t.option() ? Opcode.JUMP_IF_TRUE : Opcode.JUMP_IF_FALSE, present);
+        switch (t.exit()) {
+            case TExpr.TryExit.Return r -> {
+                if (t.option()) {
+                    out.op(Opcode.NONE);
+                } else {
+                    // err(e) is returned as a new err(e): the function's Result type differs in its ok
+                    // type, and the verifier sees types, not which variant a value holds.
+                    out.op(Opcode.LOAD_R, t.slot());
+                    out.op(Opcode.PAYLOAD, 1, 0);
+                    out.op(Opcode.ERR);
+                }
+                out.op(Opcode.RET_R);
+            }
+            case TExpr.TryExit.NotFound n -> {
+                intConst(404);
+                out.op(Opcode.UNIT);
+                out.variable(Opcode.RESPOND, 2, "", 0);
+            }
+            case TExpr.TryExit.Answer a -> {
+                out.op(Opcode.LOAD_R, t.slot());
+                out.op(Opcode.PAYLOAD, 1, 0);
+                unbox(a.error());
+                out.variable(Opcode.CALL, 1, "R", a.function());
+                neverReturns(a.function());
+            }
         }
-        out.op(Opcode.RET_R);
         out.bind(present);
         out.op(Opcode.LOAD_R, t.slot());
         out.op(Opcode.PAYLOAD, t.option() ? 1 : 0, 0);
         unbox(t.ty());
+    }
+
+    /**
+     * After a CALL of a function whose result is Never (it ends every path with RESPOND): a FAIL,
+     * so that code generation and the verifier see the path end here, as the checker does. The
+     * VM never gets there; a hand-made callee that returned would fail the run with this message.
+     */
+    private void neverReturns(int function) {
+        String name = module.app.functions().get(function).name();
+        out.op(Opcode.FAIL, module.constant(new Constant.StrConst("`" + name + "` returned, but it never returns")));
     }
 
     // ---- match -----------------------------------------------------------------------------

@@ -259,10 +259,17 @@ public final class Parser {
         });
     }
 
-    // uses -> 'uses' '{' (NAME ((',' | newline) NAME)*)? '}'
+    // uses -> 'uses' '{' (use ((',' | newline) use)*)? '}'
+    // use  -> NAME | 'respond'            (`respond`: a `fn` that may end the request)
     private List<Ident> usesClause() {
         in.advance();
-        return in.list(in.advance(), RBRACE, () -> in.ident("a capability (`db`, `log`, `clock`, `random`)"));
+        return in.list(in.advance(), RBRACE, () -> {
+            if (in.at(RESPOND)) {
+                Token t = in.advance();
+                return new Ident(t.text(), t.span());
+            }
+            return in.ident("a capability (`db`, `log`, `clock`, `random`) or `respond`");
+        });
     }
 
     private boolean atInput() {

@@ -39,7 +39,11 @@ final class BodyChecker {
     int caps;
     boolean hasUses;
     private Ty fnResult;
+    /** Whether `respond` (and calling a responding function) is allowed: a handler, or a `fn` with `uses { respond }`. */
+    boolean mayRespond;
     private final List<CheckedApp.ResponseInfo> responses = new ArrayList<>();
+    /** The responding functions this body calls (directly, or through a handler's `?`). */
+    final Set<Integer> responders = new java.util.TreeSet<>();
     private final Deque<Map<String, Local>> scopes = new ArrayDeque<>();
     private int nextSlot;
     private int maxSlot;
@@ -77,6 +81,7 @@ final class BodyChecker {
         caps = sig.capabilities();
         hasUses = !f.uses().isEmpty();
         fnResult = sig.result();
+        mayRespond = sig.responds();
         pushScope();
         for (int i = 0; i < f.params().size(); i++) {
             Decl.Param p = f.params().get(i);
@@ -84,7 +89,11 @@ final class BodyChecker {
         }
         boolean unitResult = Ty.is(fnResult, "Unit");
         TExpr.Block body = block(f.body(), null);
-        if (!unitResult && !(Ty.prune(body.ty()) instanceof Ty.Never)) {
+        if (fnResult instanceof Ty.Never && !(Ty.prune(body.ty()) instanceof Ty.Never)) {
+            error("E0504", "`" + f.name().name() + "` can end without responding", closing(f.body()),
+                    "the body can reach its end here, but a `Never` function never returns",
+                    "end every path with `respond …`, or declare the result type the function returns");
+        } else if (!unitResult && !(fnResult instanceof Ty.Never) && !(Ty.prune(body.ty()) instanceof Ty.Never)) {
             TExpr last = body.result();
             if (last == null || (last instanceof TExpr.If i && i.otherwise() == null)) {
                 error("E0504", "`" + f.name().name() + "` can end without returning a value", closing(f.body()),
@@ -97,12 +106,14 @@ final class BodyChecker {
         }
         popScope();
         finish(body);
+        if (mayRespond) app.responders.put(sig.index(), new Checker.Responses(List.copyOf(responses), Set.copyOf(responders)));
         return new CheckedApp.Fn(f.name().name(), file, sig.params(), fnResult, caps, body, maxSlot, f.span());
     }
 
     CheckedApp.Fn checkTest(Decl.TestDecl t, int capabilities) {
         caps = capabilities;
         hasUses = !t.uses().isEmpty();
+        app.respondNotDeclarable(t.uses(), false);
         pushScope();
         TExpr.Block body = block(t.body(), null);
         popScope();
@@ -126,6 +137,8 @@ final class BodyChecker {
     CheckedApp.Fn checkApi(Decl.ApiDecl api, int fnIndex, List<CheckedApp.RouteInfo> routes) {
         caps = app.capabilities(api.uses());
         hasUses = !api.uses().isEmpty();
+        mayRespond = true;
+        app.respondNotDeclarable(api.uses(), true);
         pushScope();
         // Declared inputs by name; `param` declarations type path parameters.
         Map<String, Decl.Input> declaredParams = new HashMap<>();
@@ -211,9 +224,23 @@ final class BodyChecker {
         popScope();
         finish(body);
         for (int i = 0; i < types.size(); i++) checkInputType(sources.get(i), types.get(i), inputSpans.get(i), names.get(i));
+        addGuardResponses();
         routes.add(new CheckedApp.RouteInfo(fnIndex, sources.toArray(Route.Source[]::new), names, wires, types, defaults,
                 api.method(), api.pathText(), caps, List.copyOf(responses), file, api.span().line()));
         return new CheckedApp.Fn(api.method() + " " + api.pathText(), file, params, Ty.UNIT, caps, body, maxSlot, api.span());
+    }
+
+    /** What the responding functions this handler reaches may answer: theirs are its responses too (OpenAPI). */
+    private void addGuardResponses() {
+        var seen = new java.util.HashSet<Integer>();
+        var work = new ArrayDeque<>(responders);
+        while (!work.isEmpty()) {
+            int f = work.pop();
+            Checker.Responses r = app.responders.get(f);
+            if (!seen.add(f) || r == null) continue;
+            responses.addAll(r.own());
+            work.addAll(r.callees());
+        }
     }
 
     private void checkInputType(Route.Source source, Ty ty, Span span, String name) {
@@ -467,15 +494,26 @@ final class BodyChecker {
                     mode == Mode.API ? "write `respond json(…)` or `respond status …`" : null);
             return new TStmt.Return(r.value() == null ? new TExpr.UnitC(r.span()) : infer(r.value(), null), r.span());
         }
+        if (fnResult instanceof Ty.Never) {
+            error("E0503", "`return` in a function that never returns", r.span(), "its result type is `Never`",
+                    "a `Never` function ends every path with `respond`");
+            return new TStmt.Return(r.value() == null ? new TExpr.UnitC(r.span()) : infer(r.value(), null), r.span());
+        }
         TExpr value = r.value() == null ? new TExpr.UnitC(r.span()) : check(r.value(), fnResult);
         if (r.value() == null) expect(fnResult, Ty.UNIT, r.span());
         return new TStmt.Return(value, r.span());
     }
 
     private TStmt respond(Stmt.Respond r) {
-        if (mode != Mode.API) {
-            error("E0502", "`respond` is only allowed in an `api` handler", r.span(), "not in a handler",
-                    mode == Mode.FN ? "return a value and let the handler respond" : null);
+        if (!mayRespond) {
+            error("E0502", "`respond` is only allowed in a handler or a `fn` that declares `uses { respond }`", r.span(),
+                    mode == Mode.FN ? "this function has no `uses { respond }`" : "not in a handler",
+                    switch (mode) {
+                        case FN -> "add `uses { respond }` to make it a guard that may end the request, or return a value "
+                                + "and let the handler respond";
+                        case TEST -> "a test checks a route's response with `request`";
+                        default -> null;
+                    });
         }
         TExpr status;
         if (r.status() != null) status = check(r.status(), Ty.INT);
@@ -748,9 +786,12 @@ final class BodyChecker {
 
     private TExpr tryExpr(Expr.Try t) {
         TExpr operand = infer(t.operand(), null);
-        if (mode != Mode.FN || !(Ty.is(fnResult, "Option") || Ty.is(fnResult, "Result"))) {
+        boolean returns = mode == Mode.FN && (Ty.is(fnResult, "Option") || Ty.is(fnResult, "Result"));
+        if (!returns && mayRespond) return tryResponding(t, operand);
+        if (!returns) {
             error("E0505", "`?` needs a function that returns an Option or a Result", t.span(), "used here",
-                    mode == Mode.API ? "in a handler, `match` the value and `respond`" : "change the function's result type, or `match` the value");
+                    mode == Mode.FN ? "change the function's result type, add `uses { respond }` to answer from it, or `match` the value"
+                            : "`match` the value");
             return poison(t.span());
         }
         boolean option = Ty.is(fnResult, "Option");
@@ -760,7 +801,58 @@ final class BodyChecker {
             error("E0505", "`?` on `" + Ty.show(operand.ty()) + "` in a function returning `" + Ty.show(fnResult) + "`", t.operand().span(),
                     "expected `" + Ty.show(wanted) + "`", option ? null : "the error types must be the same");
         }
-        return new TExpr.Try(operand, option, scratch(), inner, t.span());
+        return new TExpr.Try(operand, option, scratch(), new TExpr.TryExit.Return(), inner, t.span());
+    }
+
+    /**
+     * `?` where a response is allowed (a handler, a `fn` with `uses { respond }` that returns
+     * neither an Option nor a Result): a none answers 404; an err(e) calls the one function that
+     * answers e's type, `fn …(e: E): Never` with `uses { respond }`.
+     */
+    private TExpr tryResponding(Expr.Try t, TExpr operand) {
+        Ty ty = Ty.prune(operand.ty());
+        if (Ty.is(ty, "Option")) {
+            responses.add(new CheckedApp.ResponseInfo(404, Route.BodyKind.NONE, null));
+            return new TExpr.Try(operand, true, scratch(), new TExpr.TryExit.NotFound(), Ty.arg(ty, 0), t.span());
+        }
+        if (!Ty.is(ty, "Result")) {
+            if (operand instanceof TExpr.Poison) return poison(t.span()); // reported already
+            if (ty instanceof Ty.Var)
+                error("E0402", "the type of this value must be known here", t.operand().span(), "its type is not inferred yet",
+                        "add a type annotation where it is declared");
+            else
+                error("E0505", "`?` needs an Option or a Result", t.operand().span(), "this is `" + Ty.show(ty) + "`",
+                        "`?` unwraps `some(v)` / `ok(v)`, and answers for `none` / `err(e)`");
+            return poison(t.span());
+        }
+        Ty error = Ty.arg(ty, 1);
+        Type errorType = Ty.toType(error);
+        if (errorType == null) {
+            error("E0402", "the error type of this `?` must be known", t.operand().span(), "its type is `" + Ty.show(ty) + "`",
+                    "annotate where the Result is made, e.g. `let r: Result<Int, String> = …`");
+            return poison(t.span());
+        }
+        List<Checker.FnSig> answers = new ArrayList<>();
+        for (Checker.FnSig sig : app.fns.values()) {
+            if (sig.responds() && sig.result() instanceof Ty.Never && sig.params().size() == 1
+                    && errorType.equals(Ty.toType(sig.params().getFirst()))) answers.add(sig);
+        }
+        if (answers.size() != 1) {
+            String shown = BodyChecker.displayType(errorType.toString());
+            if (answers.isEmpty()) {
+                error("E0513", "nothing answers `err(" + shown + ")` for this `?`", t.span(), "an err here has no response",
+                        "declare how: `fn answer(e: " + shown + "): Never { uses { respond } … }`, or `match` the value");
+            } else {
+                var d = Diagnostic.error("E0513", "two functions answer `err(" + shown + ")` for this `?`", t.span(),
+                        "which one is meant is unclear");
+                for (Checker.FnSig a : answers) d = d.withLabel(a.decl().name().span(), "`" + a.decl().name().name() + "` answers it");
+                app.report(d.withHint("keep one function `(e: " + shown + "): Never` per error type"));
+            }
+            return poison(t.span());
+        }
+        Checker.FnSig answer = answers.getFirst();
+        calls.callable(answer, t.span());
+        return new TExpr.Try(operand, false, scratch(), new TExpr.TryExit.Answer(answer.index(), error), Ty.arg(ty, 0), t.span());
     }
 
     private TExpr request(Expr.Request r) {

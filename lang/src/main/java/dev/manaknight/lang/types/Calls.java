@@ -59,16 +59,7 @@ final class Calls {
             return body.poison(c.span());
         }
         if (body.mode == BodyChecker.Mode.CONST) body.error("E0901", "a constant cannot call a function", c.span(), "computed at run time", null);
-        int missing = sig.capabilities() & ~body.caps;
-        if (missing != 0 && body.mode != BodyChecker.Mode.CONST) {
-            for (Capability cap : Capability.values()) {
-                if ((missing & cap.bit()) == 0) continue;
-                body.app.report(Diagnostic.error("E0302", "`" + name + "` uses `" + cap.sourceName() + "`, which " + where() + " does not declare", c.callee().span(),
-                                where() + " has no `uses { " + cap.sourceName() + " }`")
-                        .withLabel(sig.decl().name().span(), "`" + name + "` is declared with `uses { " + cap.sourceName() + " }`")
-                        .withHint(capHint(cap)));
-            }
-        }
+        else callable(sig, c.callee().span());
         List<TExpr> args = new ArrayList<>();
         if (c.args().size() != sig.params().size()) {
             body.error("E0403", "`" + name + "` takes " + sig.params().size() + " argument" + (sig.params().size() == 1 ? "" : "s") + ", not " + c.args().size(),
@@ -78,6 +69,33 @@ final class Calls {
         }
         for (int i = 0; i < c.args().size(); i++) args.add(body.check(c.args().get(i), sig.params().get(i)));
         return new TExpr.Call(sig.index(), args, sig.result(), c.span());
+    }
+
+    /**
+     * Whether this body may call `sig` (a call written at `at`, or a handler's `?` that calls an
+     * answering function): it declares every capability the callee uses, and may respond when the
+     * callee may. Reports what is missing.
+     */
+    void callable(Checker.FnSig sig, Span at) {
+        String name = sig.decl().name().name();
+        int missing = sig.capabilities() & ~body.caps;
+        for (Capability cap : Capability.values()) {
+            if ((missing & cap.bit()) == 0) continue;
+            body.app.report(Diagnostic.error("E0302", "`" + name + "` uses `" + cap.sourceName() + "`, which " + where() + " does not declare", at,
+                            where() + " has no `uses { " + cap.sourceName() + " }`")
+                    .withLabel(sig.decl().name().span(), "`" + name + "` is declared with `uses { " + cap.sourceName() + " }`")
+                    .withHint(capHint(cap)));
+        }
+        if (!sig.responds()) return;
+        body.responders.add(sig.index());
+        if (body.mayRespond) return;
+        body.app.report(Diagnostic.error("E0302", "`" + name + "` may respond, which " + where() + " does not declare", at,
+                        body.mode == BodyChecker.Mode.TEST ? "a test cannot respond" : where() + " has no `uses { respond }`")
+                .withLabel(sig.decl().name().span(), "`" + name + "` is declared with `uses { respond }`")
+                .withHint(body.mode == BodyChecker.Mode.TEST
+                        ? "call `" + name + "` from a handler, and test the route with `request`"
+                        : body.hasUses ? "add `respond` to its `uses { … }`, so that it may end the request too"
+                                : "add `uses { respond }` at the top of the function, so that it may end the request too"));
     }
 
     String where() {

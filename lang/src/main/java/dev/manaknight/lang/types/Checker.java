@@ -43,8 +43,17 @@ public final class Checker {
     /** Index of the first built-in effect (log.info, …) in {@link #effects}. */
     final Map<String, Integer> builtinEffects = new HashMap<>();
 
-    /** A declared function's signature and index. */
-    record FnSig(int index, Decl.FnDecl decl, List<Ty> params, Ty result, int capabilities) {}
+    /**
+     * A declared function's signature and index; `responds` when it declares `uses { respond }`
+     * (a guard: it may end the request). A result of Never means it always does.
+     */
+    record FnSig(int index, Decl.FnDecl decl, List<Ty> params, Ty result, int capabilities, boolean responds) {}
+
+    /** What a responding function may answer: its own `respond`s and the responding functions it calls. */
+    record Responses(List<CheckedApp.ResponseInfo> own, Set<Integer> callees) {}
+
+    /** By function index, for every function that declares `uses { respond }` (filled as they are checked). */
+    final Map<Integer, Responses> responders = new HashMap<>();
 
     /** A `const`, evaluated on first use (so order does not matter and cycles are caught). */
     static final class ConstSlot {
@@ -170,7 +179,7 @@ public final class Checker {
 
     static boolean isBuiltinTypeName(String name) {
         return switch (name) {
-            case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result" -> true;
+            case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result", NEVER -> true;
             default -> false;
         };
     }
@@ -212,6 +221,11 @@ public final class Checker {
             case "Result" -> Ty.result(args.get(0), args.get(1));
             default -> {
                 if (typeIndex.containsKey(name) && !name.equals(RESPONSE_TYPE)) yield Ty.named(name);
+                if (name.equals(NEVER) && te.args().isEmpty()) {
+                    error("E0202", "`Never` is only the result type of a function", te.name().span(), "no value has this type",
+                            "`fn f(…): Never { uses { respond } … }` is a function that always responds");
+                    yield Ty.UNIT;
+                }
                 var candidates = new ArrayList<>(typeIndex.keySet());
                 candidates.remove(RESPONSE_TYPE);
                 candidates.addAll(List.of("Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result"));
@@ -258,8 +272,8 @@ public final class Checker {
                     if (f.params().size() > dev.manaknight.lang.bytecode.Limits.MAX_PARAMS)
                         error("E1001", "too many parameters", f.name().span(), f.params().size() + " parameters",
                                 "at most " + dev.manaknight.lang.bytecode.Limits.MAX_PARAMS + " are allowed; pass a record instead");
-                    Ty result = f.result() == null ? Ty.UNIT : resolve(f.result());
-                    fns.put(f.name().name(), new FnSig(fns.size(), f, params, result, capabilities(f.uses())));
+                    Ty result = f.result() == null ? Ty.UNIT : isNever(f.result()) ? Ty.Never.NEVER : resolve(f.result());
+                    fns.put(f.name().name(), new FnSig(fns.size(), f, params, result, capabilities(f.uses()), responds(f.uses())));
                 }
                 case Decl.ConstDecl c -> {
                     if (declareValue(values, c.name().name(), c.name().span())) consts.put(c.name().name(), new ConstSlot(c));
@@ -294,10 +308,36 @@ public final class Checker {
         return false;
     }
 
-    /** The capability bits of a `uses { … }` list; unknown names are reported. */
+    /** `Never`, written as a function's result: the function always responds. */
+    private static boolean isNever(TypeExpr te) {
+        return te.name().name().equals(NEVER) && te.args().isEmpty();
+    }
+
+    /** The type a function that never returns declares as its result. */
+    static final String NEVER = "Never";
+
+    /** Whether a `uses { … }` list says `respond`. */
+    static boolean responds(List<dev.manaknight.lang.syntax.ast.Ident> uses) {
+        return uses.stream().anyMatch(id -> id.name().equals(RESPOND));
+    }
+
+    static final String RESPOND = "respond";
+
+    /** `respond` in the `uses` of a handler or a test, where it means nothing or is impossible: reported. */
+    void respondNotDeclarable(List<dev.manaknight.lang.syntax.ast.Ident> uses, boolean handler) {
+        for (var id : uses) {
+            if (!id.name().equals(RESPOND)) continue;
+            error("E0304", "only a `fn` declares `respond`", id.span(), handler ? "a handler always may respond" : "a test cannot respond",
+                    handler ? "remove it: `uses { respond }` marks a function that may end the request"
+                            : "test a response through its route: `let r = request GET \"/…\"`");
+        }
+    }
+
+    /** The capability bits of a `uses { … }` list; unknown names are reported (`respond` is no capability: see {@link #responds}). */
     int capabilities(List<dev.manaknight.lang.syntax.ast.Ident> uses) {
         int bits = 0;
         for (var id : uses) {
+            if (id.name().equals(RESPOND)) continue;
             var cap = Capability.bySourceName(id.name());
             if (cap.isEmpty()) {
                 String near = Names.nearest(id.name(), List.of("db", "log", "clock", "random"));

@@ -116,8 +116,20 @@ public sealed interface TExpr {
     /** Statements then an optional result expression (null: the block's value is Unit). */
     record Block(List<TStmt> stmts, TExpr result, Ty ty, Span span) implements TExpr {}
 
-    /** `e?`: unwraps some/ok, or returns none / err(e) from the function. `slot` holds e. */
-    record Try(TExpr operand, boolean option, int slot, Ty ty, Span span) implements TExpr {}
+    /** `e?`: unwraps some/ok, or leaves with the none / err(e) as `exit` says. `slot` holds e. */
+    record Try(TExpr operand, boolean option, int slot, TryExit exit, Ty ty, Span span) implements TExpr {}
+
+    /** Where `?` goes on a none or an err. */
+    sealed interface TryExit {
+        /** In a `fn` returning an Option or a Result: return the none, or a new err(e). */
+        record Return() implements TryExit {}
+
+        /** Where a response is allowed, on a none: answer 404 without a body. */
+        record NotFound() implements TryExit {}
+
+        /** Where a response is allowed, on an err(e): call the function that answers e's type (it never returns). */
+        record Answer(int function, Ty error) implements TryExit {}
+    }
 
     /** `request M "/path" [json(body)]` in tests; `body` is null without one. */
     record Request(HttpMethod method, TExpr path, TExpr body, Ty ty, Span span) implements TExpr {}

@@ -24,8 +24,9 @@ final class CodeVerifier {
      * What a function's code reaches, for the module-level checks.
      *
      * @param returnPcs the reachable RET_P/RET_R (a route handler must have none)
+     * @param respondPcs the reachable RESPONDs (a test must reach none)
      */
-    record Summary(BitSet calls, List<Integer> requestPcs, List<Integer> returnPcs) {}
+    record Summary(BitSet calls, List<Integer> requestPcs, List<Integer> returnPcs, List<Integer> respondPcs) {}
 
     /**
      * Instructions the interpretation may step per code byte before it gives up: compiled code
@@ -47,6 +48,7 @@ final class CodeVerifier {
     private final BitSet broken = new BitSet();
     private final List<Integer> requestPcs = new ArrayList<>();
     private final List<Integer> returnPcs = new ArrayList<>();
+    private final List<Integer> respondPcs = new ArrayList<>();
     /** Instructions whose operands are out of range: the interpretation stops there. */
     private final BitSet badOperands = new BitSet();
 
@@ -67,7 +69,7 @@ final class CodeVerifier {
         var v = new CodeVerifier(module, types, index);
         v.run(typesResolve);
         out.addAll(v.errors);
-        return new Summary(v.calls, v.requestPcs, v.returnPcs);
+        return new Summary(v.calls, v.requestPcs, v.returnPcs, v.respondPcs);
     }
 
     private void run(boolean typesResolve) {
@@ -339,6 +341,7 @@ final class CodeVerifier {
                 return budget;
             }
             if (op == Opcode.RET_P || op == Opcode.RET_R) returnPcs.add(pc);
+            if (op == Opcode.RESPOND && !respondPcs.contains(pc)) respondPcs.add(pc);
             if (op == Opcode.JUMP_IF_FALSE || op == Opcode.JUMP_IF_TRUE || op == Opcode.JUMP || op == Opcode.LOOP) {
                 merge(u16(pc + 1), s, at, pending);
             }

@@ -57,6 +57,7 @@ public final class Verifier {
         routes(summaries);
         tests();
         requestsOutsideTests(summaries);
+        responsesOutsideHandlers(summaries);
     }
 
     private void tableSizes() {
@@ -273,28 +274,49 @@ public final class Verifier {
 
     /** `REQUEST` is for tests: no function a route handler can reach may contain it. */
     private void requestsOutsideTests(List<CodeVerifier.Summary> summaries) {
+        forbidden(module.routes().stream().map(Route::handler).toList(), summaries, CodeVerifier.Summary::requestPcs,
+                "REQUEST: test requests are not allowed in code a route handler can reach");
+    }
+
+    /**
+     * `RESPOND` is for handlers and the guards they call: no function a test can reach may respond
+     * (a test's run must end by returning, so that its expectations are what it reports).
+     */
+    private void responsesOutsideHandlers(List<CodeVerifier.Summary> summaries) {
+        forbidden(module.tests().stream().map(TestCase::function).toList(), summaries, CodeVerifier.Summary::respondPcs,
+                "RESPOND: a response is not allowed in code a test can reach");
+    }
+
+    /** Reports each instruction `pcs` lists in a function reachable from `roots`: `message` says what and why. */
+    private void forbidden(List<Integer> roots, List<CodeVerifier.Summary> summaries,
+                           java.util.function.Function<CodeVerifier.Summary, List<Integer>> pcs, String message) {
+        BitSet reached = reachedFrom(roots, summaries);
+        for (int f = reached.nextSetBit(0); f >= 0; f = reached.nextSetBit(f + 1)) {
+            for (int pc : pcs.apply(summaries.get(f)))
+                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "` at " + offset(pc) + " " + message));
+        }
+    }
+
+    /** The functions reachable through CALL from `roots` (indices out of range are skipped: reported elsewhere). */
+    private static BitSet reachedFrom(List<Integer> roots, List<CodeVerifier.Summary> summaries) {
         var reached = new BitSet();
         var work = new ArrayDeque<Integer>();
-        for (Route r : module.routes()) {
-            if (r.handler() >= 0 && r.handler() < summaries.size() && !reached.get(r.handler())) {
-                reached.set(r.handler());
-                work.push(r.handler());
+        for (int root : roots) {
+            if (root >= 0 && root < summaries.size() && !reached.get(root)) {
+                reached.set(root);
+                work.push(root);
             }
         }
         while (!work.isEmpty()) {
             BitSet calls = summaries.get(work.pop()).calls();
             for (int f = calls.nextSetBit(0); f >= 0; f = calls.nextSetBit(f + 1)) {
-                if (!reached.get(f)) {
+                if (f < summaries.size() && !reached.get(f)) {
                     reached.set(f);
                     work.push(f);
                 }
             }
         }
-        for (int f = reached.nextSetBit(0); f >= 0; f = reached.nextSetBit(f + 1)) {
-            for (int pc : summaries.get(f).requestPcs())
-                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "`" + " at " + offset(pc)
-                        + " REQUEST: test requests are not allowed in code a route handler can reach"));
-        }
+        return reached;
     }
 
     private Function function(int index, String where) {

@@ -170,6 +170,11 @@ public final class Values {
         };
     }
 
+    /** Source-like text of any value, a String quoted too (`"a\"b"`): what a test shows of a value it compared. */
+    public static String show(Object v) {
+        return quoted(v);
+    }
+
     private static String quoted(Object v) {
         return v instanceof String s ? '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : display(v);
     }

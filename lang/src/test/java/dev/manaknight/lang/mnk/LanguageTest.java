@@ -7,6 +7,7 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.diag.CodeFrame;
 import dev.manaknight.lang.diag.CompileException;
 import dev.manaknight.lang.diag.Diagnostic;
@@ -15,6 +16,7 @@ import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Program;
+import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.lang.vm.Vm;
 import dev.manaknight.lang.vm.VmLimits;
@@ -40,6 +42,10 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code // expect: text}: `fn main()` is run and logs (log.info) these lines, in order.</li>
  *   <li>{@code // expect runtime error: kind-slug [message substring]}: `main` fails so.</li>
  *   <li>{@code // limits: fuel=N memory=N frames=N}: VM limits for this file.</li>
+ *   <li>{@code // request: GET /items/:id 7 none -> 404}: the handler of that route, run with these
+ *       arguments (Int, Decimal, `"String"`, `true`/`false`, `none`, `some(v)`; in its parameter
+ *       order), responds so: the status, then `json(value)` or `text("…")`, then `[Name: value, …]`
+ *       for headers; or `-> runtime error: kind-slug`.</li>
  * </ul>
  */
 class LanguageTest {
@@ -48,6 +54,10 @@ class LanguageTest {
     private static final Pattern EXPECT = Pattern.compile("//\\s*expect:\\s?(.*)$");
     private static final Pattern RUNTIME = Pattern.compile("//\\s*expect runtime error:\\s*(\\S+)\\s*(.*)$");
     private static final Pattern LIMITS = Pattern.compile("//\\s*limits:(.*)$");
+    private static final Pattern REQUEST = Pattern.compile("//\\s*request:\\s*(\\S+)\\s+(\\S+)(.*?)\\s+->\\s+(.*)$");
+
+    /** A `// request:` line: the route, its arguments as written, the expected response, where it was written. */
+    private record Call(String method, String path, String args, String expected, int line) {}
 
     @TestFactory
     Stream<DynamicTest> languageTests() throws IOException {
@@ -67,10 +77,13 @@ class LanguageTest {
         List<Expected> diags = new ArrayList<>();
         List<String> output = new ArrayList<>();
         String runtimeKind = null, runtimeText = null;
+        List<Call> calls = new ArrayList<>();
         VmLimits limits = new VmLimits(1 << 20, 10_000_000, 0, VmLimits.DEFAULT_MAX_FRAMES);
         for (int i = 0; i < lines.length; i++) {
             Matcher m;
-            if ((m = RUNTIME.matcher(lines[i])).find()) {
+            if ((m = REQUEST.matcher(lines[i])).find()) {
+                calls.add(new Call(m.group(1), m.group(2), m.group(3).trim(), m.group(4).trim(), i + 1));
+            } else if ((m = RUNTIME.matcher(lines[i])).find()) {
                 runtimeKind = m.group(1);
                 runtimeText = m.group(2).trim();
             } else if ((m = EXPECT.matcher(lines[i])).find()) {
@@ -100,12 +113,6 @@ class LanguageTest {
             fail(path + ": compiled module fails verification: " + e.errors());
             return;
         }
-        int main = -1;
-        for (int i = 0; i < module.functions().size(); i++) if (module.functions().get(i).name().equals("main")) main = i;
-        if (main < 0) {
-            if (!output.isEmpty() || runtimeKind != null) fail(path + ": has run expectations but no `fn main()`");
-            return;
-        }
         List<String> log = new ArrayList<>();
         Host host = (EffectOp op, Object[] args) -> {
             if (op.capability() == Capability.LOG) {
@@ -117,6 +124,16 @@ class LanguageTest {
         };
         int all = 0;
         for (Capability c : Capability.values()) all |= c.bit();
+        for (Call call : calls) {
+            String got = respond(module, new Vm(program, host, limits, all), call, path);
+            assertEquals(call.expected(), got, path + ":" + call.line() + ": " + call.method() + " " + call.path() + " " + call.args());
+        }
+        int main = -1;
+        for (int i = 0; i < module.functions().size(); i++) if (module.functions().get(i).name().equals("main")) main = i;
+        if (main < 0) {
+            if (!output.isEmpty() || runtimeKind != null) fail(path + ": has run expectations but no `fn main()`");
+            return;
+        }
         Function f = module.functions().get(main);
         if (!f.params().isEmpty()) fail(path + ": main takes no parameters");
         Outcome outcome = new Vm(program, host, limits, all).invoke(main);
@@ -133,6 +150,69 @@ class LanguageTest {
             case Outcome.Responded r -> fail(path + ": main responded?");
         }
         assertEquals(String.join("\n", output), String.join("\n", log), path + ": log output");
+    }
+
+    /** Runs the handler of `call`'s route with its arguments; the response (or runtime error) as the directive writes it. */
+    private static String respond(Module module, Vm vm, Call call, Path path) {
+        Route route = module.routes().stream().filter(r -> r.method().name().equals(call.method()) && r.path().equals(call.path()))
+                .findFirst().orElseThrow(() -> new AssertionError(path + ":" + call.line() + ": no route " + call.method() + " " + call.path()));
+        var reader = new ValueReader(call.args());
+        var args = new ArrayList<Object>();
+        while (reader.more()) args.add(reader.value());
+        return switch (vm.invoke(route.handler(), args.toArray())) {
+            case Outcome.Responded r -> {
+                var sb = new StringBuilder().append(r.response().status());
+                switch (r.response().body()) {
+                    case Response.Body.Json j -> sb.append(" json(").append(Values.show(j.value())).append(')');
+                    case Response.Body.Text t -> sb.append(" text(").append(Values.show(t.text())).append(')');
+                    case Response.Body.None n -> {}
+                }
+                if (!r.response().headers().isEmpty())
+                    sb.append(" [").append(String.join(", ", r.response().headers().stream().map(h -> h.name() + ": " + h.value()).toList()))
+                            .append(']');
+                yield sb.toString();
+            }
+            case Outcome.Failed failed -> "runtime error: " + failed.error().kind().slug;
+            case Outcome.Returned r -> "returned " + Values.display(r.value());
+        };
+    }
+
+    /** Reads the arguments of a `// request:` line: Ints, Decimals, `"Strings"`, Bools, `none`, `some(v)`. */
+    private static final class ValueReader {
+        private final String s;
+        private int i;
+
+        ValueReader(String s) { this.s = s; }
+
+        boolean more() {
+            while (i < s.length() && s.charAt(i) == ' ') i++;
+            return i < s.length();
+        }
+
+        Object value() {
+            more();
+            if (s.charAt(i) == '"') {
+                int end = s.indexOf('"', i + 1);
+                String text = s.substring(i + 1, end);
+                i = end + 1;
+                return text;
+            }
+            if (s.startsWith("some(", i)) {
+                i += 5;
+                Object inner = value();
+                if (s.charAt(i++) != ')') throw new IllegalArgumentException("`)` expected in " + s);
+                return new Values.Some(inner);
+            }
+            int start = i;
+            while (i < s.length() && s.charAt(i) != ' ' && s.charAt(i) != ')') i++;
+            String word = s.substring(start, i);
+            return switch (word) {
+                case "none" -> Values.None.NONE;
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> word.contains(".") ? new java.math.BigDecimal(word) : (Object) Long.parseLong(word);
+            };
+        }
     }
 
     private static VmLimits limits(String spec, VmLimits base) {

@@ -362,7 +362,9 @@ class VerifierTest {
         Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), seed.functions(), seed.effects(), seed.routes(),
                 List.of(new TestCase("a", 7, 0, "t.mnk", 1), new TestCase("b", 0, DB, "t.mnk", 2)));
         assertEquals(List.of("test \"a\" names function F7, outside the function table (3 entries)",
-                "test \"b\": function F0 `GET /users/:id` takes parameters [Int]; a test takes none"), messages(m));
+                "test \"b\": function F0 `GET /users/:id` takes parameters [Int]; a test takes none",
+                "F0 `GET /users/:id` at 0025 RESPOND: a response is not allowed in code a test can reach",
+                "F0 `GET /users/:id` at 0031 RESPOND: a response is not allowed in code a test can reach"), messages(m));
     }
 
     @Test
@@ -374,6 +376,19 @@ class VerifierTest {
         fs.set(0, SampleModules.function("GET /users/:id", "users.mnk", List.of(Type.INT), Type.STRING, 1, 2, DB, handler));
         Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), fs, seed.effects(), seed.routes(), seed.tests());
         only(m, "F2 `test \"unknown user is 404\"` at 0004 REQUEST: test requests are not allowed in code a route handler can reach");
+    }
+
+    @Test
+    void respondIsNotReachableFromATest() {
+        // issue 15: a guard may respond, so RESPOND may stand outside a handler; but a test's run must
+        // end by returning. Here the test calls the handler, which responds.
+        Module seed = SampleModules.seed();
+        var test = code().op(Opcode.SMALL_INT, 1).op(Opcode.CALL, 0).op(Opcode.POP_R).op(Opcode.UNIT).op(Opcode.RET_R);
+        var fs = new ArrayList<>(seed.functions());
+        fs.set(2, SampleModules.function("test \"calls the handler\"", "users.mnk", List.of(), Type.UNIT, 0, 2, DB, test));
+        Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), fs, seed.effects(), seed.routes(), seed.tests());
+        only(m, "F0 `GET /users/:id` at 0025 RESPOND: a response is not allowed in code a test can reach",
+                "F0 `GET /users/:id` at 0031 RESPOND: a response is not allowed in code a test can reach");
     }
 
     // --- limits -----------------------------------------------------------------------------------
