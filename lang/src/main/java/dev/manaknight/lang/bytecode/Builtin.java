@@ -71,7 +71,8 @@ public enum Builtin {
     STR_REPEAT(49, "String Int -> String"),               // traps on a negative count
     INT_FORMAT(50, "Int String -> String"),               // digits grouped by threes with the separator
     DEC_FORMAT(51, "Decimal Int String -> String"),       // scale decimals, half-even; grouped integer digits
-    DEC_TO_INT(52, "Decimal -> Option<Int>");             // none unless a whole number in Int's range
+    DEC_TO_INT(52, "Decimal -> Option<Int>"),             // none unless a whole number in Int's range
+    VALUE_SHOW(53, "a -> String");                        // source-like text, a String quoted: a failed expect's values
 
     /** The id in {@code BUILTIN id}: pinned. */
     private final int id;

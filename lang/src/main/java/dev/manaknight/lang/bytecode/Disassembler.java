@@ -158,7 +158,7 @@ public final class Disassembler {
         int a = op.operands.isEmpty() ? 0 : operand(code, pc + 1, op.operands.getFirst());
         int b = op.operands.size() < 2 ? 0 : operand(code, pc + 1 + op.operands.getFirst().width, op.operands.get(1));
         return switch (op) {
-            case CONST, CONST_INT, CONST_FLOAT, FAIL, EXPECT ->
+            case CONST, CONST_INT, CONST_FLOAT, FAIL, EXPECT, EXPECT_FAILED ->
                     "#" + a + "  ; " + (a < module.constants().size() ? constant(module.constants().get(a), INLINE_TEXT) : "?");
             case RECORD_NEW -> "T" + a + "  ; " + typeName(a);
             case GET_FIELD, WITH_FIELD -> "T" + a + " " + b + "  ; " + typeName(a) + "." + fieldName(a, b);

@@ -131,11 +131,50 @@ final class FunctionGen {
                 out.op(kind(fn.result()) == Kind.P ? Opcode.RET_P : Opcode.RET_R);
             }
             case TStmt.Respond r -> respond(r);
-            case TStmt.Expect e -> {
-                expr(e.condition());
-                out.op(Opcode.EXPECT, module.constant(new Constant.StrConst(e.text())));
-            }
+            case TStmt.Expect e -> expect(e);
         }
+    }
+
+    /**
+     * `expect cond`. A comparison keeps its operands in two scratch slots and, when it fails, says
+     * what it found: `got <left>`, and `, want <op> <right>` unless the right side is a literal
+     * (`want 4` for `==`). Values are shown in source form, Strings quoted; the text is built only
+     * on failure.
+     */
+    private void expect(TStmt.Expect e) {
+        int text = module.constant(new Constant.StrConst(e.text()));
+        if (e.temps().length == 0) {
+            expr(e.condition());
+            out.op(Opcode.EXPECT, text);
+            return;
+        }
+        var b = (TExpr.Binary) e.condition();
+        int left = e.temps()[0], right = e.temps()[1];
+        Ty type = b.left().ty();
+        expr(b.left());
+        store(left, type);
+        expr(b.right());
+        store(right, type);
+        binary(new TExpr.Binary(b.op(), new TExpr.Local(left, type, b.left().span()), new TExpr.Local(right, type, b.right().span()),
+                b.operand(), b.ty(), b.span()));
+        Label passed = out.label();
+        out.jump(Opcode.JUMP_IF_TRUE, passed);
+        string("got ");
+        show(left, type);
+        if (e.showRight()) {
+            string(", want " + (b.op() == dev.manaknight.lang.syntax.ast.Expr.BinaryOp.EQ ? "" : b.op().symbol + " "));
+            show(right, type);
+        }
+        out.variable(Opcode.CONCAT, e.showRight() ? 4 : 2, "R", e.showRight() ? 4 : 2);
+        out.op(Opcode.EXPECT_FAILED, text);
+        out.bind(passed);
+    }
+
+    /** The value in `slot` in source form (a String quoted), for a failed `expect`. */
+    private void show(int slot, Ty type) {
+        load(slot, type);
+        box(type);
+        out.variable(Opcode.BUILTIN, 1, "R", Builtin.VALUE_SHOW.id());
     }
 
     private void respond(TStmt.Respond r) {

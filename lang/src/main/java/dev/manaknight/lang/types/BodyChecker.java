@@ -443,7 +443,15 @@ final class BodyChecker {
                     error("E0508", "`expect` is only allowed in a `test`", e.span(), "outside a test", "use `if … { respond status 500 }` to fail a request");
                 TExpr cond = check(e.condition(), Ty.BOOL);
                 Span cs = e.condition().span();
-                yield new TStmt.Expect(cond, cs.file().text().substring(cs.start(), cs.end()), e.span());
+                String text = cs.file().text().substring(cs.start(), cs.end());
+                // a comparison as written (not `s.isEmpty()`, which is one inside)
+                boolean compares = cond instanceof TExpr.Binary && e.condition() instanceof Expr.Binary b && switch (b.op()) {
+                    case EQ, NE, LT, LE, GT, GE -> true;
+                    default -> false;
+                };
+                boolean showRight = compares && !literal(((Expr.Binary) e.condition()).right());
+                int[] temps = compares ? new int[] {scratch(), scratch()} : new int[0];
+                yield new TStmt.Expect(cond, text, showRight, temps, e.span());
             }
         };
     }
@@ -458,6 +466,13 @@ final class BodyChecker {
         }
         else if (leave) loops.getLast()[0] = true;
         return new TStmt.Jump(leave, span);
+    }
+
+    /** A literal written in place (`201`, `-1`, `"ok"`, `true`, `none`): a failed `expect` need not repeat its value. */
+    private static boolean literal(Expr e) {
+        return Checker.isLiteral(e) && !(e instanceof Expr.StringLit s && s.constantText() == null)
+                || e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG && Checker.isLiteral(u.operand())
+                || e instanceof Expr.Name n && n.ident().name().equals("none");
     }
 
     private TStmt forLoop(Stmt.For f) {

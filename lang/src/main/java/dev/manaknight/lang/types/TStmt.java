@@ -31,6 +31,10 @@ public sealed interface TStmt {
     record Respond(TExpr status, dev.manaknight.lang.syntax.ast.Stmt.BodyKind bodyKind, TExpr body,
                    List<String> headerNames, List<TExpr> headerValues, Span span) implements TStmt {}
 
-    /** `expect cond`: `text` is the condition's source text, reported when it fails. */
-    record Expect(TExpr condition, String text, Span span) implements TStmt {}
+    /**
+     * `expect cond`: `text` is the condition's source text, reported when it fails. When the
+     * condition is a comparison, `temps` holds two scratch slots for its operands, so that a failure
+     * shows what the left side was (and the right side, when `showRight`: it is not a literal).
+     */
+    record Expect(TExpr condition, String text, boolean showRight, int[] temps, Span span) implements TStmt {}
 }

@@ -185,7 +185,7 @@ final class CodeVerifier {
                 if (c != null && !(c instanceof Constant.FloatConst))
                     error(pc, op, "#" + u16(pc + 1) + " is " + kindName(c) + ", not a Float constant");
             }
-            case FAIL, EXPECT -> {
+            case FAIL, EXPECT, EXPECT_FAILED -> {
                 Constant c = constant(pc, op);
                 if (c != null && !(c instanceof Constant.StrConst))
                     error(pc, op, "#" + u16(pc + 1) + " is " + kindName(c) + ", not a String constant");

@@ -116,6 +116,7 @@ final class Transfer {
             case RESPOND -> respond(pc, s);
             case FAIL -> null;
             case REQUEST -> request(s);
+            case EXPECT_FAILED -> apply(s, List.of(Want.of(STRING)), null, null);
         };
     }
 

@@ -264,6 +264,10 @@ final class Builtins {
                 r[sp - 3] = NumberText.formatDecimal((BigDecimal) r[sp - 3], p[sp - 2], (String) r[sp - 1], budget, meter);
                 return sp - 2;
             }
+            case VALUE_SHOW -> {
+                r[sp - 1] = Walk.show(r[sp - 1], budget, meter);
+                return sp;
+            }
             case DEC_TO_INT -> {
                 r[sp - 1] = Decimals.toInt((BigDecimal) r[sp - 1], budget, meter);
                 return sp;

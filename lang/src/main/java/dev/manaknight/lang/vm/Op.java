@@ -104,4 +104,5 @@ final class Op {
     static final int FAIL = 94;
     static final int EXPECT = 95;
     static final int REQUEST = 96;
+    static final int EXPECT_FAILED = 97;
 }

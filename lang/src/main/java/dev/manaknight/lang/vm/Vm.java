@@ -175,7 +175,10 @@ public final class Vm {
         publishedStack = trace(fn, pc, depth);
     }
 
-    /** The source text of every `expect` that failed so far, in order. */
+    /**
+     * Every `expect` that failed so far, in order: `file:line: expect <source>`, and for a failed
+     * comparison what it found (`t.mnk:12: expect r.status == 201: got 200`).
+     */
     public List<String> expectationFailures() {
         return expectationFailures == null ? List.of() : List.copyOf(expectationFailures);
     }
@@ -421,7 +424,12 @@ public final class Vm {
                     case Op.RESPOND -> { return new Outcome.Responded(respond(code[pc] & 0xFF, sp)); }
                     case Op.FAIL -> throw new Trap.Fault(VmError.Kind.EXPLICIT, (String) refConsts[u16(code, pc)]);
                     case Op.EXPECT -> {
-                        if (p[--sp] == 0) expectationFailed((String) refConsts[u16(code, pc)]);
+                        if (p[--sp] == 0) expectationFailed(fn, pc, (String) refConsts[u16(code, pc)], null);
+                        pc += 2;
+                    }
+                    case Op.EXPECT_FAILED -> {
+                        expectationFailed(fn, pc, (String) refConsts[u16(code, pc)], (String) r[--sp]);
+                        r[sp] = null;
                         pc += 2;
                     }
                     case Op.REQUEST -> {
@@ -594,10 +602,17 @@ public final class Vm {
         return value;
     }
 
-    private void expectationFailed(String source) {
+    /**
+     * Records a failed `expect` of function `fn` at `pc` (just past its opcode) as
+     * `file:line: expect <source>`, then `: <found>` when the code says what it found.
+     */
+    private void expectationFailed(int fn, int pc, String source, String found) {
+        var f = program.functions[fn];
+        String where = (f.file() == null ? f.name() : f.file()) + ":" + f.lineAt(pc - 1) + ": expect ";
+        meter.charge(MemoryMeter.REF + MemoryMeter.string(where.length() + source.length() + (found == null ? 0 : 2L + found.length())));
+        String message = where + source + (found == null ? "" : ": " + found);
         if (expectationFailures == null) expectationFailures = new ArrayList<>();
-        meter.charge(MemoryMeter.REF);
-        expectationFailures.add(source);
+        expectationFailures.add(message);
     }
 
     private static int u16(byte[] code, int pc) {

@@ -98,12 +98,23 @@ final class Walk {
 
     /** `Values.display(v)`, with its walk paid in fuel as it goes and its text charged to the meter before it is built. */
     static String display(Object v, Budget budget, MemoryMeter meter) {
-        if (v instanceof String s) return s;
-        long bound = measure(v, false, budget);
+        return v instanceof String s ? s : print(v, false, budget, meter);
+    }
+
+    /**
+     * `Values.show(v)`: source-like text, a String quoted (what a failed `expect` shows of a value),
+     * paid and charged as {@link #display} is.
+     */
+    static String show(Object v, Budget budget, MemoryMeter meter) {
+        return print(v, true, budget, meter);
+    }
+
+    private static String print(Object v, boolean quoted, Budget budget, MemoryMeter meter) {
+        long bound = measure(v, quoted, budget);
         meter.charge(MemoryMeter.string(bound));
         Text.tooLong(bound);
         var out = new Printer(budget);
-        out.value(v, false);
+        out.value(v, quoted);
         return out.finish();
     }
 

@@ -46,12 +46,15 @@ import org.junit.jupiter.api.TestFactory;
  *       arguments (Int, Decimal, `"String"`, `true`/`false`, `none`, `some(v)`; in its parameter
  *       order), responds so: the status, then `json(value)` or `text("…")`, then `[Name: value, …]`
  *       for headers; or `-> runtime error: kind-slug`.</li>
+ *   <li>{@code // expect failed: file.mnk:12: expect r.status == 201: got 200}: the file's `test`
+ *       blocks are run (without `request`), and these are the expectations that fail, in order.</li>
  * </ul>
  */
 class LanguageTest {
     private static final Path ROOT = Path.of("src/test/mnk");
     private static final Pattern DIAG = Pattern.compile("//\\s*(error|warning):\\s*(E\\d{4})\\s*(.*)$");
     private static final Pattern EXPECT = Pattern.compile("//\\s*expect:\\s?(.*)$");
+    private static final Pattern FAILED = Pattern.compile("//\\s*expect failed:\\s?(.*)$");
     private static final Pattern RUNTIME = Pattern.compile("//\\s*expect runtime error:\\s*(\\S+)\\s*(.*)$");
     private static final Pattern LIMITS = Pattern.compile("//\\s*limits:(.*)$");
     private static final Pattern REQUEST = Pattern.compile("//\\s*request:\\s*(\\S+)\\s+(\\S+)(.*?)\\s+->\\s+(.*)$");
@@ -78,10 +81,13 @@ class LanguageTest {
         List<String> output = new ArrayList<>();
         String runtimeKind = null, runtimeText = null;
         List<Call> calls = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         VmLimits limits = new VmLimits(1 << 20, 10_000_000, 0, VmLimits.DEFAULT_MAX_FRAMES);
         for (int i = 0; i < lines.length; i++) {
             Matcher m;
-            if ((m = REQUEST.matcher(lines[i])).find()) {
+            if ((m = FAILED.matcher(lines[i])).find()) {
+                failures.add(m.group(1));
+            } else if ((m = REQUEST.matcher(lines[i])).find()) {
                 calls.add(new Call(m.group(1), m.group(2), m.group(3).trim(), m.group(4).trim(), i + 1));
             } else if ((m = RUNTIME.matcher(lines[i])).find()) {
                 runtimeKind = m.group(1);
@@ -127,6 +133,15 @@ class LanguageTest {
         for (Call call : calls) {
             String got = respond(module, new Vm(program, host, limits, all), call, path);
             assertEquals(call.expected(), got, path + ":" + call.line() + ": " + call.method() + " " + call.path() + " " + call.args());
+        }
+        if (!failures.isEmpty()) {
+            var failed = new ArrayList<String>();
+            for (var t : module.tests()) {
+                var vm = new Vm(program, host, limits, all);
+                if (vm.invoke(t.function()) instanceof Outcome.Failed f) failed.add("runtime error: " + f.error().kind().slug);
+                failed.addAll(vm.expectationFailures());
+            }
+            assertEquals(String.join("\n", failures), String.join("\n", failed), path + ": failed expectations");
         }
         int main = -1;
         for (int i = 0; i < module.functions().size(); i++) if (module.functions().get(i).name().equals("main")) main = i;

@@ -112,7 +112,7 @@ final class Mutator {
     private static int tableSize(Module m, Opcode op) {
         if (op.operands.isEmpty() || op.operands.getFirst() != Operand.U16) return 0;
         return switch (op) {
-            case CONST, CONST_INT, CONST_FLOAT, FAIL, EXPECT -> m.constants().size();
+            case CONST, CONST_INT, CONST_FLOAT, FAIL, EXPECT, EXPECT_FAILED -> m.constants().size();
             case RECORD_NEW, GET_FIELD, WITH_FIELD, ENUM_NEW -> m.types().size();
             case JSON, BUILDER_NEW -> m.typeRefs().size();
             case CALL -> m.functions().size();

@@ -225,6 +225,9 @@ class TypeRulesTest {
                         .op(Opcode.BUILTIN, Builtin.STR_PAD_START.id()).op(Opcode.RET_R)),
                 "F0 `f` at 0009 BUILTIN: str_pad_start (String Int String -> String): operand 2 of 3 must be P but is Decimal; "
                         + "stack [String Decimal String]");
+        ok(f(Type.STRING, code().op(Opcode.CALL, 1).op(Opcode.BUILTIN, Builtin.VALUE_SHOW.id()).op(Opcode.RET_R)));
+        only(f(Type.STRING, code().op(Opcode.SMALL_INT, 1).op(Opcode.BUILTIN, Builtin.VALUE_SHOW.id()).op(Opcode.RET_R)),
+                "F0 `f` at 0003 BUILTIN: value_show (a -> String): operand 1 of 1 must be a reference but is P; stack [P]");
         only(f(Type.INT, code().op(Opcode.CONST, 1).op(Opcode.BUILTIN, Builtin.DEC_TO_INT.id()).op(Opcode.RET_P)),
                 "F0 `f` at 0006 RET_P: operand 1 of 1 must be P but is Option<Int>; stack [Option<Int>]");
     }

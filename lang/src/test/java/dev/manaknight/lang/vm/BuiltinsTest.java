@@ -144,6 +144,14 @@ class BuiltinsTest {
         assertEquals(new Values.Some(0L), decR(Builtin.DEC_TO_INT, "0E-1000000000"));
     }
 
+    @Test
+    void showQuotesStringsAtTheTopToo() {
+        assertEquals("\"a\\\"b\"", str1(Builtin.VALUE_SHOW, "a\"b"));
+        assertEquals("200", ref(asm, c -> call(c.op(SMALL_INT, 200).op(BOX_INT), Builtin.VALUE_SHOW)));
+        int x = asm.str("x");
+        assertEquals("some([\"x\", none])", ref(asm, c -> call(c.op(CONST, x).op(NONE).op(LIST_NEW, 2).op(SOME), Builtin.VALUE_SHOW)));
+    }
+
     private String formatDec(String d, int scale, String sep) {
         int k = asm.dec(d), g = asm.str(sep);
         return (String) ref(asm, c -> call(c.op(CONST, k).op(SMALL_INT, scale).op(CONST, g), Builtin.DEC_FORMAT));

@@ -149,15 +149,29 @@ class EffectTest {
     }
 
     @Test
-    void expectRecordsFailuresAndGoesOn() {
-        int first = asm.str("r.status == 404"), second = asm.str("1 == 1");
-        int fn = asm.fn("test").code(c -> c.op(FALSE).op(EXPECT, first).op(TRUE).op(EXPECT, second)
-                .op(FALSE).op(EXPECT, first).op(UNIT).op(RET_R));
+    void expectRecordsFailuresWithTheirFileAndLineAndGoesOn() {
+        int first = asm.str("r.status == 404"), second = asm.str("1 == 1"), got = asm.str("got 200");
+        int fn = asm.fn("test").code(c -> c.line(3).op(FALSE).op(EXPECT, first).line(4).op(TRUE).op(EXPECT, second)
+                .line(5).op(FALSE).op(EXPECT, first).line(6).op(CONST, got).op(EXPECT_FAILED, first).op(UNIT).op(RET_R));
         var vm = new Vm(asm.program(), host, ROOMY, 0);
         assertSame(Values.Unit.UNIT, returned(vm.invoke(fn)));
-        assertEquals(List.of("r.status == 404", "r.status == 404"), vm.expectationFailures());
+        assertEquals(List.of("test.mnk:3: expect r.status == 404", "test.mnk:5: expect r.status == 404",
+                "test.mnk:6: expect r.status == 404: got 200"), vm.expectationFailures());
         var clean = new Vm(asm.program(), host, ROOMY, 0);
         assertEquals(List.of(), clean.expectationFailures());
+    }
+
+    @Test
+    void aRecordedFailureIsChargedToTheMeter() {
+        int text = asm.str("a == b"), got = asm.str("x".repeat(1000));
+        int fn = asm.fn("test").code(c -> c.line(2).op(CONST, got).op(EXPECT_FAILED, text).op(UNIT).op(RET_R));
+        var vm = new Vm(asm.program(), host, ROOMY, 0);
+        returned(vm.invoke(fn));
+        String message = "test.mnk:2: expect a == b: " + "x".repeat(1000);
+        assertEquals(List.of(message), vm.expectationFailures());
+        assertEquals(MemoryMeter.REF + MemoryMeter.string(message.length()), vm.memoryUsed());
+        var tight = new Vm(asm.program(), host, new VmLimits(vm.memoryUsed() - 1, 1000, 0, 8), 0);
+        assertEquals(VmError.Kind.MEMORY_EXHAUSTED, failed(tight.invoke(fn)).kind());
     }
 
     @Test

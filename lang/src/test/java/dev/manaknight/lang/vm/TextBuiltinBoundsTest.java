@@ -39,6 +39,8 @@ class TextBuiltinBoundsTest {
         int zero = asm.str("0"), ab = asm.str("ab"), comma = asm.str(",");
         String needle = "a".repeat(5_000) + "b";
         var digits = new BigDecimal(new BigInteger("7".repeat(60_000)));
+        Object[] many = new Object[100_000];
+        java.util.Arrays.fill(many, "abcdefghijklmnop");
         return List.of(
                 attack("slice", c -> c.op(LOAD_R, 0).op(SMALL_INT, 1).op(CONST_INT, big).op(BUILTIN, Builtin.STR_SLICE.id())
                         .op(POP_R), A500K),
@@ -52,7 +54,8 @@ class TextBuiltinBoundsTest {
                 attack("format", c -> c.op(LOAD_R, 0).op(CONST_INT, two).op(CONST, comma)
                         .op(BUILTIN, Builtin.DEC_FORMAT.id()).op(POP_R), digits),
                 attack("toInt", c -> c.op(LOAD_R, 0).op(BUILTIN, Builtin.DEC_TO_INT.id()).op(POP_R),
-                        new BigDecimal(new BigInteger("7".repeat(60_000)), 59_990)));
+                        new BigDecimal(new BigInteger("7".repeat(60_000)), 59_990)),
+                attack("show", c -> c.op(LOAD_R, 0).op(BUILTIN, Builtin.VALUE_SHOW.id()).op(POP_R), list(many)));
     }
 
     private static String params(Attack a) { return "R".repeat(a.args().length); }

@@ -42,16 +42,16 @@ class TestRunnerTest {
                         case 10 -> {
                             host.effect(Fixtures.DELETE_USER, new Object[] {1L});
                             Response r = host.request(HttpMethod.GET, "/users/1", Values.Unit.UNIT, -1);
-                            if (r.status() != 404) failed.add("expect r.status == 404");
+                            if (r.status() != 404) failed.add("t.mnk:3: expect r.status == 404: got " + r.status());
                             yield new Outcome.Returned(Values.Unit.UNIT);
                         }
                         case 11 -> {
                             Response r = host.request(HttpMethod.GET, "/users/1", Values.Unit.UNIT, -1);
-                            if (r.status() != 200) failed.add("expect r.status == 200");
+                            if (r.status() != 200) failed.add("t.mnk:7: expect r.status == 200: got " + r.status());
                             String body = ((Response.Body.Text) r.body()).text();
                             if (!body.equals("{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@example.com\"}"))
-                                failed.add("expect r.body == the wire JSON");
-                            if (!body.contains("Bob")) failed.add("expect r.body.contains(\"Bob\")");
+                                failed.add("t.mnk:9: expect r.body == the wire JSON");
+                            if (!body.contains("Bob")) failed.add("t.mnk:10: expect r.body.contains(\"Bob\")");
                             yield new Outcome.Returned(Values.Unit.UNIT);
                         }
                         default -> throw new IllegalStateException("no function " + function);
@@ -73,7 +73,7 @@ class TestRunnerTest {
         assertEquals("""
                 ok delete then 404
                 FAIL user 1 still exists
-                  expect r.body.contains("Bob")
+                  t.mnk:10: expect r.body.contains("Bob")
                 1 passed, 1 failed
                 """, out.toString(StandardCharsets.UTF_8));
     }
