@@ -143,7 +143,7 @@ public enum Opcode {
     FAIL(0x5E, "", "", Operand.U16),                // k : ->             runtime error with message constant k
     EXPECT(0x5F, "P", "", Operand.U16),             // k : b ->           test assertion; k is the source text
     REQUEST(0x60, "RR", "R", Operand.U8),           // m : path body -> response   test only; m = HttpMethod code
-    EXPECT_FAILED(0x61, "R", "", Operand.U16);      // k : s ->           a failed test assertion: k its source text, s what was found
+    EXPECT_FAILED(0x61, "R", "", Operand.U16);      // k : s ->           a failed assertion: k its source, s what it found
 
     /** The byte value in code: pinned, see the class comment. */
     private final int code;

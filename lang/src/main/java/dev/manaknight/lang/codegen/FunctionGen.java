@@ -155,8 +155,9 @@ final class FunctionGen {
         store(left, type);
         expr(b.right());
         store(right, type);
-        binary(new TExpr.Binary(b.op(), new TExpr.Local(left, type, b.left().span()), new TExpr.Local(right, type, b.right().span()),
-                b.operand(), b.ty(), b.span()));
+        var l = new TExpr.Local(left, type, b.left().span());
+        var r = new TExpr.Local(right, type, b.right().span());
+        binary(new TExpr.Binary(b.op(), l, r, b.operand(), b.ty(), b.span()));
         Label passed = out.label();
         out.jump(Opcode.JUMP_IF_TRUE, passed);
         string("got ");

@@ -460,8 +460,10 @@ final class BodyChecker {
     private TStmt jump(boolean leave, Span span) {
         if (loops.isEmpty()) {
             String word = leave ? "break" : "continue";
-            error("E0512", "`" + word + "` outside a loop", span, "not inside `for` or `while`" + (lambdaDepth > 0 ? " in this lambda" : ""),
-                    lambdaDepth > 0 ? "a lambda's body cannot leave the loop around it: use a `for` loop instead of the list operation"
+            boolean inLambda = lambdaDepth > 0;
+            String label = "not inside `for` or `while`" + (inLambda ? " in this lambda" : "");
+            error("E0512", "`" + word + "` outside a loop", span, label,
+                    inLambda ? "a lambda's body cannot leave the loop around it: use a `for` loop instead of the list operation"
                             : "`" + word + "` belongs in the body of a `for` or `while` loop");
         }
         else if (leave) loops.getLast()[0] = true;
@@ -805,7 +807,8 @@ final class BodyChecker {
         if (!returns && mayRespond) return tryResponding(t, operand);
         if (!returns) {
             error("E0505", "`?` needs a function that returns an Option or a Result", t.span(), "used here",
-                    mode == Mode.FN ? "change the function's result type, add `uses { respond }` to answer from it, or `match` the value"
+                    mode == Mode.FN
+                            ? "change the function's result type, add `uses { respond }` to answer from it, or `match` the value"
                             : "`match` the value");
             return poison(t.span());
         }
@@ -860,7 +863,8 @@ final class BodyChecker {
             } else {
                 var d = Diagnostic.error("E0513", "two functions answer `err(" + shown + ")` for this `?`", t.span(),
                         "which one is meant is unclear");
-                for (Checker.FnSig a : answers) d = d.withLabel(a.decl().name().span(), "`" + a.decl().name().name() + "` answers it");
+                for (Checker.FnSig a : answers)
+                    d = d.withLabel(a.decl().name().span(), "`" + a.decl().name().name() + "` answers it");
                 app.report(d.withHint("keep one function `(e: " + shown + "): Never` per error type"));
             }
             return poison(t.span());

@@ -81,8 +81,8 @@ final class Calls {
         int missing = sig.capabilities() & ~body.caps;
         for (Capability cap : Capability.values()) {
             if ((missing & cap.bit()) == 0) continue;
-            body.app.report(Diagnostic.error("E0302", "`" + name + "` uses `" + cap.sourceName() + "`, which " + where() + " does not declare", at,
-                            where() + " has no `uses { " + cap.sourceName() + " }`")
+            String title = "`" + name + "` uses `" + cap.sourceName() + "`, which " + where() + " does not declare";
+            body.app.report(Diagnostic.error("E0302", title, at, where() + " has no `uses { " + cap.sourceName() + " }`")
                     .withLabel(sig.decl().name().span(), "`" + name + "` is declared with `uses { " + cap.sourceName() + " }`")
                     .withHint(capHint(cap)));
         }

@@ -273,7 +273,8 @@ public final class Checker {
                         error("E1001", "too many parameters", f.name().span(), f.params().size() + " parameters",
                                 "at most " + dev.manaknight.lang.bytecode.Limits.MAX_PARAMS + " are allowed; pass a record instead");
                     Ty result = f.result() == null ? Ty.UNIT : isNever(f.result()) ? Ty.Never.NEVER : resolve(f.result());
-                    fns.put(f.name().name(), new FnSig(fns.size(), f, params, result, capabilities(f.uses()), responds(f.uses())));
+                    var sig = new FnSig(fns.size(), f, params, result, capabilities(f.uses()), responds(f.uses()));
+                    fns.put(f.name().name(), sig);
                 }
                 case Decl.ConstDecl c -> {
                     if (declareValue(values, c.name().name(), c.name().span())) consts.put(c.name().name(), new ConstSlot(c));
@@ -327,13 +328,14 @@ public final class Checker {
     void respondNotDeclarable(List<dev.manaknight.lang.syntax.ast.Ident> uses, boolean handler) {
         for (var id : uses) {
             if (!id.name().equals(RESPOND)) continue;
-            error("E0304", "only a `fn` declares `respond`", id.span(), handler ? "a handler always may respond" : "a test cannot respond",
+            error("E0304", "only a `fn` declares `respond`", id.span(),
+                    handler ? "a handler always may respond" : "a test cannot respond",
                     handler ? "remove it: `uses { respond }` marks a function that may end the request"
                             : "test a response through its route: `let r = request GET \"/…\"`");
         }
     }
 
-    /** The capability bits of a `uses { … }` list; unknown names are reported (`respond` is no capability: see {@link #responds}). */
+    /** The capability bits of a `uses { … }` list; unknown names are reported (`respond` is none: {@link #responds}). */
     int capabilities(List<dev.manaknight.lang.syntax.ast.Ident> uses) {
         int bits = 0;
         for (var id : uses) {

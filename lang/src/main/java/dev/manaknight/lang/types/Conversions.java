@@ -37,7 +37,8 @@ final class Conversions {
         boolean convertLeft = a.equals("Int") || a.equals("Float") && b.equals("Decimal");
         String target = convertLeft ? b : a;
         String x = shown(convertLeft ? l : r);
-        return "there are no implicit conversions: convert the `" + (convertLeft ? a : b) + "`, e.g. `" + x + ".to" + target + "()`";
+        String from = convertLeft ? a : b;
+        return "there are no implicit conversions: convert the `" + from + "`, e.g. `" + x + ".to" + target + "()`";
     }
 
     private static String number(Ty t) {

@@ -18,8 +18,8 @@ final class Methods {
 
     /** Every method name by receiver type, for "is a method" and "did you mean" messages. */
     private static final Map<String, List<String>> NAMES = Map.of(
-            "String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split", "replace",
-                    "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat"),
+            "String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split",
+                    "replace", "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat"),
             "Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "format"),
             "Decimal", List.of("toString", "toDecimal", "toFloat", "toInt", "abs", "min", "max", "round", "format"),
             "Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
@@ -186,8 +186,9 @@ final class Methods {
 
     private TExpr result(TExpr r, Ty ok, Ty err, String method, List<Expr> args, Span span) {
         return switch (method) {
-            case "isOk" -> body.arity(args, 0, span, "`isOk`") ? sumOp(TExpr.SumKind.IS_OK, r, null, Ty.BOOL, span) : body.poison(span);
-            case "isErr" -> body.arity(args, 0, span, "`isErr`") ? sumOp(TExpr.SumKind.IS_ERR, r, null, Ty.BOOL, span) : body.poison(span);
+            case "isOk", "isErr" -> body.arity(args, 0, span, "`" + method + "`")
+                    ? sumOp(method.equals("isOk") ? TExpr.SumKind.IS_OK : TExpr.SumKind.IS_ERR, r, null, Ty.BOOL, span)
+                    : body.poison(span);
             case "getOr" -> body.arity(args, 1, span, "`getOr`")
                     ? sumOp(TExpr.SumKind.RESULT_GET_OR, r, body.check(args.getFirst(), ok), ok, span) : body.poison(span);
             case "map" -> lambdaOp(TExpr.LambdaKind.RESULT_MAP, r, null, args, 1, List.of(ok), null, span, method, 1);

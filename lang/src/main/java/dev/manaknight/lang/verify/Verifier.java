@@ -293,7 +293,8 @@ public final class Verifier {
         BitSet reached = reachedFrom(roots, summaries);
         for (int f = reached.nextSetBit(0); f >= 0; f = reached.nextSetBit(f + 1)) {
             for (int pc : pcs.apply(summaries.get(f)))
-                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "` at " + offset(pc) + " " + message));
+                errors.add(new VerifyError(f, pc,
+                        "F" + f + " `" + module.functions().get(f).name() + "` at " + offset(pc) + " " + message));
         }
     }
 

@@ -609,7 +609,8 @@ public final class Vm {
     private void expectationFailed(int fn, int pc, String source, String found) {
         var f = program.functions[fn];
         String where = (f.file() == null ? f.name() : f.file()) + ":" + f.lineAt(pc - 1) + ": expect ";
-        meter.charge(MemoryMeter.REF + MemoryMeter.string(where.length() + source.length() + (found == null ? 0 : 2L + found.length())));
+        long chars = where.length() + source.length() + (found == null ? 0 : 2L + found.length());
+        meter.charge(MemoryMeter.REF + MemoryMeter.string(chars));
         String message = where + source + (found == null ? "" : ": " + found);
         if (expectationFailures == null) expectationFailures = new ArrayList<>();
         expectationFailures.add(message);

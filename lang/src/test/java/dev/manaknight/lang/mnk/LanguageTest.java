@@ -132,7 +132,8 @@ class LanguageTest {
         for (Capability c : Capability.values()) all |= c.bit();
         for (Call call : calls) {
             String got = respond(module, new Vm(program, host, limits, all), call, path);
-            assertEquals(call.expected(), got, path + ":" + call.line() + ": " + call.method() + " " + call.path() + " " + call.args());
+            String where = path + ":" + call.line() + ": " + call.method() + " " + call.path() + " " + call.args();
+            assertEquals(call.expected(), got, where);
         }
         if (!failures.isEmpty()) {
             var failed = new ArrayList<String>();
@@ -169,8 +170,10 @@ class LanguageTest {
 
     /** Runs the handler of `call`'s route with its arguments; the response (or runtime error) as the directive writes it. */
     private static String respond(Module module, Vm vm, Call call, Path path) {
-        Route route = module.routes().stream().filter(r -> r.method().name().equals(call.method()) && r.path().equals(call.path()))
-                .findFirst().orElseThrow(() -> new AssertionError(path + ":" + call.line() + ": no route " + call.method() + " " + call.path()));
+        Route route = module.routes().stream()
+                .filter(r -> r.method().name().equals(call.method()) && r.path().equals(call.path())).findFirst()
+                .orElseThrow(() -> new AssertionError(path + ":" + call.line() + ": no route " + call.method() + " "
+                        + call.path()));
         var reader = new ValueReader(call.args());
         var args = new ArrayList<Object>();
         while (reader.more()) args.add(reader.value());
@@ -182,9 +185,8 @@ class LanguageTest {
                     case Response.Body.Text t -> sb.append(" text(").append(Values.show(t.text())).append(')');
                     case Response.Body.None n -> {}
                 }
-                if (!r.response().headers().isEmpty())
-                    sb.append(" [").append(String.join(", ", r.response().headers().stream().map(h -> h.name() + ": " + h.value()).toList()))
-                            .append(']');
+                var headers = r.response().headers().stream().map(h -> h.name() + ": " + h.value()).toList();
+                if (!headers.isEmpty()) sb.append(" [").append(String.join(", ", headers)).append(']');
                 yield sb.toString();
             }
             case Outcome.Failed failed -> "runtime error: " + failed.error().kind().slug;

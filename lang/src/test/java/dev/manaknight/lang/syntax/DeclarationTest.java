@@ -30,7 +30,7 @@ class DeclarationTest {
         `fn g(): Unit {\\n uses { log }\\n log.info("x")\\n}`  => (fn g () : Unit (uses log) {(.info log "x")})
         `fn g() {\\n uses {\\n db\\n clock\\n }\\n}`           => (fn g () (uses db clock) {})
         `fn auth(): User {\\n uses { db, respond }\\n u\\n}` => (fn auth () : User (uses db respond) {u})
-        `fn deny(): Never {\\n uses { respond }\\n respond status 401\\n}` => (fn deny () : Never (uses respond) {(respond (status 401))})
+        `fn d(): Never {\\n uses { respond }\\n respond status 4\\n}` => (fn d () : Never (uses respond) {(respond (status 4))})
         `db {\\n a(): Int = "SELECT 1"\\n b(x: Int): Unit =\\n   "DELETE FROM t WHERE x = :x"\\n}` => (db (a () Int "SELECT 1") (b ((x Int)) Unit "DELETE FROM t WHERE x = :x"))
         `db {}`                                               => (db)
         `test "works" { expect 1 == 1 }`                      => (test "works" {(expect (== 1 1))})

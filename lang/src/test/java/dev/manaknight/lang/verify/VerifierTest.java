@@ -100,8 +100,8 @@ class VerifierTest {
     void expectFailedWantsAStringConstantAndAStringFound() {
         // issue 15: the text a failed comparison found, built by the code, recorded with its source text
         int text = 2;
-        assertEquals(List.of(), messages(withF(code().op(Opcode.CONST, text).op(Opcode.EXPECT_FAILED, text).op(Opcode.SMALL_INT, 0)
-                .op(Opcode.RET_P))));
+        assertEquals(List.of(), messages(withF(code().op(Opcode.CONST, text).op(Opcode.EXPECT_FAILED, text)
+                .op(Opcode.SMALL_INT, 0).op(Opcode.RET_P))));
         only(withF(code().op(Opcode.CONST, text).op(Opcode.EXPECT_FAILED, 1).op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
                 "F0 `f` at 0003 EXPECT_FAILED: #1 is a Float constant, not a String constant");
         only(withF(code().op(Opcode.CONST, 3).op(Opcode.EXPECT_FAILED, text).op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),

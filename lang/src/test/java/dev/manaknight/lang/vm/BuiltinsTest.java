@@ -121,9 +121,11 @@ class BuiltinsTest {
     void numberFormats() {
         int group = asm.str(",");
         int min = asm.intConst(Long.MIN_VALUE);
-        assertEquals("1,234,567", ref(asm, c -> call(c.op(CONST_INT, asm.intConst(1234567)).op(CONST, group), Builtin.INT_FORMAT)));
+        int million = asm.intConst(1234567);
+        assertEquals("1,234,567", ref(asm, c -> call(c.op(CONST_INT, million).op(CONST, group), Builtin.INT_FORMAT)));
         assertEquals("-123", ref(asm, c -> call(c.op(SMALL_INT, -123).op(CONST, group), Builtin.INT_FORMAT)));
-        assertEquals("-9,223,372,036,854,775,808", ref(asm, c -> call(c.op(CONST_INT, min).op(CONST, group), Builtin.INT_FORMAT)));
+        assertEquals("-9,223,372,036,854,775,808",
+                ref(asm, c -> call(c.op(CONST_INT, min).op(CONST, group), Builtin.INT_FORMAT)));
         assertEquals("1,234,567.89", formatDec("1234567.891", 2, ","));
         assertEquals("1 000 000", formatDec("999999.5", 0, " "), "half-even to 1000000");
         assertEquals("0.12", formatDec("0.125", 2, ","), "half-even");
@@ -149,7 +151,8 @@ class BuiltinsTest {
         assertEquals("\"a\\\"b\"", str1(Builtin.VALUE_SHOW, "a\"b"));
         assertEquals("200", ref(asm, c -> call(c.op(SMALL_INT, 200).op(BOX_INT), Builtin.VALUE_SHOW)));
         int x = asm.str("x");
-        assertEquals("some([\"x\", none])", ref(asm, c -> call(c.op(CONST, x).op(NONE).op(LIST_NEW, 2).op(SOME), Builtin.VALUE_SHOW)));
+        assertEquals("some([\"x\", none])",
+                ref(asm, c -> call(c.op(CONST, x).op(NONE).op(LIST_NEW, 2).op(SOME), Builtin.VALUE_SHOW)));
     }
 
     private String formatDec(String d, int scale, String sep) {

@@ -82,8 +82,8 @@ class TextBuiltinBoundsTest {
         long start = System.nanoTime();
         VmError e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> failed(vm.invoke(fn, a.args())), a.name());
         long took = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(Set.of(VmError.Kind.FUEL_EXHAUSTED, VmError.Kind.CPU_EXHAUSTED, VmError.Kind.MEMORY_EXHAUSTED).contains(e.kind()),
-                a.name() + " failed with " + e.kind());
+        var stops = Set.of(VmError.Kind.FUEL_EXHAUSTED, VmError.Kind.CPU_EXHAUSTED, VmError.Kind.MEMORY_EXHAUSTED);
+        assertTrue(stops.contains(e.kind()), a.name() + " failed with " + e.kind());
         assertTrue(took < millis, a.name() + " ran " + took + " ms");
         return vm;
     }
