@@ -342,9 +342,10 @@ public final class Checker {
             if (id.name().equals(RESPOND)) continue;
             var cap = Capability.bySourceName(id.name());
             if (cap.isEmpty()) {
-                String near = Names.nearest(id.name(), List.of("db", "log", "clock", "random"));
+                String near = Names.nearest(id.name(), List.of("db", "log", "clock", "random", RESPOND));
                 error("E0303", "unknown capability `" + id.name() + "`", id.span(), "not a capability",
-                        near != null ? "did you mean `" + near + "`?" : "the capabilities are db, log, clock and random");
+                        near != null ? "did you mean `" + near + "`?"
+                                : "the capabilities are db, log, clock and random; a `fn` may also declare `respond`");
             } else {
                 bits |= cap.get().bit();
             }
