@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Parameters;
 public final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "an app directory or a .mkb file")
     Path app;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--port", description = "port to listen on (default 8080)")
     Integer port;
@@ -33,12 +36,16 @@ public final class ServeCommand implements Callable<Integer> {
     Path config;
 
     @Override public Integer call() throws Exception {
+        if (port != null && (port < 0 || port > 65535))
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port: expected 0 to 65535, got " + port);
         Config cfg = ConfigLoader.load(app, config).withListen(host, port);
         if (cfg.app() == null) throw new ConfigException("no app given (pass APP or set `app` in the config)");
         if (cfg.server().unix()) throw new ConfigException("`server.listen` must be host:port (unix sockets are for `fpm`)");
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
         Program program = AppLoader.standard().load(cfg.app()).program();
         Deployment.warnings(cfg).forEach(w -> System.err.println("manaknight: warning: " + w));
+        // Before the database is opened and the app warmed up: a taken port fails at once, naming it.
+        HttpServer.checkFree(cfg.server().host(), cfg.server().port());
         var metrics = new ServeMetrics();
         try (Deployment deployment = Deployment.open(program, cfg, Deployment.Setup.server(null, metrics))) {
             List<String> hidden = HttpServer.probeCollisions(deployment);

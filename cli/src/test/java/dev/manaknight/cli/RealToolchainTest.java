@@ -68,6 +68,21 @@ class RealToolchainTest {
         assertTrue(r.err().contains("GET /-/ready") && r.err().contains("ready_path"), r.toString());
     }
 
+    /** Issue 16: `--port 99999` was an internal error (70); a taken port said bind(..) error(-98) without the address. */
+    @Test void aBadOrTakenPortIsSaidPlainly() throws Exception {
+        Path app = seedApp();
+        Cli bad = run("serve", app.toString(), "--port", "99999");
+        assertEquals(64, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--port: expected 0 to 65535, got 99999"), bad.toString());
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Cli busy = run("serve", app.toString(), "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(74, busy.code(), busy.toString());
+            assertTrue(busy.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),
+                    busy.toString());
+            assertTrue(!java.nio.file.Files.exists(app.resolve("app.db")), "nothing was opened first");
+        }
+    }
+
     @Test void seedProgramChecks() throws Exception {
         Cli r = run("check", seedApp().toString());
         assertEquals(0, r.code(), r.toString());

@@ -117,6 +117,19 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("core", new CoreHandler(app, probes, warmupToken));
     }
 
+    /**
+     * Fails with the address and the reason when `host:port` cannot be listened on (in use, not
+     * this machine's, not allowed): checked before anything else starts. Port 0 is always free.
+     */
+    public static void checkFree(String host, int port) throws java.io.IOException {
+        if (port == 0) return;
+        try (var probe = new java.net.ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The app's routes that `server.health_path`, `ready_path` or `metrics_path` would hide. */
     public static java.util.List<String> probeCollisions(Deployment app) { return ProbeAnswers.collisions(app); }
 
