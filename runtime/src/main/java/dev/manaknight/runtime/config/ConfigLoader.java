@@ -136,7 +136,7 @@ public final class ConfigLoader {
 
         String access = r.string("log.access", "stdout");
         if (!Set.of("stdout", "stderr", "off").contains(access)) access = r.base.resolve(access).normalize().toString();
-        var log = new Config.Log(access, r.path("log.slowlog", r.base.resolve("app-slow.log")),
+        var log = new Config.Log(access, r.path("log.slowlog", null),
                 r.duration("log.slowlog_timeout", Duration.ofMillis(100)), r.bool("log.dev", false));
         return new Config(file, app, server, limits, db, log);
     }

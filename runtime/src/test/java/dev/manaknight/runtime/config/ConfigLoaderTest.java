@@ -14,6 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
     @TempDir Path dir;
 
+    /** Issue 16: a slow log appeared in the app's folder by default; it is written only where configured. */
+    @Test void theSlowLogIsOffUnlessConfigured() throws Exception {
+        assertNull(ConfigLoader.parse(Path.of("x.toml"), "", null).log().slowlog());
+        assertEquals(Path.of("/var/log/slow.log"),
+                ConfigLoader.parse(Path.of("/etc/x.toml"), "[log]\nslowlog = \"/var/log/slow.log\"\n", null).log().slowlog());
+    }
+
     @Test void goodFileWithRelativePathsResolvedAgainstItsFolder() throws Exception {
         Path cfg = dir.resolve("conf/prod.toml");
         Files.createDirectories(cfg.getParent());
