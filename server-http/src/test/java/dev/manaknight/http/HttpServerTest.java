@@ -15,6 +15,7 @@ import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.AccessLog;
+import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.Deployment;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -410,6 +411,7 @@ class HttpServerTest {
                 var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("hello", readResponse(in));
             }
+            Thread.sleep(ConnectionCount.MIN_IDLE.toMillis()); // a connection idle for less may be about to send
             try (var three = connect()) {
                 send(three, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
                 var in = new BufferedReader(new InputStreamReader(three.getInputStream(), StandardCharsets.UTF_8));

@@ -62,6 +62,9 @@ enum Attack {
         }
     };
 
+    /** True for attacks on HTTP itself, which nginx answers in front of `fpm` (junk, slowloris): not run there. */
+    boolean onHttp() { return this == JUNK || this == SLOWLORIS; }
+
     /** Attacker threads of this kind. */
     final int threads;
     /** The answers the server may give it. */

@@ -74,14 +74,18 @@ final class SoakApp {
             """;
 
     /** Writes the app, its schema and its config into `dir`; returns the config file. */
-    static Path write(Path dir, int port) throws IOException {
+    static Path write(Path dir, int port) throws IOException { return write(dir, "127.0.0.1:" + port); }
+
+    /** The same, listening on `listen` (`host:port` for serve, `unix:/path` for fpm). */
+    static Path write(Path dir, String listen) throws IOException {
         Path app = Files.createDirectories(dir.resolve("app"));
         Files.writeString(app.resolve("app.mnk"), SOURCE);
         Files.writeString(app.resolve("schema.sql"), SCHEMA);
         Path config = app.resolve("manaknight.toml");
         Files.writeString(config, """
+                app = "%s"
                 [server]
-                listen = "127.0.0.1:%d"
+                listen = "%s"
                 workers = 8
                 queue = 256
                 max_connections = 512
@@ -95,7 +99,7 @@ final class SoakApp {
                 [log]
                 access = "off"
                 slowlog = "%s"
-                """.formatted(port, dir.resolve("slow.log")));
+                """.formatted(app, listen, dir.resolve("slow.log")));
         return config;
     }
 }

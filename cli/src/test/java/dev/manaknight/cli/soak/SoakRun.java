@@ -42,7 +42,7 @@ public final class SoakRun {
     static final Duration PROBE_EVERY = Duration.ofMillis(20);
 
     /** What one run saw. */
-    public record Result(Duration duration, Map<Attack, Map<Integer, Long>> answers, Map<Attack, List<String>> unanswered,
+    public record Result(Mode mode, Duration duration, Map<Attack, Map<Integer, Long>> answers, Map<Attack, List<String>> unanswered,
                          List<Long> probeMicros, List<String> neighbourFailures, long neighbourRequests, List<Long> rssKb,
                          long stderrBytes, boolean alive, int exitCode, String stderrTail) {
         long probeMillis(double quantile) {
@@ -62,11 +62,14 @@ public final class SoakRun {
 
         /** A readable summary: every attack's answers, the neighbour's latencies, RSS, log bytes. */
         public String report() {
-            var b = new StringBuilder("soak: ").append(duration.toSeconds()).append(" s\n");
-            for (Attack a : Attack.values())
+            var b = new StringBuilder("soak: ").append(mode.name().toLowerCase(java.util.Locale.ROOT)).append(", ")
+                    .append(duration.toSeconds()).append(" s\n");
+            for (Attack a : Attack.values()) {
+                if (mode == Mode.FPM && a.onHttp()) continue;
                 b.append("  ").append(a).append(": answers ").append(answers.get(a)).append(", unanswered ")
                         .append(unanswered.get(a).size()).append(unanswered.get(a).isEmpty() ? "" : " " + unanswered.get(a).getFirst())
                         .append('\n');
+            }
             b.append("  neighbour: ").append(neighbourRequests).append(" requests, ").append(neighbourFailures.size())
                     .append(" failed; GET /hello p50 ").append(probeMillis(0.5)).append(" ms, p99 ").append(probeMillis(0.99))
                     .append(" ms, max ").append(probeMillis(1.0)).append(" ms\n");
@@ -82,32 +85,42 @@ public final class SoakRun {
 
     private SoakRun() {}
 
+    /** The server under attack: `serve` on its own, or `fpm` behind the shipped nginx block. */
+    public enum Mode { SERVE, FPM }
+
     public static void main(String[] args) throws Exception {
         long seconds = args.length > 0 ? Long.parseLong(args[0]) : 1800;
+        Mode mode = args.length > 1 ? Mode.valueOf(args[1].toUpperCase(java.util.Locale.ROOT)) : Mode.SERVE;
         Path dir = Files.createTempDirectory("manaknight-soak");
-        System.out.print(run(dir, Duration.ofSeconds(seconds)).report());
+        System.out.print(run(dir, Duration.ofSeconds(seconds), mode).report());
     }
 
-    public static Result run(Path dir, Duration duration) throws Exception {
+    public static Result run(Path dir, Duration duration, Mode mode) throws Exception {
         int port;
         try (var probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Path config = SoakApp.write(dir, port);
+        Path socket = dir.resolve("fpm.sock");
+        Path config = mode == Mode.SERVE ? SoakApp.write(dir, port) : SoakApp.write(dir, "unix:" + socket);
         Path stderr = dir.resolve("server.err");
-        Process server = start(config, stderr);
+        Process server = start(config, stderr, mode);
+        Process nginx = null;
         try {
-            return attack(server, port, stderr, duration);
+            if (mode == Mode.FPM) nginx = SoakNginx.start(dir, port, socket);
+            return attack(server, port, stderr, duration, mode);
         } finally {
+            if (nginx != null) nginx.destroyForcibly();
             server.destroyForcibly();
         }
     }
 
-    private static Process start(Path config, Path stderr) throws Exception {
+    private static Process start(Path config, Path stderr, Mode mode) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        var pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", config.getParent().toString())
-                .redirectError(stderr.toFile());
+        var command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(mode == Mode.SERVE ? List.of("serve", config.getParent().toString())
+                : List.of("fpm", "--config", config.toString()));
+        var pb = new ProcessBuilder(command).redirectError(stderr.toFile());
         Process p = pb.start();
         var ready = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
@@ -128,7 +141,7 @@ public final class SoakRun {
         return p;
     }
 
-    private static Result attack(Process server, int port, Path stderr, Duration duration) throws Exception {
+    private static Result attack(Process server, int port, Path stderr, Duration duration, Mode mode) throws Exception {
         var stop = new AtomicBoolean();
         var answers = new EnumMap<Attack, Map<Integer, LongAdder>>(Attack.class);
         var unanswered = new EnumMap<Attack, List<String>>(Attack.class);
@@ -143,6 +156,7 @@ public final class SoakRun {
         var threads = new ArrayList<Thread>();
         long seed = 12;
         for (Attack a : Attack.values()) {
+            if (mode == Mode.FPM && a.onHttp()) continue; // nginx's to answer, with its own timeouts
             for (int i = 0; i < a.threads; i++) {
                 var random = new Random(seed++);
                 threads.add(Thread.ofPlatform().name("soak-" + a).start(() -> {
@@ -154,7 +168,7 @@ public final class SoakRun {
                 }));
             }
         }
-        threads.add(Thread.ofPlatform().name("soak-idle").start(() -> idleFlood(port, stop)));
+        if (mode == Mode.SERVE) threads.add(Thread.ofPlatform().name("soak-idle").start(() -> idleFlood(port, stop)));
         threads.add(Thread.ofPlatform().name("soak-probe").start(() -> {
             while (!stop.get()) {
                 Exchange e = Exchange.get(port, "/hello");
@@ -196,7 +210,7 @@ public final class SoakRun {
             m.forEach((k, v) -> sorted.put(k, v.sum()));
             counted.put(a, sorted);
         });
-        return new Result(duration, counted, unanswered, List.copyOf(probes), List.copyOf(neighbourFailures),
+        return new Result(mode, duration, counted, unanswered, List.copyOf(probes), List.copyOf(neighbourFailures),
                 neighbourRequests.get(), List.copyOf(rss), stderrBytes, alive, exit,
                 log.substring(Math.max(0, log.length() - 4000)));
     }
