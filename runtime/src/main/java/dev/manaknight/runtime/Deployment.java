@@ -161,8 +161,8 @@ public final class Deployment implements AutoCloseable {
         try {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
-                case SERVER -> needsDb
-                        ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool()), config.db().schema()) : null;
+                case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
+                        config.limits().timeout(), config.server().workers()), config.db().schema()) : null;
                 case CGI -> needsDb ? new LazyDatabase(() -> oneConnection(config)) : null;
                 case TEST -> setup.database();
             };

@@ -12,6 +12,7 @@ import dev.manaknight.runtime.effects.Database;
 import dev.manaknight.runtime.effects.QueryCatalog;
 import dev.manaknight.runtime.effects.RequestHost;
 import dev.manaknight.runtime.effects.ResultMapper;
+import dev.manaknight.runtime.effects.SqlFault;
 import dev.manaknight.runtime.effects.Transaction;
 import dev.manaknight.runtime.input.InputDecoder;
 import dev.manaknight.runtime.input.Inputs;
@@ -183,7 +184,7 @@ public final class RequestCore {
             }
             case Inputs.Valid v -> args = v.args();
         }
-        Transaction tx = db == null ? null : new Transaction(db);
+        Transaction tx = db == null ? null : new Transaction(db, r.deadlineNanos()); // waits for the db end at the deadline
         var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, System::currentTimeMillis,
                 ThreadLocalRandom.current());
         try {
@@ -193,8 +194,9 @@ public final class RequestCore {
             vm.chargeHeld(req.body().length); // the raw body is held while the handler runs
             try {
                 outcome = vm.invoke(route.handler(), args);
-                // A query cancelled at the deadline fails as an effect; the cause is the clock.
-                if (r.stopped() == InFlight.Stop.DEADLINE && outcome instanceof Outcome.Failed f
+                // A query cancelled (or no longer waited for) at the deadline fails as an effect; the cause is the clock.
+                if ((r.stopped() == InFlight.Stop.DEADLINE || r.stopped() == null && r.pastDeadline(System.nanoTime()))
+                        && outcome instanceof Outcome.Failed f
                         && f.error().kind() != VmError.Kind.TIMEOUT)
                     outcome = new Outcome.Failed(timeout(f.error().message(), f.error().stack()));
             } finally {
@@ -204,7 +206,7 @@ public final class RequestCore {
             if (vm.inputsRefused()) // too large for this server's limits: the client's to fix, not a server fault
                 return Problem.of("body-too-large", "Content Too Large", 413, "the request's body and decoded inputs need more "
                         + "than limits.memory (" + options.memory() + " bytes) allows").withInstance(req.rawPath()).reply();
-            return finish(outcome, tx, req, r);
+            return finish(outcome, tx, host, req, r);
         } finally {
             if (tx != null) tx.rollback(); // no-op after a commit; otherwise nothing is left open
         }
@@ -215,7 +217,7 @@ public final class RequestCore {
                 + "ms wall-clock limit" + (cause == null ? "" : " (" + cause + ")"), stack);
     }
 
-    private Reply finish(Outcome outcome, Transaction tx, Request req, InFlight r) {
+    private Reply finish(Outcome outcome, Transaction tx, RequestHost host, Request req, InFlight r) {
         return switch (outcome) {
             case Outcome.Responded resp -> {
                 Reply reply;
@@ -233,13 +235,16 @@ public final class RequestCore {
                             : new VmError(VmError.Kind.TIMEOUT, "the request was cancelled", List.of()), req, r);
                 try {
                     tx.commit();
+                } catch (Transaction.Abandoned e) {
+                    yield failure(timeout("commit: " + e.getMessage(), List.of()), req, r);
                 } catch (SQLException e) {
-                    yield failure(new VmError(VmError.Kind.EFFECT_FAILED, "commit failed: " + e.getMessage(), List.of()),
-                            req, r);
+                    var error = new VmError(VmError.Kind.EFFECT_FAILED, "commit failed: " + e.getMessage(), List.of());
+                    yield SqlFault.of(e) == SqlFault.UNAVAILABLE ? databaseUnavailable(error, req, r) : failure(error, req, r);
                 }
                 yield reply;
             }
-            case Outcome.Failed f -> failure(f.error(), req, r);
+            case Outcome.Failed f -> host.databaseUnavailable() && r.stopped() == null && !r.pastDeadline(System.nanoTime())
+                    ? databaseUnavailable(f.error(), req, r) : failure(f.error(), req, r);
             case Outcome.Returned ret -> failure(new VmError(VmError.Kind.INTERNAL, "the handler ended without `respond`",
                     List.of()), req, r);
         };
@@ -256,6 +261,20 @@ public final class RequestCore {
                 : "the request failed (" + error.kind().slug + "); see the server log for request " + r.id();
         List<String> stack = options.dev() ? error.stack().stream().map(VmError.StackFrame::toString).toList() : List.of();
         return new Problem(error.kind().slug, "Internal Server Error", 500, detail, req.rawPath(), List.of(), stack).reply();
+    }
+
+    /**
+     * A request that failed because the database was out of reach (no connection within the
+     * pool's timeout, a connection lost, the SQLite file gone): 503 with `Retry-After`, nothing it
+     * did kept, so the client may simply retry. The cause goes to the log (and the body in dev mode).
+     */
+    private Reply databaseUnavailable(VmError error, Request req, InFlight r) {
+        r.failure(error);
+        failures.failed(r.id(), req.method(), req.rawPath(), error);
+        String detail = options.dev() ? error.message()
+                : "the database is unavailable; nothing was changed, retry shortly (see the server log for request " + r.id() + ")";
+        return Problem.of("database-unavailable", "Service Unavailable", 503, detail).withInstance(req.rawPath())
+                .reply(new Header("Retry-After", "1"));
     }
 
     /** The handler's response as bytes; headers in the order written, Content-Type by the body unless set. */

@@ -13,7 +13,6 @@ import dev.manaknight.runtime.effects.Transaction;
 import dev.manaknight.runtime.json.TypeTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -95,15 +94,16 @@ public final class Warmup {
         var mapper = new ResultMapper(new TypeTable(app));
         var tx = new Transaction(db);
         try {
-            Connection c = tx.connection();
             for (int i = 0; i < ROUNDS; i++) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 WHERE 1 = ?")) {
-                    mapper.bind(ps, 1, Type.INT, 1L);
-                    mapper.map(Type.optionOf(Type.INT), ps, ps.execute());
-                } catch (dev.manaknight.lang.vm.Host.EffectFailure e) {
-                    throw new SQLException(e.getMessage(), e);
-                }
+                tx.read(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT 1 WHERE 1 = ?")) {
+                        mapper.bind(ps, 1, Type.INT, 1L);
+                        return mapper.map(Type.optionOf(Type.INT), ps, ps.execute());
+                    }
+                });
             }
+        } catch (dev.manaknight.lang.vm.Host.EffectFailure e) {
+            throw new SQLException(e.getMessage(), e);
         } finally {
             tx.rollback();
         }

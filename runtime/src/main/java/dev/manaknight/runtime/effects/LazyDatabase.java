@@ -41,6 +41,12 @@ public final class LazyDatabase implements Database {
 
     @Override public void release(Connection c) { db.release(c); }
 
+    @Override public void evict(Connection c) { db.evict(c); }
+
+    @Override public void beforeCommit() throws SQLException {
+        if (db != null) db.beforeCommit();
+    }
+
     @Override public PreparedStatement prepare(Connection c, String sql) throws SQLException { return db.prepare(c, sql); }
 
     @Override public void done(Connection c, String sql, PreparedStatement ps) { db.done(c, sql, ps); }

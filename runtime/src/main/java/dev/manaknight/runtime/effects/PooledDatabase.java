@@ -5,38 +5,68 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
 
 /**
- * A HikariCP pool over SQLite (`sqlite:path`) or PostgreSQL (`postgresql://…`), the two URL
- * forms `db.url` takes.
+ * A HikariCP pool over SQLite (`sqlite:path`) or PostgreSQL (`postgresql://…`), with the platform
+ * threads that make its calls ({@link JdbcThreads}) and its timeouts derived from the request's
+ * ({@link PoolTimeouts}).
  */
 public final class PooledDatabase implements Database {
-    /** How long a SQLite writer waits for another's lock before the query fails. */
-    static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
-
     private final HikariDataSource pool;
     /** SQLite only: pgjdbc already keeps server-side prepared statements per connection. */
     private final StatementCache statements;
+    private final JdbcThreads threads;
+    /** SQLite only: statements are interrupted by the guard, and reads start on the request's thread. */
+    private final StatementGuard guard;
 
-    private PooledDatabase(HikariDataSource pool, StatementCache statements) {
+    private PooledDatabase(HikariDataSource pool, StatementCache statements, JdbcThreads threads, StatementGuard guard) {
         this.pool = pool;
         this.statements = statements;
+        this.threads = threads;
+        this.guard = guard;
     }
 
-    /** Opens a pool for a config URL; relative SQLite paths must already be resolved. */
-    public static PooledDatabase open(String url, int size) {
+    /**
+     * Opens a pool for a config URL; relative SQLite paths must already be resolved.
+     *
+     * @param size           connections (`db.pool`)
+     * @param requestTimeout `limits.timeout`, which the pool's timeouts are derived from
+     * @param requests       the requests that may run at once (`server.workers`): threads that may wait
+     *                       for a connection ({@link JdbcThreads})
+     */
+    public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests) throws SQLException {
+        PoolTimeouts t = PoolTimeouts.of(requestTimeout);
         var cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl(url));
         cfg.setMaximumPoolSize(size);
         cfg.setMinimumIdle(Math.min(size, 2));
         cfg.setPoolName("manaknight-db");
-        if (url.startsWith("sqlite:")) {
-            // WAL lets readers run beside one writer; the busy timeout queues writers.
-            cfg.addDataSourceProperty("journal_mode", "WAL");
-            cfg.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
-            cfg.addDataSourceProperty("foreign_keys", "true");
-        }
-        return new PooledDatabase(new HikariDataSource(cfg), url.startsWith("sqlite:") ? new StatementCache() : null);
+        cfg.setConnectionTimeout(t.acquireMs());
+        cfg.setValidationTimeout(t.validationMs());
+        boolean sqlite = url.startsWith("sqlite:");
+        cfg.setDataSourceProperties(sqlite ? sqliteProperties(t.sqliteBusyMs()) : postgresProperties(t));
+        return new PooledDatabase(new HikariDataSource(cfg), sqlite ? new StatementCache() : null, new JdbcThreads(size, requests),
+                sqlite ? new StatementGuard() : null);
+    }
+
+    /** SQLite's connection settings: WAL lets readers run beside one writer; the busy timeout queues writers. */
+    static Properties sqliteProperties(long busyMs) {
+        var p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("busy_timeout", String.valueOf(busyMs));
+        p.setProperty("foreign_keys", "true");
+        return p;
+    }
+
+    private static Properties postgresProperties(PoolTimeouts t) {
+        var p = new Properties();
+        p.setProperty("connectTimeout", String.valueOf(t.connectSeconds()));
+        p.setProperty("loginTimeout", String.valueOf(t.connectSeconds()));
+        p.setProperty("cancelSignalTimeout", String.valueOf(t.connectSeconds()));
+        p.setProperty("socketTimeout", String.valueOf(t.socketSeconds()));
+        return p;
     }
 
     /** `sqlite:app.db` → `jdbc:sqlite:app.db`; `postgresql://h/db` (or `postgres://`) → `jdbc:postgresql://h/db`. */
@@ -48,7 +78,9 @@ public final class PooledDatabase implements Database {
         throw new IllegalArgumentException("unsupported database url `" + url + "`: use sqlite:PATH or postgresql://…");
     }
 
-    @Override public Connection acquire() throws SQLException { return pool.getConnection(); }
+    @Override public Connection acquire() throws SQLException {
+        return pool.getConnection();
+    }
 
     @Override public void release(Connection c) {
         try {
@@ -57,6 +89,12 @@ public final class PooledDatabase implements Database {
             // the pool evicts a broken connection by itself
         }
     }
+
+    @Override public void evict(Connection c) { pool.evictConnection(c); }
+
+    @Override public JdbcThreads threads() { return threads; }
+
+    @Override public StatementGuard statementGuard() { return guard; }
 
     @Override public PreparedStatement prepare(Connection c, String sql) throws SQLException {
         return statements == null ? c.prepareStatement(sql) : statements.prepare(c, sql);
@@ -70,5 +108,11 @@ public final class PooledDatabase implements Database {
     /** Statements kept by the cache (0 without one), for tests. */
     int cachedStatements() { return statements == null ? 0 : statements.size(); }
 
-    @Override public void close() { pool.close(); }
+    /** Connections held by transactions now (tests). */
+    int busyConnections() { return pool.getHikariPoolMXBean().getActiveConnections(); }
+
+    @Override public void close() {
+        threads.close();
+        pool.close();
+    }
 }

@@ -4,10 +4,11 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.SqlPlaceholders;
 
 /**
- * A declared query made ready once at startup: its SQL with `?` placeholders and, for each
- * placeholder, the index of the parameter it binds.
+ * A declared query made ready once at startup: its SQL with `?` placeholders, for each
+ * placeholder the index of the parameter it binds, and whether it only reads
+ * ({@link SqlText#readsOnly}).
  */
-public record Query(EffectOp op, String sql, int[] bindings) {
+public record Query(EffectOp op, String sql, int[] bindings, boolean reads) {
     /** @throws IllegalArgumentException when the SQL names a parameter the op does not declare */
     public static Query prepare(EffectOp op) {
         SqlPlaceholders.Rewritten r = SqlPlaceholders.rewrite(op.sql());
@@ -20,6 +21,6 @@ public record Query(EffectOp op, String sql, int[] bindings) {
                 throw new IllegalArgumentException(op.qualifiedName() + ": the SQL names `:" + name + "`, which is not a parameter");
             bindings[i] = found;
         }
-        return new Query(op, r.sql(), bindings);
+        return new Query(op, r.sql(), bindings, SqlText.readsOnly(r.sql()));
     }
 }

@@ -4,13 +4,13 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -31,7 +31,11 @@ public class RequestHost implements Host {
     private final RandomGenerator random;
     private final List<EffectCall> calls = new ArrayList<>();
     private volatile boolean cancelled;
+    /** The statement running now on a database thread, for {@link #cancel}. */
     private volatile PreparedStatement running;
+    /** Held while a cancel looks at {@link #running}, so it never cancels a statement another request reuses. */
+    private final ReentrantLock cancelling = new ReentrantLock();
+    private volatile boolean unavailable;
 
     /** @param transaction null when the app has no database */
     public RequestHost(String requestId, int granted, Transaction transaction, QueryCatalog queries, ResultMapper mapper,
@@ -74,24 +78,31 @@ public class RequestHost implements Host {
         if (transaction == null) throw new EffectFailure("db", "this app has no database configured");
         Query q = queries.query(op);
         try {
-            PreparedStatement ps = transaction.prepare(q.sql());
-            try {
-                for (int i = 0; i < q.bindings().length; i++) {
-                    int p = q.bindings()[i];
-                    mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
-                }
-                running = ps;
-                boolean hasResultSet;
+            Transaction.Work<Object> work = c -> {
+                PreparedStatement ps = transaction.prepare(c, q.sql());
                 try {
-                    hasResultSet = ps.execute();
+                    for (int i = 0; i < q.bindings().length; i++) {
+                        int p = q.bindings()[i];
+                        mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
+                    }
+                    running = ps;
+                    try {
+                        if (cancelled) throw new SQLException("the request was stopped before its query began");
+                        return mapper.map(op.result(), ps, ps.execute()); // rows are read (native steps) here too
+                    } finally {
+                        cancelling.lock(); // a cancel under way ends before the statement can serve another request
+                        running = null;
+                        cancelling.unlock();
+                    }
                 } finally {
-                    running = null;
+                    transaction.done(c, q.sql(), ps);
                 }
-                return mapper.map(op.result(), ps, hasResultSet);
-            } finally {
-                transaction.done(q.sql(), ps);
-            }
+            };
+            return q.reads() ? transaction.read(work) : transaction.query(work);
+        } catch (Transaction.Abandoned e) {
+            throw new EffectFailure("timeout", op.qualifiedName() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
+            if (SqlFault.of(e) == SqlFault.UNAVAILABLE) unavailable = true;
             throw new EffectFailure("db", op.qualifiedName() + ": " + e.getMessage(), e);
         }
     }
@@ -131,18 +142,27 @@ public class RequestHost implements Host {
         return new EffectFailure("effect", "unknown effect operation " + op.qualifiedName());
     }
 
-    /** Called by the timeout: later effects fail, a running query is cancelled. */
+    /**
+     * Stops the request's database work (its deadline, a client gone, a drain): later effects
+     * fail, a wait for the database ends now, a running statement is cancelled. Called on a
+     * thread of its own: a driver's cancel may block (pgjdbc opens a connection to send it).
+     */
     public void cancel() {
         cancelled = true;
-        PreparedStatement ps = running;
-        if (ps != null) {
-            try {
-                ps.cancel();
-            } catch (SQLException ignored) {
-                // the query ends on its own; the VM is cancelled anyway
-            }
+        if (transaction != null) transaction.stop();
+        cancelling.lock();
+        try {
+            PreparedStatement ps = running;
+            if (ps != null) ps.cancel(); // SQLite's statements also end by the transaction's stop (StatementGuard)
+        } catch (SQLException ignored) {
+            // the query ends on its own; the VM is cancelled anyway
+        } finally {
+            cancelling.unlock();
         }
     }
+
+    /** True when a query failed because the database was out of reach (the request is answered 503). */
+    public boolean databaseUnavailable() { return unavailable; }
 
     public String requestId() { return requestId; }
 

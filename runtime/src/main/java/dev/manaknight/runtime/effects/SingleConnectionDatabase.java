@@ -28,6 +28,16 @@ public final class SingleConnectionDatabase implements Database {
 
     @Override public void release(Connection c) {}
 
+    /** The one connection stays: its transaction is ended as well as it can be. */
+    @Override public void evict(Connection c) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the next request fails on it the same way
+        }
+    }
+
     @Override public void close() {
         try {
             connection.close();

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prepared statements kept per physical connection, by SQL text.
@@ -18,21 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * request that later holds that connection reuses them. A connection is held by one request at a
  * time, so its own map needs no lock. Each connection keeps at most {@link #PER_CONNECTION}
  * statements, least recently used first out. Connections the pool has retired (closed) are
- * dropped from the cache every {@link #SWEEP_EVERY} statements.
+ * dropped from the cache ({@link PerConnection}).
  */
 final class StatementCache {
     /** An app has a fixed set of queries; this only bounds a pathological one. */
     static final int PER_CONNECTION = 256;
-    static final int SWEEP_EVERY = 4096;
 
-    private final Map<Connection, Map<String, PreparedStatement>> byConnection = new ConcurrentHashMap<>();
-    private int untilSweep = SWEEP_EVERY; // racy by design: a sweep a little early or late is harmless
+    private final PerConnection<Map<String, PreparedStatement>> byConnection = new PerConnection<>(c -> lru());
 
     /** A statement for `sql` on the physical connection behind `pooled`; give it back with {@link #release}. */
     PreparedStatement prepare(Connection pooled, String sql) throws SQLException {
-        if (--untilSweep <= 0) sweep();
         Connection physical = pooled.unwrap(Connection.class);
-        Map<String, PreparedStatement> statements = byConnection.computeIfAbsent(physical, c -> lru());
+        Map<String, PreparedStatement> statements = byConnection.of(physical);
         PreparedStatement ps = statements.get(sql);
         if (ps == null || ps.isClosed()) {
             ps = physical.prepareStatement(sql);
@@ -57,8 +53,7 @@ final class StatementCache {
 
     private void forget(Connection pooled, String sql, PreparedStatement ps) {
         try {
-            Map<String, PreparedStatement> statements = byConnection.get(pooled.unwrap(Connection.class));
-            if (statements != null) statements.remove(sql, ps);
+            byConnection.of(pooled.unwrap(Connection.class)).remove(sql, ps);
         } catch (SQLException ignored) {
             // the connection is broken: the sweep drops it once the pool has closed it
         }
@@ -67,17 +62,6 @@ final class StatementCache {
         } catch (SQLException ignored) {
             // nothing more to free
         }
-    }
-
-    private void sweep() {
-        untilSweep = SWEEP_EVERY;
-        byConnection.keySet().removeIf(c -> {
-            try {
-                return c.isClosed();
-            } catch (SQLException e) {
-                return true;
-            }
-        });
     }
 
     /** Statements this cache holds, over all connections (for tests). */

@@ -7,23 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.runtime.Fixtures;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pooled SQLite file database: the schema applies once, transactions commit and roll back. */
 class PooledDatabaseTest {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     @TempDir Path dir;
 
     @Test void schemaOnceAndTransactions() throws Exception {
         String url = "sqlite:" + dir.resolve("app.db");
-        try (var db = PooledDatabase.open(url, 2)) {
+        try (var db = PooledDatabase.open(url, 2, TIMEOUT, 8)) {
             assertTrue(Schema.applyIfEmpty(db, Fixtures.SCHEMA));
             assertFalse(Schema.applyIfEmpty(db, Fixtures.SCHEMA));
             var rolledBack = new Transaction(db);
-            rolledBack.connection().createStatement().execute("DELETE FROM users");
+            rolledBack.query(c -> c.createStatement().execute("DELETE FROM users"));
             rolledBack.rollback();
             var committed = new Transaction(db);
-            committed.connection().createStatement().execute("DELETE FROM users WHERE id = 1");
+            committed.query(c -> c.createStatement().execute("DELETE FROM users WHERE id = 1"));
             committed.commit();
             var c = db.acquire();
             try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM users")) {
@@ -34,7 +37,7 @@ class PooledDatabaseTest {
                 db.release(c);
             }
         }
-        try (var again = PooledDatabase.open(url, 1)) {
+        try (var again = PooledDatabase.open(url, 1, TIMEOUT, 8)) {
             assertFalse(Schema.applyIfEmpty(again, Fixtures.SCHEMA));
         }
         assertThrows(IllegalArgumentException.class, () -> PooledDatabase.jdbcUrl("mysql://x"));
@@ -43,38 +46,47 @@ class PooledDatabaseTest {
 
     @Test void sqliteStatementsArePreparedOncePerConnectionAndSurviveThePool() throws Exception {
         String url = "sqlite:" + dir.resolve("cache.db");
-        try (var db = PooledDatabase.open(url, 1)) { // one connection: every transaction gets the same one
+        try (var db = PooledDatabase.open(url, 1, TIMEOUT, 8)) { // one connection: every transaction gets the same one
             Schema.applyIfEmpty(db, Fixtures.SCHEMA);
             String sql = "SELECT name FROM users WHERE id = ?";
             java.sql.PreparedStatement first = null;
             for (long id = 1; id <= 2; id++) {
                 var tx = new Transaction(db);
-                var ps = tx.prepare(sql);
+                long row = id;
+                var ps = tx.query(c -> {
+                    var s = tx.prepare(c, sql);
+                    s.setLong(1, row);
+                    try (var rs = s.executeQuery()) {
+                        assertTrue(rs.next());
+                    }
+                    tx.done(c, sql, s);
+                    return s;
+                });
                 if (first == null) first = ps;
                 assertTrue(ps == first, "the same statement, not a new one, for the same SQL on the same connection");
-                ps.setLong(1, id);
-                try (var rs = ps.executeQuery()) {
-                    assertTrue(rs.next());
-                }
-                tx.done(sql, ps);
                 tx.commit(); // the pool takes the connection back: the statement stays open on it
                 assertFalse(ps.isClosed());
             }
             assertEquals(1, db.cachedStatements());
             var tx = new Transaction(db);
-            var ps = tx.prepare("SELECT count(*) FROM users");
-            tx.done("SELECT count(*) FROM users", ps);
+            tx.query(c -> {
+                tx.done(c, "SELECT count(*) FROM users", tx.prepare(c, "SELECT count(*) FROM users"));
+                return null;
+            });
             tx.rollback();
             assertEquals(2, db.cachedStatements());
         }
-        try (var pg = PooledDatabase.open("sqlite:" + dir.resolve("other.db"), 1)) {
+        try (var pg = PooledDatabase.open("sqlite:" + dir.resolve("other.db"), 1, TIMEOUT, 8)) {
             var tx = new Transaction(pg);
-            var ps = tx.prepare("SELECT 1");
-            ps.executeQuery().close();
-            tx.done("SELECT 1", ps);
+            var ps = tx.query(c -> {
+                var s = tx.prepare(c, "SELECT 1");
+                s.executeQuery().close();
+                tx.done(c, "SELECT 1", s);
+                return s;
+            });
             tx.commit();
             var again = new Transaction(pg);
-            assertTrue(again.prepare("SELECT 1") == ps, "after a result that was closed by the caller too");
+            assertTrue(again.query(c -> again.prepare(c, "SELECT 1")) == ps, "after a result that was closed by the caller too");
             again.rollback();
         }
     }

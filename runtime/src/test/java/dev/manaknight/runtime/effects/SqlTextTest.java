@@ -2,7 +2,9 @@ package dev.manaknight.runtime.effects;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.Capability;
@@ -34,5 +36,19 @@ class SqlTextTest {
     @Test void scriptsSplitAtTopLevelSemicolons() {
         assertEquals(List.of("CREATE TABLE a (x TEXT DEFAULT ';')", "INSERT INTO a VALUES ('a;b')"),
                 SqlText.statements("CREATE TABLE a (x TEXT DEFAULT ';');\n-- a comment; here\nINSERT INTO a VALUES ('a;b');\n/* end; */"));
+    }
+
+    /** Issue 12: only what cannot write may start on the request's thread (StatementGuard). */
+    @Test void onlyWhatCannotWriteIsTakenForARead() {
+        assertTrue(SqlText.readsOnly("SELECT id FROM users WHERE id = ?"));
+        assertTrue(SqlText.readsOnly("  -- the user\n /* by id */ select\tid FROM users"));
+        assertTrue(SqlText.readsOnly("SELECT(1)"));
+        assertTrue(SqlText.readsOnly("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"));
+        assertTrue(SqlText.readsOnly("SELECT 'DELETE' AS \"update\" -- insert\n FROM t"), "words in strings, names, comments");
+        assertFalse(SqlText.readsOnly("WITH x AS (SELECT 1) DELETE FROM users WHERE id IN x"), "a CTE may lead a write");
+        assertFalse(SqlText.readsOnly("INSERT INTO users(name) SELECT 'a' RETURNING id"));
+        assertFalse(SqlText.readsOnly("SELECTED"));
+        assertFalse(SqlText.readsOnly("/* SELECT */ UPDATE users SET name = 'x'"));
+        assertFalse(SqlText.readsOnly(""));
     }
 }

@@ -1,0 +1,49 @@
+package dev.manaknight.runtime.effects;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+import org.sqlite.SQLiteException;
+
+/**
+ * What a failed JDBC call says about its connection and the database. HikariCP evicts a
+ * connection by itself only on PostgreSQL's connection SQL states, and only for calls made
+ * through its proxies (the SQLite statement cache works on the connection under the proxy); it
+ * knows nothing of sqlite-jdbc's result codes. So a transaction classifies every failure itself.
+ */
+public enum SqlFault {
+    /** The statement failed — a constraint, a syntax error, a cancel, a busy lock: the connection is sound. */
+    STATEMENT,
+    /**
+     * The connection or the database is broken or out of reach: the connection (if one is held)
+     * is evicted from the pool rather than given back, and the request fails 503.
+     */
+    UNAVAILABLE;
+
+    /** SQLite primary result codes that mean the file, not the statement, is wrong. */
+    private static final Set<Integer> SQLITE_BROKEN = Set.of(
+            10, // SQLITE_IOERR (and its extended codes: short read, fsync, deleted WAL, …)
+            11, // SQLITE_CORRUPT
+            14, // SQLITE_CANTOPEN: the file is gone and connections do not create it
+            26); // SQLITE_NOTADB: the file is not (any more) a database
+    /** SQLITE_READONLY_DBMOVED: the file was moved or deleted since the connection opened it. */
+    private static final int SQLITE_READONLY_DBMOVED = 8 | (4 << 8);
+    /** PostgreSQL's shutdown states (class 57P) besides connection exceptions (class 08). */
+    private static final Set<String> PG_GONE = Set.of("57P01", "57P02", "57P03", "53300");
+
+    public static SqlFault of(SQLException e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t instanceof SQLException s && unavailable(s)) return UNAVAILABLE;
+        }
+        return STATEMENT;
+    }
+
+    private static boolean unavailable(SQLException e) {
+        if (e instanceof SQLTransientConnectionException) return true; // the pool's timeout; DatabaseUnavailable
+        if (e instanceof SQLiteException s)
+            return SQLITE_BROKEN.contains(s.getErrorCode()) || s.getResultCode().code == SQLITE_READONLY_DBMOVED;
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || PG_GONE.contains(state));
+    }
+}
