@@ -14,11 +14,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,9 +91,6 @@ public final class Deployment implements AutoCloseable {
     /** Cancels of running queries that may run at once. */
     static final int CANCEL_THREADS = 4;
 
-    /** SQLite waits this long for another process's write lock (CGI requests are separate processes). */
-    static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
-
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
     private final Program program;
@@ -162,8 +157,10 @@ public final class Deployment implements AutoCloseable {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
                 case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
-                        config.limits().timeout(), config.server().workers()), config.db().schema()) : null;
-                case CGI -> needsDb ? new LazyDatabase(() -> oneConnection(config)) : null;
+                        config.limits().timeout(), config.server().workers()), config.db().schema(),
+                        PooledDatabase.describe(config.db().url())) : null;
+                case CGI -> needsDb ? new LazyDatabase(() -> SingleConnectionDatabase.open(config.db().url(),
+                        config.limits().timeout(), config.db().schema())) : null;
                 case TEST -> setup.database();
             };
             var d = new Deployment(program, config, setup, db, log);
@@ -174,18 +171,6 @@ public final class Deployment implements AutoCloseable {
             log.close();
             throw e;
         }
-    }
-
-    /** CGI's database: one plain connection (no pool to start and stop), the schema applied when it is empty. */
-    private static Database oneConnection(Config config) throws SQLException, IOException {
-        String url = PooledDatabase.jdbcUrl(config.db().url());
-        var props = new Properties();
-        if (url.startsWith("jdbc:sqlite:")) {
-            props.setProperty("journal_mode", "WAL");
-            props.setProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
-            props.setProperty("foreign_keys", "true");
-        }
-        return Schema.prepare(new SingleConnectionDatabase(DriverManager.getConnection(url, props)), config.db().schema());
     }
 
     /** The OpenAPI title: the app directory's name, or the module file's without `.mkb`. */

@@ -2,34 +2,42 @@ package dev.manaknight.runtime.effects;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * A HikariCP pool over SQLite (`sqlite:path`) or PostgreSQL (`postgresql://…`), with the platform
  * threads that make its calls ({@link JdbcThreads}) and its timeouts derived from the request's
- * ({@link PoolTimeouts}).
+ * ({@link PoolTimeouts}). A SQLite file is watched ({@link SqliteFile}) and never created after
+ * start: the pool opens it without SQLite's create flag.
  */
 public final class PooledDatabase implements Database {
     private final HikariDataSource pool;
     /** SQLite only: pgjdbc already keeps server-side prepared statements per connection. */
     private final StatementCache statements;
+    /** SQLite with a file only. */
+    private final SqliteFile file;
     private final JdbcThreads threads;
     /** SQLite only: statements are interrupted by the guard, and reads start on the request's thread. */
     private final StatementGuard guard;
 
-    private PooledDatabase(HikariDataSource pool, StatementCache statements, JdbcThreads threads, StatementGuard guard) {
+    private PooledDatabase(HikariDataSource pool, StatementCache statements, SqliteFile file, JdbcThreads threads,
+                           StatementGuard guard) {
         this.pool = pool;
         this.statements = statements;
+        this.file = file;
         this.threads = threads;
         this.guard = guard;
     }
 
     /**
-     * Opens a pool for a config URL; relative SQLite paths must already be resolved.
+     * Opens a pool for a config URL; relative SQLite paths must already be resolved. A missing
+     * SQLite file is created here, with a WARN ({@link SqliteFile#createIfMissing}).
      *
      * @param size           connections (`db.pool`)
      * @param requestTimeout `limits.timeout`, which the pool's timeouts are derived from
@@ -46,9 +54,36 @@ public final class PooledDatabase implements Database {
         cfg.setConnectionTimeout(t.acquireMs());
         cfg.setValidationTimeout(t.validationMs());
         boolean sqlite = url.startsWith("sqlite:");
-        cfg.setDataSourceProperties(sqlite ? sqliteProperties(t.sqliteBusyMs()) : postgresProperties(t));
-        return new PooledDatabase(new HikariDataSource(cfg), sqlite ? new StatementCache() : null, new JdbcThreads(size, requests),
-                sqlite ? new StatementGuard() : null);
+        Path path = SqliteFile.pathOf(url);
+        Properties props = sqlite ? sqliteProperties(t.sqliteBusyMs()) : postgresProperties(t);
+        if (path != null) {
+            SqliteFile.createIfMissing(path, props);
+            props.setProperty("open_mode", String.valueOf(SQLiteOpenMode.READWRITE.flag)); // never create it again
+        }
+        cfg.setDataSourceProperties(props);
+        var ds = new HikariDataSource(cfg);
+        try {
+            SqliteFile watched = path == null ? null : new SqliteFile(path, connections(ds, cfg.getMinimumIdle()));
+            return new PooledDatabase(ds, sqlite ? new StatementCache() : null, watched, new JdbcThreads(size, requests),
+                    sqlite ? new StatementGuard() : null);
+        } catch (SQLException | RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    /** The pool's connections as a watched SQLite file handles them. */
+    private static SqliteFile.Connections connections(HikariDataSource ds, int minimumIdle) {
+        return new SqliteFile.Connections() {
+            @Override public void closeAll() {
+                ds.getHikariConfigMXBean().setMinimumIdle(0); // the pool's filler opens none meanwhile
+                ds.getHikariPoolMXBean().softEvictConnections();
+            }
+
+            @Override public int open() { return ds.getHikariPoolMXBean().getTotalConnections(); }
+
+            @Override public void reopen() { ds.getHikariConfigMXBean().setMinimumIdle(minimumIdle); }
+        };
     }
 
     /** SQLite's connection settings: WAL lets readers run beside one writer; the busy timeout queues writers. */
@@ -69,6 +104,20 @@ public final class PooledDatabase implements Database {
         return p;
     }
 
+    /**
+     * The database for the log, without credentials: `the database file /srv/app.db`, `the
+     * database postgresql://db.internal:5432/app`.
+     */
+    public static String describe(String url) {
+        Path path = SqliteFile.pathOf(url);
+        if (path != null) return "the database file " + path.toAbsolutePath();
+        String u = url.indexOf('?') >= 0 ? url.substring(0, url.indexOf('?')) : url;
+        int scheme = u.indexOf("://");
+        int at = u.indexOf('@');
+        if (scheme >= 0 && at > scheme) u = u.substring(0, scheme + 3) + u.substring(at + 1);
+        return "the database " + u;
+    }
+
     /** `sqlite:app.db` → `jdbc:sqlite:app.db`; `postgresql://h/db` (or `postgres://`) → `jdbc:postgresql://h/db`. */
     public static String jdbcUrl(String url) {
         if (url.startsWith("sqlite:")) return "jdbc:" + url;
@@ -79,6 +128,7 @@ public final class PooledDatabase implements Database {
     }
 
     @Override public Connection acquire() throws SQLException {
+        if (file != null) file.check(false);
         return pool.getConnection();
     }
 
@@ -90,7 +140,14 @@ public final class PooledDatabase implements Database {
         }
     }
 
-    @Override public void evict(Connection c) { pool.evictConnection(c); }
+    @Override public void evict(Connection c) {
+        if (file != null) file.suspect();
+        pool.evictConnection(c);
+    }
+
+    @Override public void beforeCommit() throws SQLException {
+        if (file != null) file.check(true); // one stat: no write is acknowledged into a file that is gone
+    }
 
     @Override public JdbcThreads threads() { return threads; }
 

@@ -1,12 +1,17 @@
 package dev.manaknight.runtime.effects;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
 
 /**
- * One connection, never closed until the database is: a fresh in-memory SQLite database for
- * `manaknight test` and unit tests. Used by one request at a time.
+ * One connection, never closed until the database is: CGI's database (one request per process)
+ * and a fresh in-memory SQLite database for `manaknight test` and unit tests. Used by one request
+ * at a time; its calls run on the caller's thread.
  */
 public final class SingleConnectionDatabase implements Database {
     private final Connection connection;
@@ -22,6 +27,22 @@ public final class SingleConnectionDatabase implements Database {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory SQLite database: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * CGI's database: one plain connection to a config URL (no pool to start and stop), a missing
+     * SQLite file created with a WARN, the schema applied when the database has no tables.
+     */
+    public static Database open(String url, Duration requestTimeout, Path schema) throws SQLException, IOException {
+        String jdbc = PooledDatabase.jdbcUrl(url);
+        Properties props = new Properties();
+        if (jdbc.startsWith("jdbc:sqlite:")) {
+            props = PooledDatabase.sqliteProperties(PoolTimeouts.of(requestTimeout).sqliteBusyMs());
+            Path path = SqliteFile.pathOf(url);
+            if (path != null) SqliteFile.createIfMissing(path, props);
+        }
+        return Schema.prepare(new SingleConnectionDatabase(DriverManager.getConnection(jdbc, props)), schema,
+                PooledDatabase.describe(url));
     }
 
     @Override public Connection acquire() { return connection; }
