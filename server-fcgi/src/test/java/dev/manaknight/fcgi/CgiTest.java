@@ -109,7 +109,7 @@ class CgiTest {
     /**
      * The database is opened at the first query, not at start: with a database that cannot be
      * opened, a request the router answers (404, 400) still gets its answer, and one that queries
-     * fails alone, as a 500 (`effect-failed`) with the reason in the log.
+     * fails alone, as a 503 (`database-unavailable`, issue 12) with the reason in the log.
      */
     @Test void theDatabaseIsOpenedOnlyByARequestThatQueries() throws Exception {
         Path app = dir.resolve("users");
@@ -141,8 +141,9 @@ class CgiTest {
         assertTrue(get.apply("/users/abc").startsWith("Status: 400 Bad Request\r\n"));
         assertFalse(Files.exists(dir.resolve("no-such-dir")));
         String failed = get.apply("/users/1");
-        assertTrue(failed.startsWith("Status: 500 Internal Server Error\r\n"), failed);
-        assertTrue(failed.contains("/problems/effect-failed"), failed);
+        assertTrue(failed.startsWith("Status: 503 Service Unavailable\r\n"), failed);
+        assertTrue(failed.contains("\r\nRetry-After: 1\r\n"), failed);
+        assertTrue(failed.contains("/problems/database-unavailable"), failed);
     }
 
     @Test void aBodyOverTheLimitIs413WithoutReadingIt() throws Exception {
