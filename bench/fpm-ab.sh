@@ -11,6 +11,7 @@
 #   A_OPTS / B_OPTS  MANAKNIGHT_JAVA_OPTS of each instance   A_HEAP / B_HEAP  MANAKNIGHT_HEAP
 #   REPS(3) DURATION(8) CONNS(64) PREWARM(8, per instance, endpoint and mode) OUT(bench/results/ab-<stamp>)
 #   KEEPALIVE(256: nginx's idle connections per instance for keep-conn on, as RESULTS.md §8 sizes them)
+#   B_ROOT  another checkout, built: B runs its `manaknight` (a before/after of Manaknight itself)
 # Needs: nginx wrk sqlite3 curl, the peers (PEERS_DIR) for the users database and wrk script.
 # Example (section 6 of RESULTS.md):  B_TOML='transport = "epoll"' bash bench/fpm-ab.sh
 set -euo pipefail
@@ -43,10 +44,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$OUT" "$RUN/nginx-tmp"
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale
+B_ROOT=${B_ROOT:-$ROOT}
+"$B_ROOT/manaknight" --version >/dev/null
 
 declare -A PID
 for x in a b; do
-  X=${x^^}; toml_var=${X}_TOML; opts_var=${X}_OPTS; heap_var=${X}_HEAP
+  X=${x^^}; toml_var=${X}_TOML; opts_var=${X}_OPTS; heap_var=${X}_HEAP; root=$ROOT
+  [[ $x == b ]] && root=$B_ROOT
   "$PEERS_DIR/make-db.sh" "$RUN/users-$x.db" 10000 >/dev/null
   cat > "$RUN/$x.toml" <<EOF
 app = "$BENCH/app"
@@ -61,7 +65,7 @@ url = "sqlite:$RUN/users-$x.db"
 access = "off"
 EOF
   env _JAVA_SR_SIGNUM=39 MANAKNIGHT_JAVA_OPTS="${!opts_var:-}" ${!heap_var:+MANAKNIGHT_HEAP=${!heap_var}} \
-    "$ROOT/manaknight" fpm --config "$RUN/$x.toml" > "$OUT/$x.log" 2>&1 &
+    "$root/manaknight" fpm --config "$RUN/$x.toml" > "$OUT/$x.log" 2>&1 &
   PID[$x]=$!; STARTED+=("$!")
 done
 for x in a b; do wait_sock "$RUN/$x.sock"; done
