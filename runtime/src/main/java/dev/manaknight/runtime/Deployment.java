@@ -134,7 +134,7 @@ public final class Deployment implements AutoCloseable {
         byte[] openApi = config.server().openapi()
                 ? OpenApi.render(program.module(), title(config.app())).getBytes(StandardCharsets.UTF_8) : null;
         var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi,
-                config.limits().memory());
+                config.limits().memory(), config.db().retries());
         HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
         this.core = new RequestCore(program.module(), executor, db, options, failures, log);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
@@ -157,7 +157,7 @@ public final class Deployment implements AutoCloseable {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
                 case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
-                        config.limits().timeout(), config.server().workers()), config.db().schema(),
+                        config.limits().timeout(), config.server().workers(), config.db().isolation()), config.db().schema(),
                         PooledDatabase.describe(config.db().url())) : null;
                 case CGI -> needsDb ? new LazyDatabase(() -> SingleConnectionDatabase.open(config.db().url(),
                         config.limits().timeout(), config.db().schema())) : null;

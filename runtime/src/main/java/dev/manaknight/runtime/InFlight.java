@@ -62,6 +62,8 @@ public final class InFlight {
     /** Slow-log state, guarded by this: written while running, the VM has ended. */
     private boolean slowLogged;
     private boolean ended;
+    /** Runs after the first (the request's thread only). */
+    private volatile int retries;
     private int stackAsks;
 
     /** @param cancels where a running query's cancel runs (it may block): never the caller's thread */
@@ -135,6 +137,17 @@ public final class InFlight {
             ended = true;
         }
     }
+
+    /** The handler runs again, in a new VM and transaction, after its transaction lost a race (RequestCore). */
+    void retrying() {
+        retries++;
+        synchronized (this) {
+            ended = false;
+        }
+    }
+
+    /** How many times the handler was run again after a conflict. */
+    public int retries() { return retries; }
 
     /** Workers and queue were full: the request was answered 503 without running. */
     void markRejected() { rejected = true; }

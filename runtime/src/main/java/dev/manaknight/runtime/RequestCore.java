@@ -25,7 +25,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 
 /**
@@ -43,8 +46,10 @@ public final class RequestCore {
      * @param openApi   the app's OpenAPI document served at `GET /openapi.json` when no route
      *                  has that path, or null when `server.openapi` is off
      * @param memory    `limits.memory`, for the 413 of a request whose inputs alone pass it
+     * @param retries `db.retries`: how many times a request whose transaction lost a race with
+     *                another (a serialization failure, a deadlock, a busy lock) is run again
      */
-    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi, long memory) {}
+    public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi, long memory, int retries) {}
 
     /** Where the OpenAPI document is served when enabled. */
     public static final String OPENAPI_PATH = "/openapi.json";
@@ -57,6 +62,13 @@ public final class RequestCore {
     public static final long INLINE_STEPS = 4_096;
     /** Bytes of request body past which a request is decoded on a worker, never inline. */
     public static final int INLINE_BODY = 16 * 1024;
+
+    /** The first retry's largest pause; it doubles at each attempt. */
+    private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** A retry starts only with at least this much of the request's time left. */
+    private static final long RETRY_MIN_LEFT = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How often a pause looks at the request's stop. */
+    private static final long RETRY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Module module;
     private final HandlerExecutor executor;
@@ -73,6 +85,17 @@ public final class RequestCore {
     private final ResultMapper mapper;
     /** By function index: the handler is short and pure enough to run inline. */
     private final boolean[] inline;
+    /**
+     * Held by a request for each run after a conflict, and, while one such run is under way or
+     * waits, by every run that may use the database: then they go one at a time, fair, in the
+     * order they asked, so the transactions that collided cannot collide again, nor lose again
+     * to new ones. Without conflicts nobody waits for it (one look at its state per request).
+     * On SQLite a run again also takes the writer's turn from its start.
+     */
+    private final Semaphore retryTurn = new Semaphore(1, true);
+
+    /** A run after a conflict holds the retry turn or waits for it. */
+    private boolean contended() { return retryTurn.availablePermits() == 0 || retryTurn.hasQueuedThreads(); }
 
     /** @param db null when the app has no database */
     RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures, Logger log) {
@@ -176,15 +199,56 @@ public final class RequestCore {
     private Reply run(Route route, RouteMatch.Found found, Request req, InFlight r) {
         if (req.body().length > options.bodyLimit())
             return Problem.tooLarge(options.bodyLimit()).withInstance(req.rawPath()).reply();
-        Object[] args;
-        switch (inputs.decode(route, found.params(), req)) {
-            case Inputs.Invalid inv -> { return Problem.invalid(inv.errors()).withInstance(req.rawPath()).reply(); }
-            case Inputs.UnsupportedMediaType u -> {
-                return Problem.unsupportedMediaType(u.contentType()).withInstance(req.rawPath()).reply();
+        VmError lastConflict = null;
+        for (int attempt = 1; ; attempt++) {
+            Object[] args;
+            switch (inputs.decode(route, found.params(), req)) { // afresh for each run: a VM may change what it was given
+                case Inputs.Invalid inv -> { return Problem.invalid(inv.errors()).withInstance(req.rawPath()).reply(); }
+                case Inputs.UnsupportedMediaType u -> {
+                    return Problem.unsupportedMediaType(u.contentType()).withInstance(req.rawPath()).reply();
+                }
+                case Inputs.Valid v -> args = v.args();
             }
-            case Inputs.Valid v -> args = v.args();
+            Attempt result;
+            if (attempt == 1 && !(db != null && (route.capabilities() & Capability.DB.bit()) != 0 && contended())) {
+                result = attempt(route, args, req, r, false);
+            } else if (takeRetryTurn(r)) {
+                try {
+                    result = attempt(route, args, req, r, attempt > 1);
+                } finally {
+                    retryTurn.release();
+                }
+            } else {
+                return conflict(lastConflict != null ? lastConflict : new VmError(VmError.Kind.EFFECT_FAILED,
+                        "no turn to run before the deadline: requests that conflicted ran first", List.of()), attempt - 1, req, r);
+            }
+            switch (result) {
+                case Attempt.Done d -> { return d.reply(); }
+                case Attempt.Conflicted c -> {
+                    if (attempt > options.retries() || !c.repeatable() || !backOff(attempt, r))
+                        return conflict(c.error(), attempt, req, r);
+                    lastConflict = c.error();
+                    r.retrying();
+                }
+            }
         }
+    }
+
+    /** One run of the handler in a new VM and a new transaction: its reply, or a conflict it may be run again after. */
+    private sealed interface Attempt {
+        record Done(Reply reply) implements Attempt {}
+
+        /**
+         * The transaction lost a race with another (SqlFault.CONFLICT); nothing it did was kept.
+         * `repeatable`: the run did nothing outside its transaction (RequestHost#repeatable).
+         */
+        record Conflicted(VmError error, boolean repeatable) implements Attempt {}
+    }
+
+    /** @param again a run after a conflict: on SQLite its transaction writes from the start (Transaction#writeFromTheStart) */
+    private Attempt attempt(Route route, Object[] args, Request req, InFlight r, boolean again) {
         Transaction tx = db == null ? null : new Transaction(db, r.deadlineNanos()); // waits for the db end at the deadline
+        if (tx != null && again) tx.writeFromTheStart();
         var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, System::currentTimeMillis,
                 ThreadLocalRandom.current());
         try {
@@ -204,12 +268,68 @@ public final class RequestCore {
                 r.cost(vm.fuelUsed(), vm.memoryUsed(), vm.cpuNanos(), host.callCount());
             }
             if (vm.inputsRefused()) // too large for this server's limits: the client's to fix, not a server fault
-                return Problem.of("body-too-large", "Content Too Large", 413, "the request's body and decoded inputs need more "
-                        + "than limits.memory (" + options.memory() + " bytes) allows").withInstance(req.rawPath()).reply();
+                return new Attempt.Done(Problem.of("body-too-large", "Content Too Large", 413, "the request's body and decoded "
+                        + "inputs need more than limits.memory (" + options.memory() + " bytes) allows")
+                        .withInstance(req.rawPath()).reply());
             return finish(outcome, tx, host, req, r);
         } finally {
             if (tx != null) tx.rollback(); // no-op after a commit; otherwise nothing is left open
         }
+    }
+
+    /**
+     * Waits for the retry turn until the request's deadline (less {@link #RETRY_MIN_LEFT}) or its
+     * stop; true when it has it.
+     */
+    private boolean takeRetryTurn(InFlight r) {
+        try {
+            while (!retryTurn.tryAcquire(RETRY_POLL_NANOS, TimeUnit.NANOSECONDS)) {
+                if (r.stopped() != null || r.deadlineNanos() - System.nanoTime() < RETRY_MIN_LEFT) return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** True while the request is neither stopped nor past its deadline. */
+    private static boolean live(InFlight r) {
+        return r.stopped() == null && !r.pastDeadline(System.nanoTime());
+    }
+
+    /**
+     * Waits before run `attempt + 1`: a random pause (full jitter) of up to 5 ms doubled at each
+     * attempt, so that the transactions that collided do not collide again in step. False, without
+     * waiting, when the pause would end within {@link #RETRY_MIN_LEFT} of the deadline; false as
+     * soon as the request is stopped.
+     */
+    private boolean backOff(int attempt, InFlight r) {
+        long cap = RETRY_PAUSE_NANOS << Math.min(attempt - 1, 10);
+        long until = System.nanoTime() + ThreadLocalRandom.current().nextLong(cap / 4, cap + 1);
+        if (r.deadlineNanos() - until < RETRY_MIN_LEFT) return false;
+        for (long left; r.stopped() == null; ) {
+            left = until - System.nanoTime();
+            if (left <= 0) return true;
+            LockSupport.parkNanos(Math.min(left, RETRY_POLL_NANOS));
+        }
+        return false;
+    }
+
+    /**
+     * A request whose transaction kept losing races (`db.retries` runs after the first, no time
+     * left for another, or a run that did something outside its transaction): 503 with
+     * `Retry-After`, nothing kept, so the client may send it again.
+     */
+    private Reply conflict(VmError error, int runs, Request req, InFlight r) {
+        r.failure(error);
+        failures.failed(r.id(), req.method(), req.rawPath(), error);
+        String detail = (runs == 0 ? "the request found no time to run among requests whose transactions conflicted"
+                : "the request's transaction conflicted with concurrent ones " + (runs == 1 ? "once" : runs + " times"))
+                + "; nothing it did was kept, retry shortly" + (options.dev() ? " (" + error.message() + ")"
+                : " (see the server log for request " + r.id() + ")");
+        return Problem.of("transaction-conflict", "Service Unavailable", 503, detail).withInstance(req.rawPath())
+                .reply(new Header("Retry-After", "1"));
     }
 
     private VmError timeout(String cause, List<VmError.StackFrame> stack) {
@@ -217,36 +337,45 @@ public final class RequestCore {
                 + "ms wall-clock limit" + (cause == null ? "" : " (" + cause + ")"), stack);
     }
 
-    private Reply finish(Outcome outcome, Transaction tx, RequestHost host, Request req, InFlight r) {
+    private Attempt finish(Outcome outcome, Transaction tx, RequestHost host, Request req, InFlight r) {
         return switch (outcome) {
             case Outcome.Responded resp -> {
                 Reply reply;
                 try {
                     reply = encode(resp.response());
                 } catch (RuntimeException e) {
-                    yield failure(new VmError(VmError.Kind.INTERNAL, "the response cannot be encoded: " + e.getMessage(),
-                            List.of()), req, r);
+                    yield new Attempt.Done(failure(new VmError(VmError.Kind.INTERNAL, "the response cannot be encoded: "
+                            + e.getMessage(), List.of()), req, r));
                 }
-                if (reply.status() >= 500 || tx == null) yield reply;
+                if (reply.status() >= 500 || tx == null) yield new Attempt.Done(reply);
                 // A request past its deadline never commits: its client has been, or is about to
                 // be, answered that it timed out.
                 if (r.stopped() != null || r.pastDeadline(System.nanoTime()))
-                    yield failure(r.stopped() == InFlight.Stop.DEADLINE || r.stopped() == null ? timeout(null, List.of())
-                            : new VmError(VmError.Kind.TIMEOUT, "the request was cancelled", List.of()), req, r);
+                    yield new Attempt.Done(failure(r.stopped() == InFlight.Stop.DEADLINE || r.stopped() == null
+                            ? timeout(null, List.of())
+                            : new VmError(VmError.Kind.TIMEOUT, "the request was cancelled", List.of()), req, r));
                 try {
                     tx.commit();
                 } catch (Transaction.Abandoned e) {
-                    yield failure(timeout("commit: " + e.getMessage(), List.of()), req, r);
+                    yield new Attempt.Done(failure(timeout("commit: " + e.getMessage(), List.of()), req, r));
                 } catch (SQLException e) {
                     var error = new VmError(VmError.Kind.EFFECT_FAILED, "commit failed: " + e.getMessage(), List.of());
-                    yield SqlFault.of(e) == SqlFault.UNAVAILABLE ? databaseUnavailable(error, req, r) : failure(error, req, r);
+                    yield switch (SqlFault.of(e)) {
+                        case UNAVAILABLE -> new Attempt.Done(databaseUnavailable(error, req, r));
+                        case CONFLICT -> live(r) ? new Attempt.Conflicted(error, host.repeatable())
+                                : new Attempt.Done(failure(error, req, r));
+                        case STATEMENT -> new Attempt.Done(failure(error, req, r));
+                    };
                 }
-                yield reply;
+                yield new Attempt.Done(reply);
             }
-            case Outcome.Failed f -> host.databaseUnavailable() && r.stopped() == null && !r.pastDeadline(System.nanoTime())
-                    ? databaseUnavailable(f.error(), req, r) : failure(f.error(), req, r);
-            case Outcome.Returned ret -> failure(new VmError(VmError.Kind.INTERNAL, "the handler ended without `respond`",
-                    List.of()), req, r);
+            case Outcome.Failed f -> {
+                if (host.conflicted() && live(r)) yield new Attempt.Conflicted(f.error(), host.repeatable());
+                yield new Attempt.Done(host.databaseUnavailable() && live(r) ? databaseUnavailable(f.error(), req, r)
+                        : failure(f.error(), req, r));
+            }
+            case Outcome.Returned ret -> new Attempt.Done(failure(new VmError(VmError.Kind.INTERNAL,
+                    "the handler ended without `respond`", List.of()), req, r));
         };
     }
 

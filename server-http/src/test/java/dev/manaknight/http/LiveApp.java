@@ -68,10 +68,15 @@ final class LiveApp implements AutoCloseable {
 
     /** The app with a config file `dir/manaknight.toml` holding `toml`. */
     static LiveApp start(Path dir, String toml) throws Exception {
+        return start(PROGRAM, dir, toml);
+    }
+
+    /** Another program, e.g. an example, served the same way. */
+    static LiveApp start(Program program, Path dir, String toml) throws Exception {
         Config cfg = ConfigLoader.parse(dir.resolve("manaknight.toml"), toml, dir);
         List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
         var metrics = new ServeMetrics();
-        Deployment core = Deployment.open(PROGRAM, cfg, Deployment.Setup.server(null, metrics).withAccessLog(log::add));
+        Deployment core = Deployment.open(program, cfg, Deployment.Setup.server(null, metrics).withAccessLog(log::add));
         var o = HttpServer.Options.of(cfg);
         HttpServer server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, 2, o.maxConnections(), o.idleTimeout(),
                 Duration.ofSeconds(5), o.transport()), metrics);

@@ -105,9 +105,18 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
     /**
      * @param url    `sqlite:/absolute/path.db` after resolution, `sqlite::memory:`, or `postgresql://…`
-     * @param schema the schema script, or null when there is none
+     * @param schema    the schema script, or null when there is none
+     * @param retries   how many times a request whose transaction lost a race is run again
+     * @param isolation PostgreSQL's isolation level for every request's transaction
      */
-    public record Db(String url, int pool, Path schema) {}
+    public record Db(String url, int pool, Path schema, int retries, Isolation isolation) {
+        public static final int DEFAULT_RETRIES = 3;
+
+        /** The defaults for everything but where the database is. */
+        public Db(String url, int pool, Path schema) {
+            this(url, pool, schema, DEFAULT_RETRIES, Isolation.DEFAULT);
+        }
+    }
 
     /**
      * @param access `stdout`, `stderr`, `off`, or a file path (resolved)

@@ -32,7 +32,7 @@ public final class ConfigLoader {
                     "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections",
                     "idle_timeout", "pid", "body_budget", "health_path", "ready_path", "metrics_path", "drain_delay"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
-            "db", Set.of("url", "pool", "schema"),
+            "db", Set.of("url", "pool", "schema", "retries", "isolation"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
@@ -132,7 +132,13 @@ public final class ConfigLoader {
         url = resolveDbUrl(r, url);
         Path schema = r.path("db.schema", null);
         if (schema == null && Files.isRegularFile(appDir.resolve(DEFAULT_SCHEMA))) schema = appDir.resolve(DEFAULT_SCHEMA);
-        var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema);
+        String level = r.string("db.isolation", Isolation.DEFAULT.key());
+        Isolation isolation = Isolation.of(level);
+        if (isolation == null)
+            throw r.error("db.isolation", "expected \"read_committed\", \"repeatable_read\" or \"serializable\", got \""
+                    + level + "\"");
+        var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema,
+                (int) r.nonNegative("db.retries", Config.Db.DEFAULT_RETRIES), isolation);
 
         String access = r.string("log.access", "stdout");
         if (!Set.of("stdout", "stderr", "off").contains(access)) access = r.base.resolve(access).normalize().toString();

@@ -2,6 +2,7 @@ package dev.manaknight.runtime.effects;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.manaknight.runtime.config.Isolation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,8 +44,10 @@ public final class PooledDatabase implements Database {
      * @param requestTimeout `limits.timeout`, which the pool's timeouts are derived from
      * @param requests       the requests that may run at once (`server.workers`): threads that may wait
      *                       for a connection ({@link JdbcThreads})
+     * @param isolation      PostgreSQL's level for every transaction (SQLite's are serializable anyway)
      */
-    public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests) throws SQLException {
+    public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests, Isolation isolation)
+            throws SQLException {
         PoolTimeouts t = PoolTimeouts.of(requestTimeout);
         var cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl(url));
@@ -54,6 +57,7 @@ public final class PooledDatabase implements Database {
         cfg.setConnectionTimeout(t.acquireMs());
         cfg.setValidationTimeout(t.validationMs());
         boolean sqlite = url.startsWith("sqlite:");
+        if (!sqlite) cfg.setTransactionIsolation(isolation.hikariName());
         Path path = SqliteFile.pathOf(url);
         Properties props = sqlite ? sqliteProperties(t.sqliteBusyMs()) : postgresProperties(t);
         if (path != null) {
@@ -70,6 +74,11 @@ public final class PooledDatabase implements Database {
             ds.close();
             throw e;
         }
+    }
+
+    /** A pool whose transactions are at the default isolation level. */
+    public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests) throws SQLException {
+        return open(url, size, requestTimeout, requests, Isolation.DEFAULT);
     }
 
     /** The pool's connections as a watched SQLite file handles them. */

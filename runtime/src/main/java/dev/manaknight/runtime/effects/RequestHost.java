@@ -36,6 +36,10 @@ public class RequestHost implements Host {
     /** Held while a cancel looks at {@link #running}, so it never cancels a statement another request reuses. */
     private final ReentrantLock cancelling = new ReentrantLock();
     private volatile boolean unavailable;
+    /** A query lost a race with another transaction ({@link SqlFault#CONFLICT}): the request may run again. */
+    private volatile boolean conflict;
+    /** An effect that reached outside the request was called: running it again would repeat that. */
+    private boolean reachedOutside;
 
     /** @param transaction null when the app has no database */
     public RequestHost(String requestId, int granted, Transaction transaction, QueryCatalog queries, ResultMapper mapper,
@@ -55,6 +59,7 @@ public class RequestHost implements Host {
         if ((granted & cap.bit()) == 0)
             throw record(op, args, new EffectFailure("capability", "`" + cap.sourceName() + "` was not declared by this handler"));
         if (cancelled) throw record(op, args, new EffectFailure("timeout", "the request timed out"));
+        reachedOutside |= !staysInside(cap);
         try {
             Object result = switch (cap) {
                 case DB -> db(op, args);
@@ -102,7 +107,11 @@ public class RequestHost implements Host {
         } catch (Transaction.Abandoned e) {
             throw new EffectFailure("timeout", op.qualifiedName() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
-            if (SqlFault.of(e) == SqlFault.UNAVAILABLE) unavailable = true;
+            switch (SqlFault.of(e)) {
+                case UNAVAILABLE -> unavailable = true;
+                case CONFLICT -> conflict = true;
+                case STATEMENT -> { }
+            }
             throw new EffectFailure("db", op.qualifiedName() + ": " + e.getMessage(), e);
         }
     }
@@ -163,6 +172,26 @@ public class RequestHost implements Host {
 
     /** True when a query failed because the database was out of reach (the request is answered 503). */
     public boolean databaseUnavailable() { return unavailable; }
+
+    /**
+     * True when a query failed because its transaction lost a race with another (a serialization
+     * failure, a deadlock, a busy lock): nothing it did is kept, and the request may run again.
+     */
+    public boolean conflicted() { return conflict; }
+
+    /**
+     * True when running the request again cannot repeat anything outside its transaction: every
+     * effect so far is the database, the log, or the clock and random a new run asks for afresh.
+     * An effect that reaches outside (an outbound call) will make this false.
+     */
+    public boolean repeatable() { return !reachedOutside; }
+
+    /** Whether a call of this capability leaves no trace outside the request and its transaction. */
+    private static boolean staysInside(Capability cap) {
+        return switch (cap) {
+            case DB, LOG, CLOCK, RANDOM -> true; // the transaction rolls back; a log line is repeated, marked by the retry
+        };
+    }
 
     public String requestId() { return requestId; }
 

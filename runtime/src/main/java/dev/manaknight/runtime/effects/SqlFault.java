@@ -12,8 +12,15 @@ import org.sqlite.SQLiteException;
  * knows nothing of sqlite-jdbc's result codes. So a transaction classifies every failure itself.
  */
 public enum SqlFault {
-    /** The statement failed — a constraint, a syntax error, a cancel, a busy lock: the connection is sound. */
+    /** The statement failed — a constraint, a syntax error, a cancel: the connection is sound. */
     STATEMENT,
+    /**
+     * The transaction lost a race with another one and nothing it did was kept: PostgreSQL's
+     * serialization failure (40001) or deadlock (40P01), SQLite's busy lock (a writer's snapshot
+     * grown stale, another process holding the lock past the busy timeout). The connection is
+     * sound, and the same request run again, from the start, in a new transaction, may succeed.
+     */
+    CONFLICT,
     /**
      * The connection or the database is broken or out of reach: the connection (if one is held)
      * is evicted from the pool rather than given back, and the request fails 503.
@@ -31,12 +38,24 @@ public enum SqlFault {
     /** PostgreSQL's shutdown states (class 57P) besides connection exceptions (class 08). */
     private static final Set<String> PG_GONE = Set.of("57P01", "57P02", "57P03", "53300");
 
+    /** SQLITE_BUSY, the primary code of every busy result (BUSY_SNAPSHOT, BUSY_RECOVERY, BUSY_TIMEOUT). */
+    private static final int SQLITE_BUSY = 5;
+    /** PostgreSQL's serialization failure and deadlock: the transaction is rolled back and may be retried. */
+    private static final Set<String> PG_CONFLICT = Set.of("40001", "40P01");
+
     public static SqlFault of(SQLException e) {
         Throwable t = e;
+        SqlFault fault = STATEMENT;
         for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
             if (t instanceof SQLException s && unavailable(s)) return UNAVAILABLE;
+            if (t instanceof SQLException s && conflict(s)) fault = CONFLICT;
         }
-        return STATEMENT;
+        return fault;
+    }
+
+    private static boolean conflict(SQLException e) {
+        if (e instanceof SQLiteException s) return (s.getResultCode().code & 0xff) == SQLITE_BUSY;
+        return e.getSQLState() != null && PG_CONFLICT.contains(e.getSQLState());
     }
 
     private static boolean unavailable(SQLException e) {

@@ -78,6 +78,8 @@ public final class Transaction {
      * ends; whoever ends it (this thread, or the clean-up's database thread) gives the turn back.
      */
     private volatile boolean writing;
+    /** Take the writer's turn before the first statement, reads included ({@link #writeFromTheStart}). */
+    private boolean writeFirst;
 
     /** A transaction whose calls may take as long as they take (warm-up, `manaknight test`). */
     public Transaction(Database db) {
@@ -120,10 +122,7 @@ public final class Transaction {
      */
     public <T> T query(Work<T> work) throws SQLException, EffectFailure {
         if (threads == null) return call(work, Where.HERE, true);
-        if (!writing && guard != null && guard.writer() != null) {
-            if (!held) call(c -> null, Where.HERE, false); // the connection first: a writer never waits for one
-            takeWriterTurn();
-        }
+        if (!writing && guard != null && guard.writer() != null) becomeWriter();
         wrote = true;
         return call(work, writing ? Where.HERE : Where.THREAD, true);
     }
@@ -134,6 +133,7 @@ public final class Transaction {
      * thread and moves to a database thread only if it runs long ({@link StatementGuard}).
      */
     public <T> T read(Work<T> work) throws SQLException, EffectFailure {
+        if (writeFirst && threads != null && !writing && guard != null && guard.writer() != null) becomeWriter();
         if (threads == null || writing) return call(work, Where.HERE, true);
         if (guard == null || wrote) return call(work, Where.THREAD, true);
         try {
@@ -141,6 +141,21 @@ public final class Transaction {
         } catch (StatementGuard.TooLong e) {
             return call(work, Where.THREAD, true); // interrupted before it did anything: from the start, elsewhere
         }
+    }
+
+    /**
+     * On SQLite, makes this transaction take the writer's turn before its first statement, so that
+     * no other writer of this server commits between its reads and its writes: its snapshot cannot
+     * go stale (`SQLITE_BUSY_SNAPSHOT`). For a request run again after it lost that race: the first
+     * run is optimistic (reads beside every writer), the next ones are not. Before the first call
+     * only; nothing on PostgreSQL.
+     */
+    public void writeFromTheStart() { writeFirst = true; }
+
+    /** Takes the connection, then the writer's turn: a writer never waits for a connection while it holds the turn. */
+    private void becomeWriter() throws SQLException, EffectFailure {
+        if (!held) call(c -> null, Where.HERE, false);
+        takeWriterTurn();
     }
 
     /**
