@@ -157,7 +157,8 @@ public final class Deployment implements AutoCloseable {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
                 case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
-                        config.limits().timeout(), config.server().workers(), config.db().isolation()), config.db().schema(),
+                        config.limits().timeout(), config.server().workers(), config.db().isolation(), config.db().connectTimeout()),
+                        config.db().schema(),
                         PooledDatabase.describe(config.db().url())) : null;
                 case CGI -> needsDb ? new LazyDatabase(() -> SingleConnectionDatabase.open(config.db().url(),
                         config.limits().timeout(), config.db().schema())) : null;

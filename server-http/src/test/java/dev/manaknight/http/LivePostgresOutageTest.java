@@ -163,4 +163,36 @@ class LivePostgresOutageTest {
         servesAgain();
         assertEquals(0, rowsNamed("down"));
     }
+
+    /**
+     * Issue 14, item 7: with the database out of reach, a request waits for a connection at most
+     * `db.connect_timeout`, not half of its `limits.timeout`: 503 with `Retry-After`, then served
+     * again without a restart.
+     */
+    @Test void aStoppedServerIs503WithinTheConnectTimeout() throws Exception {
+        app.close();
+        app = LiveApp.start(dir, "[limits]\ntimeout = \"10s\"\n[db]\nurl = \"" + pg.url()
+                + "\"\npool = 4\nschema = \"schema.sql\"\nconnect_timeout = \"" + CONNECT_MS + "ms\"\n");
+        assertEquals(201, post("warm").statusCode());
+        pg.stop();
+        try {
+            for (var t : wave("down")) {
+                HttpResponse<String> r = t.response();
+                problem(r, 503, "database-unavailable");
+                assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+                long serverMs = app.entry(r).micros() / 1000;
+                assertTrue(serverMs <= CONNECT_MS + SERVER_SLACK_MS + MARGIN_MS, "answered after " + serverMs + " ms");
+            }
+        } finally {
+            pg.start();
+        }
+        servesAgain();
+        assertEquals(0, rowsNamed("down"));
+    }
+
+    /**
+     * The connect timeout of the test above, far below half of its 10 s request timeout; whole
+     * seconds, pgjdbc's unit for a connection attempt (600 ms took 1,009: rounded up to 1 s).
+     */
+    private static final long CONNECT_MS = 1000;
 }

@@ -108,13 +108,16 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param schema    the schema script, or null when there is none
      * @param retries   how many times a request whose transaction lost a race is run again
      * @param isolation PostgreSQL's isolation level for every request's transaction
+     * @param connectTimeout how long a request waits for a connection (to open, or to come free)
+     *                  before its 503, at most half of `limits.timeout`
      */
-    public record Db(String url, int pool, Path schema, int retries, Isolation isolation) {
+    public record Db(String url, int pool, Path schema, int retries, Isolation isolation, Duration connectTimeout) {
         public static final int DEFAULT_RETRIES = 3;
+        public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
         /** The defaults for everything but where the database is. */
         public Db(String url, int pool, Path schema) {
-            this(url, pool, schema, DEFAULT_RETRIES, Isolation.DEFAULT);
+            this(url, pool, schema, DEFAULT_RETRIES, Isolation.DEFAULT, DEFAULT_CONNECT_TIMEOUT);
         }
     }
 

@@ -32,7 +32,7 @@ public final class ConfigLoader {
                     "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections",
                     "idle_timeout", "pid", "body_budget", "health_path", "ready_path", "metrics_path", "drain_delay"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
-            "db", Set.of("url", "pool", "schema", "retries", "isolation"),
+            "db", Set.of("url", "pool", "schema", "retries", "isolation", "connect_timeout"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
@@ -138,7 +138,9 @@ public final class ConfigLoader {
             throw r.error("db.isolation", "expected \"read_committed\", \"repeatable_read\" or \"serializable\", got \""
                     + level + "\"");
         var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema,
-                (int) r.nonNegative("db.retries", Config.Db.DEFAULT_RETRIES), isolation);
+                (int) r.nonNegative("db.retries", Config.Db.DEFAULT_RETRIES), isolation,
+                r.duration("db.connect_timeout", Config.Db.DEFAULT_CONNECT_TIMEOUT));
+        if (db.connectTimeout().isZero()) throw r.error("db.connect_timeout", "must be greater than 0");
 
         String access = r.string("log.access", "stdout");
         if (!Set.of("stdout", "stderr", "off").contains(access)) access = r.base.resolve(access).normalize().toString();

@@ -9,8 +9,9 @@ import java.time.Duration;
  *
  * <table>
  * <tr><th>timeout</th><th>value</th><th>bounds</th></tr>
- * <tr><td>pool acquisition (HikariCP `connectionTimeout`)</td><td>T / 2, at least 250 ms (HikariCP's floor), at most 30 s</td>
- *     <td>how long a request waits for a connection before its 503</td></tr>
+ * <tr><td>pool acquisition (HikariCP `connectionTimeout`)</td><td>`db.connect_timeout` (default 2 s), at most T / 2,
+ *     at least 250 ms (HikariCP's floor)</td>
+ *     <td>how long a request waits for a connection — one to open, or one to come free — before its 503</td></tr>
  * <tr><td>validation of an idle connection (`validationTimeout`)</td><td>half the acquisition time, 250 ms to 5 s</td>
  *     <td>a pooled connection to a frozen server is found dead in time</td></tr>
  * <tr><td>pgjdbc `connectTimeout`, `loginTimeout`</td><td>the acquisition time, in whole seconds (at least 1)</td>
@@ -33,9 +34,15 @@ record PoolTimeouts(long acquireMs, long validationMs, int connectSeconds, int s
     /** How long past the request's deadline a read from the server may still block a database thread. */
     static final int SOCKET_GRACE_SECONDS = 2;
 
-    static PoolTimeouts of(Duration requestTimeout) {
+    /** `db.connect_timeout` when not set. */
+    public static final Duration DEFAULT_CONNECT = Duration.ofSeconds(2);
+
+    static PoolTimeouts of(Duration requestTimeout) { return of(requestTimeout, DEFAULT_CONNECT); }
+
+    /** @param connect `db.connect_timeout`: the wait for a connection, cut to half the request's time */
+    static PoolTimeouts of(Duration requestTimeout, Duration connect) {
         long t = Math.max(1, requestTimeout.toMillis());
-        long acquire = clamp(t / 2, HIKARI_FLOOR_MS, MAX_ACQUIRE_MS);
+        long acquire = clamp(Math.min(connect.toMillis(), t / 2), HIKARI_FLOOR_MS, MAX_ACQUIRE_MS);
         long validation = clamp(acquire / 2, HIKARI_FLOOR_MS, MAX_VALIDATION_MS);
         return new PoolTimeouts(acquire, validation, seconds(acquire), seconds(t) + SOCKET_GRACE_SECONDS, Math.min(t, MAX_BUSY_MS));
     }

@@ -45,10 +45,11 @@ public final class PooledDatabase implements Database {
      * @param requests       the requests that may run at once (`server.workers`): threads that may wait
      *                       for a connection ({@link JdbcThreads})
      * @param isolation      PostgreSQL's level for every transaction (SQLite's are serializable anyway)
+     * @param connect        `db.connect_timeout`: a request's wait for a connection
      */
-    public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests, Isolation isolation)
-            throws SQLException {
-        PoolTimeouts t = PoolTimeouts.of(requestTimeout);
+    public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests, Isolation isolation,
+                                      Duration connect) throws SQLException {
+        PoolTimeouts t = PoolTimeouts.of(requestTimeout, connect);
         var cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl(url));
         cfg.setMaximumPoolSize(size);
@@ -76,9 +77,9 @@ public final class PooledDatabase implements Database {
         }
     }
 
-    /** A pool whose transactions are at the default isolation level. */
+    /** A pool with the default isolation level and connect timeout. */
     public static PooledDatabase open(String url, int size, Duration requestTimeout, int requests) throws SQLException {
-        return open(url, size, requestTimeout, requests, Isolation.DEFAULT);
+        return open(url, size, requestTimeout, requests, Isolation.DEFAULT, PoolTimeouts.DEFAULT_CONNECT);
     }
 
     /** The pool's connections as a watched SQLite file handles them. */

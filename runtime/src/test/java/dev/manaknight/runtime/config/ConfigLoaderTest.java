@@ -103,6 +103,28 @@ class ConfigLoaderTest {
         assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nlisten = \"nohost\"\n", null));
     }
 
+    /** Issue 14: how requests meet a database that loses races or is out of reach. */
+    @Test void theDatabaseRetriesIsolationAndConnectTimeout() throws Exception {
+        var d = ConfigLoader.parse(Path.of("x.toml"), "", null).db();
+        assertEquals(3, d.retries());
+        assertEquals(Isolation.SERIALIZABLE, d.isolation());
+        assertEquals(java.time.Duration.ofSeconds(2), d.connectTimeout());
+        var set = ConfigLoader.parse(Path.of("x.toml"),
+                "[db]\nretries = 0\nisolation = \"read_committed\"\nconnect_timeout = \"500ms\"\n", null).db();
+        assertEquals(0, set.retries());
+        assertEquals(Isolation.READ_COMMITTED, set.isolation());
+        assertEquals(java.time.Duration.ofMillis(500), set.connectTimeout());
+        var level = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[db]\nisolation = \"snapshot\"\n", null));
+        assertEquals("x.toml: `db.isolation`: expected \"read_committed\", \"repeatable_read\" or \"serializable\", got \"snapshot\"",
+                level.getMessage());
+        var negative = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[db]\nretries = -1\n", null));
+        assertEquals("x.toml: `db.retries`: must not be negative, got -1", negative.getMessage());
+        var zero = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[db]\nconnect_timeout = \"0ms\"\n", null));
+        assertEquals("x.toml: `db.connect_timeout`: must be greater than 0", zero.getMessage());
+    }
+
     @Test void openapiIsOffUnlessEnabledAndMustBeABoolean() throws Exception {
         assertEquals(false, ConfigLoader.parse(Path.of("x.toml"), "", null).server().openapi());
         Config on = ConfigLoader.parse(Path.of("x.toml"), "[server]\nopenapi = true\n", null);

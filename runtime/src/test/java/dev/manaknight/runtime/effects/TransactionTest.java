@@ -345,13 +345,18 @@ class TransactionTest {
         assertEquals(1, evicted.get());
     }
 
-    @Test void timeoutsDeriveFromTheRequestTimeout() {
+    @Test void timeoutsDeriveFromTheRequestTimeoutAndTheConnectTimeout() {
         var tenSeconds = PoolTimeouts.of(Duration.ofSeconds(10));
-        assertEquals(new PoolTimeouts(5000, 2500, 5, 12, 5000), tenSeconds);
+        assertEquals(new PoolTimeouts(2000, 1000, 2, 12, 5000), tenSeconds, "db.connect_timeout's default, 2 s (issue 14)");
         var short_ = PoolTimeouts.of(Duration.ofMillis(100));
         assertEquals(new PoolTimeouts(250, 250, 1, 3, 100), short_, "HikariCP's floor; pgjdbc's whole seconds");
         var long_ = PoolTimeouts.of(Duration.ofMinutes(5));
-        assertEquals(new PoolTimeouts(30_000, 5000, 30, 302, 5000), long_);
+        assertEquals(new PoolTimeouts(2000, 1000, 2, 302, 5000), long_);
+        assertEquals(new PoolTimeouts(5000, 2500, 5, 12, 5000), PoolTimeouts.of(Duration.ofSeconds(10), Duration.ofSeconds(5)),
+                "at the limit: half the request's time");
+        assertEquals(new PoolTimeouts(5000, 2500, 5, 12, 5000), PoolTimeouts.of(Duration.ofSeconds(10), Duration.ofSeconds(6)),
+                "past it: cut to half the request's time");
+        assertEquals(new PoolTimeouts(30_000, 5000, 30, 302, 5000), PoolTimeouts.of(Duration.ofMinutes(5), Duration.ofMinutes(1)));
     }
 
     private void waitForBusyConnections(int n) throws InterruptedException {
