@@ -73,6 +73,9 @@ public final class SoakRun {
             b.append("  neighbour: ").append(neighbourRequests).append(" requests, ").append(neighbourFailures.size())
                     .append(" failed; GET /hello p50 ").append(probeMillis(0.5)).append(" ms, p99 ").append(probeMillis(0.99))
                     .append(" ms, max ").append(probeMillis(1.0)).append(" ms\n");
+            if (!neighbourFailures.isEmpty())
+                b.append("  neighbour's failures (first ").append(Math.min(5, neighbourFailures.size())).append("): ")
+                        .append(neighbourFailures.subList(0, Math.min(5, neighbourFailures.size()))).append('\n');
             long[] halves = rssHalvesMb();
             b.append("  RSS: max ").append(halves[0]).append(" MB in the first half, ").append(halves[1])
                     .append(" MB in the second\n");
