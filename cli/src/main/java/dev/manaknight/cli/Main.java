@@ -39,6 +39,7 @@ public final class Main implements Callable<Integer> {
     /** The whole command tree; `loader` is how every command turns APP into a module. */
     public static CommandLine commandLine(AppLoader loader) {
         var cl = new CommandLine(new Main());
+        cl.addSubcommand(new NewCommand());
         cl.addSubcommand(new CheckCommand(loader));
         cl.addSubcommand(new BuildCommand(loader));
         cl.addSubcommand(new DisasmCommand(loader));
