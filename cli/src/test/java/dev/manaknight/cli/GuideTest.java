@@ -48,7 +48,8 @@ import org.junit.jupiter.api.TestFactory;
  * text within a line), and it must exit 0 unless the next command is `echo $?`. A `serve` runs
  * until the page ends or the next server starts, on a free port that stands in for 8080.</li>
  * <li>`sh`: shown only, but every `manaknight COMMAND` in it must be a command.</li>
- * <li>`nginx`, `ini`: `same-as=PATH` — the text occurs in that file of the repository.</li>
+ * <li>`nginx`, `ini`: `same-as=PATH` — the text occurs in that file of the repository; `nginx -t`
+ * accepts an nginx file where nginx is installed.</li>
  * <li>`text`, `php`: shown only (pictures, the PHP a reader knows).</li>
  * </ul>
  * Links must name files of the repository that exist.
@@ -285,7 +286,7 @@ class GuideTest {
             count("sh: shown only, commands named");
         }
 
-        private void sameAs(GuidePage.Block b) throws IOException {
+        private void sameAs(GuidePage.Block b) throws Exception {
             String path = b.attr("same-as");
             if (path == null) {
                 assertTrue(b.has("fragment"), b.where() + ": a config block says same-as=FILE (or fragment)");
@@ -295,6 +296,29 @@ class GuideTest {
             String file = Files.readString(ROOT.resolve(path));
             assertTrue(file.contains(b.text()), b.where() + ": the block is not what " + path + " says");
             count(b.lang() + ": same as the repository's file");
+            if (b.lang().equals("nginx")) nginxAccepts(b, ROOT.resolve(path));
+        }
+
+        /**
+         * `nginx -t` over the file as a server block of an otherwise empty configuration, where
+         * nginx is installed (as `.ci/nginx.sh` installs it); said and skipped elsewhere.
+         */
+        private void nginxAccepts(GuidePage.Block b, Path file) throws Exception {
+            Path nginx = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx").map(Path::of)
+                    .filter(Files::isExecutable).findFirst().orElse(null);
+            Path params = Path.of("/etc/nginx/fastcgi_params");
+            if (nginx == null || !Files.isRegularFile(params)) {
+                System.out.println(b.where() + ": not checked with `nginx -t`: no nginx (and its fastcgi_params) here");
+                count("nginx: not run through nginx -t (no nginx here)");
+                return;
+            }
+            Path conf = Files.createDirectories(shell().dir.resolve("nginx-check-" + b.line()));
+            Files.copy(params, conf.resolve("fastcgi_params"));
+            Files.writeString(conf.resolve("nginx.conf"), "events {}\nhttp {\n    include " + file + ";\n}\n");
+            Shell.Run run = shell().run(nginx + " -t -q -p " + conf + " -e " + conf.resolve("error.log") + " -c "
+                    + conf.resolve("nginx.conf") + " -g 'pid " + conf.resolve("nginx.pid") + ";'");
+            assertEquals(0, run.exit(), b.where() + ": nginx -t refuses " + file + ":\n" + run.output());
+            count("nginx: accepted by nginx -t");
         }
 
         private void console(GuidePage.Block b) throws Exception {
