@@ -46,7 +46,9 @@ import org.junit.jupiter.api.TestFactory;
  * <li>`console`: each `$ command` runs with bash in the page's working directory, where
  * `./manaknight` is this build; what it prints must be the lines after it (`…` stands for any
  * text within a line), and it must exit 0 unless the next command is `echo $?`. A `serve` runs
- * until the page ends or the next server starts, on a free port that stands in for 8080.</li>
+ * until the page ends or the next server starts, on a free port that stands in for 8080 (and a
+ * socket in the page's directory for /tmp/hello-fpm.sock). `needs=TOOL`: run where TOOL is
+ * installed, said and skipped elsewhere.</li>
  * <li>`sh`: shown only, but every `manaknight COMMAND` in it must be a command.</li>
  * <li>`nginx`, `ini`: `same-as=PATH` — the text occurs in that file of the repository; `nginx -t`
  * accepts an nginx file where nginx is installed.</li>
@@ -59,6 +61,8 @@ class GuideTest {
     static final Path GUIDE = ROOT.resolve("docs/guide");
     private static final Set<String> KINDS = Set.of("mnk", "toml", "sql", "console", "sh", "nginx", "ini", "php", "text",
             "output");
+    /** The tutorial's FastCGI socket; each page's run uses one in its own directory instead. */
+    private static final String FPM_SOCKET = "/tmp/hello-fpm.sock";
     private static final Set<String> COMMANDS = Main.commandLine(AppLoader.standard()).getSubcommands().keySet();
     /** How many blocks of each kind were checked, and how; printed at the end. */
     private static final Map<String, Integer> TALLY = new TreeMap<>();
@@ -136,7 +140,7 @@ class GuideTest {
             if (b.attr("file") != null) {
                 Path f = shell().dir.resolve(b.attr("file"));
                 Files.createDirectories(f.getParent());
-                Files.writeString(f, b.text());
+                Files.writeString(f, local(b.text()));
             }
             switch (b.lang()) {
                 case "mnk" -> mnk(b, next);
@@ -322,6 +326,12 @@ class GuideTest {
         }
 
         private void console(GuidePage.Block b) throws Exception {
+            String needs = b.attr("needs");
+            if (needs != null && shell().run("command -v " + needs).exit() != 0) {
+                System.out.println(b.where() + ": not run: it needs `" + needs + "`, which is not installed here");
+                count("console: not run, a tool missing");
+                return;
+            }
             List<String> lines = b.text().lines().toList();
             int i = 0;
             var commands = new ArrayList<String[]>();
@@ -341,10 +351,15 @@ class GuideTest {
             }
         }
 
+        /** The page's port for 8080, and a socket in its own directory for /tmp/hello-fpm.sock. */
+        private String local(String text) throws IOException {
+            return text.replace(":8080", ":" + port).replace(FPM_SOCKET, shell().dir.resolve("fpm.sock").toString());
+        }
+
         private void runCommand(GuidePage.Block b, String command, String expected, boolean exitChecked) throws Exception {
             Shell sh = shell();
-            String line = command.replace(":8080", ":" + port);
-            String want = expected.replace(":8080", ":" + port);
+            String line = local(command);
+            String want = local(expected);
             boolean server = line.matches("(?s)\\./manaknight (serve|fpm)\\b.*") && !line.contains(" -t") && !line.contains("--help");
             String got;
             if (server) {

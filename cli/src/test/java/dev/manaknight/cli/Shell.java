@@ -47,9 +47,15 @@ final class Shell implements AutoCloseable {
     Shell(Path dir) throws IOException {
         this.dir = dir;
         String java = ProcessHandle.current().info().command().orElse("java");
-        String script = "#!/bin/sh\n# This build's `manaknight`, for tests: the repository's launcher runs the jar the same way.\n"
-                + "exec " + quote(java) + " --enable-native-access=ALL-UNNAMED -Xmx256m -XX:+UseParallelGC -cp "
+        String run = quote(java) + " --enable-native-access=ALL-UNNAMED -Xmx256m -XX:+UseParallelGC -cp "
                 + quote(System.getProperty("java.class.path")) + " " + Main.class.getName() + " \"$@\"\n";
+        // As the launcher: HotSpot's suspend signal moved off USR2, and fpm with its six signals
+        // blocked and -Xrs, so that it reads them itself (QUIT and TERM drain, USR2 reloads).
+        String script = "#!/bin/sh\n# This build's `manaknight`, for tests: the repository's launcher runs the jar the same way.\n"
+                + "export _JAVA_SR_SIGNUM=${_JAVA_SR_SIGNUM:-39}\n"
+                + "if [ \"$1\" = fpm ] && env --block-signal=QUIT true 2>/dev/null; then\n"
+                + "  exec env --block-signal=QUIT,TERM,INT,USR2,HUP,USR1 -- " + run.replace(" --enable", " -Xrs -XX:+StartAttachListener --enable")
+                + "fi\nexec " + run;
         Path launcher = dir.resolve("manaknight");
         Files.writeString(launcher, script);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
