@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>While a body arrives, no gap between two of its parts may exceed the timeout.</li>
  * <li>While a handler runs, nothing here applies: `limits.timeout` bounds it.</li>
  * <li>While it waits for a request it may be shed: closed to make room for a new connection when
- *     the table is full ({@link ConnectionCount}).</li>
+ *     the table is full ({@link ConnectionCount}; counted per client by the remote address, so that
+ *     a client holding more than its share gives way to others).</li>
  * </ul>
  * One timer per connection at a time, re-armed for the next deadline: nothing is scheduled per
  * request.
@@ -52,6 +54,8 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     private final LingerBudget refusedLinger;
     private final long timeoutNanos;
     private boolean counted;
+    /** Whose connection this is, for the per-client count ({@link ConnectionCount#clientOf}); set when it opens. */
+    private InetAddress client;
     /** Requests whose head arrived and whose final reply is not yet written. */
     private int pending;
     /** When the connection began to wait for a request head ({@link #now}), while none is pending. */
@@ -92,8 +96,11 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
         return true;
     }
 
+    @Override public InetAddress client() { return client; }
+
     @Override public void channelActive(ChannelHandlerContext ctx) {
-        counted = connections.enter();
+        client = ConnectionCount.clientOf(ctx.channel().remoteAddress());
+        counted = connections.enter(client);
         if (!counted) {
             var reply = withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections()));
             // A client that sent its request before this answer came would see a reset, not the
@@ -154,7 +161,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     @Override public void channelInactive(ChannelHandlerContext ctx) {
         if (timer != null) timer.cancel(false);
         connections.busy(this);
-        if (counted) connections.leave();
+        if (counted) connections.leave(client);
         ctx.fireChannelInactive();
     }
 

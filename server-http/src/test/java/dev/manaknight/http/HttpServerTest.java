@@ -20,6 +20,7 @@ import dev.manaknight.runtime.Deployment;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -432,6 +433,39 @@ class HttpServerTest {
                 }
             }
             assertEquals(1, closed, "exactly one idle connection made room");
+        }
+    }
+
+    /**
+     * Issue 12: one client re-opening idle connections faster than they aged kept every place
+     * younger than MIN_IDLE, and a neighbour's new connection was answered 503. A client over its
+     * share now gives way to another client's newcomer however young its connections.
+     */
+    @Test void aNewClientGetsInWhileAnotherHoldsEveryPlaceWithYoungIdleConnections() throws Exception {
+        start(2, 2, 1024, 4, Duration.ofSeconds(60));
+        var hog = new ArrayList<Socket>();
+        try {
+            for (int i = 0; i < 4; i++) hog.add(connect()); // 127.0.0.1: one client, the whole table
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.connections().open() < 4 && System.nanoTime() < deadline) Thread.sleep(1);
+            assertEquals(4, server.connections().open());
+            try (var more = connect()) { // the hog's own newcomer, while its connections are still young
+                send(more, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                var in = new BufferedReader(new InputStreamReader(more.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals(503, read(in).status(), "a client cannot push out its own young connections");
+            }
+            try (var neighbour = new Socket()) {
+                neighbour.bind(new InetSocketAddress("127.0.0.2", 0)); // Linux routes all of 127/8 to loopback
+                neighbour.connect(server.address());
+                neighbour.setSoTimeout(5000);
+                send(neighbour, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                var in = new BufferedReader(new InputStreamReader(neighbour.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("hello", readResponse(in), "another client is served");
+            }
+            assertEquals(1, server.connections().shed());
+            assertEquals(1, server.connections().refused());
+        } finally {
+            for (Socket s : hog) s.close();
         }
     }
 
