@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -21,9 +22,13 @@ record Exchange(int status, long micros, String failure) {
     boolean answered() { return status > 0; }
 
     /** Sends `request` (head and body as bytes) and reads one response. */
-    static Exchange of(int port, byte[] request) {
+    static Exchange of(int port, byte[] request) { return of(null, port, request); }
+
+    /** The same from the local address `from` (another client than 127.0.0.1), or any when null. */
+    static Exchange of(InetAddress from, int port, byte[] request) {
         long start = System.nanoTime();
         try (var s = new Socket()) {
+            if (from != null) s.bind(new InetSocketAddress(from, 0));
             s.connect(new InetSocketAddress("127.0.0.1", port), PATIENCE_MS);
             s.setSoTimeout(PATIENCE_MS);
             OutputStream out = s.getOutputStream();
@@ -38,18 +43,24 @@ record Exchange(int status, long micros, String failure) {
         }
     }
 
-    static Exchange get(int port, String target) {
-        return of(port, ("GET " + target + " HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n")
+    static Exchange get(int port, String target) { return get(null, port, target); }
+
+    static Exchange get(InetAddress from, int port, String target) {
+        return of(from, port, ("GET " + target + " HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
     }
 
     static Exchange post(int port, String target, String contentType, byte[] body) {
+        return post(null, port, target, contentType, body);
+    }
+
+    static Exchange post(InetAddress from, int port, String target, String contentType, byte[] body) {
         byte[] head = ("POST " + target + " HTTP/1.1\r\nHost: soak\r\nConnection: close\r\nContent-Type: " + contentType
                 + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
-        return of(port, all);
+        return of(from, port, all);
     }
 
     /** The status of one response, its body read and dropped; throws when the stream ends first. */

@@ -4,6 +4,7 @@ import dev.manaknight.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -172,9 +173,12 @@ public final class SoakRun {
             }
         }
         if (mode == Mode.SERVE) threads.add(Thread.ofPlatform().name("soak-idle").start(() -> idleFlood(port, stop)));
+        // The neighbour is another client than the attackers (127.0.0.1): with `serve` it comes from
+        // 127.0.0.2 (Linux routes all of 127/8 to loopback); with `fpm` nginx stands between.
+        InetAddress neighbour = mode == Mode.SERVE ? InetAddress.getByAddress(new byte[] {127, 0, 0, 2}) : null;
         threads.add(Thread.ofPlatform().name("soak-probe").start(() -> {
             while (!stop.get()) {
-                Exchange e = Exchange.get(port, "/hello");
+                Exchange e = Exchange.get(neighbour, port, "/hello");
                 neighbourRequests.incrementAndGet();
                 if (e.status() == 200) probes.add(e.micros());
                 else neighbourFailures.add("GET /hello: " + (e.answered() ? e.status() : e.failure()));
@@ -184,8 +188,8 @@ public final class SoakRun {
         threads.add(Thread.ofPlatform().name("soak-neighbour").start(() -> {
             byte[] item = "{\"name\":\"ink\",\"price\":0.10}".getBytes(StandardCharsets.UTF_8);
             while (!stop.get()) {
-                Exchange read = Exchange.get(port, "/items/1");
-                Exchange write = Exchange.post(port, "/items", "application/json", item);
+                Exchange read = Exchange.get(neighbour, port, "/items/1");
+                Exchange write = Exchange.post(neighbour, port, "/items", "application/json", item);
                 neighbourRequests.addAndGet(2);
                 if (read.status() != 200) neighbourFailures.add("GET /items/1: " + (read.answered() ? read.status() : read.failure()));
                 if (write.status() != 201) neighbourFailures.add("POST /items: " + (write.answered() ? write.status() : write.failure()));
