@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>While a handler runs, nothing here applies: `limits.timeout` bounds it.</li>
  * <li>While it waits for a request it may be shed: closed to make room for a new connection when
  *     the table is full ({@link ConnectionCount}; counted per client by the remote address, so that
- *     a client holding more than its share gives way to others).</li>
+ *     a client holding more than its share gives way to others). Idle for {@link
+ *     ConnectionCount#MIN_IDLE}, silently; younger, or with part of a head arrived, answered 503
+ *     the lingering way, since its request may already be on the way.</li>
  * </ul>
  * One timer per connection at a time, re-armed for the next deadline: nothing is scheduled per
  * request.
@@ -87,13 +89,28 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     @Override public boolean shed() {
         if (!state.compareAndSet(WAITING, SHED)) return false;
         ctx.executor().execute(() -> {
-            // An idle keep-alive connection closes without a word, as clients expect; one whose
-            // head has begun to arrive is told why.
-            if (partialHead) lingeringClose(ctx, withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections())),
-                    REFUSED_LINGER_MILLIS);
+            // A keep-alive connection idle for MIN_IDLE closes without a word, as clients expect.
+            // One whose head has begun to arrive is told why; so is a younger one (shed because its
+            // client holds more than its share): its request may be on the way or unread in the
+            // socket, and closing over it would reset the connection instead of answering (issue 12).
+            if (partialHead || now() - waitingSince < ConnectionCount.MIN_IDLE.toNanos()) refuseTooMany(ctx);
             else ctx.close();
         });
         return true;
+    }
+
+    /** Answers 503 past `max_connections` and closes, lingering while the server's budget allows. */
+    private void refuseTooMany(ChannelHandlerContext ctx) {
+        var reply = withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections()));
+        // A client that sent its request before this answer came would see a reset, not the
+        // 503, if the socket closed with that request unread: so linger, within the budget.
+        // Past it (a flood) close at once: each lingering connection holds a descriptor.
+        if (refusedLinger.take()) {
+            ctx.channel().closeFuture().addListener(f -> refusedLinger.give());
+            lingeringClose(ctx, reply, REFUSED_LINGER_MILLIS);
+        } else {
+            ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override public InetAddress client() { return client; }
@@ -102,16 +119,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
         client = ConnectionCount.clientOf(ctx.channel().remoteAddress());
         counted = connections.enter(client);
         if (!counted) {
-            var reply = withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections()));
-            // A client that sent its request before this answer came would see a reset, not the
-            // 503, if the socket closed with that request unread: so linger, within the budget.
-            // Past it (a flood) close at once: each lingering connection holds a descriptor.
-            if (refusedLinger.take()) {
-                ctx.channel().closeFuture().addListener(f -> refusedLinger.give());
-                lingeringClose(ctx, reply, REFUSED_LINGER_MILLIS);
-            } else {
-                ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
-            }
+            refuseTooMany(ctx);
             return;
         }
         waitingSince = now();
