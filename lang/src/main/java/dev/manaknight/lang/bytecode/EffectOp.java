@@ -19,9 +19,11 @@ public record EffectOp(Capability capability, String name, List<Param> params, T
             new EffectOp(Capability.LOG, "info", List.of(new Param("message", Type.STRING)), Type.UNIT, null),
             new EffectOp(Capability.LOG, "warn", List.of(new Param("message", Type.STRING)), Type.UNIT, null),
             new EffectOp(Capability.LOG, "error", List.of(new Param("message", Type.STRING)), Type.UNIT, null),
-            new EffectOp(Capability.CLOCK, "now", List.of(), Type.INT, null),
+            new EffectOp(Capability.CLOCK, "now", List.of(), Type.INSTANT, null),
             new EffectOp(Capability.RANDOM, "int", List.of(new Param("lo", Type.INT), new Param("hi", Type.INT)), Type.INT, null),
-            new EffectOp(Capability.RANDOM, "uuid", List.of(), Type.STRING, null));
+            new EffectOp(Capability.RANDOM, "uuid", List.of(), Type.STRING, null),
+            new EffectOp(Capability.RANDOM, "uuid7", List.of(), Type.STRING, null),
+            new EffectOp(Capability.RANDOM, "token", List.of(new Param("bytes", Type.INT)), Type.STRING, null));
 
     public EffectOp {
         params = List.copyOf(params);

@@ -14,9 +14,9 @@ public enum Capability {
     DB(0),
     /** `info`, `warn`, `error` to the server log. */
     LOG(1),
-    /** `now(): Int`, epoch milliseconds. */
+    /** `now(): Instant`. */
     CLOCK(2),
-    /** `int(lo, hi)`, `uuid()`. */
+    /** `int(lo, hi)`, `uuid()`, `uuid7()`, `token(bytes)`: from a CSPRNG in the runtime. */
     RANDOM(3);
 
     private final int code;

@@ -6,8 +6,10 @@ import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -129,10 +131,17 @@ public class RequestHost implements Host {
 
     private Object clockOp(EffectOp op) throws EffectFailure {
         if (!op.name().equals("now")) throw unknown(op);
-        return clock.getAsLong();
+        return Instant.ofEpochMilli(clock.getAsLong());
     }
 
-    /** `int(lo, hi)` is inclusive at both ends (a die is `random.int(1, 6)`); `uuid()` a random v4 UUID. */
+    /** The most bytes one `random.token(n)` draws. */
+    public static final int MAX_TOKEN_BYTES = 1024;
+
+    /**
+     * `int(lo, hi)` is inclusive at both ends (a die is `random.int(1, 6)`); `uuid()` a random v4
+     * UUID; `uuid7()` a v7 UUID (RFC 9562: the clock's milliseconds, then random bits, so they sort
+     * by time); `token(n)` n random bytes in base64url without padding (1 to {@link #MAX_TOKEN_BYTES}).
+     */
     private Object randomOp(EffectOp op, Object[] args) throws EffectFailure {
         return switch (op.name()) {
             case "int" -> {
@@ -143,6 +152,16 @@ public class RequestHost implements Host {
             }
             case "uuid" -> new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
                     (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+            case "uuid7" -> new UUID((clock.getAsLong() & 0xFFFFFFFFFFFFL) << 16 | 0x7000L | (random.nextLong() & 0xFFFL),
+                    (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+            case "token" -> {
+                long n = (Long) args[0];
+                if (n < 1 || n > MAX_TOKEN_BYTES)
+                    throw new EffectFailure("random", "random.token(" + n + "): the byte count must be 1 to " + MAX_TOKEN_BYTES);
+                byte[] bytes = new byte[(int) n];
+                random.nextBytes(bytes);
+                yield Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            }
             default -> throw unknown(op);
         };
     }
