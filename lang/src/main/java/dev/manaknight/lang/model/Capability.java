@@ -17,7 +17,9 @@ public enum Capability {
     /** `now(): Instant`. */
     CLOCK(2),
     /** `int(lo, hi)`, `uuid()`, `uuid7()`, `token(bytes)`: from a CSPRNG in the runtime. */
-    RANDOM(3);
+    RANDOM(3),
+    /** `hash(password)`, `verify(password, hash)`: bcrypt in the runtime, deliberately slow, paid in fuel. */
+    PASSWORD(4);
 
     private final int code;
 

@@ -4,6 +4,7 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.slf4j.Logger;
 
 /**
@@ -68,6 +70,7 @@ public class RequestHost implements Host {
                 case LOG -> log(op, args);
                 case CLOCK -> clockOp(op);
                 case RANDOM -> randomOp(op, args);
+                case PASSWORD -> passwordOp(op, args);
             };
             calls.add(new EffectCall(op.qualifiedName(), Arrays.asList(args), result, null));
             return result;
@@ -166,6 +169,37 @@ public class RequestHost implements Host {
         };
     }
 
+    /** bcrypt's limit: it reads at most this many bytes of a password, so a longer one is refused, never cut. */
+    public static final int MAX_PASSWORD_BYTES = 72;
+
+    /**
+     * `hash(password)`: bcrypt (`$2b$`, cost {@link EffectOp#PASSWORD_COST}) with a 16-byte salt
+     * from the CSPRNG; `verify(password, hash)`: whether the password is the one hashed (in
+     * constant time). A password over {@link #MAX_PASSWORD_BYTES} UTF-8 bytes, or a hash that is no
+     * bcrypt hash, fails the effect.
+     */
+    private Object passwordOp(EffectOp op, Object[] args) throws EffectFailure {
+        String password = (String) args[0];
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES)
+            throw new EffectFailure("password",
+                    op.qualifiedName() + ": the password is longer than " + MAX_PASSWORD_BYTES + " bytes");
+        return switch (op.name()) {
+            case "hash" -> {
+                byte[] salt = new byte[16];
+                random.nextBytes(salt);
+                yield OpenBSDBCrypt.generate("2b", password.toCharArray(), salt, EffectOp.PASSWORD_COST);
+            }
+            case "verify" -> {
+                try {
+                    yield OpenBSDBCrypt.checkPassword((String) args[1], password.toCharArray());
+                } catch (RuntimeException e) { // Bouncy Castle's IllegalArgumentException or DataLengthException
+                    throw new EffectFailure("password", "password.verify: the stored hash is not a bcrypt hash");
+                }
+            }
+            default -> throw unknown(op);
+        };
+    }
+
     private static EffectFailure unknown(EffectOp op) {
         return new EffectFailure("effect", "unknown effect operation " + op.qualifiedName());
     }
@@ -209,6 +243,7 @@ public class RequestHost implements Host {
     private static boolean staysInside(Capability cap) {
         return switch (cap) {
             case DB, LOG, CLOCK, RANDOM -> true; // the transaction rolls back; a log line is repeated, marked by the retry
+            case PASSWORD -> true; // a hash only costs CPU again
         };
     }
 

@@ -134,6 +134,24 @@ class EffectReplayTest {
         assertEquals(6, host.calls().size(), "failures are recorded too");
     }
 
+    @Test void passwordsAreBcryptWithARandomSaltAndVerify() throws Exception {
+        RequestHost host = host();
+        EffectOp hash = op("hash", Capability.PASSWORD), verify = op("verify", Capability.PASSWORD);
+        String h = (String) host.effect(hash, new Object[] {"correct horse"});
+        assertTrue(h.startsWith("$2b$10$") && h.length() == 60, h);
+        assertNotEquals(h, host.effect(hash, new Object[] {"correct horse"}), "a new salt every time");
+        assertEquals(true, host.effect(verify, new Object[] {"correct horse", h}));
+        assertEquals(false, host.effect(verify, new Object[] {"correct horsf", h}));
+        String most = "é".repeat(36); // 72 bytes: bcrypt reads them all
+        assertEquals(true, host.effect(verify, new Object[] {most, host.effect(hash, new Object[] {most})}));
+        assertEquals("password",
+                assertThrows(Host.EffectFailure.class, () -> host.effect(hash, new Object[] {most + "x"})).kind());
+        assertEquals("password",
+                assertThrows(Host.EffectFailure.class, () -> host.effect(verify, new Object[] {"x", "md5:abc"})).kind());
+        assertEquals(List.of("password.hash", "password.hash", "password.verify", "password.verify", "password.hash",
+                "password.verify", "password.hash", "password.verify"), host.calls().stream().map(EffectCall::op).toList());
+    }
+
     private static EffectOp op(String name) { return op(name, Capability.RANDOM); }
 
     private static EffectOp op(String name, Capability cap) {
