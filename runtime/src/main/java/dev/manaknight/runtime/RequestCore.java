@@ -21,6 +21,7 @@ import dev.manaknight.runtime.json.TypeTable;
 import dev.manaknight.runtime.route.RouteMatch;
 import dev.manaknight.runtime.route.Router;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ public final class RequestCore {
     private final JsonEncoder encoder;
     private final QueryCatalog queries;
     private final ResultMapper mapper;
+    /** `random`'s source: a CSPRNG (the JDK's default, seeded by the OS), safe to share between threads. */
+    private final SecureRandom random = new SecureRandom();
     /** By function index: the handler is short and pure enough to run inline. */
     private final boolean[] inline;
     /**
@@ -250,7 +253,7 @@ public final class RequestCore {
         Transaction tx = db == null ? null : new Transaction(db, r.deadlineNanos()); // waits for the db end at the deadline
         if (tx != null && again) tx.writeFromTheStart();
         var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, System::currentTimeMillis,
-                ThreadLocalRandom.current());
+                random);
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;

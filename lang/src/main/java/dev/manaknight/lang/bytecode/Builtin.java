@@ -72,7 +72,34 @@ public enum Builtin {
     INT_FORMAT(50, "Int String -> String"),               // digits grouped by threes with the separator
     DEC_FORMAT(51, "Decimal Int String -> String"),       // scale decimals, half-even; grouped integer digits
     DEC_TO_INT(52, "Decimal -> Option<Int>"),             // none unless a whole number in Int's range
-    VALUE_SHOW(53, "a -> String");                        // source-like text, a String quoted: a failed expect's values
+    VALUE_SHOW(53, "a -> String"),                        // source-like text, a String quoted: a failed expect's values
+
+    STR_SHA256(54, "String -> String"),                   // lowercase hex of the UTF-8 bytes' digest
+    STR_SHA512(55, "String -> String"),
+    STR_HMAC_SHA256(56, "String String -> String"),       // message, key: lowercase hex
+    STR_EQUALS_CONSTANT_TIME(57, "String String -> Bool"), // time depends on the lengths only
+    STR_BASE64(58, "String -> String"),                   // of the UTF-8 bytes, padded
+    STR_BASE64URL(59, "String -> String"),                // URL alphabet, no padding
+    STR_HEX(60, "String -> String"),                      // lowercase
+    STR_FROM_BASE64(61, "String -> Option<String>"),      // none unless base64 of UTF-8 (padding optional)
+    STR_FROM_BASE64URL(62, "String -> Option<String>"),
+    STR_FROM_HEX(63, "String -> Option<String>"),
+    RE_MATCHES(64, "String String -> Bool"),              // text, pattern: the whole text matches
+    RE_FIND(65, "String String -> Option<String>"),       // the leftmost match
+    RE_FIND_ALL(66, "String String -> List<String>"),     // every match, not overlapping
+    RE_REPLACE_ALL(67, "String String String -> String"), // text, pattern, literal replacement
+
+    INSTANT_PLUS(68, "Instant Duration -> Instant"),      // traps outside years 0000..9999
+    INSTANT_MINUS(69, "Instant Duration -> Instant"),
+    INSTANT_SINCE(70, "Instant Instant -> Duration"),     // a - b
+    INSTANT_IS_BEFORE(71, "Instant Instant -> Bool"),
+    INSTANT_IS_AFTER(72, "Instant Instant -> Bool"),
+    INSTANT_EPOCH_MILLIS(73, "Instant -> Int"),
+    STR_TO_INSTANT(74, "String -> Option<Instant>"),      // RFC 3339, any offset, to UTC
+    DURATION_OF(75, "Int Int -> Duration"),               // count, milliseconds per unit (the compiler's constant)
+    DURATION_PLUS(76, "Duration Duration -> Duration"),
+    DURATION_MINUS(77, "Duration Duration -> Duration"),
+    DURATION_TO_MILLIS(78, "Duration -> Int");
 
     /** The id in {@code BUILTIN id}: pinned. */
     private final int id;

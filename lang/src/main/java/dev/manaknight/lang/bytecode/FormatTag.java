@@ -10,7 +10,7 @@ final class FormatTag {
     static final int CONST_STR = 3;
     static final int CONST_DEC = 4;
 
-    // Types: the seven scalars, then the constructors.
+    // Types: the seven first scalars, then the constructors, then the later scalars.
     static final int TYPE_INT = 1;
     static final int TYPE_DECIMAL = 2;
     static final int TYPE_FLOAT = 3;
@@ -23,6 +23,8 @@ final class FormatTag {
     static final int TYPE_OPTION = 10;
     static final int TYPE_RESULT = 11;
     static final int TYPE_NAMED = 12;
+    static final int TYPE_INSTANT = 13;
+    static final int TYPE_DURATION = 14;
 
     // Type-table entries.
     static final int DEF_RECORD = 1;

@@ -169,6 +169,8 @@ public final class ModuleReader {
             case FormatTag.TYPE_STRING -> Type.STRING;
             case FormatTag.TYPE_UNIT -> Type.UNIT;
             case FormatTag.TYPE_JSON -> Type.JSON;
+            case FormatTag.TYPE_INSTANT -> Type.INSTANT;
+            case FormatTag.TYPE_DURATION -> Type.DURATION;
             case FormatTag.TYPE_LIST -> new Type.ListOf(type(depth + 1));
             case FormatTag.TYPE_MAP -> new Type.MapOf(type(depth + 1));
             case FormatTag.TYPE_OPTION -> new Type.OptionOf(type(depth + 1));

@@ -104,6 +104,8 @@ public final class ModuleWriter {
                 case STRING -> FormatTag.TYPE_STRING;
                 case UNIT -> FormatTag.TYPE_UNIT;
                 case JSON -> FormatTag.TYPE_JSON;
+                case INSTANT -> FormatTag.TYPE_INSTANT;
+                case DURATION -> FormatTag.TYPE_DURATION;
             });
             case Type.ListOf l -> {
                 out.writeByte(FormatTag.TYPE_LIST);

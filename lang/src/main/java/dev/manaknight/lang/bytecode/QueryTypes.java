@@ -10,9 +10,10 @@ import java.util.function.Predicate;
 public final class QueryTypes {
     private QueryTypes() {}
 
-    /** A column value: Int, Decimal, Float, Bool or String. */
+    /** A column value: Int, Decimal, Float, Bool, String, Instant or Duration. */
     public static boolean scalar(Type t) {
-        return t == Type.INT || t == Type.DECIMAL || t == Type.FLOAT || t == Type.BOOL || t == Type.STRING;
+        return t == Type.INT || t == Type.DECIMAL || t == Type.FLOAT || t == Type.BOOL || t == Type.STRING
+                || t == Type.INSTANT || t == Type.DURATION;
     }
 
     /** A parameter: a scalar, or an Option of one (bound as NULL when none). */

@@ -14,10 +14,12 @@ public enum Capability {
     DB(0),
     /** `info`, `warn`, `error` to the server log. */
     LOG(1),
-    /** `now(): Int`, epoch milliseconds. */
+    /** `now(): Instant`. */
     CLOCK(2),
-    /** `int(lo, hi)`, `uuid()`. */
-    RANDOM(3);
+    /** `int(lo, hi)`, `uuid()`, `uuid7()`, `token(bytes)`: from a CSPRNG in the runtime. */
+    RANDOM(3),
+    /** `hash(password)`, `verify(password, hash)`: bcrypt in the runtime, deliberately slow, paid in fuel. */
+    PASSWORD(4);
 
     private final int code;
 

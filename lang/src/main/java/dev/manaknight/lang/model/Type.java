@@ -14,10 +14,16 @@ public sealed interface Type {
     Type STRING = Prim.STRING;
     Type UNIT = Prim.UNIT;
     Type JSON = Prim.JSON;
+    Type INSTANT = Prim.INSTANT;
+    Type DURATION = Prim.DURATION;
 
     /** The built-in scalar types. */
     enum Prim implements Type {
-        INT("Int"), DECIMAL("Decimal"), FLOAT("Float"), BOOL("Bool"), STRING("String"), UNIT("Unit"), JSON("Json");
+        INT("Int"), DECIMAL("Decimal"), FLOAT("Float"), BOOL("Bool"), STRING("String"), UNIT("Unit"), JSON("Json"),
+        /** A point in time, UTC, to the millisecond ({@link TimeText}). */
+        INSTANT("Instant"),
+        /** A length of time, to the millisecond, possibly negative. */
+        DURATION("Duration");
 
         private final String display;
 

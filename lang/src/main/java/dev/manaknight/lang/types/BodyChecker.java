@@ -254,7 +254,7 @@ final class BodyChecker {
             error("E0804", "`" + name + "` cannot be a " + source.name().toLowerCase() + " input of type `" + t + "`", span,
                     "unsupported input type",
                     switch (source) {
-                        case PATH -> "path parameters are Int, Decimal, Float, Bool, String or a plain enum";
+                        case PATH -> "path parameters are Int, Decimal, Float, Bool, String, Instant, Duration or a plain enum";
                         case QUERY -> "query inputs are scalars, plain enums, Option or List of those";
                         default -> "headers are scalars, plain enums, or an Option of one";
                     });

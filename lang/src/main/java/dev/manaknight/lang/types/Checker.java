@@ -215,6 +215,8 @@ public final class Checker {
             case "String" -> Ty.STRING;
             case "Unit" -> Ty.UNIT;
             case "Json" -> Ty.JSON;
+            case "Instant" -> Ty.INSTANT;
+            case "Duration" -> Ty.DURATION;
             case "List" -> Ty.list(args.get(0));
             case "Map" -> Ty.map(args.get(0));
             case "Option" -> Ty.option(args.get(0));
@@ -365,7 +367,8 @@ public final class Checker {
                 error("E0201", "duplicate parameter `" + p.name().name() + "`", p.name().span(), "declared twice", null);
             if (!QueryTypes.param(type))
                 error("E0704", "a query parameter must be a scalar", p.type().span(), "`" + type + "` cannot be bound to SQL",
-                        "use Int, Decimal, Float, Bool, String, or an Option of one (bound as NULL when none)");
+                        "use Int, Decimal, Float, Bool, String, Instant, Duration, or an Option of one"
+                                + " (bound as NULL when none)");
             params.add(new EffectOp.Param(p.name().name(), type));
         }
         Type result = q.result() == null ? Type.UNIT : typeOr(resolve(q.result()));

@@ -17,24 +17,37 @@ final class Methods {
     private final BodyChecker body;
 
     /** Every method name by receiver type, for "is a method" and "did you mean" messages. */
-    private static final Map<String, List<String>> NAMES = Map.of(
-            "String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith", "split",
-                    "replace", "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat"),
-            "Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "format"),
-            "Decimal", List.of("toString", "toDecimal", "toFloat", "toInt", "abs", "min", "max", "round", "format"),
-            "Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round"),
-            "Bool", List.of("toString"),
-            "List", List.of("len", "get", "isEmpty", "map", "filter", "fold", "any", "all", "find", "first", "last", "sortBy", "take", "drop", "reverse", "contains", "join"),
-            "Option", List.of("getOr", "isSome", "isNone", "map", "andThen", "okOr"),
-            "Result", List.of("getOr", "isOk", "isErr", "map", "mapErr", "andThen"),
-            "Map", List.of("get", "keys", "values", "has", "with", "len"));
+    private static final Map<String, List<String>> NAMES = Map.ofEntries(
+            Map.entry("String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith",
+                    "split", "replace", "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat",
+                    "sha256", "sha512", "hmacSha256", "constantTimeEquals", "base64", "base64url", "hex", "fromBase64",
+                    "fromBase64url", "fromHex", "matches", "find", "findAll", "replaceAll", "toInstant")),
+            Map.entry("Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "format", "millis", "seconds",
+                    "minutes", "hours", "days")),
+            Map.entry("Decimal", List.of("toString", "toDecimal", "toFloat", "toInt", "abs", "min", "max", "round", "format")),
+            Map.entry("Float", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "round")),
+            Map.entry("Bool", List.of("toString")),
+            Map.entry("Instant", List.of("toString", "plus", "minus", "since", "isBefore", "isAfter", "epochMillis")),
+            Map.entry("Duration", List.of("toString", "plus", "minus", "toMillis")),
+            Map.entry("List", List.of("len", "get", "isEmpty", "map", "filter", "fold", "any", "all", "find", "first", "last",
+                    "sortBy", "take", "drop", "reverse", "contains", "join")),
+            Map.entry("Option", List.of("getOr", "isSome", "isNone", "map", "andThen", "okOr")),
+            Map.entry("Result", List.of("getOr", "isOk", "isErr", "map", "mapErr", "andThen")),
+            Map.entry("Map", List.of("get", "keys", "values", "has", "with", "len")));
 
     /** Names other languages use for a method this one has, for "did you mean". */
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("flatMap", "andThen"), Map.entry("unwrapOr", "getOr"), Map.entry("getOrElse", "getOr"),
             Map.entry("orElse", "getOr"), Map.entry("okOrElse", "okOr"), Map.entry("substring", "slice"),
             Map.entry("substr", "slice"), Map.entry("padLeft", "padStart"), Map.entry("padRight", "padEnd"),
-            Map.entry("toFixed", "format"), Map.entry("find", "indexOf"));
+            Map.entry("toFixed", "format"), Map.entry("find", "indexOf"), Map.entry("test", "matches"),
+            Map.entry("match", "find"), Map.entry("matchAll", "findAll"), Map.entry("replaceRegex", "replaceAll"),
+            Map.entry("btoa", "base64"), Map.entry("atob", "fromBase64"), Map.entry("hmac", "hmacSha256"),
+            Map.entry("secureEquals", "constantTimeEquals"), Map.entry("timingSafeEqual", "constantTimeEquals"),
+            Map.entry("add", "plus"), Map.entry("subtract", "minus"), Map.entry("until", "since"),
+            Map.entry("before", "isBefore"),
+            Map.entry("after", "isAfter"), Map.entry("toEpochMilli", "epochMillis"), Map.entry("parseInstant", "toInstant"),
+            Map.entry("millis", "toMillis"), Map.entry("sec", "seconds"), Map.entry("ms", "millis"));
 
     Methods(BodyChecker body) {
         this.body = body;
@@ -62,6 +75,8 @@ final class Methods {
             case "Float" -> number(target, "Float", method, args, span);
             case "Bool" -> method.equals("toString") && body.arity(args, 0, span, "`toString`")
                     ? new TExpr.Interp(List.of(target), span) : null;
+            case "Instant" -> instant(target, method, args, span);
+            case "Duration" -> duration(target, method, args, span);
             case "List" -> list(target, Ty.arg(t, 0), method, args, span);
             case "Option" -> option(target, Ty.arg(t, 0), method, args, span);
             case "Result" -> result(target, Ty.arg(t, 0), Ty.arg(t, 1), method, args, span);
@@ -106,6 +121,22 @@ final class Methods {
             case "padStart" -> builtin(Builtin.STR_PAD_START, s, args, List.of(Ty.INT, Ty.STRING), Ty.STRING, span, method);
             case "padEnd" -> builtin(Builtin.STR_PAD_END, s, args, List.of(Ty.INT, Ty.STRING), Ty.STRING, span, method);
             case "repeat" -> builtin(Builtin.STR_REPEAT, s, args, List.of(Ty.INT), Ty.STRING, span, method);
+            case "sha256" -> builtin(Builtin.STR_SHA256, s, args, List.of(), Ty.STRING, span, method);
+            case "sha512" -> builtin(Builtin.STR_SHA512, s, args, List.of(), Ty.STRING, span, method);
+            case "hmacSha256" -> builtin(Builtin.STR_HMAC_SHA256, s, args, List.of(Ty.STRING), Ty.STRING, span, method);
+            case "constantTimeEquals" ->
+                    builtin(Builtin.STR_EQUALS_CONSTANT_TIME, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "base64" -> builtin(Builtin.STR_BASE64, s, args, List.of(), Ty.STRING, span, method);
+            case "base64url" -> builtin(Builtin.STR_BASE64URL, s, args, List.of(), Ty.STRING, span, method);
+            case "hex" -> builtin(Builtin.STR_HEX, s, args, List.of(), Ty.STRING, span, method);
+            case "fromBase64" -> builtin(Builtin.STR_FROM_BASE64, s, args, List.of(), Ty.option(Ty.STRING), span, method);
+            case "fromBase64url" -> builtin(Builtin.STR_FROM_BASE64URL, s, args, List.of(), Ty.option(Ty.STRING), span, method);
+            case "toInstant" -> builtin(Builtin.STR_TO_INSTANT, s, args, List.of(), Ty.option(Ty.INSTANT), span, method);
+            case "fromHex" -> builtin(Builtin.STR_FROM_HEX, s, args, List.of(), Ty.option(Ty.STRING), span, method);
+            case "matches" -> regex(Builtin.RE_MATCHES, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "find" -> regex(Builtin.RE_FIND, s, args, List.of(Ty.STRING), Ty.option(Ty.STRING), span, method);
+            case "findAll" -> regex(Builtin.RE_FIND_ALL, s, args, List.of(Ty.STRING), Ty.list(Ty.STRING), span, method);
+            case "replaceAll" -> regex(Builtin.RE_REPLACE_ALL, s, args, List.of(Ty.STRING, Ty.STRING), Ty.STRING, span, method);
             case "toString" -> body.arity(args, 0, span, "`toString`") ? s : body.poison(span);
             case "isEmpty" -> body.arity(args, 0, span, "`isEmpty`")
                     ? new TExpr.Binary(Expr.BinaryOp.EQ, new TExpr.CallBuiltin(Builtin.STR_LEN, List.of(s), Ty.INT, span),
@@ -113,6 +144,41 @@ final class Methods {
                     : body.poison(span);
             default -> null;
         };
+    }
+
+    private TExpr instant(TExpr t, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "toString" -> body.arity(args, 0, span, "`toString`") ? new TExpr.Interp(List.of(t), span) : body.poison(span);
+            case "plus" -> builtin(Builtin.INSTANT_PLUS, t, args, List.of(Ty.DURATION), Ty.INSTANT, span, method);
+            case "minus" -> builtin(Builtin.INSTANT_MINUS, t, args, List.of(Ty.DURATION), Ty.INSTANT, span, method);
+            case "since" -> builtin(Builtin.INSTANT_SINCE, t, args, List.of(Ty.INSTANT), Ty.DURATION, span, method);
+            case "isBefore" -> builtin(Builtin.INSTANT_IS_BEFORE, t, args, List.of(Ty.INSTANT), Ty.BOOL, span, method);
+            case "isAfter" -> builtin(Builtin.INSTANT_IS_AFTER, t, args, List.of(Ty.INSTANT), Ty.BOOL, span, method);
+            case "epochMillis" -> builtin(Builtin.INSTANT_EPOCH_MILLIS, t, args, List.of(), Ty.INT, span, method);
+            default -> null;
+        };
+    }
+
+    private TExpr duration(TExpr d, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "toString" -> body.arity(args, 0, span, "`toString`") ? new TExpr.Interp(List.of(d), span) : body.poison(span);
+            case "plus" -> builtin(Builtin.DURATION_PLUS, d, args, List.of(Ty.DURATION), Ty.DURATION, span, method);
+            case "minus" -> builtin(Builtin.DURATION_MINUS, d, args, List.of(Ty.DURATION), Ty.DURATION, span, method);
+            case "toMillis" -> builtin(Builtin.DURATION_TO_MILLIS, d, args, List.of(), Ty.INT, span, method);
+            default -> null;
+        };
+    }
+
+    /** `n.seconds()` and the other units: a Duration of n units, the unit's milliseconds a constant argument. */
+    private TExpr durationOf(TExpr n, long unitMillis, List<Expr> args, Span span, String name) {
+        if (!body.arity(args, 0, span, "`" + name + "`")) return body.poison(span);
+        return new TExpr.CallBuiltin(Builtin.DURATION_OF, List.of(n, new TExpr.IntC(unitMillis, span)), Ty.DURATION, span);
+    }
+
+    /** A regex method: its first argument, the pattern, is checked now ({@link RegexLiterals}). */
+    private TExpr regex(Builtin b, TExpr s, List<Expr> args, List<Ty> params, Ty result, Span span, String name) {
+        if (!args.isEmpty()) RegexLiterals.check(body, args.getFirst(), name);
+        return builtin(b, s, args, params, result, span, name);
     }
 
     private TExpr number(TExpr n, String type, String method, List<Expr> args, Span span) {
@@ -129,6 +195,11 @@ final class Methods {
             case "max" -> builtin(isInt ? Builtin.INT_MAX : isDec ? Builtin.DEC_MAX : Builtin.FLT_MAX, n, args, List.of(self), self, span, method);
             case "round" -> isInt ? null : builtin(isDec ? Builtin.DEC_ROUND : Builtin.FLT_ROUND, n, args, List.of(Ty.INT), self, span, method);
             case "toInt" -> isDec ? builtin(Builtin.DEC_TO_INT, n, args, List.of(), Ty.option(Ty.INT), span, method) : null;
+            case "millis" -> isInt ? durationOf(n, 1, args, span, method) : null;
+            case "seconds" -> isInt ? durationOf(n, 1_000, args, span, method) : null;
+            case "minutes" -> isInt ? durationOf(n, 60_000, args, span, method) : null;
+            case "hours" -> isInt ? durationOf(n, 3_600_000, args, span, method) : null;
+            case "days" -> isInt ? durationOf(n, 86_400_000, args, span, method) : null;
             case "format" -> isInt ? builtin(Builtin.INT_FORMAT, n, args, List.of(Ty.STRING), Ty.STRING, span, method)
                     : isDec ? builtin(Builtin.DEC_FORMAT, n, args, List.of(Ty.INT, Ty.STRING), Ty.STRING, span, method) : null;
             default -> null;
@@ -217,7 +288,7 @@ final class Methods {
         };
     }
 
-    private static final Set<String> SORT_KEYS = Set.of("Int", "Decimal", "Float", "String");
+    private static final Set<String> SORT_KEYS = Set.of("Int", "Decimal", "Float", "String", "Instant");
 
     private TExpr lambdaOp(TExpr.LambdaKind kind, TExpr receiver, TExpr extra, List<Expr> args, int n, List<Ty> params,
                            Ty result, Span span, String name, int temps) {
@@ -242,7 +313,8 @@ final class Methods {
             body.defer(() -> {
                 Type k = Ty.toType(key);
                 if (k != null && !SORT_KEYS.contains(k.toString()))
-                    body.error("E0401", "`sortBy` needs a key of type Int, Decimal, Float or String", l.body().span(), "this key is `" + k + "`", null);
+                    body.error("E0401", "`sortBy` needs a key of type Int, Decimal, Float, String or Instant", l.body().span(),
+                            "this key is `" + k + "`", null);
             });
         }
         return new TExpr.LambdaOp(kind, receiver, extra, l.slots(), l.body(), scratch, ty, span);

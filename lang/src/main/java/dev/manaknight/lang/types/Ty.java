@@ -42,6 +42,8 @@ public sealed interface Ty {
     Con STRING = new Con("String", List.of());
     Con UNIT = new Con("Unit", List.of());
     Con JSON = new Con("Json", List.of());
+    Con INSTANT = new Con("Instant", List.of());
+    Con DURATION = new Con("Duration", List.of());
 
     static Con list(Ty t) { return new Con("List", List.of(t)); }
 
@@ -79,6 +81,8 @@ public sealed interface Ty {
                 case STRING -> STRING;
                 case UNIT -> UNIT;
                 case JSON -> JSON;
+                case INSTANT -> INSTANT;
+                case DURATION -> DURATION;
             };
             case Type.ListOf l -> list(of(l.element()));
             case Type.MapOf m -> map(of(m.value()));
@@ -112,6 +116,8 @@ public sealed interface Ty {
                     case "String" -> Type.STRING;
                     case "Unit" -> Type.UNIT;
                     case "Json" -> Type.JSON;
+                    case "Instant" -> Type.INSTANT;
+                    case "Duration" -> Type.DURATION;
                     case "List" -> new Type.ListOf(args.get(0));
                     case "Map" -> new Type.MapOf(args.get(0));
                     case "Option" -> new Type.OptionOf(args.get(0));

@@ -28,6 +28,8 @@ final class ModuleTypes {
                 case DECIMAL -> VType.Scalar.DECIMAL;
                 case UNIT -> VType.Scalar.UNIT;
                 case JSON -> VType.Scalar.JSON;
+                case INSTANT -> VType.Scalar.INSTANT;
+                case DURATION -> VType.Scalar.DURATION;
             };
             case Type.ListOf l -> wrap(ref(l.element()), VType.ListOf::new);
             case Type.MapOf m -> wrap(ref(m.value()), VType.MapOf::new);

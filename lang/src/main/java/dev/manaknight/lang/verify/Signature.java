@@ -31,7 +31,7 @@ record Signature(List<Pattern> params, Pattern result) {
 
     /** Sort keys: what the VM's sort compares (vm/Sorting). */
     private static final List<VType> KEYS = List.of(VType.Scalar.INT, VType.Scalar.DECIMAL, VType.Scalar.FLOAT,
-            VType.Scalar.STRING, VType.Nothing.NOTHING);
+            VType.Scalar.STRING, VType.Scalar.INSTANT, VType.Nothing.NOTHING);
 
     /**
      * The type pushed when the operands (deepest first) match, or a message saying which does not.
@@ -52,7 +52,7 @@ record Signature(List<Pattern> params, Pattern result) {
         if (key != null && !KEYS.contains(key)) {
             for (int i = 0; i < params.size(); i++)
                 if (mentions(params.get(i), "key"))
-                    return new Applied.Mismatch(i, "a list of Int, Decimal, Float or String keys");
+                    return new Applied.Mismatch(i, "a list of Int, Decimal, Float, String or Instant keys");
         }
         return new Applied.Pushes(instantiate(result, true, bound));
     }
@@ -71,7 +71,7 @@ record Signature(List<Pattern> params, Pattern result) {
                 if (top) return actual == VType.Prim.P;
                 return actual == VType.Nothing.NOTHING || actual == scalar(p.head());
             }
-            case "String", "Decimal" -> {
+            case "String", "Decimal", "Instant", "Duration" -> {
                 return actual == VType.Nothing.NOTHING || actual == scalar(p.head());
             }
             default -> {
@@ -93,7 +93,7 @@ record Signature(List<Pattern> params, Pattern result) {
         return switch (p.head()) {
             case "a", "key" -> bound.getOrDefault(p.head(), VType.Nothing.NOTHING);
             case "Int", "Float", "Bool" -> top ? VType.Prim.P : scalar(p.head());
-            case "String", "Decimal" -> scalar(p.head());
+            case "String", "Decimal", "Instant", "Duration" -> scalar(p.head());
             case "List" -> new VType.ListOf(instantiate(p.args().getFirst(), false, bound));
             case "Map" -> new VType.MapOf(instantiate(p.args().getFirst(), false, bound));
             case "Option" -> new VType.OptionOf(instantiate(p.args().getFirst(), false, bound));
@@ -108,6 +108,8 @@ record Signature(List<Pattern> params, Pattern result) {
             case "Bool" -> VType.Scalar.BOOL;
             case "String" -> VType.Scalar.STRING;
             case "Decimal" -> VType.Scalar.DECIMAL;
+            case "Instant" -> VType.Scalar.INSTANT;
+            case "Duration" -> VType.Scalar.DURATION;
             default -> throw new IllegalStateException("signature: not a scalar " + name);
         };
     }
@@ -181,7 +183,7 @@ record Signature(List<Pattern> params, Pattern result) {
             }
             int arity = switch (head) {
                 case "List", "Map", "Option" -> 1;
-                case "Int", "Float", "Bool", "String", "Decimal", "a", "key" -> 0;
+                case "Int", "Float", "Bool", "String", "Decimal", "Instant", "Duration", "a", "key" -> 0;
                 default -> throw new IllegalArgumentException("unknown type `" + head + "` in `" + s + "`");
             };
             if (args.size() != arity)

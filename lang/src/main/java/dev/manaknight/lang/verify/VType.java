@@ -29,6 +29,7 @@ sealed interface VType {
     /** Scalars in the reference lane. INT, FLOAT and BOOL are boxed (a Long, a Double, a Boolean). */
     enum Scalar implements VType {
         INT("Int"), FLOAT("Float"), BOOL("Bool"), STRING("String"), DECIMAL("Decimal"), UNIT("Unit"), JSON("Json"),
+        INSTANT("Instant"), DURATION("Duration"),
         /** A response body made by `JSON J` or `TEXT`. */
         BODY("Body");
 

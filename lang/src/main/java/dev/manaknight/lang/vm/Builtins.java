@@ -3,6 +3,8 @@ package dev.manaknight.lang.vm;
 import dev.manaknight.lang.bytecode.Builtin;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -271,6 +273,82 @@ final class Builtins {
             case DEC_TO_INT -> {
                 r[sp - 1] = Decimals.toInt((BigDecimal) r[sp - 1], budget, meter);
                 return sp;
+            }
+
+            case STR_SHA256, STR_SHA512 -> {
+                String algorithm = Builtin.of(id) == Builtin.STR_SHA256 ? "SHA-256" : "SHA-512";
+                r[sp - 1] = Digests.sha((String) r[sp - 1], algorithm, budget, meter);
+                return sp;
+            }
+            case STR_HMAC_SHA256 -> {
+                r[sp - 2] = Digests.hmacSha256((String) r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case STR_EQUALS_CONSTANT_TIME -> {
+                p[sp - 2] = Digests.constantTimeEquals((String) r[sp - 2], (String) r[sp - 1], budget) ? 1 : 0;
+                return sp - 1;
+            }
+            case STR_BASE64, STR_BASE64URL, STR_HEX -> {
+                r[sp - 1] = Encodings.encode((String) r[sp - 1], Encodings.kind(Builtin.of(id)), budget, meter);
+                return sp;
+            }
+            case STR_FROM_BASE64, STR_FROM_BASE64URL, STR_FROM_HEX -> {
+                r[sp - 1] = Encodings.decode((String) r[sp - 1], Encodings.kind(Builtin.of(id)), budget, meter);
+                return sp;
+            }
+            case INSTANT_PLUS, INSTANT_MINUS -> {
+                boolean add = Builtin.of(id) == Builtin.INSTANT_PLUS;
+                r[sp - 2] = Times.plus((Instant) r[sp - 2], (Duration) r[sp - 1], add, meter);
+                return sp - 1;
+            }
+            case INSTANT_SINCE -> {
+                r[sp - 2] = Times.since((Instant) r[sp - 2], (Instant) r[sp - 1], meter);
+                return sp - 1;
+            }
+            case INSTANT_IS_BEFORE -> {
+                p[sp - 2] = ((Instant) r[sp - 2]).isBefore((Instant) r[sp - 1]) ? 1 : 0;
+                return sp - 1;
+            }
+            case INSTANT_IS_AFTER -> {
+                p[sp - 2] = ((Instant) r[sp - 2]).isAfter((Instant) r[sp - 1]) ? 1 : 0;
+                return sp - 1;
+            }
+            case INSTANT_EPOCH_MILLIS -> {
+                p[sp - 1] = ((Instant) r[sp - 1]).toEpochMilli();
+                return sp;
+            }
+            case STR_TO_INSTANT -> {
+                r[sp - 1] = Times.parse((String) r[sp - 1], budget, meter);
+                return sp;
+            }
+            case DURATION_OF -> {
+                r[sp - 2] = Times.of(p[sp - 2], p[sp - 1], meter);
+                return sp - 1;
+            }
+            case DURATION_PLUS, DURATION_MINUS -> {
+                boolean add = Builtin.of(id) == Builtin.DURATION_PLUS;
+                r[sp - 2] = Times.add((Duration) r[sp - 2], (Duration) r[sp - 1], add, meter);
+                return sp - 1;
+            }
+            case DURATION_TO_MILLIS -> {
+                p[sp - 1] = ((Duration) r[sp - 1]).toMillis();
+                return sp;
+            }
+            case RE_MATCHES -> {
+                p[sp - 2] = Regexes.matches((String) r[sp - 2], (String) r[sp - 1], budget, meter) ? 1 : 0;
+                return sp - 1;
+            }
+            case RE_FIND -> {
+                r[sp - 2] = Regexes.find((String) r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case RE_FIND_ALL -> {
+                r[sp - 2] = Regexes.findAll((String) r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case RE_REPLACE_ALL -> {
+                r[sp - 3] = Regexes.replaceAll((String) r[sp - 3], (String) r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 2;
             }
         }
     }

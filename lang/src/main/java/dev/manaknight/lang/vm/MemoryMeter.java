@@ -67,6 +67,8 @@ final class MemoryMeter {
             case Long l -> BOX;
             case Double d -> BOX;
             case Boolean b -> BOX;
+            case java.time.Instant t -> Times.SIZE;
+            case java.time.Duration d -> Times.SIZE;
             case Values.Some s -> BOX + deep(s.value());
             case Values.Ok o -> BOX + deep(o.value());
             case Values.Err e -> BOX + deep(e.value());

@@ -32,13 +32,17 @@ final class Sorting {
         return new Values.ListValue(items);
     }
 
-    /** Keys are all Int, all Decimal (by value), all Float (total order, NaN last) or all String (by code point). */
+    /**
+     * Keys are all Int, all Decimal (by value), all Float (total order, NaN last), all String (by
+     * code point), or all Instant (by time).
+     */
     static int compareKeys(Object a, Object b, Budget budget) {
         return switch (a) {
             case Long x -> Long.compare(x, (Long) b);
             case BigDecimal x -> Decimals.compare(x, b, budget);
             case Double x -> Double.compare(x, (Double) b);
             case String x -> Text.compare(x, (String) b, budget);
+            case java.time.Instant x -> x.compareTo((java.time.Instant) b);
             default -> throw new Trap.Fault(VmError.Kind.INTERNAL, "sortBy key of type " + a.getClass().getSimpleName());
         };
     }

@@ -518,6 +518,8 @@ public final class Vm {
         if ((granted & op.capability().bit()) == 0)
             throw new Trap.Fault(VmError.Kind.CAPABILITY_DENIED,
                     "`" + op.qualifiedName() + "` needs capability `" + op.capability().sourceName() + "`, which this run was not granted");
+        long fuel = op.fuel();
+        if (fuel > 0) budget.charge(fuel); // before the work; a charge over a tick looks at the CPU budget and the cancel flag
         int n = op.params().size();
         sp -= n;
         meter.charge(MemoryMeter.array(n));

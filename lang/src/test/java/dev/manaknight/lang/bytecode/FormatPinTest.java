@@ -57,10 +57,14 @@ class FormatPinTest {
             LIST_DROP=31 LIST_REVERSE=32 LIST_CONTAINS=33 LIST_JOIN=34 LIST_SORT_BY_KEYS=35 OPT_GET_OR=36
             OPT_IS_SOME=37 OPT_IS_NONE=38 MAP_GET=39 MAP_KEYS=40 MAP_VALUES=41 MAP_HAS=42 MAP_WITH=43 MAP_LEN=44
             STR_SLICE=45 STR_INDEX_OF=46 STR_PAD_START=47 STR_PAD_END=48 STR_REPEAT=49 INT_FORMAT=50 DEC_FORMAT=51
-            DEC_TO_INT=52 VALUE_SHOW=53
+            DEC_TO_INT=52 VALUE_SHOW=53 STR_SHA256=54 STR_SHA512=55 STR_HMAC_SHA256=56 STR_EQUALS_CONSTANT_TIME=57
+            STR_BASE64=58 STR_BASE64URL=59 STR_HEX=60 STR_FROM_BASE64=61 STR_FROM_BASE64URL=62 STR_FROM_HEX=63
+            RE_MATCHES=64 RE_FIND=65 RE_FIND_ALL=66 RE_REPLACE_ALL=67 INSTANT_PLUS=68 INSTANT_MINUS=69 INSTANT_SINCE=70
+            INSTANT_IS_BEFORE=71 INSTANT_IS_AFTER=72 INSTANT_EPOCH_MILLIS=73 STR_TO_INSTANT=74 DURATION_OF=75
+            DURATION_PLUS=76 DURATION_MINUS=77 DURATION_TO_MILLIS=78
             """);
 
-    private static final Map<String, Integer> CAPABILITIES = table("DB=0 LOG=1 CLOCK=2 RANDOM=3");
+    private static final Map<String, Integer> CAPABILITIES = table("DB=0 LOG=1 CLOCK=2 RANDOM=3 PASSWORD=4");
     private static final Map<String, Integer> METHODS = table("GET=0 POST=1 PUT=2 PATCH=3 DELETE=4");
     private static final Map<String, Integer> SOURCES = table("PATH=0 QUERY=1 HEADER=2 BODY=3");
     private static final Map<String, Integer> BODY_KINDS = table("NONE=0 JSON=1 TEXT=2");
@@ -92,6 +96,15 @@ class FormatPinTest {
         pinned("body kind", BODY_KINDS, Route.BodyKind.values(), Route.BodyKind::code, Route.BodyKind::of);
     }
 
+    /** Issue 15 added Instant (13) and Duration (14) after the constructors: no earlier tag moved. */
+    @Test
+    void typeTagsArePinned() {
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14), List.of(FormatTag.TYPE_INT, FormatTag.TYPE_DECIMAL,
+                FormatTag.TYPE_FLOAT, FormatTag.TYPE_BOOL, FormatTag.TYPE_STRING, FormatTag.TYPE_UNIT, FormatTag.TYPE_JSON,
+                FormatTag.TYPE_LIST, FormatTag.TYPE_MAP, FormatTag.TYPE_OPTION, FormatTag.TYPE_RESULT, FormatTag.TYPE_NAMED,
+                FormatTag.TYPE_INSTANT, FormatTag.TYPE_DURATION));
+    }
+
     @Test
     void unknownBytesDecodeToNothingNotToAnOrdinal() {
         for (int b = 0; b < 256; b++) {
@@ -100,7 +113,7 @@ class FormatPinTest {
         }
         assertNull(Opcode.of(-1));
         assertNull(Builtin.of(0xFFFF));
-        assertNull(Capability.of(4));
+        assertNull(Capability.of(5));
         assertNull(HttpMethod.of(5));
     }
 

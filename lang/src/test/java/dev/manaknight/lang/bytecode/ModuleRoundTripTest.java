@@ -72,7 +72,8 @@ class ModuleRoundTripTest {
     void typesOfEveryConstructorRoundTrip() throws Exception {
         List<Type> types = List.of(Type.INT, Type.DECIMAL, Type.FLOAT, Type.BOOL, Type.STRING, Type.UNIT, Type.JSON,
                 new Type.ListOf(Type.INT), new Type.MapOf(Type.STRING), new Type.OptionOf(Type.BOOL),
-                new Type.ResultOf(new Type.Named("A"), new Type.ListOf(new Type.MapOf(Type.JSON))), new Type.Named("ünï"));
+                new Type.ResultOf(new Type.Named("A"), new Type.ListOf(new Type.MapOf(Type.JSON))), new Type.Named("ünï"),
+                Type.INSTANT, Type.DURATION, new Type.OptionOf(Type.INSTANT)); // issue 15: tags 13 and 14
         Module m = new Module(List.of(), List.of(), types, List.of(), List.of(), List.of(), List.of());
         assertEquals(types, ModuleReader.read(ModuleWriter.toBytes(m)).typeRefs());
     }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class GuaranteesTest {
     private static final String APP = """
-            type Visit { n: Int, at: Int, token: String, seen: List<Int> }
+            type Visit { n: Int, at: Instant, token: String, seen: List<Int> }
 
             api GET /visit/:n {
               uses { clock, random }
@@ -66,7 +66,7 @@ class GuaranteesTest {
         Program program = program();
         List<Object> script = new ArrayList<>();
         for (int i = 0; i < 5; i++) script.add(2L);
-        script.add(1_700_000_000_000L);
+        script.add(java.time.Instant.ofEpochMilli(1_700_000_000_000L));
         script.add("00000000-0000-0000-0000-000000000000");
         var first = run(program, script, 5L);
         var outcomes = new ConcurrentLinkedQueue<Outcome>();
@@ -86,7 +86,8 @@ class GuaranteesTest {
     // Row 6: "weak determinism: same request + same effect results = same response".
     @Test void aReplayWithTheSameEffectResultsIsIdentical() throws Exception {
         Program program = program();
-        List<Object> script = List.of(3L, 4L, 5L, 1_700_000_000_123L, "c0ffee00-0000-4000-8000-000000000001");
+        List<Object> script = List.of(3L, 4L, 5L, java.time.Instant.ofEpochMilli(1_700_000_000_123L),
+                "c0ffee00-0000-4000-8000-000000000001");
         Run a = run(program, script, 3L), b = run(program, script, 3L);
         assertEquals(a.calls(), b.calls(), "the same effects, in the same order, with the same arguments");
         assertEquals(a.outcome(), b.outcome());

@@ -61,6 +61,8 @@ final class SampleValues implements Host {
                 case STRING -> "s";
                 case UNIT -> Values.Unit.UNIT;
                 case JSON -> new Values.MapValue(new String[] {"k"}, new Object[] {"v"});
+                case INSTANT -> java.time.Instant.ofEpochMilli(1_767_323_045_000L);
+                case DURATION -> java.time.Duration.ofMinutes(90);
             };
             case Type.ListOf l -> depth >= SHALLOW ? Values.ListValue.EMPTY
                     : new Values.ListValue(new Object[] {of(l.element(), depth + 1), of(l.element(), depth + 1)});

@@ -69,8 +69,9 @@ class ModuleContractTest {
         assertEquals(List.of(
                 "effect E1 log.info is declared as (message: Int): Unit, but the runtime's is (message: String): Unit",
                 "effect E2 log.debug is not an operation the runtime has "
-                        + "([log.info, log.warn, log.error, clock.now, random.int, random.uuid])",
-                "effect E3 clock.now is declared as (): String, but the runtime's is (): Int"),
+                        + "([log.info, log.warn, log.error, clock.now, random.int, random.uuid, random.uuid7, random.token, "
+                        + "password.hash, password.verify])",
+                "effect E3 clock.now is declared as (): String, but the runtime's is (): Instant"),
                 messages(withEffects(List.of(SampleModules.FIND_USER, info, debug, now))));
         var all = new ArrayList<EffectOp>(List.of(SampleModules.FIND_USER));
         all.addAll(EffectOp.BUILT_IN);

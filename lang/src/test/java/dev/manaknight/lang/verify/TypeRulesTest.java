@@ -203,7 +203,7 @@ class TypeRulesTest {
                 .op(Opcode.LIST_NEW, 1)
                         .op(Opcode.BUILTIN, Builtin.LIST_SORT_BY_KEYS.id()).op(Opcode.RET_R)),
                 "F0 `f` at 0012 BUILTIN: list_sort_by_keys (List<a> List<key> -> List<a>): operand 2 of 2 must be a list of Int, "
-                        + "Decimal, Float or String keys but is List<User>; stack [List<String> List<User>]");
+                        + "Decimal, Float, String or Instant keys but is List<User>; stack [List<String> List<User>]");
         only(f(Type.STRING, code().op(Opcode.CONST, 1).op(Opcode.LIST_NEW, 1).op(Opcode.CONST, 0)
                         .op(Opcode.BUILTIN, Builtin.LIST_JOIN.id()).op(Opcode.RET_R)),
                 "F0 `f` at 0009 BUILTIN: list_join (List<String> String -> String): operand 1 of 2 must be List<String> but is "

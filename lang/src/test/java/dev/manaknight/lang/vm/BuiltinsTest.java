@@ -327,6 +327,65 @@ class BuiltinsTest {
         assertEquals(1L, ((Values.MapValue) returned(run(asm, fn))).values()[0]);
     }
 
+    /** Issue 15: digests, HMAC, constant-time comparison and encodings of the UTF-8 bytes. */
+    @Test
+    void cryptoAndEncodings() {
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", str1(Builtin.STR_SHA256, "abc"));
+        assertEquals(128, ((String) str1(Builtin.STR_SHA512, "abc")).length());
+        assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                strR(Builtin.STR_HMAC_SHA256, "what do ya want for nothing?", "Jefe"));
+        assertEquals(1, strP(Builtin.STR_EQUALS_CONSTANT_TIME, "sig", "sig"));
+        assertEquals(0, strP(Builtin.STR_EQUALS_CONSTANT_TIME, "sig", "sih"));
+        assertEquals(0, strP(Builtin.STR_EQUALS_CONSTANT_TIME, "sig", ""));
+        assertEquals("w78=", str1(Builtin.STR_BASE64, "ÿ"));
+        assertEquals("w78", str1(Builtin.STR_BASE64URL, "ÿ"));
+        assertEquals("c3bf", str1(Builtin.STR_HEX, "ÿ"));
+        assertEquals(new Values.Some("ÿ"), str1(Builtin.STR_FROM_BASE64, "w78="));
+        assertEquals(new Values.Some("ÿ"), str1(Builtin.STR_FROM_BASE64URL, "w78"));
+        assertEquals(new Values.Some("ÿ"), str1(Builtin.STR_FROM_HEX, "C3BF"));
+        assertSame(Values.None.NONE, str1(Builtin.STR_FROM_HEX, "c3"), "not UTF-8");
+        assertSame(Values.None.NONE, str1(Builtin.STR_FROM_BASE64, "w7-="), "not the standard alphabet");
+    }
+
+    /** Issue 15: the regex builtins; a pattern a forged module carries is checked at run time too. */
+    @Test
+    void regularExpressions() {
+        assertEquals(1, strP(Builtin.RE_MATCHES, "EUR", "[A-Z]{3}"));
+        assertEquals(0, strP(Builtin.RE_MATCHES, "EURO", "[A-Z]{3}"));
+        assertEquals(new Values.Some("22"), strR(Builtin.RE_FIND, "a22b333", "\\d+"));
+        assertEquals(list("22", "333"), strR(Builtin.RE_FIND_ALL, "a22b333", "\\d+"));
+        assertEquals("a#b#", strR(Builtin.RE_REPLACE_ALL, "a22b333", "\\d+", "#"));
+        int text = asm.str("x"), bad = asm.str("(x");
+        VmError e = error(asm, c -> call(c.op(CONST, text).op(CONST, bad), Builtin.RE_MATCHES));
+        assertEquals(VmError.Kind.BAD_VALUE, e.kind());
+        assertTrue(e.message().contains("never closed"), e.message());
+    }
+
+    /** Issue 15: Instant and Duration arithmetic, comparison and parsing. */
+    @Test
+    void instantsAndDurations() {
+        var t = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        assertEquals(new Values.Some(t), str1(Builtin.STR_TO_INSTANT, "2026-01-02T04:04:05+01:00"));
+        assertSame(Values.None.NONE, str1(Builtin.STR_TO_INSTANT, "2026-01-02"));
+        int at = asm.str("2026-01-02T03:04:05Z"), minutes = asm.intConst(90), unit = asm.intConst(60_000);
+        java.util.function.Function<CodeBuilder, CodeBuilder> pushT = c -> {
+            call(c.op(CONST, at), Builtin.STR_TO_INSTANT);
+            return c.op(PAYLOAD, 1, 0); // the Some's value
+        };
+        java.util.function.Function<CodeBuilder, CodeBuilder> pushD =
+                c -> call(c.op(CONST_INT, minutes).op(CONST_INT, unit), Builtin.DURATION_OF);
+        assertEquals(java.time.Duration.ofMinutes(90), ref(asm, c -> pushD.apply(c)));
+        assertEquals(t.plusSeconds(5400), ref(asm, c -> call(pushD.apply(pushT.apply(c)), Builtin.INSTANT_PLUS)));
+        assertEquals(t.minusSeconds(5400), ref(asm, c -> call(pushD.apply(pushT.apply(c)), Builtin.INSTANT_MINUS)));
+        assertEquals(java.time.Duration.ZERO, ref(asm, c -> call(pushT.apply(pushT.apply(c)), Builtin.INSTANT_SINCE)));
+        assertEquals(0, prim(asm, c -> call(pushT.apply(pushT.apply(c)), Builtin.INSTANT_IS_BEFORE)));
+        assertEquals(0, prim(asm, c -> call(pushT.apply(pushT.apply(c)), Builtin.INSTANT_IS_AFTER)));
+        assertEquals(t.toEpochMilli(), prim(asm, c -> call(pushT.apply(c), Builtin.INSTANT_EPOCH_MILLIS)));
+        assertEquals(java.time.Duration.ofMinutes(180), ref(asm, c -> call(pushD.apply(pushD.apply(c)), Builtin.DURATION_PLUS)));
+        assertEquals(java.time.Duration.ZERO, ref(asm, c -> call(pushD.apply(pushD.apply(c)), Builtin.DURATION_MINUS)));
+        assertEquals(5_400_000L, prim(asm, c -> call(pushD.apply(c), Builtin.DURATION_TO_MILLIS)));
+    }
+
     @AfterAll
     static void everyBuiltinIsCovered() {
         assertEquals(EnumSet.allOf(Builtin.class), TESTED);

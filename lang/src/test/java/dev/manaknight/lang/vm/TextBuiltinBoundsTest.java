@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -21,20 +20,13 @@ import org.junit.jupiter.api.Test;
  * memory for what they make, charged before it is made (exactly the limit passes, one byte less
  * fails), and a long call meets the budget's ticks (a cancel stops it inside the call).
  */
-class TextBuiltinBoundsTest {
-    private static final VmLimits DEFAULTS_WITH_ROOM = BuiltinBoundsTest.DEFAULTS_WITH_ROOM;
-    private static final VmLimits FUEL_ONLY = BuiltinBoundsTest.FUEL_ONLY;
-    private static final VmLimits UNLIMITED = BuiltinBoundsTest.UNLIMITED;
-    private static final String A500K = BuiltinBoundsTest.A500K;
+class TextBuiltinBoundsTest extends AttackContract {
+    /** `toInt` and `format` are one BigDecimal step each: paid before, not ticking. */
+    @Override
+    boolean ticksInside(Attack a) { return !a.name().equals("toInt") && !a.name().equals("format"); }
 
-    private final Asm asm = new Asm();
-
-    /** One call on arguments 0.. (R), leaving nothing on the stack. */
-    private record Attack(String name, Object[] args, Consumer<CodeBuilder> call) {}
-
-    private static Attack attack(String name, Consumer<CodeBuilder> call, Object... args) { return new Attack(name, args, call); }
-
-    private List<Attack> attacks() {
+    @Override
+    List<Attack> attacks() {
         int big = asm.intConst(499_999), width = asm.intConst(500_000), times = asm.intConst(250_000), two = asm.intConst(2);
         int zero = asm.str("0"), ab = asm.str("ab"), comma = asm.str(",");
         String needle = "a".repeat(5_000) + "b";
@@ -56,65 +48,6 @@ class TextBuiltinBoundsTest {
                 attack("toInt", c -> c.op(LOAD_R, 0).op(BUILTIN, Builtin.DEC_TO_INT.id()).op(POP_R),
                         new BigDecimal(new BigInteger("7".repeat(60_000)), 59_990)),
                 attack("show", c -> c.op(LOAD_R, 0).op(BUILTIN, Builtin.VALUE_SHOW.id()).op(POP_R), list(many)));
-    }
-
-    private static String params(Attack a) { return "R".repeat(a.args().length); }
-
-    private int forever(Attack a) {
-        return asm.fn("attack").params(params(a)).result(Kind.R).code(c -> {
-            var top = c.newLabel();
-            c.line(3).bind(top);
-            a.call().accept(c);
-            c.jump(LOOP, top);
-        });
-    }
-
-    private int once(Attack a) {
-        return asm.fn("once").params(params(a)).result(Kind.R).code(c -> {
-            c.line(3);
-            a.call().accept(c);
-            c.op(UNIT).op(RET_R);
-        });
-    }
-
-    private Vm runFor(VmLimits limits, int fn, Attack a, long millis) {
-        var vm = new Vm(asm.program(), new FakeHost(), limits, ALL);
-        long start = System.nanoTime();
-        VmError e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> failed(vm.invoke(fn, a.args())), a.name());
-        long took = (System.nanoTime() - start) / 1_000_000;
-        var stops = Set.of(VmError.Kind.FUEL_EXHAUSTED, VmError.Kind.CPU_EXHAUSTED, VmError.Kind.MEMORY_EXHAUSTED);
-        assertTrue(stops.contains(e.kind()), a.name() + " failed with " + e.kind());
-        assertTrue(took < millis, a.name() + " ran " + took + " ms");
-        return vm;
-    }
-
-    @Test
-    void inALoopEachStopsWithinItsBudgetWellUnderASecond() {
-        for (Attack a : attacks()) runFor(DEFAULTS_WITH_ROOM, forever(a), a, 1000);
-    }
-
-    @Test
-    void fuelAloneStopsEachAndTheFuelIsTheSameEveryTime() {
-        for (Attack a : attacks()) {
-            int fn = forever(a);
-            long fuel = runFor(FUEL_ONLY, fn, a, 5000).fuelUsed();
-            assertEquals(fuel, runFor(FUEL_ONLY, fn, a, 5000).fuelUsed(), a.name());
-        }
-    }
-
-    @Test
-    void aCancelledRunStopsInsideALongCallAtItsFirstTick() {
-        for (Attack a : attacks()) {
-            if (a.name().equals("toInt") || a.name().equals("format")) continue; // one BigDecimal step: paid before, not ticking
-            int fn = once(a);
-            var vm = new Vm(asm.program(), new FakeHost(), UNLIMITED, ALL);
-            vm.cancel();
-            assertEquals(VmError.Kind.TIMEOUT, failed(vm.invoke(fn, a.args())).kind(), a.name());
-            assertTrue(vm.fuelUsed() <= 2L * Budget.TICK, a.name() + " paid " + vm.fuelUsed() + " before it looked");
-            var whole = new Vm(asm.program(), new FakeHost(), UNLIMITED, ALL);
-            returned(whole.invoke(fn, a.args()));
-            assertTrue(whole.fuelUsed() > 4L * Budget.TICK, a.name() + " is long: " + whole.fuelUsed());
-        }
     }
 
     /** Fuel and memory of `body` (leaving a String), run with plenty of both. */

@@ -4,15 +4,19 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.slf4j.Logger;
 
 /**
@@ -66,6 +70,7 @@ public class RequestHost implements Host {
                 case LOG -> log(op, args);
                 case CLOCK -> clockOp(op);
                 case RANDOM -> randomOp(op, args);
+                case PASSWORD -> passwordOp(op, args);
             };
             calls.add(new EffectCall(op.qualifiedName(), Arrays.asList(args), result, null));
             return result;
@@ -129,10 +134,17 @@ public class RequestHost implements Host {
 
     private Object clockOp(EffectOp op) throws EffectFailure {
         if (!op.name().equals("now")) throw unknown(op);
-        return clock.getAsLong();
+        return Instant.ofEpochMilli(clock.getAsLong());
     }
 
-    /** `int(lo, hi)` is inclusive at both ends (a die is `random.int(1, 6)`); `uuid()` a random v4 UUID. */
+    /** The most bytes one `random.token(n)` draws. */
+    public static final int MAX_TOKEN_BYTES = 1024;
+
+    /**
+     * `int(lo, hi)` is inclusive at both ends (a die is `random.int(1, 6)`); `uuid()` a random v4
+     * UUID; `uuid7()` a v7 UUID (RFC 9562: the clock's milliseconds, then random bits, so they sort
+     * by time); `token(n)` n random bytes in base64url without padding (1 to {@link #MAX_TOKEN_BYTES}).
+     */
     private Object randomOp(EffectOp op, Object[] args) throws EffectFailure {
         return switch (op.name()) {
             case "int" -> {
@@ -143,6 +155,47 @@ public class RequestHost implements Host {
             }
             case "uuid" -> new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
                     (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+            case "uuid7" -> new UUID((clock.getAsLong() & 0xFFFFFFFFFFFFL) << 16 | 0x7000L | (random.nextLong() & 0xFFFL),
+                    (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+            case "token" -> {
+                long n = (Long) args[0];
+                if (n < 1 || n > MAX_TOKEN_BYTES)
+                    throw new EffectFailure("random", "random.token(" + n + "): the byte count must be 1 to " + MAX_TOKEN_BYTES);
+                byte[] bytes = new byte[(int) n];
+                random.nextBytes(bytes);
+                yield Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            }
+            default -> throw unknown(op);
+        };
+    }
+
+    /** bcrypt's limit: it reads at most this many bytes of a password, so a longer one is refused, never cut. */
+    public static final int MAX_PASSWORD_BYTES = 72;
+
+    /**
+     * `hash(password)`: bcrypt (`$2b$`, cost {@link EffectOp#PASSWORD_COST}) with a 16-byte salt
+     * from the CSPRNG; `verify(password, hash)`: whether the password is the one hashed (in
+     * constant time). A password over {@link #MAX_PASSWORD_BYTES} UTF-8 bytes, or a hash that is no
+     * bcrypt hash, fails the effect.
+     */
+    private Object passwordOp(EffectOp op, Object[] args) throws EffectFailure {
+        String password = (String) args[0];
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES)
+            throw new EffectFailure("password",
+                    op.qualifiedName() + ": the password is longer than " + MAX_PASSWORD_BYTES + " bytes");
+        return switch (op.name()) {
+            case "hash" -> {
+                byte[] salt = new byte[16];
+                random.nextBytes(salt);
+                yield OpenBSDBCrypt.generate("2b", password.toCharArray(), salt, EffectOp.PASSWORD_COST);
+            }
+            case "verify" -> {
+                try {
+                    yield OpenBSDBCrypt.checkPassword((String) args[1], password.toCharArray());
+                } catch (RuntimeException e) { // Bouncy Castle's IllegalArgumentException or DataLengthException
+                    throw new EffectFailure("password", "password.verify: the stored hash is not a bcrypt hash");
+                }
+            }
             default -> throw unknown(op);
         };
     }
@@ -190,6 +243,7 @@ public class RequestHost implements Host {
     private static boolean staysInside(Capability cap) {
         return switch (cap) {
             case DB, LOG, CLOCK, RANDOM -> true; // the transaction rolls back; a log line is repeated, marked by the retry
+            case PASSWORD -> true; // a hash only costs CPU again
         };
     }
 

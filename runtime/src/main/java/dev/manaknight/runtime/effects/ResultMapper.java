@@ -1,6 +1,7 @@
 package dev.manaknight.runtime.effects;
 
 import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.model.TimeText;
 import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Host.EffectFailure;
 import dev.manaknight.lang.vm.Values;
@@ -14,6 +15,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Locale;
@@ -40,6 +45,8 @@ public final class ResultMapper {
             case Boolean b -> ps.setBoolean(index, b);
             case Double d -> ps.setDouble(index, d);
             case BigDecimal d -> ps.setBigDecimal(index, d);
+            case Instant t -> bindInstant(ps, index, t);
+            case Duration d -> ps.setLong(index, d.toMillis());
             case String s -> ps.setString(index, s);
             case Values.EnumValue e when e.payload().length == 0 -> ps.setString(index, e.variantName());
             case Values.JsonNull n -> ps.setNull(index, Types.NULL);
@@ -48,6 +55,17 @@ public final class ResultMapper {
                 else throw new SQLException("a value of type " + type + " cannot be a query parameter");
             }
         }
+    }
+
+    /**
+     * An Instant: PostgreSQL takes it as a `timestamptz` (an OffsetDateTime in UTC); other databases
+     * (SQLite) as RFC 3339 text in UTC with three decimals, which sorts by time, which SQLite's date
+     * functions read, and which `strftime('%Y-%m-%dT%H:%M:%fZ', …)` writes.
+     */
+    private static void bindInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
+        if (ps.getConnection().getMetaData().getDatabaseProductName().equals("PostgreSQL"))
+            ps.setObject(index, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+        else ps.setString(index, TimeText.formatFixed(t));
     }
 
     /** Maps what an executed statement produced to a value of `result`. */
@@ -134,6 +152,16 @@ public final class ResultMapper {
                 case STRING -> o instanceof String || o instanceof Number ? rs.getString(col) : null;
                 case JSON -> parseJson(rs.getString(col));
                 case UNIT -> Values.Unit.UNIT;
+                case INSTANT -> switch (o) {
+                    case String s -> TimeText.parseColumn(s);
+                    case java.sql.Timestamp ts -> TimeText.inRange(ts.toInstant());
+                    case OffsetDateTime odt -> TimeText.inRange(odt.toInstant());
+                    case Long l -> TimeText.inRange(Instant.ofEpochMilli(l));
+                    case Integer i -> TimeText.inRange(Instant.ofEpochMilli(i));
+                    default -> null;
+                };
+                case DURATION -> o instanceof Long || o instanceof Integer || o instanceof Short
+                        ? Duration.ofMillis(((Number) o).longValue()) : null;
             };
             case Type.Named n when types.def(n.name()) instanceof TypeDef.EnumDef e && e.plain() -> {
                 int variant = e.variantIndex(String.valueOf(o));

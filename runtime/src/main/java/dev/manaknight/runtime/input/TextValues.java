@@ -2,6 +2,7 @@ package dev.manaknight.runtime.input;
 
 import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.model.TimeText;
 import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.json.JsonDecoder;
@@ -50,6 +51,14 @@ final class TextValues {
                 case BOOL -> text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE
                         : new Bad("must be true or false");
                 case STRING -> text;
+                case INSTANT -> {
+                    java.time.Instant t = TimeText.parse(text);
+                    yield t != null ? t : new Bad(JsonDecoder.INSTANT_FORM);
+                }
+                case DURATION -> {
+                    java.time.Duration d = TimeText.parseDuration(text);
+                    yield d != null ? d : new Bad(JsonDecoder.DURATION_FORM);
+                }
                 case UNIT, JSON -> new Bad("type " + p + " cannot be read from text");
             };
             case Type.OptionOf o -> {

@@ -5,13 +5,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.model.TimeText;
 import dev.manaknight.lang.model.Type;
-import dev.manaknight.runtime.InputError;
 import dev.manaknight.lang.vm.Values;
+import dev.manaknight.runtime.InputError;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public final class JsonDecoder {
      * but its plain form would be a gigabyte: refuse it at the door.
      */
     public static final int MAX_DECIMAL_DIGITS = 1000;
+    /** The detail of a value that is no Instant. */
+    public static final String INSTANT_FORM = "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z (years 0000 to 9999)";
+    /** The detail of a value that is no Duration. */
+    public static final String DURATION_FORM = "must be an ISO 8601 duration such as PT15M";
 
     /**
      * The mapper that reads request bodies, built on first use, so that a process that never
@@ -117,6 +122,14 @@ public final class JsonDecoder {
             case STRING -> node.isTextual() ? text(node.textValue(), pointer, errors) : fail(errors, pointer, "must be a string");
             case UNIT -> Values.Unit.UNIT;
             case JSON -> json(node, pointer, errors);
+            case INSTANT -> {
+                java.time.Instant t = node.isTextual() ? TimeText.parse(node.textValue()) : null;
+                yield t != null ? t : fail(errors, pointer, INSTANT_FORM);
+            }
+            case DURATION -> {
+                java.time.Duration d = node.isTextual() ? TimeText.parseDuration(node.textValue()) : null;
+                yield d != null ? d : fail(errors, pointer, DURATION_FORM);
+            }
         };
     }
 

@@ -3,6 +3,7 @@ package dev.manaknight.runtime.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.model.TimeText;
 import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import java.io.ByteArrayOutputStream;
@@ -86,6 +87,8 @@ public final class JsonEncoder {
             case STRING -> g.writeString((String) v);
             case UNIT -> g.writeNull();
             case JSON -> writeJson(g, v);
+            case INSTANT -> g.writeString(TimeText.format((java.time.Instant) v));
+            case DURATION -> g.writeString(v.toString());
         }
     }
 

@@ -119,6 +119,8 @@ final class Schemas {
             case STRING -> typed("string");
             case UNIT -> typed("null");
             case JSON -> JSON.objectNode();
+            case INSTANT -> typed("string").put("format", "date-time");
+            case DURATION -> typed("string").put("format", "duration");
         };
     }
 

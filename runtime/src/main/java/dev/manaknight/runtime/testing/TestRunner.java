@@ -22,11 +22,11 @@ import dev.manaknight.runtime.effects.SingleConnectionDatabase;
 import dev.manaknight.runtime.effects.Transaction;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * `manaknight test`: each `test` block in a fresh VM against a fresh in-memory SQLite database
@@ -110,7 +110,7 @@ public final class TestRunner {
 
         TestHost(Deployment app, Transaction tx, int granted, org.slf4j.Logger log) {
             super("test", granted, tx, new QueryCatalog(program.module().effects()), new ResultMapper(app.core().types()),
-                    log, System::currentTimeMillis, ThreadLocalRandom.current());
+                    log, System::currentTimeMillis, new SecureRandom());
             this.app = app;
         }
 

@@ -104,8 +104,8 @@ class RequestHostTest {
 
     @Test void logClockAndRandom() throws Exception {
         var h = host(ALL, null);
-        var now = new EffectOp(Capability.CLOCK, "now", List.of(), Type.INT, null);
-        assertEquals(1234L, h.effect(now, new Object[0]));
+        var now = new EffectOp(Capability.CLOCK, "now", List.of(), Type.INSTANT, null);
+        assertEquals(java.time.Instant.ofEpochMilli(1234), h.effect(now, new Object[0]), "issue 15: an Instant");
         var dice = new EffectOp(Capability.RANDOM, "int", List.of(), Type.INT, null);
         for (int i = 0; i < 50; i++) {
             long v = (Long) h.effect(dice, new Object[] {1L, 6L});

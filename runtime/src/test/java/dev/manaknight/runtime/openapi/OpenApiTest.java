@@ -181,6 +181,19 @@ class OpenApiTest {
         assertEquals(2, schema.get("oneOf").size(), schema.toString());
     }
 
+    /** Issue 15: an Instant is `format: date-time` (RFC 3339), a Duration `format: duration`, as inputs and in bodies. */
+    @Test void instantsAreDateTimesAndDurationsDurations() throws Exception {
+        var route = new Route(HttpMethod.GET, "/since", 0,
+                List.of(new Route.Input(Route.Source.QUERY, "from", "from", Type.INSTANT, null)), 0,
+                List.of(new Route.Response(200, Route.BodyKind.JSON, new Type.ListOf(Type.DURATION))), "x.mnk", 1);
+        JsonNode op = validDocument(Modules.module(List.of(), List.of(route))).at("/paths/~1since/get");
+        assertEquals("string", op.at("/parameters/0/schema/type").asText());
+        assertEquals("date-time", op.at("/parameters/0/schema/format").asText());
+        JsonNode items = op.at("/responses/200/content/application~1json/schema/items");
+        assertEquals("string", items.at("/type").asText(), items.toString());
+        assertEquals("duration", items.at("/format").asText(), items.toString());
+    }
+
     @Test void unreadPathParametersAreStillDeclared() throws Exception {
         var route = new Route(HttpMethod.DELETE, "/items/:itemId", 0, List.of(), 0,
                 List.of(new Route.Response(204, Route.BodyKind.NONE, Type.UNIT)), "x.mnk", 1);

@@ -1,0 +1,160 @@
+package dev.manaknight.runtime.effects;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.manaknight.lang.Compiler;
+import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.lang.model.Capability;
+import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.vm.Host;
+import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.Program;
+import dev.manaknight.lang.vm.Response;
+import dev.manaknight.lang.vm.Vm;
+import dev.manaknight.lang.vm.VmLimits;
+import dev.manaknight.runtime.json.JsonEncoder;
+import dev.manaknight.runtime.json.TypeTable;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 15: `clock.now()` (an Instant), `random.uuid()`, `random.uuid7()` and `random.token(n)`
+ * come from the request's host (a CSPRNG, the clock), are recorded with their results, and a
+ * request replayed from its recording answers byte for byte what it answered the first time.
+ */
+class EffectReplayTest {
+    private static final String APP = """
+            type Made { at: Instant, later: Instant, id: String, ordered: String, token: String, roll: Int }
+
+            api GET /made {
+              uses { clock, random }
+              let at = clock.now()
+              respond json(Made { at: at, later: at.plus(90.minutes()), id: random.uuid(), ordered: random.uuid7(),
+                                  token: random.token(32), roll: random.int(1, 6) })
+            }
+            """;
+    private static final long NOW = 1_767_322_800_123L; // 2026-01-02T03:00:00.123Z
+    private static final VmLimits LIMITS = new VmLimits(1 << 20, 1_000_000, 0, 64);
+
+    private final Program program = program();
+    private final JsonEncoder encoder = new JsonEncoder(new TypeTable(program.module()));
+
+    private static Program program() {
+        try {
+            return Program.load(Compiler.compile(List.of(new SourceFile("made.mnk", APP))));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int all() {
+        int bits = 0;
+        for (Capability c : Capability.values()) bits |= c.bit();
+        return bits;
+    }
+
+    private RequestHost host() {
+        return new RequestHost("r1", all(), null, new QueryCatalog(program.module().effects()), null,
+                LoggerFactory.getLogger("test"), () -> NOW, new SecureRandom());
+    }
+
+    private byte[] body(Outcome o) {
+        var r = assertInstanceOf(Outcome.Responded.class, o, o.toString()).response();
+        var json = assertInstanceOf(Response.Body.Json.class, r.body());
+        return encoder.encode(json.type(), json.value());
+    }
+
+    /** Answers each call with the recorded result, and fails on a call the recording does not have in that place. */
+    private record Replay(List<EffectCall> recorded, List<String> seen) implements Host {
+        @Override public Object effect(EffectOp op, Object[] args) {
+            EffectCall c = recorded.get(seen.size());
+            seen.add(op.qualifiedName());
+            assertEquals(c.op(), op.qualifiedName(), "the replay makes the same calls in the same order");
+            assertEquals(c.args(), List.of(args));
+            return c.result();
+        }
+    }
+
+    @Test void aReplayedRequestAnswersTheSameBytes() {
+        RequestHost host = host();
+        var vm = new Vm(program, host, LIMITS, all());
+        byte[] first = body(vm.invoke(program.module().routes().getFirst().handler()));
+        List<EffectCall> calls = host.calls();
+        assertEquals(List.of("clock.now", "random.uuid", "random.uuid7", "random.token", "random.int"),
+                calls.stream().map(EffectCall::op).toList());
+        var replay = new Replay(calls, new ArrayList<>());
+        byte[] again = body(new Vm(program, replay, LIMITS, all()).invoke(program.module().routes().getFirst().handler()));
+        assertArrayEquals(first, again, new String(first, StandardCharsets.UTF_8));
+        assertEquals(5, replay.seen().size());
+
+        String text = new String(first, StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("{\"at\":\"2026-01-02T03:00:00.123Z\",\"later\":\"2026-01-02T04:30:00.123Z\""), text);
+        byte[] other = body(new Vm(program, host(), LIMITS, all()).invoke(program.module().routes().getFirst().handler()));
+        assertNotEquals(text, new String(other, StandardCharsets.UTF_8), "a new request draws new random values");
+    }
+
+    @Test void uuidsAreVersion4And7AndTheSevenCarriesTheClock() throws Exception {
+        RequestHost host = host();
+        EffectOp v4 = op("uuid"), v7 = op("uuid7");
+        var a = UUID.fromString((String) host.effect(v4, new Object[0]));
+        var b = UUID.fromString((String) host.effect(v7, new Object[0]));
+        assertEquals(4, a.version());
+        assertEquals(2, a.variant());
+        assertEquals(7, b.version());
+        assertEquals(2, b.variant());
+        assertEquals(NOW, b.getMostSignificantBits() >>> 16, "the first 48 bits are the clock's milliseconds");
+        assertEquals(Instant.ofEpochMilli(NOW), host.effect(op("now", Capability.CLOCK), new Object[0]));
+    }
+
+    @Test void aTokenIsBase64urlOfItsBytesFromOneTo1024() throws Exception {
+        RequestHost host = host();
+        EffectOp token = op("token");
+        var url = Pattern.compile("[A-Za-z0-9_-]+");
+        String one = (String) host.effect(token, new Object[] {1L});
+        String most = (String) host.effect(token, new Object[] {(long) RequestHost.MAX_TOKEN_BYTES});
+        assertTrue(url.matcher(one).matches() && one.length() == 2, one);
+        assertEquals(1366, most.length(), "1024 bytes are 1366 base64url chars without padding");
+        assertTrue(url.matcher(most).matches());
+        assertEquals("random", assertThrows(Host.EffectFailure.class, () -> host.effect(token, new Object[] {0L})).kind());
+        assertEquals("random", assertThrows(Host.EffectFailure.class,
+                () -> host.effect(token, new Object[] {(long) RequestHost.MAX_TOKEN_BYTES + 1})).kind());
+        assertNotEquals(host.effect(token, new Object[] {16L}), host.effect(token, new Object[] {16L}));
+        assertEquals(6, host.calls().size(), "failures are recorded too");
+    }
+
+    @Test void passwordsAreBcryptWithARandomSaltAndVerify() throws Exception {
+        RequestHost host = host();
+        EffectOp hash = op("hash", Capability.PASSWORD), verify = op("verify", Capability.PASSWORD);
+        String h = (String) host.effect(hash, new Object[] {"correct horse"});
+        assertTrue(h.startsWith("$2b$10$") && h.length() == 60, h);
+        assertNotEquals(h, host.effect(hash, new Object[] {"correct horse"}), "a new salt every time");
+        assertEquals(true, host.effect(verify, new Object[] {"correct horse", h}));
+        assertEquals(false, host.effect(verify, new Object[] {"correct horsf", h}));
+        String most = "é".repeat(36); // 72 bytes: bcrypt reads them all
+        assertEquals(true, host.effect(verify, new Object[] {most, host.effect(hash, new Object[] {most})}));
+        assertEquals("password",
+                assertThrows(Host.EffectFailure.class, () -> host.effect(hash, new Object[] {most + "x"})).kind());
+        assertEquals("password",
+                assertThrows(Host.EffectFailure.class, () -> host.effect(verify, new Object[] {"x", "md5:abc"})).kind());
+        assertEquals(List.of("password.hash", "password.hash", "password.verify", "password.verify", "password.hash",
+                "password.verify", "password.hash", "password.verify"), host.calls().stream().map(EffectCall::op).toList());
+    }
+
+    private static EffectOp op(String name) { return op(name, Capability.RANDOM); }
+
+    private static EffectOp op(String name, Capability cap) {
+        return EffectOp.BUILT_IN.stream().filter(o -> o.capability() == cap && o.name().equals(name)).findFirst().orElseThrow();
+    }
+}
