@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * way the soak run counts it: answered with a status, or not answered at all (closed, reset or
  * silent until the client's patience ran out).
  */
-record Exchange(int status, long micros, String failure) {
+record Exchange(int status, long micros, String failure, String problem) {
     /** How long a client waits for an answer: the server's timeout, its margin and some slack. */
     static final int PATIENCE_MS = 6000;
 
@@ -34,14 +34,18 @@ record Exchange(int status, long micros, String failure) {
             OutputStream out = s.getOutputStream();
             out.write(request);
             out.flush();
-            int status = readResponse(s.getInputStream());
-            return new Exchange(status, (System.nanoTime() - start) / 1000, null);
+            var problem = new String[1];
+            int status = readResponse(s.getInputStream(), problem);
+            return new Exchange(status, (System.nanoTime() - start) / 1000, null, problem[0]);
         } catch (SocketTimeoutException e) {
-            return new Exchange(0, (System.nanoTime() - start) / 1000, "no answer within " + PATIENCE_MS + " ms");
+            return new Exchange(0, (System.nanoTime() - start) / 1000, "no answer within " + PATIENCE_MS + " ms", null);
         } catch (IOException e) {
-            return new Exchange(0, (System.nanoTime() - start) / 1000, e.toString());
+            return new Exchange(0, (System.nanoTime() - start) / 1000, e.toString(), null);
         }
     }
+
+    /** The status, and the problem type's last segment when the answer is a problem document (`503 overloaded`). */
+    String describe() { return problem == null ? String.valueOf(status) : status + " " + problem; }
 
     static Exchange get(int port, String target) { return get(null, port, target); }
 
@@ -64,7 +68,13 @@ record Exchange(int status, long micros, String failure) {
     }
 
     /** The status of one response, its body read and dropped; throws when the stream ends first. */
-    static int readResponse(InputStream in) throws IOException {
+    static int readResponse(InputStream in) throws IOException { return readResponse(in, new String[1]); }
+
+    /** Bodies up to this size are looked at for a problem type. */
+    private static final int PROBLEM_MAX = 4096;
+
+    /** The same, leaving in `problem[0]` the problem type of a problem document's body, or null. */
+    static int readResponse(InputStream in, String[] problem) throws IOException {
         var head = new ByteArrayOutputStream(256);
         int matched = 0;
         while (matched < 4) {
@@ -77,7 +87,13 @@ record Exchange(int status, long micros, String failure) {
         long length = 0;
         for (String line : h.split("\r\n"))
             if (line.regionMatches(true, 0, "content-length:", 0, 15)) length = Long.parseLong(line.substring(15).trim());
-        in.skipNBytes(length);
+        if (length > 0 && length <= PROBLEM_MAX && h.toLowerCase(java.util.Locale.ROOT).contains("application/problem+json")) {
+            String body = new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
+            int at = body.indexOf("/problems/");
+            if (at >= 0) problem[0] = body.substring(at + 10, Math.max(at + 10, body.indexOf('"', at)));
+        } else {
+            in.skipNBytes(length);
+        }
         return Integer.parseInt(h.substring(9, 12));
     }
 }

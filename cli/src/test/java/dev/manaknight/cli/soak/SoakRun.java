@@ -181,7 +181,7 @@ public final class SoakRun {
                 Exchange e = Exchange.get(neighbour, port, "/hello");
                 neighbourRequests.incrementAndGet();
                 if (e.status() == 200) probes.add(e.micros());
-                else neighbourFailures.add("GET /hello: " + (e.answered() ? e.status() : e.failure()));
+                else neighbourFailures.add("GET /hello: " + (e.answered() ? e.describe() : e.failure()));
                 java.util.concurrent.locks.LockSupport.parkNanos(PROBE_EVERY.toNanos());
             }
         }));
@@ -191,8 +191,10 @@ public final class SoakRun {
                 Exchange read = Exchange.get(neighbour, port, "/items/1");
                 Exchange write = Exchange.post(neighbour, port, "/items", "application/json", item);
                 neighbourRequests.addAndGet(2);
-                if (read.status() != 200) neighbourFailures.add("GET /items/1: " + (read.answered() ? read.status() : read.failure()));
-                if (write.status() != 201) neighbourFailures.add("POST /items: " + (write.answered() ? write.status() : write.failure()));
+                if (read.status() != 200)
+                    neighbourFailures.add("GET /items/1: " + (read.answered() ? read.describe() : read.failure()));
+                if (write.status() != 201)
+                    neighbourFailures.add("POST /items: " + (write.answered() ? write.describe() : write.failure()));
             }
         }));
         long end = System.nanoTime() + duration.toNanos();
