@@ -31,7 +31,9 @@ import java.util.List;
  *   <li>{@code RECORD_NEW T}: pops one R per field of record T. {@code ENUM_NEW T f}: one R per
  *       payload field of variant f.</li>
  *   <li>{@code RESPOND n}: pops P status, R body, then n (R name, R value) header pairs, and ends
- *       the VM run. {@code RET_P}/{@code RET_R} end the current frame.</li>
+ *       the VM run. {@code RESPOND_KEEP n} is the same, and its response keeps the request's
+ *       database writes although its status is a 4xx (`respond keep`); it needs the `db`
+ *       capability. {@code RET_P}/{@code RET_R} end the current frame.</li>
  *   <li>Jumps: {@code JUMP}, {@code JUMP_IF_*} must go forward; {@code LOOP} must go backward
  *       and is where fuel is charged. Every loop therefore pays fuel on each iteration.</li>
  *   <li>{@code PAYLOAD v i} reads payload i of variant v: the verifier knows the value's type,
@@ -143,7 +145,8 @@ public enum Opcode {
     FAIL(0x5E, "", "", Operand.U16),                // k : ->             runtime error with message constant k
     EXPECT(0x5F, "P", "", Operand.U16),             // k : b ->           test assertion; k is the source text
     REQUEST(0x60, "RR", "R", Operand.U8),           // m : path body -> response   test only; m = HttpMethod code
-    EXPECT_FAILED(0x61, "R", "", Operand.U16);      // k : s ->           a failed assertion: k its source, s what it found
+    EXPECT_FAILED(0x61, "R", "", Operand.U16),      // k : s ->           a failed assertion: k its source, s what it found
+    RESPOND_KEEP(0x62, "PR", "", Operand.U8);       // n : status body (name value)*n ->  VAR; as RESPOND, a 4xx keeps writes
 
     /** The byte value in code: pinned, see the class comment. */
     private final int code;
@@ -179,7 +182,7 @@ public enum Opcode {
     /** True where the stack effect depends on operands or tables (see Notes). */
     public boolean variable() {
         return switch (this) {
-            case CONCAT, LIST_NEW, MAP_NEW, RECORD_NEW, ENUM_NEW, CALL, BUILTIN, EFFECT, RESPOND -> true;
+            case CONCAT, LIST_NEW, MAP_NEW, RECORD_NEW, ENUM_NEW, CALL, BUILTIN, EFFECT, RESPOND, RESPOND_KEEP -> true;
             default -> false;
         };
     }
@@ -187,7 +190,7 @@ public enum Opcode {
     /** Control never falls through to the next instruction. */
     public boolean terminal() {
         return switch (this) {
-            case JUMP, LOOP, RET_P, RET_R, RESPOND, FAIL -> true;
+            case JUMP, LOOP, RET_P, RET_R, RESPOND, RESPOND_KEEP, FAIL -> true;
             default -> false;
         };
     }

@@ -21,8 +21,26 @@ public final class QueryTypes {
         return scalar(t) || t instanceof Type.OptionOf o && scalar(o.value());
     }
 
-    /** A result: Unit, a scalar, a record, or an Option or List of a row (a scalar, an Option of one, a record). */
+    /**
+     * A result: Unit, a scalar, a record, or an Option or List of a row (a scalar, an Option of one,
+     * a record); or `Result<R, DbError>` of one of those (the query declares the errors it may meet).
+     */
     public static boolean result(Type t, Predicate<String> isRecord) {
+        Type rows = rows(t);
+        return rows != t ? plainResult(rows, isRecord) : plainResult(t, isRecord);
+    }
+
+    /** True when `t` is `Result<R, DbError>`: the query's constraint violations are values, not failures. */
+    public static boolean declaresErrors(Type t) {
+        return t instanceof Type.ResultOf r && r.err() instanceof Type.Named n && n.name().equals(TypeDef.DB_ERROR.name());
+    }
+
+    /** What the rows map to: `R` of `Result<R, DbError>`, else `t` itself. */
+    public static Type rows(Type t) {
+        return declaresErrors(t) ? ((Type.ResultOf) t).ok() : t;
+    }
+
+    private static boolean plainResult(Type t, Predicate<String> isRecord) {
         return switch (t) {
             case Type.OptionOf o -> row(o.value(), isRecord);
             case Type.ListOf l -> row(l.element(), isRecord);

@@ -15,6 +15,18 @@ public sealed interface TypeDef {
             new FieldDef("headers", new Type.MapOf(Type.STRING)),
             new FieldDef("body", Type.STRING)));
 
+    /**
+     * The built-in enum of the database errors a query may declare (`Result<T, DbError>`): the
+     * runtime builds its values from the database's error (runtime.md, "Typed database errors").
+     * In a module's type table only when the app names it; its name cannot be declared in source.
+     * Each variant carries the constraint's name (for `notNull`, the column's, as `table.column`).
+     */
+    EnumDef DB_ERROR = new EnumDef("DbError", List.of(
+            new VariantDef("unique", List.of(new FieldDef("constraint", Type.STRING))),
+            new VariantDef("foreignKey", List.of(new FieldDef("constraint", Type.STRING))),
+            new VariantDef("check", List.of(new FieldDef("constraint", Type.STRING))),
+            new VariantDef("notNull", List.of(new FieldDef("column", Type.STRING)))));
+
     String name();
 
     record FieldDef(String name, Type type) {}

@@ -196,7 +196,7 @@ final class FunctionGen {
             expr(r.headerValues().get(i));
         }
         int n = r.headerNames().size();
-        out.variable(Opcode.RESPOND, 2 + 2 * n, "", n);
+        out.variable(r.keep() ? Opcode.RESPOND_KEEP : Opcode.RESPOND, 2 + 2 * n, "", n);
     }
 
     /** Loads element `index` of the list in `listSlot` into `var` (unboxed by its type). */

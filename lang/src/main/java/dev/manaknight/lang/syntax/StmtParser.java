@@ -233,11 +233,13 @@ final class StmtParser {
         return new Stmt.Return(value, in.spanFrom(kw.span().start()));
     }
 
-    // respond -> 'respond' ('status' expr<postfix>)? (('json' | 'text') '(' expr ')')? headers?
-    //            (at least one of the status and the body)
+    // respond -> 'respond' 'keep'? ('status' expr<postfix>)? (('json' | 'text') '(' expr ')')? headers?
+    //            (at least one of the status and the body; `keep`: a 4xx keeps the request's writes)
     // headers -> 'headers' '{' (STRING ':' expr ((',' | newline) STRING ':' expr)*)? '}'
     private Stmt respond() {
         Token kw = in.advance();
+        Span keep = null;
+        if (in.atWord("keep") && in.continuesLine()) keep = in.advance().span();
         Expr status = null;
         if (in.atWord("status") && in.continuesLine()) {
             in.advance();
@@ -261,7 +263,7 @@ final class StmtParser {
             in.advance();
             headers = in.list(in.advance(), RBRACE, this::header);
         }
-        return new Stmt.Respond(status, kind, body, headers, in.spanFrom(kw.span().start()));
+        return new Stmt.Respond(keep, status, kind, body, headers, in.spanFrom(kw.span().start()));
     }
 
     // header -> STRING ':' expr

@@ -541,6 +541,7 @@ final class BodyChecker {
         int code = folded instanceof TExpr.IntC c ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, c.value())) : 0;
         if (folded instanceof TExpr.IntC && (code < 100 || code > 599))
             error("E0510", "`" + code + "` is not an HTTP status", r.status().span(), "outside 100..599", null);
+        if (r.keep() != null && mayRespond) keepMeansSomething(r, folded instanceof TExpr.IntC ? code : 0);
         TExpr body = null;
         Route.BodyKind kind = Route.BodyKind.NONE;
         switch (r.bodyKind()) {
@@ -557,7 +558,28 @@ final class BodyChecker {
             values.add(check(h.value(), Ty.STRING));
         }
         responses.add(new CheckedApp.ResponseInfo(code, kind, body == null ? null : body.ty()));
-        return new TStmt.Respond(status, r.bodyKind(), body, names, values, r.span());
+        return new TStmt.Respond(r.keep() != null, status, r.bodyKind(), body, names, values, r.span());
+    }
+
+    /**
+     * `respond keep` keeps the request's writes on a 4xx, which otherwise rolls back. It means
+     * nothing without `uses { db }` (nothing to keep), on a 1xx–3xx (committed anyway) or a 5xx
+     * (always rolled back): each is an error, so a `keep` that is written is one that acts.
+     *
+     * @param code the status when known at compile time (200 when none is written), else 0
+     */
+    private void keepMeansSomething(Stmt.Respond r, int code) {
+        if ((caps & Capability.DB.bit()) == 0) {
+            String who = mode == Mode.FN ? "this function" : "this handler";
+            error("E0514", "`keep` without `uses { db }`", r.keep(), who + " writes nothing that `keep` could keep",
+                    "remove `keep`; it keeps a 4xx request's database writes");
+        } else if (code >= 100 && code < 400) {
+            error("E0514", "`keep` on a `" + code + "` response means nothing", r.keep(),
+                    "a " + (code / 100) + "xx answer commits its writes anyway", "remove `keep`: only a 4xx needs it");
+        } else if (code >= 500 && code <= 599) {
+            error("E0514", "`keep` on a `" + code + "` response means nothing", r.keep(),
+                    "a 5xx answer always rolls back", "answer a 4xx to keep the writes, or remove `keep`");
+        }
     }
 
     private static boolean validHeaderName(String n) {

@@ -30,6 +30,8 @@ import java.util.Set;
 public final class Checker {
     /** The synthetic record a test's `request` returns; `$` keeps it out of the user's namespace. */
     static final String RESPONSE_TYPE = TypeDef.RESPONSE.name();
+    /** The built-in enum of database errors ({@link TypeDef#DB_ERROR}'s name); in the type table only once the app names it. */
+    static final String DB_ERROR = "DbError";
 
     final List<Diagnostic> diags;
     final Map<String, Decl.TypeDecl> records = new LinkedHashMap<>();
@@ -42,6 +44,10 @@ public final class Checker {
     final List<EffectOp> effects = new ArrayList<>();
     /** Index of the first built-in effect (log.info, …) in {@link #effects}. */
     final Map<String, Integer> builtinEffects = new HashMap<>();
+    /** The declared types are all in {@link #typeDefs}: a built-in one may now be appended. */
+    private boolean typesCollected;
+    /** `DbError` was named while the declared types were collected: appended after them. */
+    private boolean dbErrorNamed;
 
     /**
      * A declared function's signature and index; `responds` when it declares `uses { respond }`
@@ -175,11 +181,27 @@ public final class Checker {
         // The order of typeDefs must follow typeIndex: both follow declaration order of first declarations.
         typeIndex.put(RESPONSE_TYPE, typeDefs.size());
         typeDefs.add(TypeDef.RESPONSE);
+        typesCollected = true;
+        if (dbErrorNamed) addDbError();
+    }
+
+    /** `DbError`, named somewhere: in the type table from now on (after the declared types, whose indices are fixed). */
+    private Ty dbError() {
+        if (typesCollected) addDbError();
+        else dbErrorNamed = true;
+        return Ty.named(DB_ERROR);
+    }
+
+    private void addDbError() {
+        if (typeIndex.containsKey(DB_ERROR)) return;
+        typeIndex.put(DB_ERROR, typeDefs.size());
+        typeDefs.add(TypeDef.DB_ERROR);
     }
 
     static boolean isBuiltinTypeName(String name) {
         return switch (name) {
-            case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result", NEVER -> true;
+            case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result", NEVER, DB_ERROR ->
+                    true;
             default -> false;
         };
     }
@@ -221,6 +243,7 @@ public final class Checker {
             case "Map" -> Ty.map(args.get(0));
             case "Option" -> Ty.option(args.get(0));
             case "Result" -> Ty.result(args.get(0), args.get(1));
+            case DB_ERROR -> dbError();
             default -> {
                 if (typeIndex.containsKey(name) && !name.equals(RESPONSE_TYPE)) yield Ty.named(name);
                 if (name.equals(NEVER) && te.args().isEmpty()) {
@@ -230,7 +253,8 @@ public final class Checker {
                 }
                 var candidates = new ArrayList<>(typeIndex.keySet());
                 candidates.remove(RESPONSE_TYPE);
-                candidates.addAll(List.of("Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result"));
+                candidates.addAll(List.of("Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option",
+                        "Result", DB_ERROR));
                 String near = Names.nearest(name, candidates);
                 error("E0202", "unknown type `" + name + "`", te.name().span(), "no type of this name",
                         near != null ? "did you mean `" + near + "`?" : "declare it with `type " + name + " { … }` or `enum " + name + " { … }`");
@@ -243,7 +267,10 @@ public final class Checker {
 
     Decl.EnumDecl enumDecl(String name) { return enums.get(name); }
 
-    int typeIndexOf(String name) { return typeIndex.getOrDefault(name, -1); }
+    int typeIndexOf(String name) {
+        if (name.equals(DB_ERROR) && typesCollected) addDbError(); // `DbError.unique(…)`, a pattern on one
+        return typeIndex.getOrDefault(name, -1);
+    }
 
     TypeDef.RecordDef recordDef(String name) {
         int i = typeIndexOf(name);
@@ -375,7 +402,10 @@ public final class Checker {
         if (!QueryTypes.result(result, name -> recordDef(name) != null))
             error("E0703", "unsupported query result type `" + result + "`", q.result() == null ? q.name().span() : q.result().span(),
                     "cannot be mapped from rows",
-                    "use Option<T>, List<T>, T (a record or a scalar), or Unit");
+                    result instanceof Type.ResultOf ? "a query declares its errors as `Result<T, DbError>`, where T is "
+                            + "Option<…>, List<…>, a record, a scalar or Unit"
+                            : "use Option<T>, List<T>, T (a record or a scalar), or Unit; or `Result<T, DbError>` when the "
+                            + "query may break a constraint");
         Set<String> used = new HashSet<>();
         for (SqlPlaceholders.Placeholder ph : SqlPlaceholders.scan(q.sql())) {
             used.add(ph.name());

@@ -27,8 +27,11 @@ public sealed interface TStmt {
 
     record Return(TExpr value, Span span) implements TStmt {}
 
-    /** `respond`: `bodyKind` NONE/JSON/TEXT; `body` is null for NONE (its type decides the JSON). */
-    record Respond(TExpr status, dev.manaknight.lang.syntax.ast.Stmt.BodyKind bodyKind, TExpr body,
+    /**
+     * `respond`: `bodyKind` NONE/JSON/TEXT; `body` is null for NONE (its type decides the JSON);
+     * `keep`: a 4xx keeps the request's database writes.
+     */
+    record Respond(boolean keep, TExpr status, dev.manaknight.lang.syntax.ast.Stmt.BodyKind bodyKind, TExpr body,
                    List<String> headerNames, List<TExpr> headerValues, Span span) implements TStmt {}
 
     /**

@@ -8,6 +8,7 @@ import dev.manaknight.lang.bytecode.Limits;
 import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.TypeDef;
+import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.model.HttpMethod;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -255,6 +256,10 @@ final class CodeVerifier {
                                 + "`, which this function does not declare (effect operations not declared by the route)");
                 }
             }
+            case RESPOND_KEEP -> {
+                if ((fn.capabilities() & Capability.DB.bit()) == 0)
+                    error(pc, op, "keeps the request's database writes, but this function does not declare `db`");
+            }
             case JSON, BUILDER_NEW -> {
                 int t = u16(pc + 1);
                 if (t >= module.typeRefs().size())
@@ -341,7 +346,7 @@ final class CodeVerifier {
                 return budget;
             }
             if (op == Opcode.RET_P || op == Opcode.RET_R) returnPcs.add(pc);
-            if (op == Opcode.RESPOND && !respondPcs.contains(pc)) respondPcs.add(pc);
+            if ((op == Opcode.RESPOND || op == Opcode.RESPOND_KEEP) && !respondPcs.contains(pc)) respondPcs.add(pc);
             if (op == Opcode.JUMP_IF_FALSE || op == Opcode.JUMP_IF_TRUE || op == Opcode.JUMP || op == Opcode.LOOP) {
                 merge(u16(pc + 1), s, at, pending);
             }

@@ -113,7 +113,7 @@ final class Transfer {
             case EFFECT -> effect(pc, s);
             case JSON -> apply(s, List.of(Want.of(types.ref(module.typeRefs().get(u16(pc + 1))))), VType.Scalar.BODY, null);
             case TEXT -> apply(s, List.of(Want.of(STRING)), VType.Scalar.BODY, null);
-            case RESPOND -> respond(pc, s);
+            case RESPOND, RESPOND_KEEP -> respond(pc, s);
             case FAIL -> null;
             case REQUEST -> request(s);
             case EXPECT_FAILED -> apply(s, List.of(Want.of(STRING)), null, null);

@@ -5,6 +5,7 @@ import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Function;
 import dev.manaknight.lang.bytecode.Limits;
 import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.QueryTypes;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.TestCase;
@@ -77,8 +78,12 @@ public final class Verifier {
     // --- types ---------------------------------------------------------------------------------
 
     private void typeTable() {
-        for (TypeDef t : module.types())
+        for (TypeDef t : module.types()) {
             if (!typeNames.add(t.name())) error("type " + t.name() + " is declared twice in the type table");
+            // the runtime builds DbError values for queries that declare it: the shape must be its own
+            if (t.name().equals(TypeDef.DB_ERROR.name()) && !t.equals(TypeDef.DB_ERROR))
+                error("type DbError is not the built-in enum DbError (TypeDef.DB_ERROR), whose values the runtime builds");
+        }
         for (int i = 0; i < module.types().size(); i++) {
             switch (module.types().get(i)) {
                 case TypeDef.RecordDef r -> {
@@ -275,7 +280,7 @@ public final class Verifier {
     /** `REQUEST` is for tests: no function a route handler can reach may contain it. */
     private void requestsOutsideTests(List<CodeVerifier.Summary> summaries) {
         forbidden(module.routes().stream().map(Route::handler).toList(), summaries, CodeVerifier.Summary::requestPcs,
-                "REQUEST: test requests are not allowed in code a route handler can reach");
+                "test requests are not allowed in code a route handler can reach");
     }
 
     /**
@@ -284,17 +289,17 @@ public final class Verifier {
      */
     private void responsesOutsideHandlers(List<CodeVerifier.Summary> summaries) {
         forbidden(module.tests().stream().map(TestCase::function).toList(), summaries, CodeVerifier.Summary::respondPcs,
-                "RESPOND: a response is not allowed in code a test can reach");
+                "a response is not allowed in code a test can reach");
     }
 
-    /** Reports each instruction `pcs` lists in a function reachable from `roots`: `message` says what and why. */
+    /** Reports each instruction `pcs` lists in a function reachable from `roots`, by its opcode: `message` says why. */
     private void forbidden(List<Integer> roots, List<CodeVerifier.Summary> summaries,
                            java.util.function.Function<CodeVerifier.Summary, List<Integer>> pcs, String message) {
         BitSet reached = reachedFrom(roots, summaries);
         for (int f = reached.nextSetBit(0); f >= 0; f = reached.nextSetBit(f + 1)) {
             for (int pc : pcs.apply(summaries.get(f)))
-                errors.add(new VerifyError(f, pc,
-                        "F" + f + " `" + module.functions().get(f).name() + "` at " + offset(pc) + " " + message));
+                errors.add(new VerifyError(f, pc, "F" + f + " `" + module.functions().get(f).name() + "` at " + offset(pc) + " "
+                        + Opcode.of(module.functions().get(f).code()[pc] & 0xFF) + ": " + message));
         }
     }
 

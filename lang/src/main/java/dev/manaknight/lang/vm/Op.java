@@ -105,4 +105,5 @@ final class Op {
     static final int EXPECT = 95;
     static final int REQUEST = 96;
     static final int EXPECT_FAILED = 97;
+    static final int RESPOND_KEEP = 98;
 }

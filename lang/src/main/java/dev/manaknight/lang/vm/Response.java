@@ -3,10 +3,19 @@ package dev.manaknight.lang.vm;
 import dev.manaknight.lang.model.Type;
 import java.util.List;
 
-/** What `respond` produced: a status, a body, and headers in the order written. */
-public record Response(int status, Body body, List<Header> headers) {
+/**
+ * What `respond` produced: a status, a body, and headers in the order written; `keep` when it was
+ * `respond keep`: a 4xx that keeps the request's database writes (the runtime's rule: a
+ * transaction commits below 400 only).
+ */
+public record Response(int status, Body body, List<Header> headers, boolean keep) {
     public Response {
         headers = List.copyOf(headers);
+    }
+
+    /** A response without `keep`. */
+    public Response(int status, Body body, List<Header> headers) {
+        this(status, body, headers, false);
     }
 
     public record Header(String name, String value) {

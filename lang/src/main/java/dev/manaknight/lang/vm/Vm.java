@@ -421,7 +421,8 @@ public final class Vm {
                         meter.charge(MemoryMeter.BOX);
                         r[sp - 1] = new Response.Body.Text((String) r[sp - 1]);
                     }
-                    case Op.RESPOND -> { return new Outcome.Responded(respond(code[pc] & 0xFF, sp)); }
+                    case Op.RESPOND -> { return new Outcome.Responded(respond(code[pc] & 0xFF, sp, false)); }
+                    case Op.RESPOND_KEEP -> { return new Outcome.Responded(respond(code[pc] & 0xFF, sp, true)); }
                     case Op.FAIL -> throw new Trap.Fault(VmError.Kind.EXPLICIT, (String) refConsts[u16(code, pc)]);
                     case Op.EXPECT -> {
                         if (p[--sp] == 0) expectationFailed(fn, pc, (String) refConsts[u16(code, pc)], null);
@@ -546,8 +547,8 @@ public final class Vm {
         return sp + 1;
     }
 
-    /** RESPOND n: status, body, then n header pairs, deepest first. */
-    private Response respond(int n, int sp) {
+    /** RESPOND n and RESPOND_KEEP n (`keep`): status, body, then n header pairs, deepest first. */
+    private Response respond(int n, int sp, boolean keep) {
         int at = sp - 2 - 2 * n;
         long status = p[at];
         if (status < 100 || status > 599) throw new Trap.Fault(VmError.Kind.BAD_VALUE, "status " + status + " is not an HTTP status");
@@ -564,7 +565,7 @@ public final class Vm {
             if (wrong != null) throw new Trap.Fault(VmError.Kind.BAD_VALUE, wrong);
             headers.add(new Response.Header(name, value));
         }
-        return new Response((int) status, body, headers);
+        return new Response((int) status, body, headers, keep);
     }
 
     /**

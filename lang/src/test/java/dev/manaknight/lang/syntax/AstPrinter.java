@@ -69,7 +69,8 @@ final class AstPrinter {
             case Stmt.Continue c -> "(continue)";
             case Stmt.Return r -> r.value() == null ? "(return)" : "(return " + expr(r.value()) + ")";
             case Stmt.Expect e -> "(expect " + expr(e.condition()) + ")";
-            case Stmt.Respond r -> "(respond" + (r.status() == null ? "" : " (status " + expr(r.status()) + ")")
+            case Stmt.Respond r -> "(respond" + (r.keep() == null ? "" : " keep")
+                    + (r.status() == null ? "" : " (status " + expr(r.status()) + ")")
                     + switch (r.bodyKind()) {
                         case NONE -> "";
                         case JSON -> " (json " + expr(r.body()) + ")";

@@ -111,6 +111,9 @@ class DeclarationTest {
         respond status 204 headers {\\n "A": 1\\n "B": 2\\n} => (respond (status 204) (headers ("A" 1) ("B" 2)))
         respond json(x)\\n  headers { "A": 1 }          => (respond (json x) (headers ("A" 1)))
         respond json({ "ok": true })                    => (respond (json (map ("ok" true))))
+        respond keep status 401 text("no")              => (respond keep (status 401) (text "no"))
+        respond keep json(x)                            => (respond keep (json x))
+        respond status keep                             => (respond (status keep))
         """)
     void respondForms(String source, String expected) {
         assertEquals(expected, Parse.body(source.replace("\\n", "\n")));
@@ -120,6 +123,9 @@ class DeclarationTest {
     void respondNeedsAStatusOrABody() {
         assertEquals(List.of("2:9 E0110 expected `json(…)`, `text(…)` or `status N` after `respond`, found `x`"),
                 Parse.errors("test \"t\" {\nrespond x\n}"));
+        // issue 14: `keep` is a modifier, not a response
+        assertEquals(List.of("2:13 E0110 expected `json(…)`, `text(…)` or `status N` after `respond`, found `}`"),
+                Parse.errors("test \"t\" {\nrespond keep\n}"));
     }
 
     @Test

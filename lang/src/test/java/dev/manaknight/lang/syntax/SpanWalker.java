@@ -123,6 +123,7 @@ final class SpanWalker {
             case Stmt.Return r -> { if (r.value() != null) expr(s, r.value()); }
             case Stmt.Expect e -> expr(s, e.condition());
             case Stmt.Respond r -> {
+                if (r.keep() != null) inside(s, r.keep(), "keep");
                 if (r.status() != null) expr(s, r.status());
                 if (r.body() != null) expr(s, r.body());
                 for (var h : r.headers()) { inside(s, h.nameSpan(), "header"); expr(s, h.value()); }

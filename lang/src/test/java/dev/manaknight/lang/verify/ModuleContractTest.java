@@ -9,6 +9,7 @@ import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.Route;
 import dev.manaknight.lang.bytecode.SampleModules;
+import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.model.Type;
 import java.util.ArrayList;
@@ -59,6 +60,33 @@ class ModuleContractTest {
         assertEquals("effect E0 db.findUser result Map<Int> cannot be mapped from rows", messages(map).getFirst());
         Module twice = withEffects(List.of(findUser("SELECT :id", List.of(ID.getFirst(), ID.getFirst()), Type.INT)));
         assertEquals("effect E0 db.findUser declares parameter id twice", messages(twice).getFirst());
+    }
+
+    @Test
+    void aQueryDeclaresItsErrorsWithTheBuiltInDbError() {
+        // issue 14: `Result<T, DbError>` is a result the runtime maps; the DbError it builds is its own
+        var add = new EffectOp(Capability.DB, "addUser", List.of(new EffectOp.Param("name", Type.STRING)),
+                new Type.ResultOf(new Type.Named("User"), new Type.Named("DbError")), "INSERT INTO users(name) VALUES (:name)");
+        Module seed = SampleModules.seed();
+        var types = new ArrayList<>(seed.types());
+        Module missing = new Module(seed.constants(), types, seed.typeRefs(), seed.functions(),
+                List.of(SampleModules.FIND_USER, add), seed.routes(), seed.tests());
+        assertEquals(List.of("effect E1 db.addUser result names type DbError, which is not in the type table"),
+                messages(missing));
+        types.add(TypeDef.DB_ERROR);
+        Module good = new Module(seed.constants(), types, seed.typeRefs(), seed.functions(),
+                List.of(SampleModules.FIND_USER, add), seed.routes(), seed.tests());
+        assertEquals(List.of(), messages(good));
+        types.set(types.size() - 1, new TypeDef.EnumDef("DbError", List.of(new TypeDef.VariantDef("unique", List.of()))));
+        Module other = new Module(seed.constants(), types, seed.typeRefs(), seed.functions(),
+                List.of(SampleModules.FIND_USER, add), seed.routes(), seed.tests());
+        assertEquals(List.of("type DbError is not the built-in enum DbError (TypeDef.DB_ERROR), whose values the runtime builds"),
+                messages(other));
+        var stringErrors = new EffectOp(Capability.DB, "addUser", add.params(),
+                new Type.ResultOf(new Type.Named("User"), Type.STRING), add.sql());
+        assertEquals(List.of("effect E1 db.addUser result Result<User, String> cannot be mapped from rows"),
+                messages(new Module(seed.constants(), seed.types(), seed.typeRefs(), seed.functions(),
+                        List.of(SampleModules.FIND_USER, stringErrors), seed.routes(), seed.tests())));
     }
 
     @Test

@@ -36,7 +36,22 @@ class ModuleFuzzTest {
     private static final long SEED = 0x4D4B42L;
 
     private static List<Module> validModules() {
-        return List.of(SampleModules.seed(), SampleModules.kitchenSink());
+        return List.of(SampleModules.seed(), SampleModules.kitchenSink(), keeping(SampleModules.seed()));
+    }
+
+    /** Issue 14: the seed with its 404 answered by `RESPOND_KEEP`, so mutations reach that opcode too. */
+    static Module keeping(Module seed) {
+        Function h = seed.functions().get(0);
+        byte[] code = h.code().clone();
+        assertEquals(Opcode.RESPOND.code(), code[code.length - 2], "the seed handler ends with RESPOND 0");
+        code[code.length - 2] = Opcode.RESPOND_KEEP.code();
+        var functions = new ArrayList<>(seed.functions());
+        functions.set(0, new Function(h.name(), h.file(), h.params(), h.result(), h.locals(), h.maxStack(), h.capabilities(),
+                code, h.lines()));
+        Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), functions, seed.effects(), seed.routes(),
+                seed.tests());
+        assertEquals(List.of(), Verifier.verify(m), "the keeping seed verifies");
+        return m;
     }
 
     /** Counts of each allowed outcome, so the test can show the mutations reach every stage. */

@@ -403,6 +403,32 @@ class VerifierTest {
                 "F0 `GET /users/:id` at 0031 RESPOND: a response is not allowed in code a test can reach");
     }
 
+    @Test
+    void respondKeepNeedsTheDbCapability() {
+        // issue 14: `respond keep` keeps a 4xx request's writes; the verifier holds the checker's rule
+        // that it stands only where there are writes to keep, and treats it like RESPOND otherwise.
+        var keep = code().op(Opcode.SMALL_INT, 409).op(Opcode.UNIT).op(Opcode.RESPOND_KEEP, 0);
+        assertEquals(List.of(), messages(withF(List.of(), Type.UNIT, 0, 2, DB, keep)));
+        var without = code().op(Opcode.SMALL_INT, 409).op(Opcode.UNIT).op(Opcode.RESPOND_KEEP, 0);
+        only(withF(List.of(), Type.UNIT, 0, 2, 0, without),
+                "F0 `f` at 0004 RESPOND_KEEP: keeps the request's database writes, but this function does not declare `db`");
+        var body = code().op(Opcode.SMALL_INT, 409).op(Opcode.CONST_INT, 0).op(Opcode.RESPOND_KEEP, 0);
+        only(withF(List.of(), Type.UNIT, 0, 2, DB, body),
+                "F0 `f` at 0006 RESPOND_KEEP: operand 2 of 2 must be a Body or Unit but is P; stack [P P]");
+    }
+
+    @Test
+    void respondKeepIsNotReachableFromATest() {
+        Module seed = SampleModules.seed();
+        var guard = code().op(Opcode.SMALL_INT, 409).op(Opcode.UNIT).op(Opcode.RESPOND_KEEP, 0);
+        var test = code().op(Opcode.CALL, 3).op(Opcode.POP_R).op(Opcode.UNIT).op(Opcode.RET_R);
+        var fs = new ArrayList<>(seed.functions());
+        fs.set(2, SampleModules.function("test \"calls a guard\"", "users.mnk", List.of(), Type.UNIT, 0, 2, DB, test));
+        fs.add(SampleModules.function("guard", "users.mnk", List.of(), Type.UNIT, 0, 2, DB, guard));
+        Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), fs, seed.effects(), seed.routes(), seed.tests());
+        only(m, "F3 `guard` at 0004 RESPOND_KEEP: a response is not allowed in code a test can reach");
+    }
+
     // --- limits -----------------------------------------------------------------------------------
 
     @Test

@@ -109,6 +109,16 @@ class EffectTest {
     }
 
     @Test
+    void respondKeepCarriesTheKeepFlag() {
+        // issue 14: RESPOND_KEEP is RESPOND with Response.keep set; the runtime decides what it means.
+        int keep = asm.fn("k").code(c -> c.op(SMALL_INT, 409).op(UNIT).op(RESPOND_KEEP, 0));
+        assertEquals(new Response(409, new Response.Body.None(), List.of(), true),
+                assertInstanceOf(Outcome.Responded.class, run(keep, 0)).response());
+        int plain = asm.fn("p").code(c -> c.op(SMALL_INT, 409).op(UNIT).op(RESPOND, 0));
+        assertFalse(assertInstanceOf(Outcome.Responded.class, run(plain, 0)).response().keep());
+    }
+
+    @Test
     void respondEndsTheWholeRunEvenFromACallee() {
         int inner = asm.fn("inner").result(Kind.P).code(c -> c.op(SMALL_INT, 418).op(UNIT).op(RESPOND, 0));
         int outer = asm.fn("outer").code(c -> c.op(CALL, inner).op(POP_P).op(SMALL_INT, 200).op(UNIT).op(RESPOND, 0));

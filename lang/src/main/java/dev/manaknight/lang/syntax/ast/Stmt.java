@@ -31,8 +31,11 @@ public sealed interface Stmt {
     /** `return e` or bare `return` (Unit). */
     record Return(Expr value, Span span) implements Stmt {}
 
-    /** `respond [status N] [json(v) | text(s)] [headers { "K": v, … }]` */
-    record Respond(Expr status, BodyKind bodyKind, Expr body, List<Header> headers, Span span) implements Stmt {
+    /**
+     * `respond [keep] [status N] [json(v) | text(s)] [headers { "K": v, … }]`; `keep` (its span,
+     * or null) keeps the request's database writes although the status is a 4xx.
+     */
+    record Respond(Span keep, Expr status, BodyKind bodyKind, Expr body, List<Header> headers, Span span) implements Stmt {
         public Respond { headers = List.copyOf(headers); }
     }
 
