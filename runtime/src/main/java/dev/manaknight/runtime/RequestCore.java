@@ -193,13 +193,14 @@ public final class RequestCore {
                     .withInstance(req.rawPath()).reply(new Header("Allow", String.join(", ", na.allow())));
             case RouteMatch.Found f -> {
                 r.route(f.route().method() + " " + f.route().path());
-                Reply reply = run(f.route(), f, req, r);
+                Reply reply = run(f.route(), f, req, r, f.head());
                 yield f.head() ? headOf(reply) : reply;
             }
         };
     }
 
-    private Reply run(Route route, RouteMatch.Found found, Request req, InFlight r) {
+    /** @param head a `HEAD` request running the `GET` handler: its writes are never kept */
+    private Reply run(Route route, RouteMatch.Found found, Request req, InFlight r, boolean head) {
         if (req.body().length > options.bodyLimit())
             return Problem.tooLarge(options.bodyLimit()).withInstance(req.rawPath()).reply();
         VmError lastConflict = null;
@@ -214,10 +215,10 @@ public final class RequestCore {
             }
             Attempt result;
             if (attempt == 1 && !(db != null && (route.capabilities() & Capability.DB.bit()) != 0 && contended())) {
-                result = attempt(route, args, req, r, false);
+                result = attempt(route, args, req, r, false, head);
             } else if (takeRetryTurn(r)) {
                 try {
-                    result = attempt(route, args, req, r, attempt > 1);
+                    result = attempt(route, args, req, r, attempt > 1, head);
                 } finally {
                     retryTurn.release();
                 }
@@ -248,8 +249,11 @@ public final class RequestCore {
         record Conflicted(VmError error, boolean repeatable) implements Attempt {}
     }
 
-    /** @param again a run after a conflict: on SQLite its transaction writes from the start (Transaction#writeFromTheStart) */
-    private Attempt attempt(Route route, Object[] args, Request req, InFlight r, boolean again) {
+    /**
+     * @param again a run after a conflict: on SQLite its transaction writes from the start (Transaction#writeFromTheStart)
+     * @param head  a `HEAD` request: nothing it writes is kept ({@link #commits})
+     */
+    private Attempt attempt(Route route, Object[] args, Request req, InFlight r, boolean again, boolean head) {
         Transaction tx = db == null ? null : new Transaction(db, r.deadlineNanos()); // waits for the db end at the deadline
         if (tx != null && again) tx.writeFromTheStart();
         var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, System::currentTimeMillis,
@@ -274,7 +278,7 @@ public final class RequestCore {
                 return new Attempt.Done(Problem.of("body-too-large", "Content Too Large", 413, "the request's body and decoded "
                         + "inputs need more than limits.memory (" + options.memory() + " bytes) allows")
                         .withInstance(req.rawPath()).reply());
-            return finish(outcome, tx, host, req, r);
+            return finish(outcome, tx, host, req, r, head);
         } finally {
             if (tx != null) tx.rollback(); // no-op after a commit; otherwise nothing is left open
         }
@@ -340,7 +344,17 @@ public final class RequestCore {
                 + "ms wall-clock limit" + (cause == null ? "" : " (" + cause + ")"), stack);
     }
 
-    private Attempt finish(Outcome outcome, Transaction tx, RequestHost host, Request req, InFlight r) {
+    /**
+     * Whether a request's writes are kept: its handler answered below 400, or a 4xx with
+     * `respond keep` — never for a 5xx, and never for `HEAD`, which answers as `GET` would but
+     * must change nothing. Everything else (a 4xx, a 5xx, a VM failure, a broken limit, a
+     * timeout, a client gone) rolls back.
+     */
+    static boolean commits(int status, boolean keep, boolean head) {
+        return !head && (status < 400 || keep && status < 500);
+    }
+
+    private Attempt finish(Outcome outcome, Transaction tx, RequestHost host, Request req, InFlight r, boolean head) {
         return switch (outcome) {
             case Outcome.Responded resp -> {
                 Reply reply;
@@ -350,13 +364,15 @@ public final class RequestCore {
                     yield new Attempt.Done(failure(new VmError(VmError.Kind.INTERNAL, "the response cannot be encoded: "
                             + e.getMessage(), List.of()), req, r));
                 }
-                if (reply.status() >= 500 || tx == null) yield new Attempt.Done(reply);
+                if (reply.status() >= 500 || tx == null) yield new Attempt.Done(reply); // rolled back (the `finally` in attempt)
                 // A request past its deadline never commits: its client has been, or is about to
                 // be, answered that it timed out.
                 if (r.stopped() != null || r.pastDeadline(System.nanoTime()))
                     yield new Attempt.Done(failure(r.stopped() == InFlight.Stop.DEADLINE || r.stopped() == null
                             ? timeout(null, List.of())
                             : new VmError(VmError.Kind.TIMEOUT, "the request was cancelled", List.of()), req, r));
+                // below 400, or a 4xx with `keep`; else rolled back (the `finally` in attempt)
+                if (!commits(reply.status(), resp.response().keep(), head)) yield new Attempt.Done(reply);
                 try {
                     tx.commit();
                 } catch (Transaction.Abandoned e) {

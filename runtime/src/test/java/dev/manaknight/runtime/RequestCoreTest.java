@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Outcome;
+import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.effects.Schema;
@@ -42,9 +43,14 @@ class RequestCoreTest {
 
     /** Handler 0 (`GET /users/:id`) deletes then answers with status `status`; handler 3 fails. */
     private Deployment deletingCore(int status) throws Exception {
+        return deletingCore(status, false);
+    }
+
+    /** As {@link #deletingCore(int)}; `keep`: handler 0 answers with `respond keep`. */
+    private Deployment deletingCore(int status, boolean keep) throws Exception {
         Fixtures.Handler delete = (h, a) -> {
             h.effect(Fixtures.DELETE_USER, new Object[] {a[0]});
-            return text(status, "deleted");
+            return new Outcome.Responded(new Response(status, new Response.Body.Text("deleted"), List.of(), keep));
         };
         Fixtures.Handler failing = (h, a) -> {
             h.effect(Fixtures.DELETE_USER, new Object[] {a[0]});
@@ -59,10 +65,59 @@ class RequestCoreTest {
         return Long.parseLong(core.handle(Fixtures.get("/users/me")).text());
     }
 
-    @Test void commitsBelow500() throws Exception {
+    @Test void commitsBelow400() throws Exception {
         deletingCore(200);
         assertEquals(200, core.handle(Fixtures.get("/users/1")).status());
         assertEquals(1, count());
+        core.close();
+        db.close();
+        deletingCore(399);
+        assertEquals(399, core.handle(Fixtures.get("/users/1")).status());
+        assertEquals(1, count());
+    }
+
+    @Test void rollsBackOn4xx() throws Exception {
+        // issue 14: a 409 or 422 after a write used to commit it (the rule was "below 500")
+        for (int status : new int[] {400, 409, 422, 499}) {
+            deletingCore(status);
+            assertEquals(status, core.handle(Fixtures.get("/users/1")).status());
+            assertEquals(2, count(), "nothing of a " + status + " is kept");
+            core.close();
+            db.close();
+        }
+        core = null;
+        db = null;
+    }
+
+    @Test void respondKeepKeepsA4xxsWrites() throws Exception {
+        // issue 14: `respond keep status 401` (a failed login recorded) keeps its writes
+        deletingCore(401, true);
+        assertEquals(401, core.handle(Fixtures.get("/users/1")).status());
+        assertEquals(1, count());
+    }
+
+    @Test void keepNeverKeepsA5xx() throws Exception {
+        // a computed status may reach RESPOND_KEEP as a 5xx: a 5xx always rolls back
+        deletingCore(500, true);
+        assertEquals(500, core.handle(Fixtures.get("/users/1")).status());
+        assertEquals(2, count());
+    }
+
+    @Test void headNeverCommits() throws Exception {
+        // issue 14: HEAD runs the GET handler; its writes are never kept, whatever it answers
+        for (boolean keep : new boolean[] {false, true}) {
+            for (int status : new int[] {200, 404}) {
+                deletingCore(status, keep);
+                Reply r = core.handle(Fixtures.req("HEAD", "/users/1", null));
+                assertEquals(status, r.status());
+                assertEquals(0, r.body().length);
+                assertEquals(2, count(), "HEAD " + status + (keep ? " keep" : ""));
+                core.close();
+                db.close();
+            }
+        }
+        core = null;
+        db = null;
     }
 
     @Test void rollsBackOn5xx() throws Exception {
