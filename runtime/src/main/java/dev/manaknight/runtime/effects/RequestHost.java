@@ -6,6 +6,7 @@ import dev.manaknight.lang.vm.Host;
 import dev.manaknight.lang.vm.Values;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.Savepoint;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,26 +90,25 @@ public class RequestHost implements Host {
         Query q = queries.query(op);
         try {
             Transaction.Work<Object> work = c -> {
-                PreparedStatement ps = transaction.prepare(c, q.sql());
+                // A query that declares its errors runs in a savepoint: on PostgreSQL a failed
+                // statement aborts the transaction, and rolling back to the savepoint is what lets
+                // the handler go on; on SQLite it takes back a statement's partial work. Others pay nothing.
+                Savepoint savepoint = q.declaresErrors() ? c.setSavepoint() : null;
+                Object rows;
                 try {
-                    for (int i = 0; i < q.bindings().length; i++) {
-                        int p = q.bindings()[i];
-                        mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
-                    }
-                    running = ps;
-                    try {
-                        if (cancelled) throw new SQLException("the request was stopped before its query began");
-                        return mapper.map(op.result(), ps, ps.execute()); // rows are read (native steps) here too
-                    } finally {
-                        cancelling.lock(); // a cancel under way ends before the statement can serve another request
-                        running = null;
-                        cancelling.unlock();
-                    }
-                } finally {
-                    transaction.done(c, q.sql(), ps);
+                    rows = statement(c, q, op, args);
+                } catch (SQLException e) {
+                    ConstraintViolation v = savepoint == null ? null : ConstraintViolation.of(e);
+                    if (v == null) throw e; // not declared: the request fails and rolls back, as before
+                    c.rollback(savepoint);
+                    c.releaseSavepoint(savepoint);
+                    return new Values.Err(mapper.dbError(v));
                 }
+                if (savepoint == null) return rows;
+                c.releaseSavepoint(savepoint);
+                return new Values.Ok(rows);
             };
-            return q.reads() ? transaction.read(work) : transaction.query(work);
+            return q.reads() && !q.declaresErrors() ? transaction.read(work) : transaction.query(work);
         } catch (Transaction.Abandoned e) {
             throw new EffectFailure("timeout", op.qualifiedName() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
@@ -118,6 +118,28 @@ public class RequestHost implements Host {
                 case STATEMENT -> { }
             }
             throw new EffectFailure("db", op.qualifiedName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds, runs and maps one query's statement on `c`. */
+    private Object statement(java.sql.Connection c, Query q, EffectOp op, Object[] args) throws SQLException, EffectFailure {
+        PreparedStatement ps = transaction.prepare(c, q.sql());
+        try {
+            for (int i = 0; i < q.bindings().length; i++) {
+                int p = q.bindings()[i];
+                mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
+            }
+            running = ps;
+            try {
+                if (cancelled) throw new SQLException("the request was stopped before its query began");
+                return mapper.map(q.rows(), ps, ps.execute()); // rows are read (native steps) here too
+            } finally {
+                cancelling.lock(); // a cancel under way ends before the statement can serve another request
+                running = null;
+                cancelling.unlock();
+            }
+        } finally {
+            transaction.done(c, q.sql(), ps);
         }
     }
 

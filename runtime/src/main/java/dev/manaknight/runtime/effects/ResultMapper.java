@@ -99,6 +99,17 @@ public final class ResultMapper {
         }
     }
 
+    /**
+     * The `DbError` value of a violation, for a query that declares it (`Result<T, DbError>`): the
+     * verifier holds a module that names `DbError` to the built-in shape, in which the variants are
+     * in {@link ConstraintViolation.Kind}'s order.
+     */
+    public Values.EnumValue dbError(ConstraintViolation v) {
+        int index = types.index(TypeDef.DB_ERROR.name());
+        if (index < 0) throw new IllegalStateException("the module declares a query's DbError but has no DbError type");
+        return new Values.EnumValue(index, v.kind().ordinal(), v.kind().variant, new Object[] {v.name()});
+    }
+
     /** One row as a record (columns by name) or as a scalar (the only column). */
     private Object row(Type t, ResultSet rs, Columns cols) throws SQLException, EffectFailure {
         if (t instanceof Type.Named n && types.def(n.name()) instanceof TypeDef.RecordDef r) {

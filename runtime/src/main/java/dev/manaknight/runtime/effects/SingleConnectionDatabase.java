@@ -20,10 +20,15 @@ public final class SingleConnectionDatabase implements Database {
         this.connection = connection;
     }
 
-    /** A new, empty, private in-memory SQLite database. */
+    /**
+     * A new, empty, private in-memory SQLite database; foreign keys are enforced, as on a
+     * server's database (so `manaknight test` meets the same `DbError.foreignKey`).
+     */
     public static SingleConnectionDatabase inMemorySqlite() {
+        var props = new Properties();
+        props.setProperty("foreign_keys", "true");
         try {
-            return new SingleConnectionDatabase(DriverManager.getConnection("jdbc:sqlite::memory:"));
+            return new SingleConnectionDatabase(DriverManager.getConnection("jdbc:sqlite::memory:", props));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory SQLite database: " + e.getMessage(), e);
         }
