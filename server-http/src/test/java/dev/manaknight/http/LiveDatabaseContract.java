@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the `db` effect promises on every database, over a real socket: the schema applied once,
  * `RETURNING` rows mapped to records, Decimal digits kept, booleans, Option columns, one
- * transaction per request rolled back on a VM failure or a 5xx, a timeout that cancels a query.
- * Subclasses name the database.
+ * transaction per request committed only below 400 (or on a 4xx with `respond keep`, never for
+ * `HEAD`) and rolled back on a VM failure, a 4xx or a 5xx, a timeout that cancels a query, and
+ * each constraint a query declares answered as a `DbError` value. Subclasses name the database.
  */
 abstract class LiveDatabaseContract {
     @TempDir Path dir;
@@ -64,6 +65,83 @@ abstract class LiveDatabaseContract {
 
     /** Starts again on the same database without resetting it. */
     abstract LiveApp restart(Path dir, String toml) throws Exception;
+
+    /** PostgreSQL, which names every constraint; SQLite names a UNIQUE by its columns and no foreign key. */
+    abstract boolean postgres();
+
+    private long owners() throws Exception {
+        return Long.parseLong(app.send("GET", "/owners/count").body());
+    }
+
+    @Test void a4xxAfterAWriteLeavesNoRow() throws Exception {
+        // issue 14: before, a handler that wrote and then answered 409 or 422 committed the write
+        app = start(dir, "");
+        for (int code : new int[] {400, 404, 409, 422, 499, 500, 503}) {
+            var r = app.postJson("/items/answer/" + code, CUP);
+            assertEquals(code, r.statusCode(), r.body());
+            assertEquals(2, count(), "a " + code + " keeps nothing");
+        }
+        assertEquals(201, app.postJson("/items/answer/201", CUP).statusCode());
+        assertEquals(3, count(), "below 400 the write is kept");
+    }
+
+    @Test void respondKeepKeepsA4xxsWritesButNeverA5xxs() throws Exception {
+        // issue 14: `respond keep` is how a 4xx keeps its writes (a failed login attempt recorded)
+        app = start(dir, "");
+        assertEquals(401, app.postJson("/items/keep/401", CUP).statusCode());
+        assertEquals(3, count(), "the 401's insert is kept");
+        assertEquals(503, app.postJson("/items/keep/503", CUP).statusCode());
+        assertEquals(3, count(), "a 5xx rolls back, keep or not");
+    }
+
+    @Test void headLeavesNoRow() throws Exception {
+        // issue 14: HEAD runs the GET handler, writes included; they were committed
+        app = start(dir, "");
+        var head = app.send("HEAD", "/items/visit");
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(2, count(), "HEAD keeps nothing");
+        assertEquals(200, app.send("GET", "/items/visit").statusCode());
+        assertEquals(3, count(), "the same GET does");
+    }
+
+    @Test void eachDeclaredConstraintIsADbError() throws Exception {
+        // issue 14: the same variants on SQLite and PostgreSQL, answered by the handler (409)
+        app = start(dir, "");
+        assertEquals(201, app.send("POST", "/owners?email=ada@example.com").statusCode());
+        assertDbError(app.send("POST", "/owners?email=ada@example.com"), "unique", "constraint",
+                postgres() ? "owners_email_key" : "owners.email");
+        assertDbError(app.send("POST", "/owners?email=nobody"), "check", "constraint", "owners_email_check");
+        assertDbError(app.send("POST", "/owners"), "notNull", "column", "owners.email");
+        assertDbError(app.send("POST", "/owners/99/pets?name=rex"), "foreignKey", "constraint",
+                postgres() ? "pets_owner_fkey" : "");
+        assertEquals(201, app.send("POST", "/owners/1/pets?name=rex").statusCode());
+        assertEquals(1, owners(), "each refused insert left nothing (the 409s rolled back, too)");
+    }
+
+    private static void assertDbError(java.net.http.HttpResponse<String> r, String variant, String field, String name)
+            throws Exception {
+        assertEquals(409, r.statusCode(), r.body());
+        JsonNode e = json(r);
+        assertEquals(variant, e.get("type").asText(), r.body());
+        assertEquals(name, e.get(field).asText(), r.body());
+    }
+
+    @Test void aHandlerGoesOnAfterADeclaredError() throws Exception {
+        // issue 14: on PostgreSQL a failed statement aborts the transaction; the savepoint around a
+        // query that declares DbError takes back only that statement
+        app = start(dir, "");
+        var r = app.send("POST", "/owners/twice?email=ada@example.com&other=grace@example.com");
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals("[true,true]", r.body());
+        assertEquals(2, owners(), "both successful inserts are kept");
+    }
+
+    @Test void aViolationAQueryDoesNotDeclareStillFailsTheRequest() throws Exception {
+        app = start(dir, "");
+        problem(app.send("POST", "/owners/undeclared?email=ada@example.com"), 500, "effect-failed");
+        assertEquals(0, owners(), "the first insert was rolled back with the request");
+    }
 
     @Test void aVmFailureAfterAnInsertLeavesNoRow() throws Exception {
         app = start(dir, "");

@@ -21,7 +21,7 @@ class LivePostgresTest extends LiveDatabaseContract {
     @BeforeEach void dropTheTable() throws Exception {
         assumeTrue(URL != null && !URL.isBlank(), "MANAKNIGHT_TEST_PG_URL is not set");
         try (Connection c = DriverManager.getConnection(PooledDatabase.jdbcUrl(URL)); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS items");
+            st.execute("DROP TABLE IF EXISTS pets, owners, items");
         }
     }
 
@@ -31,4 +31,6 @@ class LivePostgresTest extends LiveDatabaseContract {
         Files.writeString(dir.resolve("schema.sql"), LiveApp.resource("schema-postgresql.sql"));
         return LiveApp.start(dir, "[db]\nurl = \"" + URL + "\"\npool = 4\nschema = \"schema.sql\"\n" + toml);
     }
+
+    @Override boolean postgres() { return true; }
 }

@@ -7,4 +7,6 @@ class LiveSqliteTest extends LiveDatabaseContract {
     @Override LiveApp start(Path dir, String toml) throws Exception { return LiveApp.sqlite(dir, toml); }
 
     @Override LiveApp restart(Path dir, String toml) throws Exception { return LiveApp.sqlite(dir, toml); }
+
+    @Override boolean postgres() { return false; }
 }
