@@ -137,6 +137,22 @@ abstract class LiveDatabaseContract {
         assertEquals(2, owners(), "both successful inserts are kept");
     }
 
+    @Test void listsEnumsAndJsonBind() throws Exception {
+        // issue 14 (item 6): `IN (:ids)` one `?` per element (never spliced), an empty list an empty subquery
+        app = start(dir, "");
+        assertEquals("[1,2]", app.send("GET", "/in?id=2&id=1").body());
+        assertEquals("[2]", app.send("GET", "/in?id=2").body());
+        assertEquals("[1,2]", app.send("GET", "/in?id=1&id=2&id=99").body(), "three ids, padded to four");
+        assertEquals("[]", app.send("GET", "/in").body(), "IN of no ids matches nothing");
+        assertEquals("[1,2]", app.send("GET", "/not-in").body(), "NOT IN of no ids matches everything");
+        assertEquals("[2]", app.send("GET", "/not-in?id=1").body());
+        assertEquals("1", app.send("GET", "/named?name=pen&name=x%27)%20OR%201%3D1%20--").body(), "text is bound, not spliced");
+        assertEquals("green", app.send("GET", "/color?c=green").body(), "an enum binds as its variant's name");
+        var noted = app.send("PUT", "/items/1/note", "{\"a\": [1, 2.50], \"b\": \"x\"}", "application/json");
+        assertEquals(200, noted.statusCode(), noted.body());
+        assertEquals("{\"a\":[1,2.50],\"b\":\"x\"}", json(noted).get("note").asText(), "Json binds as its text");
+    }
+
     @Test void aViolationAQueryDoesNotDeclareStillFailsTheRequest() throws Exception {
         app = start(dir, "");
         problem(app.send("POST", "/owners/undeclared?email=ada@example.com"), 500, "effect-failed");

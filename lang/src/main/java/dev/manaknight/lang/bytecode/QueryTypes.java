@@ -16,9 +16,29 @@ public final class QueryTypes {
                 || t == Type.INSTANT || t == Type.DURATION;
     }
 
-    /** A parameter: a scalar, or an Option of one (bound as NULL when none). */
-    public static boolean param(Type t) {
-        return scalar(t) || t instanceof Type.OptionOf o && scalar(o.value());
+    /**
+     * A parameter: a scalar, a plain enum (bound as its variant's name), `Json` (as its text), or
+     * an Option of one (bound as NULL when none); or a List of a scalar or a plain enum, which
+     * stands in `IN (:xs)` and is bound element by element ({@link #MAX_LIST_ITEMS} at most).
+     */
+    public static boolean param(Type t, Predicate<String> isPlainEnum) {
+        return single(t, isPlainEnum) || t instanceof Type.OptionOf o && single(o.value(), isPlainEnum)
+                || t instanceof Type.ListOf l && element(l.element(), isPlainEnum);
+    }
+
+    /**
+     * The most items a List parameter binds: each is a statement parameter, and both databases
+     * cap those (SQLite at 32,766, PostgreSQL at 65,535 per statement); a longer list is a failure
+     * of the query, not a statement the database refuses halfway.
+     */
+    public static final int MAX_LIST_ITEMS = 1024;
+
+    private static boolean single(Type t, Predicate<String> isPlainEnum) {
+        return t == Type.JSON || element(t, isPlainEnum);
+    }
+
+    private static boolean element(Type t, Predicate<String> isPlainEnum) {
+        return scalar(t) || t instanceof Type.Named n && isPlainEnum.test(n.name());
     }
 
     /**
@@ -51,6 +71,7 @@ public final class QueryTypes {
     }
 
     private static boolean row(Type t, Predicate<String> isRecord) {
-        return param(t) || t instanceof Type.Named n && isRecord.test(n.name());
+        return scalar(t) || t instanceof Type.OptionOf o && scalar(o.value())
+                || t instanceof Type.Named n && isRecord.test(n.name());
     }
 }

@@ -81,6 +81,26 @@ public final class SqlPlaceholders {
         return new Rewritten(sb.toString(), names);
     }
 
+    /**
+     * True when the placeholder stands alone inside `IN (…)` (`x IN (:ids)`, `NOT IN ( :ids )`):
+     * the one place a List parameter may stand, since it becomes one `?` per element there.
+     */
+    public static boolean aloneInIn(String sql, Placeholder p) {
+        int at = skipSpaceBack(sql, p.offset() - 1);
+        if (at < 0 || sql.charAt(at) != '(') return false;
+        at = skipSpaceBack(sql, at - 1);
+        if (at < 1 || !sql.regionMatches(true, at - 1, "IN", 0, 2)) return false;
+        if (at >= 2 && isPart(sql.charAt(at - 2))) return false; // `JOIN (`, `MIN(`
+        int after = p.offset() + 1 + p.name().length();
+        while (after < sql.length() && Character.isWhitespace(sql.charAt(after))) after++;
+        return after < sql.length() && sql.charAt(after) == ')';
+    }
+
+    private static int skipSpaceBack(String s, int i) {
+        while (i >= 0 && Character.isWhitespace(s.charAt(i))) i--;
+        return i;
+    }
+
     private static boolean isStart(char c) { return Character.isLetter(c) || c == '_'; }
 
     private static boolean isPart(char c) { return Character.isLetterOrDigit(c) || c == '_'; }

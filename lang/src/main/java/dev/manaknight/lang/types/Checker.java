@@ -392,10 +392,10 @@ public final class Checker {
             Type type = typeOr(t);
             if (!names.add(p.name().name()))
                 error("E0201", "duplicate parameter `" + p.name().name() + "`", p.name().span(), "declared twice", null);
-            if (!QueryTypes.param(type))
+            if (!QueryTypes.param(type, this::isPlainEnum))
                 error("E0704", "a query parameter must be a scalar", p.type().span(), "`" + type + "` cannot be bound to SQL",
-                        "use Int, Decimal, Float, Bool, String, Instant, Duration, or an Option of one"
-                                + " (bound as NULL when none)");
+                        "use Int, Decimal, Float, Bool, String, Instant, Duration, a plain enum, Json, or an Option of one"
+                                + " (bound as NULL when none); or a List of a scalar or plain enum for `IN (:xs)`");
             params.add(new EffectOp.Param(p.name().name(), type));
         }
         Type result = q.result() == null ? Type.UNIT : typeOr(resolve(q.result()));
@@ -409,6 +409,12 @@ public final class Checker {
         Set<String> used = new HashSet<>();
         for (SqlPlaceholders.Placeholder ph : SqlPlaceholders.scan(q.sql())) {
             used.add(ph.name());
+            Type listed = params.stream().filter(p -> p.name().equals(ph.name())).map(EffectOp.Param::type)
+                    .filter(t -> t instanceof Type.ListOf).findFirst().orElse(null);
+            if (listed != null && !SqlPlaceholders.aloneInIn(q.sql(), ph))
+                error("E0705", "a List parameter stands alone in `IN (…)`", sqlSpan(q, ph),
+                        "`:" + ph.name() + "` is a `" + listed + "`",
+                        "write `… IN (:" + ph.name() + ")`: it is bound one element at a time");
             if (!names.contains(ph.name())) {
                 String near = Names.nearest(ph.name(), names);
                 if (near != null) used.add(near); // one error for one typo
@@ -431,6 +437,12 @@ public final class Checker {
         int at = src.indexOf(":" + ph.name());
         if (at < 0) return lit;
         return new Span(lit.file(), lit.start() + at, lit.start() + at + 1 + ph.name().length());
+    }
+
+    /** A declared enum without payloads: bound to SQL (and read back) by its variant's name. */
+    private boolean isPlainEnum(String name) {
+        TypeDef.EnumDef e = enumDef(name);
+        return e != null && e.plain();
     }
 
     static boolean isSqlScalar(Type t) {

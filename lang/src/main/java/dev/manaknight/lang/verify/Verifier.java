@@ -172,7 +172,8 @@ public final class Verifier {
         var names = new HashSet<String>();
         for (EffectOp.Param p : e.params()) {
             if (!names.add(p.name())) error(where + " declares parameter " + p.name() + " twice");
-            if (p.type() != null && !QueryTypes.param(p.type()))
+            if (p.type() != null && !QueryTypes.param(p.type(),
+                    name -> types.enumDef(module.typeIndex(name)) instanceof TypeDef.EnumDef en && en.plain()))
                 error(where + " parameter " + p.name() + " is " + p.type() + ", which cannot be bound to SQL");
         }
         if (e.result() != null && !QueryTypes.result(e.result(), name -> types.record(module.typeIndex(name)) != null))

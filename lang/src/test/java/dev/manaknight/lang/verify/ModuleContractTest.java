@@ -52,10 +52,16 @@ class ModuleContractTest {
 
     @Test
     void queryParametersAndResultsAreWhatTheRuntimeBindsAndMaps() {
-        Module list = withEffects(List.of(findUser("SELECT 1 WHERE :id", List.of(new EffectOp.Param("id", Type.listOf(Type.INT))),
-                SampleModules.FIND_USER.result())));
+        Module list = withEffects(List.of(findUser("SELECT 1 WHERE :id",
+                List.of(new EffectOp.Param("id", Type.listOf(Type.listOf(Type.INT)))), SampleModules.FIND_USER.result())));
         List<String> m = messages(list);
-        assertEquals("effect E0 db.findUser parameter id is List<Int>, which cannot be bound to SQL", m.getFirst());
+        assertEquals("effect E0 db.findUser parameter id is List<List<Int>>, which cannot be bound to SQL", m.getFirst());
+        // issue 14 (item 6): a List of scalars (in `IN (:xs)`) and Json bind
+        for (Type ok : List.of(Type.listOf(Type.INT), Type.JSON, Type.optionOf(Type.JSON))) {
+            Module bound = withEffects(List.of(findUser("SELECT 1 WHERE 1 IN (:id)", List.of(new EffectOp.Param("id", ok)),
+                    SampleModules.FIND_USER.result())));
+            assertEquals(List.of(), messages(bound).stream().filter(s -> s.contains("bound")).toList(), ok.toString());
+        }
         Module map = withEffects(List.of(findUser("SELECT 1 WHERE :id", ID, new Type.MapOf(Type.INT))));
         assertEquals("effect E0 db.findUser result Map<Int> cannot be mapped from rows", messages(map).getFirst());
         Module twice = withEffects(List.of(findUser("SELECT :id", List.of(ID.getFirst(), ID.getFirst()), Type.INT)));

@@ -88,6 +88,7 @@ public class RequestHost implements Host {
     private Object db(EffectOp op, Object[] args) throws EffectFailure {
         if (transaction == null) throw new EffectFailure("db", "this app has no database configured");
         Query q = queries.query(op);
+        Query.Statement expanded = q.parts() == null ? null : q.expand(args); // a list too long fails before any connection
         try {
             Transaction.Work<Object> work = c -> {
                 // A query that declares its errors runs in a savepoint: on PostgreSQL a failed
@@ -96,7 +97,7 @@ public class RequestHost implements Host {
                 Savepoint savepoint = q.declaresErrors() ? c.setSavepoint() : null;
                 Object rows;
                 try {
-                    rows = statement(c, q, op, args);
+                    rows = statement(c, q, expanded, op, args);
                 } catch (SQLException e) {
                     ConstraintViolation v = savepoint == null ? null : ConstraintViolation.of(e);
                     if (v == null) throw e; // not declared: the request fails and rolls back, as before
@@ -121,13 +122,23 @@ public class RequestHost implements Host {
         }
     }
 
-    /** Binds, runs and maps one query's statement on `c`. */
-    private Object statement(java.sql.Connection c, Query q, EffectOp op, Object[] args) throws SQLException, EffectFailure {
-        PreparedStatement ps = transaction.prepare(c, q.sql());
+    /**
+     * Binds, runs and maps one query's statement on `c`: the arguments by the query's bindings, or
+     * the `expanded` statement of a query with a List parameter ({@link Query#expand}).
+     */
+    private Object statement(java.sql.Connection c, Query q, Query.Statement expanded, EffectOp op, Object[] args)
+            throws SQLException, EffectFailure {
+        String sql = expanded == null ? q.sql() : expanded.sql();
+        PreparedStatement ps = transaction.prepare(c, sql);
         try {
-            for (int i = 0; i < q.bindings().length; i++) {
-                int p = q.bindings()[i];
-                mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
+            if (expanded == null) {
+                for (int i = 0; i < q.bindings().length; i++) {
+                    int p = q.bindings()[i];
+                    mapper.bind(ps, i + 1, op.params().get(p).type(), args[p]);
+                }
+            } else {
+                for (int i = 0; i < expanded.values().size(); i++)
+                    mapper.bind(ps, i + 1, expanded.types().get(i), expanded.values().get(i));
             }
             running = ps;
             try {
@@ -139,7 +150,7 @@ public class RequestHost implements Host {
                 cancelling.unlock();
             }
         } finally {
-            transaction.done(c, q.sql(), ps);
+            transaction.done(c, sql, ps);
         }
     }
 

@@ -36,8 +36,16 @@ public final class ResultMapper {
         this.types = types;
     }
 
-    /** Binds one value; `Option` none and `Json` null become SQL NULL. */
+    /**
+     * Binds one value; `Option` none and `Json` null become SQL NULL, a `Json` value its JSON text
+     * (a number or a string too: `5`, `"a"`), a plain enum its variant's name.
+     */
     public void bind(PreparedStatement ps, int index, Type type, Object v) throws SQLException {
+        if (type == Type.JSON) {
+            if (v instanceof Values.JsonNull) ps.setNull(index, Types.NULL);
+            else ps.setString(index, jsonText(v));
+            return;
+        }
         switch (v) {
             case Values.None n -> ps.setNull(index, Types.NULL);
             case Values.Some s -> bind(ps, index, type instanceof Type.OptionOf o ? o.value() : type, s.value());

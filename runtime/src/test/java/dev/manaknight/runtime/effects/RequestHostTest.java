@@ -117,4 +117,21 @@ class RequestHostTest {
         assertEquals(Values.Unit.UNIT, h.effect(new EffectOp(Capability.LOG, "info", List.of(), Type.UNIT, null), new Object[] {"hi"}));
         assertEquals("db", assertThrows(EffectFailure.class, () -> h.effect(FIND_USER, new Object[] {1L})).kind());
     }
+
+    @Test void jsonBindsAsItsTextAndEnumsAsTheirName() throws Exception {
+        // issue 14 (item 6): a Json number or string was bound as a number or a bare string
+        var h = host(ALL, new Transaction(db));
+        var echo = new EffectOp(Capability.DB, "echo", List.of(new EffectOp.Param("j", Type.JSON)), Type.optionOf(Type.STRING),
+                "SELECT :j");
+        var isNull = new EffectOp(Capability.DB, "isNull", List.of(new EffectOp.Param("j", Type.JSON)), Type.BOOL,
+                "SELECT :j IS NULL");
+        assertEquals(new Values.Some("5"), h.effect(echo, new Object[] {5L}));
+        assertEquals(new Values.Some("\"a\""), h.effect(echo, new Object[] {"a"}));
+        assertEquals(new Values.Some("[1,2.50]"), h.effect(echo, new Object[] {new Values.ListValue(new Object[] {1L,
+                new BigDecimal("2.50")})}));
+        assertEquals(true, h.effect(isNull, new Object[] {Values.JsonNull.NULL}), "a Json null is SQL NULL");
+        var color = new EffectOp(Capability.DB, "color", List.of(new EffectOp.Param("c", Fixtures.COLOR)), Type.STRING,
+                "SELECT :c");
+        assertEquals("green", h.effect(color, new Object[] {new Values.EnumValue(3, 1, "green", new Object[0])}));
+    }
 }
