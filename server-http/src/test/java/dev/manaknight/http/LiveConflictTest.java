@@ -45,8 +45,14 @@ class LiveConflictTest {
     @TempDir Path dir;
     private LiveApp app;
 
-    @AfterEach void stop() {
+    @AfterEach void stop() throws Exception {
         if (app != null) app.close();
+        // The schema's tables would keep the shared database from looking empty, and the schema
+        // rule applies an app's schema only to an empty one (LivePostgresTest runs after this).
+        if (PG == null || PG.isBlank()) return;
+        try (Connection c = DriverManager.getConnection(PooledDatabase.jdbcUrl(PG)); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
     }
 
     private static Program ledger() throws Exception {

@@ -61,7 +61,7 @@ class LivePostgresOutageTest {
 
     @BeforeEach void startApp() throws Exception {
         try (var c = DriverManager.getConnection(PooledDatabase.jdbcUrl(pg.url())); var st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS items");
+            st.execute("DROP TABLE IF EXISTS pets, owners, items");
         }
         Files.writeString(dir.resolve("schema.sql"), LiveApp.resource("schema-postgresql.sql"));
         app = LiveApp.start(dir, "[limits]\ntimeout = \"" + TIMEOUT_MS + "ms\"\n[db]\nurl = \"" + pg.url()
