@@ -158,10 +158,9 @@ public final class Deployment implements AutoCloseable {
             db = switch (setup.mode()) {
                 case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
                         config.limits().timeout(), config.server().workers(), config.db().isolation(), config.db().connectTimeout()),
-                        config.db().schema(),
-                        PooledDatabase.describe(config.db().url())) : null;
+                        config.db().schema(), config.db().migrations(), PooledDatabase.describe(config.db().url())) : null;
                 case CGI -> needsDb ? new LazyDatabase(() -> SingleConnectionDatabase.open(config.db().url(),
-                        config.limits().timeout(), config.db().schema())) : null;
+                        config.limits().timeout(), config.db().schema(), config.db().migrations())) : null;
                 case TEST -> setup.database();
             };
             var d = new Deployment(program, config, setup, db, log);
