@@ -1,9 +1,9 @@
 package dev.manaknight.runtime.effects;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * One migration file, `V<version>__<description>.sql`: its script and the checksum recorded when
@@ -13,13 +13,13 @@ import java.util.HexFormat;
  * @param file     the file's name (`V2__add_email.sql`), as the history records it
  * @param path     where it was read from, as messages name it (null for a script given in memory)
  * @param script   the text, line breaks normalised to `\n`
- * @param checksum SHA-256 of the normalised text, in hex
+ * @param checksum of the normalised text ({@link #checksum})
  */
 public record Migration(long version, String file, java.nio.file.Path path, String script, String checksum) {
     /** A migration from its file's name and text. */
     public static Migration of(long version, String file, java.nio.file.Path path, String text) {
         String script = normalise(text);
-        return new Migration(version, file, path, script, sha256(script));
+        return new Migration(version, file, path, script, checksum(script));
     }
 
     /** The file as a message names it: its path when it has one. */
@@ -34,11 +34,20 @@ public record Migration(long version, String file, java.nio.file.Path path, Stri
         return s.replace("\r\n", "\n").replace('\r', '\n');
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+    /**
+     * `CRC32C` and `CRC32` of the UTF-8 text, then its length in bytes:
+     * `1a2b3c4d5e6f7a8b-1234`. It finds a changed file (an accidental change escapes both
+     * polynomials about once in 2^64), which is its job; it is no defence against a forgery, as
+     * nothing is against someone who can write the app's files. Not SHA-256: the JDK's first
+     * `MessageDigest` loads its security providers, about 160 ms of a CGI process's start
+     * (runtime.md, Migrations), where the two CRCs cost microseconds.
+     */
+    static String checksum(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        var c = new CRC32C();
+        c.update(bytes);
+        var d = new CRC32();
+        d.update(bytes);
+        return HexFormat.of().toHexDigits((int) c.getValue()) + HexFormat.of().toHexDigits((int) d.getValue()) + "-" + bytes.length;
     }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * start at once, and refuses a database whose applied migrations no longer match the files.
  *
  * <p>The history is the table {@value #HISTORY}: one row per applied migration (version, file,
- * SHA-256 of its text, when, how long). Each pending migration runs in a transaction of its own
+ * checksum of its text, when, how long). Each pending migration runs in a transaction of its own
  * together with its history row, so a migration is applied whole or not at all, under a lock
  * that serializes instances: SQLite's write lock (`BEGIN IMMEDIATE`), PostgreSQL's transaction
  * advisory lock. Under the lock the history is read again, so a migration another instance
