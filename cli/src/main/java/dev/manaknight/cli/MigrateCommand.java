@@ -47,13 +47,14 @@ final class MigrateCommand implements Callable<Integer> {
         if (baseline != null && db.migrations() == null)
             throw new CommandLine.ParameterException(spec.commandLine(), "--baseline: " + app + " has no migrations folder");
         if (baseline != null && baseline < 1)
-            throw new CommandLine.ParameterException(spec.commandLine(), "--baseline: expected a version of 1 or more, got " + baseline);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--baseline: expected a version of 1 or more, got " + baseline);
         String name = PooledDatabase.describe(db.url());
         if (db.migrations() == null && db.schema() == null) {
             out.printf("%s: no migrations folder and no schema.sql: nothing to apply to %s%n", app, name);
             return ExitCode.OK;
         }
-        try (var database = SingleConnectionDatabase.connect(db.url(), cfg.limits().timeout())) {
+        try (var database = SingleConnectionDatabase.connect(db.url(), cfg.limits().timeout(), db.connectTimeout())) {
             if (db.migrations() == null) {
                 boolean ran = Schema.applyIfEmpty(database, Files.readString(db.schema(), StandardCharsets.UTF_8));
                 out.printf(ran ? "%s: applied %s to %s%n" : "%s: %s has tables: %s applies only to an empty database, "

@@ -22,7 +22,8 @@ class MigrateCommandTest {
     @Test void appliesPendingMigrationsOnceAndRefusesAChangedOne() throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
         Path migrations = Files.createDirectories(app.resolve("migrations"));
-        Files.writeString(migrations.resolve("V1__users.sql"), "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);");
+        Files.writeString(migrations.resolve("V1__users.sql"),
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);");
         Files.writeString(migrations.resolve("V2__email.sql"), "CREATE UNIQUE INDEX users_email ON users (email);");
 
         Cli first = run("migrate", app.toString());
@@ -36,8 +37,8 @@ class MigrateCommandTest {
         Files.writeString(migrations.resolve("V2__email.sql"), "CREATE INDEX users_email ON users (email);");
         Cli changed = run("migrate", app.toString());
         assertEquals(65, changed.code(), changed.toString());
-        assertTrue(changed.err().startsWith("manaknight: " + migrations.resolve("V2__email.sql") + " was changed after it was applied"),
-                changed.toString());
+        assertTrue(changed.err().startsWith("manaknight: " + migrations.resolve("V2__email.sql")
+                + " was changed after it was applied"), changed.toString());
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + app.resolve("app.db"));
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM manaknight_migrations")) {
             rs.next();

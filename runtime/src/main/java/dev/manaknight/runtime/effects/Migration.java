@@ -48,6 +48,7 @@ public record Migration(long version, String file, java.nio.file.Path path, Stri
         c.update(bytes);
         var d = new CRC32();
         d.update(bytes);
-        return HexFormat.of().toHexDigits((int) c.getValue()) + HexFormat.of().toHexDigits((int) d.getValue()) + "-" + bytes.length;
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits((int) c.getValue()) + hex.toHexDigits((int) d.getValue()) + "-" + bytes.length;
     }
 }

@@ -56,6 +56,8 @@ public final class Migrator {
     private final boolean announce;
     /** SQLite: the connection's busy timeout before the first lock (the pool's, PoolTimeouts), or -1. */
     private long busyBefore = -1;
+    /** PostgreSQL: the connection's isolation level before the first lock (`db.isolation`), or -1. */
+    private int isolationBefore = -1;
 
     /**
      * @param c        a connection with auto-commit on, given back so
@@ -258,13 +260,18 @@ public final class Migrator {
                 }
             }
             case POSTGRESQL -> {
+                // READ COMMITTED whatever db.isolation says: at REPEATABLE READ or SERIALIZABLE the
+                // snapshot would be taken before the lock is held, and the history read under the
+                // lock would miss what the instance that held it just applied.
+                if (isolationBefore < 0) isolationBefore = c.getTransactionIsolation();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = " + waitMs);
                     st.execute("SELECT pg_advisory_xact_lock(" + PG_LOCK_KEY + ")");
                 } catch (SQLException e) {
                     c.rollback();
-                    c.setAutoCommit(true);
+                    end();
                     throw "55P03".equals(e.getSQLState()) ? new MigrationException("another instance held the migration lock of "
                             + dbName + " for " + waitMs + " ms: try again", e) : e;
                 }
@@ -308,7 +315,10 @@ public final class Migrator {
         try {
             switch (dialect) {
                 case SQLITE -> restoreBusyTimeout();
-                case POSTGRESQL -> c.setAutoCommit(true);
+                case POSTGRESQL -> {
+                    c.setAutoCommit(true);
+                    if (isolationBefore >= 0) c.setTransactionIsolation(isolationBefore);
+                }
             }
         } catch (SQLException ignored) {
             // see above

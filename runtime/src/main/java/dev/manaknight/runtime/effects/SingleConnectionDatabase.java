@@ -34,19 +34,21 @@ public final class SingleConnectionDatabase implements Database {
      * start and stop), a missing SQLite file created with a WARN, then {@link Schema#prepare}: the
      * migrations applied, or the schema when the database has no tables. Either may be null.
      */
-    public static Database open(String url, Duration requestTimeout, Path schema, Path migrations)
+    public static Database open(String url, Duration requestTimeout, Duration connectTimeout, Path schema, Path migrations)
             throws SQLException, IOException {
-        return Schema.prepare(connect(url, requestTimeout), schema, migrations, PooledDatabase.describe(url));
+        return Schema.prepare(connect(url, requestTimeout, connectTimeout), schema, migrations, PooledDatabase.describe(url));
     }
 
     /**
      * One plain connection to a config URL with the pool's settings and timeouts, derived from
-     * `limits.timeout` (PoolTimeouts): SQLite's busy timeout, PostgreSQL's connect, login, cancel
-     * and socket timeouts. A missing SQLite file is created with a WARN.
+     * `limits.timeout` and `db.connect_timeout` (PoolTimeouts): SQLite's busy timeout,
+     * PostgreSQL's connect, login, cancel and socket timeouts. A missing SQLite file is created
+     * with a WARN.
      */
-    public static SingleConnectionDatabase connect(String url, Duration requestTimeout) throws SQLException {
+    public static SingleConnectionDatabase connect(String url, Duration requestTimeout, Duration connectTimeout)
+            throws SQLException {
         String jdbc = PooledDatabase.jdbcUrl(url);
-        PoolTimeouts t = PoolTimeouts.of(requestTimeout);
+        PoolTimeouts t = PoolTimeouts.of(requestTimeout, connectTimeout);
         Properties props = PooledDatabase.postgresProperties(t);
         if (jdbc.startsWith("jdbc:sqlite:")) {
             props = PooledDatabase.sqliteProperties(t.sqliteBusyMs());

@@ -52,9 +52,10 @@ final class ResultCheck {
         int count = md == null ? 0 : md.getColumnCount();
         if (count == 0) {
             if (result != Type.INT)
-                checker.report(Diagnostic.error("E0726", "`" + op.name() + "` returns " + op.result() + ", but its SQL returns no rows",
-                        literal.start(), "a statement without a result").withHint("a write returns rows with `RETURNING …`; "
-                        + "without one, declare `: Int` (the rows changed) or `: Unit`"));
+                checker.report(Diagnostic.error("E0726", "`" + op.name() + "` returns " + op.result()
+                        + ", but its SQL returns no rows", literal.start(), "a statement without a result")
+                        .withHint("a write returns rows with `RETURNING …`; without one, declare `: Int` (the rows changed) "
+                                + "or `: Unit`"));
             return;
         }
         if (row instanceof Type.Named n && checker.type(n.name()) instanceof TypeDef.RecordDef r) {
@@ -64,9 +65,10 @@ final class ResultCheck {
                 Column col = byLabel.get(SqlChecker.lower(f.name()));
                 String field = r.name() + "." + f.name();
                 if (col == null) {
-                    checker.report(withField(Diagnostic.error("E0724", "the result of `" + op.name() + "` has no column for the field `"
-                            + field + "`", literal.whole(), "no column `" + f.name() + "` among " + count + (count == 1 ? " column" : " columns")),
-                            r.name(), f.name()).withHint("select it, or name a column after it: `… AS " + f.name() + "`"));
+                    String among = "no column `" + f.name() + "` among " + count + (count == 1 ? " column" : " columns");
+                    checker.report(withField(Diagnostic.error("E0724", "the result of `" + op.name()
+                            + "` has no column for the field `" + field + "`", literal.whole(), among), r.name(), f.name())
+                            .withHint("select it, or name a column after it: `… AS " + f.name() + "`"));
                     continue;
                 }
                 fit(col, f.type(), "the field `" + field + ": " + f.type() + "`", r.name(), f.name());
@@ -74,9 +76,9 @@ final class ResultCheck {
             return;
         }
         if (count != 1) {
-            checker.report(Diagnostic.error("E0726", "`" + op.name() + "` returns " + op.result() + ", one column a row, but its SQL "
-                    + "returns " + count + " columns", literal.whole(), count + " columns").withHint("select one column, or "
-                    + "declare a record whose fields are the columns"));
+            checker.report(Diagnostic.error("E0726", "`" + op.name() + "` returns " + op.result()
+                    + ", one column a row, but its SQL returns " + count + " columns", literal.whole(), count + " columns")
+                    .withHint("select one column, or declare a record whose fields are the columns"));
             return;
         }
         fit(column(1), row, "the result `" + op.result() + "` of `" + op.name() + "`", null, null);
@@ -88,8 +90,9 @@ final class ResultCheck {
         if (at == null) at = literal.whole();
         String columnText = "the column `" + col.label() + "` (" + ColumnType.describe(col.declared(), col.type()) + ")";
         if (!col.type().fits(type, checker::type)) {
+            Type into = type instanceof Type.OptionOf o ? o.value() : type;
             Diagnostic d = Diagnostic.error("E0723", columnText + " does not fit " + what, at,
-                    ColumnType.describe(col.declared(), col.type()) + ", read into " + (type instanceof Type.OptionOf o ? o.value() : type))
+                    ColumnType.describe(col.declared(), col.type()) + ", read into " + into)
                     .withHint("change the " + (field != null ? "field's" : "result's") + " type, or convert in the SQL "
                             + "(`CAST(… AS …) AS " + col.label() + "`)");
             checker.report(field != null ? withField(d, record, field) : withResult(d));
@@ -97,7 +100,8 @@ final class ResultCheck {
         }
         if (col.nullable() && !(type instanceof Type.OptionOf) && type != Type.JSON) {
             Diagnostic d = Diagnostic.error("E0725", columnText + " can be NULL, but " + what + " cannot hold it", at,
-                    "may be NULL").withHint("make it `Option<" + type + ">`, or the column NOT NULL (or `coalesce(…)` in the SQL)");
+                    "may be NULL").withHint("make it `Option<" + type + ">`, or the column NOT NULL (or `coalesce(…)` in the "
+                    + "SQL)");
             checker.report(field != null ? withField(d, record, field) : withResult(d));
         }
     }

@@ -219,11 +219,12 @@ public final class SqlChecker {
                 at != null ? at : literal.start(), "refused here");
     }
 
-    /** The database's own words: without sqlite-jdbc's `[SQLITE_ERROR] SQL error or missing database (…)` or pgjdbc's `ERROR: `. */
+    /** The database's own words, without sqlite-jdbc's `[SQLITE_ERROR] SQL error or missing database (…)` or `ERROR: `. */
     private static String message(SQLException e) {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
         int open = m.indexOf("database (");
-        if (m.startsWith("[SQLITE_") && open >= 0 && m.endsWith(")")) m = m.substring(open + "database (".length(), m.length() - 1);
+        if (m.startsWith("[SQLITE_") && open >= 0 && m.endsWith(")"))
+            m = m.substring(open + "database (".length(), m.length() - 1);
         int line = m.indexOf('\n');
         if (line >= 0) m = m.substring(0, line);
         return m.startsWith("ERROR: ") ? m.substring("ERROR: ".length()) : m;

@@ -17,7 +17,9 @@ public final class MigrateOnce {
         String url = args[0];
         Path folder = Path.of(args[1]);
         Path go = Path.of(args[2]);
-        var db = PooledDatabase.open(url, 2, Duration.ofSeconds(10), 2);
+        // generous timeouts: three JVMs start at once on a machine that may be loaded
+        var db = PooledDatabase.open(url, 2, Duration.ofSeconds(20), 2, dev.manaknight.runtime.config.Isolation.DEFAULT,
+                Duration.ofSeconds(10));
         System.out.println("ready");
         System.out.flush();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

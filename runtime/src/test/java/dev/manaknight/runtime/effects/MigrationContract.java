@@ -47,7 +47,8 @@ abstract class MigrationContract {
     abstract void releaseMigrationLock(Connection c) throws SQLException;
 
     SingleConnectionDatabase open() throws Exception {
-        return SingleConnectionDatabase.connect(url(), Duration.ofSeconds(5));
+        // generous: this machine may be loaded, and these tests are not about timeouts
+        return SingleConnectionDatabase.connect(url(), Duration.ofSeconds(20), Duration.ofSeconds(10));
     }
 
     static Migration m(long version, String text) {
@@ -58,6 +59,10 @@ abstract class MigrationContract {
         return new Migrator(c, "the test database", lockWait, false);
     }
 
+    static List<Long> versions(List<Migration> ms) {
+        return ms.stream().map(Migration::version).toList();
+    }
+
     static long count(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -65,7 +70,8 @@ abstract class MigrationContract {
         }
     }
 
-    static final String V1 = "CREATE TABLE runs (n INTEGER NOT NULL);\n-- a comment; with a semicolon\nCREATE TABLE t (x TEXT DEFAULT ';');";
+    static final String V1 = "CREATE TABLE runs (n INTEGER NOT NULL);\n-- a comment; with a semicolon\n"
+            + "CREATE TABLE t (x TEXT DEFAULT ';');";
 
     @Test void eachMigrationIsAppliedOnceAndRecorded() throws Exception {
         try (var db = open()) {
@@ -77,7 +83,7 @@ abstract class MigrationContract {
             assertEquals(3, count(c, "SELECT count(*) FROM " + Migrator.HISTORY));
             var more = new ArrayList<>(all);
             more.add(m(4, "INSERT INTO runs VALUES (4);"));
-            assertEquals(List.of(4L), migrator(c, Duration.ofSeconds(5)).migrate(more).applied().stream().map(Migration::version).toList());
+            assertEquals(List.of(4L), versions(migrator(c, Duration.ofSeconds(5)).migrate(more).applied()));
             assertEquals(3, count(c, "SELECT count(*) FROM runs"));
             assertTrue(c.getAutoCommit(), "the connection is given back as it came");
         }
@@ -105,7 +111,8 @@ abstract class MigrationContract {
             Connection c = db.acquire();
             var e = assertThrows(MigrationException.class, () -> migrator(c, Duration.ofSeconds(5)).migrate(List.of(m(1, V1),
                     m(2, "INSERT INTO runs VALUES (2);\nINSERT INTO nowhere VALUES (1);"))));
-            assertTrue(e.getMessage().startsWith("V2__m.sql failed on the test database (nothing of it was kept)"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("V2__m.sql failed on the test database (nothing of it was kept)"),
+                    e.getMessage());
             assertEquals(0, count(c, "SELECT count(*) FROM runs"), "V2's first statement was rolled back");
             assertEquals(1, count(c, "SELECT count(*) FROM " + Migrator.HISTORY), "V1 stays applied");
             assertTrue(c.getAutoCommit());
@@ -148,7 +155,8 @@ abstract class MigrationContract {
             assertTrue(gone.getMessage().contains("V1__m.sql (version 1) was applied"), gone.getMessage());
             var late = assertThrows(MigrationException.class, () -> migrator(c, Duration.ofSeconds(5)).migrate(
                     List.of(m(1, V1), m(2, "INSERT INTO runs VALUES (2);"), m(3, "INSERT INTO runs VALUES (3);"))));
-            assertTrue(late.getMessage().contains("V2__m.sql is not applied to the test database, but version 3 is"), late.getMessage());
+            assertTrue(late.getMessage().contains("V2__m.sql is not applied to the test database, but version 3 is"),
+                    late.getMessage());
             // An older release of the app (it knows V1 only) starts beside a database at V3.
             assertEquals(0, migrator(c, Duration.ofSeconds(5)).migrate(List.of(m(1, V1))).applied().size());
         }
@@ -163,8 +171,8 @@ abstract class MigrationContract {
             var all = List.of(m(1, V1), m(2, "INSERT INTO runs VALUES (2);"));
             var e = assertThrows(MigrationException.class, () -> migrator(c, Duration.ofSeconds(5)).migrate(all));
             assertTrue(e.getMessage().contains("has tables (runs, …) but no migration history"), e.getMessage());
-            assertEquals(List.of(1L), migrator(c, Duration.ofSeconds(5)).baseline(all, 1).stream().map(Migration::version).toList());
-            assertEquals(List.of(2L), migrator(c, Duration.ofSeconds(5)).migrate(all).applied().stream().map(Migration::version).toList());
+            assertEquals(List.of(1L), versions(migrator(c, Duration.ofSeconds(5)).baseline(all, 1)));
+            assertEquals(List.of(2L), versions(migrator(c, Duration.ofSeconds(5)).migrate(all).applied()));
             assertEquals(1, count(c, "SELECT count(*) FROM runs"));
         }
     }
@@ -208,8 +216,9 @@ abstract class MigrationContract {
         var processes = new ArrayList<Process>();
         try {
             for (int i = 0; i < 3; i++) {
-                Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                        MigrateOnce.class.getName(), url, dir.resolve("migrations").toString(), go.toString())
+                Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                        System.getProperty("java.class.path"), MigrateOnce.class.getName(), url,
+                        dir.resolve("migrations").toString(), go.toString())
                         .redirectError(dir.resolve("stderr-" + i).toFile()).start();
                 processes.add(p);
             }

@@ -22,7 +22,8 @@ class SqliteMigrationTest extends MigrationContract {
     }
 
     @Override String slowStatement() {
-        return "CREATE TABLE slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 300000) SELECT x FROM c;";
+        return "CREATE TABLE slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 300000) "
+                + "SELECT x FROM c;";
     }
 
     @Override void holdMigrationLock(Connection c) throws SQLException {
