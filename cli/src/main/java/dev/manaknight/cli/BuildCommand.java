@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +25,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "the .mkb file to write")
     Path output;
 
+    @Mixin QueryCheckOptions queries = new QueryCheckOptions();
+
     private final AppLoader loader;
 
     BuildCommand(AppLoader loader) {
@@ -35,6 +38,7 @@ final class BuildCommand implements Callable<Integer> {
         Path folder = output.toAbsolutePath().getParent();
         if (folder != null && !Files.isDirectory(folder)) throw new NoSuchFileException(folder.toString());
         LoadedApp loaded = loader.load(app);
+        QueryCheck.run(loaded, app, queries, spec.commandLine().getErr());
         byte[] bytes = ModuleWriter.toBytes(loaded.module());
         writeAtomically(output, bytes);
         spec.commandLine().getOut().printf("wrote %s (%d bytes)%n", output, bytes.length);

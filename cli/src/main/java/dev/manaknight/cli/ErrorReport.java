@@ -27,6 +27,8 @@ final class ErrorReport {
             case NoSuchFileException e -> "manaknight: no such file or directory: " + e.getFile() + "\n";
             case AccessDeniedException e -> "manaknight: permission denied: " + e.getFile() + "\n";
             case FileSystemException e -> "manaknight: " + e.getMessage() + "\n";
+            case dev.manaknight.runtime.effects.MigrationException e -> "manaknight: " + e.getMessage() + "\n";
+            case java.sql.SQLException e -> "manaknight: database error: " + e.getMessage() + "\n";
             case UncheckedIOException e -> describe(e.getCause());
             case IOException e -> "manaknight: I/O error: " + e.getMessage() + "\n";
             default -> {

@@ -14,11 +14,14 @@ public final class ExitCode {
     public static final int OK = 0;
     /** EX_USAGE: bad arguments or options, or a path that is not an app at all. */
     public static final int USAGE = 64;
-    /** EX_DATAERR: the app does not compile, or a module file is malformed or fails verification. */
+    /**
+     * EX_DATAERR: the app does not compile, a module file is malformed or fails verification, or
+     * its migrations do not fit its database (a changed applied migration, a failing one).
+     */
     public static final int DATA = 65;
     /** EX_SOFTWARE: a failure while running, an internal error, or a command not implemented yet. */
     public static final int SOFTWARE = 70;
-    /** EX_IOERR: a file or directory is missing or cannot be read or written. */
+    /** EX_IOERR: a file or directory is missing or cannot be read or written, or the database cannot be reached. */
     public static final int IO = 74;
 
     /** The exit code for a command that ended with `failure`. */
@@ -31,6 +34,8 @@ public final class ExitCode {
             case InvalidModuleException e -> DATA;
             case ModuleFormatException e -> DATA;
             case VerifyException e -> DATA;
+            case dev.manaknight.runtime.effects.MigrationException e -> DATA;
+            case java.sql.SQLException e -> IO;
             case IOException e -> IO;
             case UncheckedIOException e -> IO;
             default -> SOFTWARE;

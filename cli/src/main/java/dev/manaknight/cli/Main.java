@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
          scope = CommandLine.ScopeType.INHERIT,
          synopsisSubcommandLabel = "COMMAND",
          description = "A small statically typed language for HTTP APIs.",
-         footer = {"", "Exit codes: 0 ok, 64 usage, 65 compile error or invalid module, 70 runtime failure, 74 I/O error."})
+         footer = {"", "Exit codes: 0 ok, 64 usage, 65 compile error, invalid module or migration, 70 runtime failure, "
+                 + "74 I/O or database error."})
 public final class Main implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -48,6 +49,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new FpmCommand());
         cl.addSubcommand(new CgiCommand());
         cl.addSubcommand(new TestCommand());
+        cl.addSubcommand(new MigrateCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
         // Set after adding: picocli copies these settings to the subcommands present now.
         cl.setParameterExceptionHandler(Main::usageError);

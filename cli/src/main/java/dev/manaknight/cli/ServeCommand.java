@@ -69,6 +69,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.out.flush();
             stopped.await();
             return 0;
+        } catch (dev.manaknight.runtime.effects.MigrationException e) {
+            System.err.println("manaknight serve: " + e.getMessage());
+            return ExitCode.DATA;
         } catch (IOException | SQLException e) {
             System.err.println("manaknight serve: " + e.getMessage());
             return 74;

@@ -40,6 +40,12 @@ class ExitCodeTest {
         assertEquals(65, ExitCode.of(new InvalidModuleException(Path.of("a.mkb"), verify)));
     }
 
+    /** Issue 14: a migration that does not fit the database is the app's data error; a database out of reach is I/O. */
+    @Test void migrationAndDatabaseErrors() {
+        assertEquals(65, ExitCode.of(new dev.manaknight.runtime.effects.MigrationException("V2__x.sql was changed")));
+        assertEquals(74, ExitCode.of(new java.sql.SQLException("connection refused", "08001")));
+    }
+
     @Test void inputOutputErrors() {
         assertEquals(74, ExitCode.of(new NoSuchFileException("/nope")));
         assertEquals(74, ExitCode.of(new AccessDeniedException("/root")));

@@ -39,13 +39,13 @@ class MainTest {
     @Test void helpListsEveryCommand() {
         Cli r = run("--help");
         assertEquals(0, r.code(), r.toString());
-        for (String command : List.of("new", "check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test")) {
+        for (String command : List.of("new", "check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test", "migrate")) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing:\n" + r.out());
         }
     }
 
     @Test void everyCommandHasItsOwnHelp() {
-        for (String command : List.of("new", "check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test")) {
+        for (String command : List.of("new", "check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test", "migrate")) {
             Cli r = run(command, "--help");
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().startsWith("Usage: manaknight " + command + " "), r.toString());

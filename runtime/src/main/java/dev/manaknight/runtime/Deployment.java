@@ -157,11 +157,12 @@ public final class Deployment implements AutoCloseable {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
                 case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
-                        config.limits().timeout(), config.server().workers(), config.db().isolation(), config.db().connectTimeout()),
-                        config.db().schema(),
+                        config.limits().timeout(), config.server().workers(), config.db().isolation(),
+                        config.db().connectTimeout()), config.db().schema(), config.db().migrations(),
                         PooledDatabase.describe(config.db().url())) : null;
                 case CGI -> needsDb ? new LazyDatabase(() -> SingleConnectionDatabase.open(config.db().url(),
-                        config.limits().timeout(), config.db().schema())) : null;
+                        config.limits().timeout(), config.db().connectTimeout(), config.db().schema(),
+                        config.db().migrations())) : null;
                 case TEST -> setup.database();
             };
             var d = new Deployment(program, config, setup, db, log);

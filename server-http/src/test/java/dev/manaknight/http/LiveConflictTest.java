@@ -9,7 +9,6 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.effects.PooledDatabase;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -60,8 +59,9 @@ class LiveConflictTest {
     }
 
     private LiveApp sqlite(String toml) throws Exception {
-        Files.copy(Path.of("../examples/ledger/schema.sql"), dir.resolve("schema.sql"));
-        return LiveApp.start(ledger(), dir, "[db]\nurl = \"sqlite:app.db\"\nschema = \"schema.sql\"\n" + toml);
+        // the ledger's own migrations (issue 14), its SQLite set chosen by the url
+        Path migrations = Path.of("../examples/ledger/migrations").toAbsolutePath().normalize();
+        return LiveApp.start(ledger(), dir, "[db]\nurl = \"sqlite:app.db\"\nmigrations = \"" + migrations + "\"\n" + toml);
     }
 
     /** The ledger's tables in a PostgreSQL schema of this test's own, made afresh, and the app on it (no schema file). */

@@ -106,18 +106,20 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
     /**
      * @param url    `sqlite:/absolute/path.db` after resolution, `sqlite::memory:`, or `postgresql://…`
      * @param schema    the schema script, or null when there is none
+     * @param migrations the migrations folder, or null when there is none (never both: ConfigLoader)
      * @param retries   how many times a request whose transaction lost a race is run again
      * @param isolation PostgreSQL's isolation level for every request's transaction
      * @param connectTimeout how long a request waits for a connection (to open, or to come free)
      *                  before its 503, at most half of `limits.timeout`
      */
-    public record Db(String url, int pool, Path schema, int retries, Isolation isolation, Duration connectTimeout) {
+    public record Db(String url, int pool, Path schema, Path migrations, int retries, Isolation isolation,
+                     Duration connectTimeout) {
         public static final int DEFAULT_RETRIES = 3;
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
         /** The defaults for everything but where the database is. */
         public Db(String url, int pool, Path schema) {
-            this(url, pool, schema, DEFAULT_RETRIES, Isolation.DEFAULT, DEFAULT_CONNECT_TIMEOUT);
+            this(url, pool, schema, null, DEFAULT_RETRIES, Isolation.DEFAULT, DEFAULT_CONNECT_TIMEOUT);
         }
     }
 

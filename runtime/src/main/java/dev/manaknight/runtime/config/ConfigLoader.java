@@ -22,6 +22,8 @@ public final class ConfigLoader {
     public static final String DEFAULT_FILE = "manaknight.toml";
     /** The schema looked for beside the app when the config names none. */
     public static final String DEFAULT_SCHEMA = "schema.sql";
+    /** The migrations folder looked for beside the app when the config names none. */
+    public static final String DEFAULT_MIGRATIONS = "migrations";
     public static final String DEFAULT_DB_URL = "sqlite:app.db";
     /** More event loops than this is a typo, not a tuning. */
     static final int MAX_IO_THREADS = 1024;
@@ -32,7 +34,7 @@ public final class ConfigLoader {
                     "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections",
                     "idle_timeout", "pid", "body_budget", "health_path", "ready_path", "metrics_path", "drain_delay"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
-            "db", Set.of("url", "pool", "schema", "retries", "isolation", "connect_timeout"),
+            "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
@@ -130,14 +132,24 @@ public final class ConfigLoader {
 
         String url = r.string("db.url", DEFAULT_DB_URL);
         url = resolveDbUrl(r, url);
+        // A schema script or a migrations folder, each named or found beside the app; never both.
         Path schema = r.path("db.schema", null);
+        Path migrations = r.path("db.migrations", null);
+        if (migrations != null && !Files.isDirectory(migrations))
+            throw r.error("db.migrations", "expected a folder of migrations, got " + migrations);
         if (schema == null && Files.isRegularFile(appDir.resolve(DEFAULT_SCHEMA))) schema = appDir.resolve(DEFAULT_SCHEMA);
+        if (migrations == null && Files.isDirectory(appDir.resolve(DEFAULT_MIGRATIONS)))
+            migrations = appDir.resolve(DEFAULT_MIGRATIONS);
+        if (schema != null && migrations != null)
+            throw r.error(r.node("db.schema") != null ? "db.schema" : "db.migrations", "the app has both a schema script ("
+                    + schema + ") and migrations (" + migrations + "); keep one: the schema can be the first migration, "
+                    + "V1__schema.sql");
         String level = r.string("db.isolation", Isolation.DEFAULT.key());
         Isolation isolation = Isolation.of(level);
         if (isolation == null)
             throw r.error("db.isolation", "expected \"read_committed\", \"repeatable_read\" or \"serializable\", got \""
                     + level + "\"");
-        var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema,
+        var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema, migrations,
                 (int) r.nonNegative("db.retries", Config.Db.DEFAULT_RETRIES), isolation,
                 r.duration("db.connect_timeout", Config.Db.DEFAULT_CONNECT_TIMEOUT));
         if (db.connectTimeout().isZero()) throw r.error("db.connect_timeout", "must be greater than 0");

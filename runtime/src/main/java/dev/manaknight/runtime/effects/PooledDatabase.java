@@ -105,7 +105,7 @@ public final class PooledDatabase implements Database {
         return p;
     }
 
-    private static Properties postgresProperties(PoolTimeouts t) {
+    static Properties postgresProperties(PoolTimeouts t) {
         var p = new Properties();
         p.setProperty("connectTimeout", String.valueOf(t.connectSeconds()));
         p.setProperty("loginTimeout", String.valueOf(t.connectSeconds()));

@@ -7,16 +7,24 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the app's schema script once: when the database has no tables at all (a new file, or
- * an empty PostgreSQL database), and never over a database that has any — whatever tables it
- * has, they are the app's data, and the script is not run again to "repair" them. Applying it is
- * said in the log (a WARN naming the database and the script), so that a database that came up
- * empty when it should not have — a wrong path, a deleted file — is seen at once.
+ * Makes an app's database what the app expects, one of two ways:
+ *
+ * <ul>
+ * <li>**Migrations** (`APP/migrations/`, {@link MigrationFiles}): every pending one applied, once,
+ *     under a lock, recorded with its checksum ({@link Migrator}).</li>
+ * <li>**A schema script** (`APP/schema.sql`), the simplest case: applied once, when the database
+ *     has no tables at all (a new file, or an empty PostgreSQL database), and never over a
+ *     database that has any — whatever tables it has, they are the app's data, and the script is
+ *     not run again to "repair" them. Applying it is said in the log (a WARN naming the database
+ *     and the script), so that a database that came up empty when it should not have — a wrong
+ *     path, a deleted file — is seen at once.</li>
+ * </ul>
+ * Either way a script runs whole, as the database's own shell runs it ({@link Dialect#runScript}).
  */
 public final class Schema {
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
@@ -28,6 +36,54 @@ public final class Schema {
         return apply(db, script, null);
     }
 
+    /**
+     * Applies the migrations in `folder`. On PostgreSQL the pool's socket timeout (`limits.timeout`
+     * + 2 s, PoolTimeouts) is lifted while they run: a schema change on a large table may rightly
+     * take minutes, and a read cut off by the socket timeout would leave it running on the server
+     * with its lock; the lock waits stay bounded ({@link Migrator#LOCK_WAIT}).
+     */
+    public static Migrator.Report migrate(Database db, Path folder, String dbName) throws SQLException, IOException {
+        return migrate(db, folder, dbName, true);
+    }
+
+    /** Tests' in-memory databases: the migrations applied without a log line each. */
+    public static Migrator.Report migrateQuietly(Database db, Path folder) throws SQLException, IOException {
+        return migrate(db, folder, "the test database", false);
+    }
+
+    private static Migrator.Report migrate(Database db, Path folder, String dbName, boolean announce)
+            throws SQLException, IOException {
+        Connection c = db.acquire();
+        try {
+            Dialect dialect = Dialect.of(c);
+            List<Migration> migrations = MigrationFiles.load(folder, dialect);
+            int socketBefore = dialect == Dialect.POSTGRESQL ? c.getNetworkTimeout() : 0;
+            if (dialect == Dialect.POSTGRESQL) c.setNetworkTimeout(Runnable::run, 0);
+            try {
+                return new Migrator(c, dbName, Migrator.LOCK_WAIT, announce).migrate(migrations);
+            } finally {
+                if (dialect == Dialect.POSTGRESQL) c.setNetworkTimeout(Runnable::run, socketBefore);
+            }
+        } finally {
+            db.release(c);
+        }
+    }
+
+    /**
+     * Records the migrations of `folder` up to `version` as applied without running them
+     * (`manaknight migrate --baseline`): for a database made before the app had migrations.
+     */
+    public static List<Migration> baseline(Database db, Path folder, long version, String dbName)
+            throws SQLException, IOException {
+        Connection c = db.acquire();
+        try {
+            List<Migration> migrations = MigrationFiles.load(folder, Dialect.of(c));
+            return new Migrator(c, dbName, Migrator.LOCK_WAIT, true).baseline(migrations, version);
+        } finally {
+            db.release(c);
+        }
+    }
+
     /** @param announce the WARN to write when the script runs, or null (tests' in-memory databases) */
     private static boolean apply(Database db, String script, String announce) throws SQLException {
         Connection c = db.acquire();
@@ -35,8 +91,8 @@ public final class Schema {
             if (hasTables(c)) return false;
             if (announce != null) LOG.warn("{}", announce);
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                for (String sql : SqlText.statements(script)) st.execute(sql);
+            try {
+                Dialect.of(c).runScript(c, script);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -51,13 +107,16 @@ public final class Schema {
     }
 
     /**
-     * A freshly opened database made ready: the schema file (if any) applied when the database
-     * has no tables, with a WARN naming `dbName` and the script. On failure the database is
-     * closed, so the caller has nothing to clean up.
+     * A freshly opened database made ready: its migrations applied (`migrations`, a folder), or
+     * else the schema file applied when the database has no tables, with a WARN naming `dbName`
+     * and the script. Either may be null. On failure the database is closed, so the caller has
+     * nothing to clean up.
      */
-    public static <D extends Database> D prepare(D db, Path schema, String dbName) throws IOException, SQLException {
+    public static <D extends Database> D prepare(D db, Path schema, Path migrations, String dbName)
+            throws IOException, SQLException {
         try {
-            if (schema != null)
+            if (migrations != null) migrate(db, migrations, dbName);
+            else if (schema != null)
                 apply(db, Files.readString(schema, StandardCharsets.UTF_8), dbName + " has no tables: applying " + schema + " to it");
             return db;
         } catch (IOException | SQLException | RuntimeException e) {
@@ -66,8 +125,9 @@ public final class Schema {
         }
     }
 
+    /** Tables in the connection's schema (PostgreSQL's `current_schema()`; SQLite has one). */
     static boolean hasTables(Connection c) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+        try (ResultSet rs = c.getMetaData().getTables(null, Dialect.of(c).schema(c), "%", new String[] {"TABLE"})) {
             return rs.next();
         }
     }

@@ -35,19 +35,32 @@ public final class SingleConnectionDatabase implements Database {
     }
 
     /**
-     * CGI's database: one plain connection to a config URL (no pool to start and stop), a missing
-     * SQLite file created with a WARN, the schema applied when the database has no tables.
+     * CGI's database (and `manaknight migrate`'s): one plain connection to a config URL (no pool to
+     * start and stop), a missing SQLite file created with a WARN, then {@link Schema#prepare}: the
+     * migrations applied, or the schema when the database has no tables. Either may be null.
      */
-    public static Database open(String url, Duration requestTimeout, Path schema) throws SQLException, IOException {
+    public static Database open(String url, Duration requestTimeout, Duration connectTimeout, Path schema, Path migrations)
+            throws SQLException, IOException {
+        return Schema.prepare(connect(url, requestTimeout, connectTimeout), schema, migrations, PooledDatabase.describe(url));
+    }
+
+    /**
+     * One plain connection to a config URL with the pool's settings and timeouts, derived from
+     * `limits.timeout` and `db.connect_timeout` (PoolTimeouts): SQLite's busy timeout,
+     * PostgreSQL's connect, login, cancel and socket timeouts. A missing SQLite file is created
+     * with a WARN.
+     */
+    public static SingleConnectionDatabase connect(String url, Duration requestTimeout, Duration connectTimeout)
+            throws SQLException {
         String jdbc = PooledDatabase.jdbcUrl(url);
-        Properties props = new Properties();
+        PoolTimeouts t = PoolTimeouts.of(requestTimeout, connectTimeout);
+        Properties props = PooledDatabase.postgresProperties(t);
         if (jdbc.startsWith("jdbc:sqlite:")) {
-            props = PooledDatabase.sqliteProperties(PoolTimeouts.of(requestTimeout).sqliteBusyMs());
+            props = PooledDatabase.sqliteProperties(t.sqliteBusyMs());
             Path path = SqliteFile.pathOf(url);
             if (path != null) SqliteFile.createIfMissing(path, props);
         }
-        return Schema.prepare(new SingleConnectionDatabase(DriverManager.getConnection(jdbc, props)), schema,
-                PooledDatabase.describe(url));
+        return new SingleConnectionDatabase(DriverManager.getConnection(jdbc, props));
     }
 
     @Override public Connection acquire() { return connection; }

@@ -30,7 +30,8 @@ import java.util.List;
 
 /**
  * `manaknight test`: each `test` block in a fresh VM against a fresh in-memory SQLite database
- * with the app's schema; `request` inside a test goes through a {@link Deployment} of the app,
+ * with the app's schema (or its migrations: `db.migrations`, SQLite's set when there is one per
+ * database); `request` inside a test goes through a {@link Deployment} of the app,
  * as a server's requests do, in-process.
  */
 public final class TestRunner {
@@ -45,7 +46,7 @@ public final class TestRunner {
     /**
      * @param config   the app's configuration; tests keep its limits but get a generous timeout,
      *                 development-mode problem details and no logs
-     * @param schema   the schema script, or null
+     * @param schema   the schema script, or null (then the config's migrations apply, if any)
      * @param executor runs the test functions and the handlers (real VMs, or a test's fake)
      */
     public TestRunner(Program program, Config config, String schema, HandlerExecutor executor) {
@@ -80,6 +81,7 @@ public final class TestRunner {
         var log = new CapturedLog();
         try (var db = SingleConnectionDatabase.inMemorySqlite()) {
             if (schema != null) Schema.applyIfEmpty(db, schema);
+            else if (config.db().migrations() != null) Schema.migrateQuietly(db, config.db().migrations());
             try (var app = Deployment.open(program, config, Deployment.Setup.test(db).withExecutor(executor).withLog(log))) {
                 var tx = new Transaction(db);
                 var host = new TestHost(app, tx, t.capabilities(), log);

@@ -78,6 +78,21 @@ class ConfigLoaderTest {
         assertEquals(77, ConfigLoader.load(app, null).limits().fuel());
     }
 
+    /** Issue 14: `APP/migrations/` is found like `APP/schema.sql`; an app has one or the other. */
+    @Test void migrationsAreFoundBesideTheAppAndNeverBesideASchema() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("ledger"));
+        Files.createDirectories(app.resolve("migrations"));
+        Config c = ConfigLoader.load(app, null);
+        assertEquals(app.resolve("migrations"), c.db().migrations());
+        assertNull(c.db().schema());
+        Files.writeString(app.resolve("schema.sql"), "CREATE TABLE t (x INT);");
+        var both = assertThrows(ConfigException.class, () -> ConfigLoader.load(app, null));
+        assertTrue(both.getMessage().contains("`db.migrations`: the app has both a schema script"), both.getMessage());
+        Files.writeString(app.resolve("manaknight.toml"), "[db]\nmigrations = \"nowhere\"\n");
+        var missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(app, null));
+        assertTrue(missing.getMessage().contains("`db.migrations`: expected a folder of migrations"), missing.getMessage());
+    }
+
     @Test void tomlSyntaxErrorsNameFileLineAndColumn() {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nworkers = \n", null));
         assertEquals("x.toml: Newline not permitted here at line 2, column 11", e.getMessage());

@@ -17,7 +17,8 @@ class ExampleConfigsTest {
     private static final Path EXAMPLES = Path.of("..", "examples");
 
     @ParameterizedTest
-    @ValueSource(strings = {"users/manaknight.toml", "ledger/manaknight.toml", "nginx/local.toml", "nginx/prod.toml"})
+    @ValueSource(strings = {"users/manaknight.toml", "ledger/manaknight.toml", "ledger/postgresql.toml",
+            "nginx/local.toml", "nginx/prod.toml"})
     void devModeIsOffAndOptIn(String name) throws Exception {
         Path file = EXAMPLES.resolve(name);
         assertFalse(ConfigLoader.load(null, file).log().dev(), name + " turns dev mode on");

@@ -33,11 +33,6 @@ class SqlTextTest {
         assertThrows(IllegalArgumentException.class, () -> Query.prepare(unknown));
     }
 
-    @Test void scriptsSplitAtTopLevelSemicolons() {
-        assertEquals(List.of("CREATE TABLE a (x TEXT DEFAULT ';')", "INSERT INTO a VALUES ('a;b')"),
-                SqlText.statements("CREATE TABLE a (x TEXT DEFAULT ';');\n-- a comment; here\nINSERT INTO a VALUES ('a;b');\n/* end; */"));
-    }
-
     /** Issue 12: only what cannot write may start on the request's thread (StatementGuard). */
     @Test void onlyWhatCannotWriteIsTakenForARead() {
         assertTrue(SqlText.readsOnly("SELECT id FROM users WHERE id = ?"));

@@ -1,5 +1,7 @@
--- The ledger example: applied once by `manaknight serve` when app.db has no tables, and to a
--- fresh in-memory database for every `manaknight test` block.
+-- The ledger's tables on SQLite (migrations/postgresql/ holds the same for PostgreSQL): applied
+-- once to app.db at the first start (or by `manaknight migrate examples/ledger`), and to a fresh
+-- in-memory database for every `manaknight test` block. An applied migration never changes: a
+-- change to the schema is a new file, V3__….sql.
 -- Money is integer cents (as Stripe does): exact in SQL arithmetic on every database.
 CREATE TABLE accounts (
   id            INTEGER PRIMARY KEY,

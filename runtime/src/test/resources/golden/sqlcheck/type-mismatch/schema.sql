@@ -1,0 +1,6 @@
+CREATE TABLE todos (
+  id    INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  done  BOOLEAN NOT NULL DEFAULT false,
+  note  TEXT
+);
