@@ -9,6 +9,7 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.effects.PooledDatabase;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,14 +65,14 @@ class LiveConflictTest {
         return LiveApp.start(ledger(), dir, "[db]\nurl = \"sqlite:app.db\"\nmigrations = \"" + migrations + "\"\n" + toml);
     }
 
-    /** The ledger's tables in a PostgreSQL schema of this test's own, made afresh, and the app on it (no schema file). */
+    /** The ledger's tables (its first PostgreSQL migration) in a schema of this test's own, made afresh; the app on it. */
     private LiveApp postgres(String toml) throws Exception {
         assumeTrue(PG != null && !PG.isBlank(), "MANAKNIGHT_TEST_PG_URL is not set");
         try (Connection c = DriverManager.getConnection(PooledDatabase.jdbcUrl(PG)); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             st.execute("CREATE SCHEMA " + SCHEMA);
             st.execute("SET search_path TO " + SCHEMA);
-            st.execute(LiveApp.resource("ledger-postgresql.sql"));
+            st.execute(Files.readString(Path.of("../examples/ledger/migrations/postgresql/V1__accounts_and_transfers.sql")));
         }
         return LiveApp.start(ledger(), dir, "[db]\nurl = \"" + url() + "\"\npool = 8\n" + toml);
     }
