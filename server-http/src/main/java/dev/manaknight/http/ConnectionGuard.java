@@ -10,7 +10,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -46,10 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request.
  */
 final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCount.Sheddable {
-    /** How long a connection answered 408 stays open to drain what the client still sends. */
-    static final long LINGER_MILLIS = 2000;
+    /** How long at most a connection answered 408 or 413 drains what the client still sends ({@link Linger}). */
+    static final long LINGER_MILLIS = 5000;
     /** The same for a connection refused past `max_connections`: shorter, as a flood may bring many. */
-    static final long REFUSED_LINGER_MILLIS = 1000;
+    static final long REFUSED_LINGER_MILLIS = 2000;
 
     private final Deployment app;
     private final ConnectionCount connections;
@@ -174,13 +173,6 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     }
 
     /**
-     * Sends {@code reply}, then closes the way nginx's lingering close does: a client still
-     * sending has bytes in flight, and closing a socket with unread input sends a reset that can
-     * destroy the reply before the client reads it. So the output is shut down after the reply
-     * (a FIN), input is read and dropped, and the socket closes when the client does or after
-     * {@code lingerMillis}.
-     */
-    /**
      * Refuses what the client is sending now with `reply` (plus `Connection: close`) and closes
      * the lingering way: a later handler that will not read a request's body (the body budget).
      */
@@ -188,16 +180,10 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
         lingeringClose(ctx, withClose(reply), LINGER_MILLIS);
     }
 
+    /** Sends `reply` and closes the lingering way ({@link Linger}), for at most `lingerMillis`. */
     private void lingeringClose(ChannelHandlerContext ctx, Reply reply, long lingerMillis) {
         closing = true;
-        ctx.writeAndFlush(Responses.toNetty(reply, ctx.alloc())).addListener(f -> {
-            if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-                ctx.executor().schedule(() -> ctx.close(), lingerMillis, TimeUnit.MILLISECONDS);
-            } else {
-                ctx.close();
-            }
-        });
+        Linger.close(ctx, Responses.toNetty(reply, ctx.alloc()), lingerMillis);
     }
 
     /** The event loop's clock: the one its timers run on (a test's EmbeddedChannel moves it by hand). */

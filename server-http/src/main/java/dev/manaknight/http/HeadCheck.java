@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -22,7 +21,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Checks each request head the decoder hands over (RFC 9112), before any body is read or any
@@ -42,8 +40,7 @@ import java.util.concurrent.TimeUnit;
  * decoder result is the failure, so that {@link CoreHandler} answers it in its turn, after the
  * requests pipelined before it. Then nothing more is read as a request: the decoder drops the
  * client's bytes, and once the refusal is written (with `Connection: close`) the connection
- * closes the lingering way — output shut down, input drained for up to
- * {@link ConnectionGuard#LINGER_MILLIS} — so a client still sending reads the answer, not a reset.
+ * closes the lingering way ({@link Linger}) so a client still sending reads the answer, not a reset.
  */
 final class HeadCheck extends ChannelDuplexHandler {
     /** A refused request head: the decoder-result failure {@link CoreHandler} answers with its refusal. */
@@ -106,12 +103,8 @@ final class HeadCheck extends ChannelDuplexHandler {
                 && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && ++answered == requests && refused) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.write(msg, promise.unvoid()).addListener(f -> {
-                if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
-                    duplex.shutdownOutput();
-                    ctx.executor().schedule(() -> ctx.close(), ConnectionGuard.LINGER_MILLIS, TimeUnit.MILLISECONDS);
-                } else {
-                    ctx.close();
-                }
+                if (f.isSuccess()) Linger.afterAnswer(ctx.channel(), ConnectionGuard.LINGER_MILLIS);
+                else ctx.close();
             });
             return;
         }
