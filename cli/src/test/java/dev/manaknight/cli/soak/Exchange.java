@@ -32,10 +32,25 @@ record Exchange(int status, long micros, String failure, String problem) {
             s.connect(new InetSocketAddress("127.0.0.1", port), PATIENCE_MS);
             s.setSoTimeout(PATIENCE_MS);
             OutputStream out = s.getOutputStream();
-            out.write(request);
-            out.flush();
+            IOException writeFailure = null;
+            try {
+                out.write(request);
+                out.flush();
+            } catch (IOException e) {
+                writeFailure = e;
+            }
+            // A server may answer before the request is all sent (413, a 503 past the connection
+            // table) and stop reading; the client's write then fails, but the answer has come.
+            // Clients that matter read it (browsers, nginx as a proxy), and so does this one: only
+            // when there is no answer to read is the exchange unanswered.
             var problem = new String[1];
-            int status = readResponse(s.getInputStream(), problem);
+            int status;
+            try {
+                status = readResponse(s.getInputStream(), problem);
+            } catch (IOException e) {
+                if (writeFailure != null) writeFailure.addSuppressed(e);
+                throw writeFailure != null ? writeFailure : e;
+            }
             return new Exchange(status, (System.nanoTime() - start) / 1000, null, problem[0]);
         } catch (SocketTimeoutException e) {
             return new Exchange(0, (System.nanoTime() - start) / 1000, "no answer within " + PATIENCE_MS + " ms", null);
