@@ -329,6 +329,9 @@ public final class RequestCore {
      * `Retry-After`, nothing kept, so the client may send it again.
      */
     private Reply conflict(VmError error, int runs, Request req, InFlight r) {
+        // Stopped while it waited for its turn or its back-off: a client gone or a drain is
+        // answered as any stopped request is (not logged as a failure; 503 shutting-down).
+        if (r.stopped() == InFlight.Stop.CLIENT_GONE || r.stopped() == InFlight.Stop.DRAIN) return failure(error, req, r);
         r.failure(error);
         failures.failed(r.id(), req.method(), req.rawPath(), error);
         String detail = (runs == 0 ? "the request found no time to run among requests whose transactions conflicted"
