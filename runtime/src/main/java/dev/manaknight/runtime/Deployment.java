@@ -6,6 +6,7 @@ import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.Database;
 import dev.manaknight.runtime.effects.EffectSources;
+import dev.manaknight.runtime.effects.HttpOutbound;
 import dev.manaknight.runtime.effects.LazyDatabase;
 import dev.manaknight.runtime.effects.PooledDatabase;
 import dev.manaknight.runtime.effects.Schema;
@@ -120,6 +121,8 @@ public final class Deployment implements AutoCloseable {
      */
     private final java.util.concurrent.ThreadPoolExecutor cancels;
     private final long timeoutNanos;
+    /** The network client of `http.send`, owned here (closed with the deployment); null when the app has no `http`. */
+    private final HttpOutbound outbound;
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
     private final AtomicLong ids = new AtomicLong();
     /** Requests submitted and not yet finished on this deployment (a reload retires it once they are done). */
@@ -145,7 +148,11 @@ public final class Deployment implements AutoCloseable {
         var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi,
                 config.limits().memory(), config.db().retries());
         HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
-        this.core = new RequestCore(program.module(), executor, db, options, failures, log, setup.sources());
+        // The network only for an app that declares `http` somewhere; a test's sources bring its stubs.
+        this.outbound = setup.sources().outbound() != null || !usesHttp(program.module()) ? null : HttpOutbound.of(config.http());
+        var sources = outbound == null ? setup.sources()
+                : new EffectSources(setup.sources().clock(), setup.sources().random(), outbound);
+        this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
         this.cancels = new java.util.concurrent.ThreadPoolExecutor(CANCEL_THREADS, CANCEL_THREADS, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(4096),
@@ -438,5 +445,13 @@ public final class Deployment implements AutoCloseable {
         accessLog.close();
         slowLog.close();
         if (db != null && mode != Mode.TEST) db.close();
+        if (outbound != null) outbound.close();
+    }
+
+    /** True when some handler or function of the module declares `uses { http }`. */
+    static boolean usesHttp(dev.manaknight.lang.bytecode.Module module) {
+        for (var f : module.functions())
+            if ((f.capabilities() & dev.manaknight.lang.model.Capability.HTTP.bit()) != 0) return true;
+        return false;
     }
 }

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  *
  * @param clock  milliseconds since 1970 for `clock.now()` (and `random.uuid7()`'s time)
  * @param random `random`'s source; shared by the runs that use these sources, safe across threads
- * @param outbound where `http.send` goes, or null: nowhere (every call is refused)
+ * @param outbound where `http.send` goes, or null: the network, as the configuration allows ({@link HttpOutbound})
  */
 public record EffectSources(LongSupplier clock, RandomGenerator random, Outbound outbound) {
     /** The instant every test's clock shows: `2026-01-01T00:00:00Z`. */

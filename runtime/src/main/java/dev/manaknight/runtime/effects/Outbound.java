@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where `http.send` goes: in `manaknight test` the answers the test declared
- * ({@link StubOutbound}). A server has no outbound yet: its calls are refused.
+ * Where `http.send` goes: the network, within the configuration's policy ({@link HttpOutbound}),
+ * or in `manaknight test` the answers the test declared ({@link StubOutbound}).
  */
-public sealed interface Outbound extends AutoCloseable permits StubOutbound {
+public sealed interface Outbound extends AutoCloseable permits HttpOutbound, StubOutbound {
     /** One outbound call as the app made it. */
     record Call(String method, URI url, Map<String, String> headers, String body) {
         public Call { headers = Map.copyOf(headers); }

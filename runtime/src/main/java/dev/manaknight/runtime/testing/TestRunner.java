@@ -57,7 +57,7 @@ public final class TestRunner {
         var l = config.limits();
         this.config = new Config(config.source(), config.app(), config.server(),
                 new Config.Limits(l.memory(), l.cpu(), l.fuel(), TIMEOUT, l.body()), config.db(),
-                new Config.Log("off", null, Duration.ZERO, true));
+                new Config.Log("off", null, Duration.ZERO, true), config.http());
         this.executor = executor;
         this.schema = schema;
     }
