@@ -235,6 +235,69 @@ class OutboundHttpTest {
     }
 
     /**
+     * The body a call read is charged to the request's memory like any value: a body within
+     * `http.max_response` but past `limits.memory` stops the request with `memory-exhausted`.
+     */
+    @Test
+    void aResponseBodyIsChargedToTheRequestsMemory() throws Exception {
+        var cfg = dev.manaknight.runtime.config.ConfigLoader.parse(null, """
+                [limits]
+                memory = "32KB"
+                [http]
+                allowed_hosts = ["%s"]
+                allow_private = true
+                max_response = "1MB"
+                """.formatted(origin), null);
+        Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", app(origin)))));
+        try (var db = SingleConnectionDatabase.inMemorySqlite();
+             var d = Deployment.open(program, cfg, Deployment.Setup.test(db))) {
+            assertEquals("200 1000", d.handle(Fixtures.req("GET", "/call?path=/bytes?n=1000", null)).text());
+            Reply big = d.handle(Fixtures.req("GET", "/call?path=/bytes?n=40000", null));
+            assertEquals(500, big.status(), big.text());
+            assertTrue(big.text().contains("memory-exhausted"), big.text());
+        }
+    }
+
+    /**
+     * A call's wait holds no carrier: with more calls hanging than the JVM has carriers, another
+     * request is still answered at once (a wait that pinned its carrier would stall it until the
+     * calls' timeout).
+     */
+    @Test
+    void hangingCallsHoldNoCarrier() throws Exception {
+        int hanging = Runtime.getRuntime().availableProcessors() + 2;
+        var cfg = dev.manaknight.runtime.config.ConfigLoader.parse(null, """
+                [server]
+                workers = %d
+                [http]
+                allowed_hosts = ["%s"]
+                allow_private = true
+                timeout = "20s"
+                """.formatted(hanging + 2, origin), null);
+        String source = app(origin) + """
+
+                api GET /pure {
+                  respond text("here")
+                }
+                """;
+        Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", source))));
+        try (var db = SingleConnectionDatabase.inMemorySqlite();
+             var d = Deployment.open(program, cfg, Deployment.Setup.test(db));
+             var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < hanging; i++) callers.submit(() -> d.handle(Fixtures.req("GET", "/call?path=/hang", null)));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.size() < hanging && System.nanoTime() < until)
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            assertEquals(hanging, received.size(), "every call reached the receiver and waits");
+            long start = System.nanoTime();
+            assertEquals("here", d.handle(Fixtures.req("GET", "/pure", null)).text());
+            long took = System.nanoTime() - start;
+            assertTrue(took < TimeUnit.SECONDS.toNanos(2), "answered in " + took / 1_000_000 + "ms beside " + hanging + " calls");
+            release.countDown();
+        }
+    }
+
+    /**
      * A database whose first `conflicts` commits lose a race (SQLState 40001); with database
      * threads, as a server's pool has, since a transaction checks before its commit only then.
      */
