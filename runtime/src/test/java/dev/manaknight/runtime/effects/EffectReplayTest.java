@@ -195,6 +195,22 @@ class EffectReplayTest {
         assertTrue(refusing.calls().getFirst().failure().startsWith("http-refused: "), refusing.calls().toString());
     }
 
+    /** `http.send`'s method is 1 to 16 capital letters (a token the client sends as is); anything else fails the request. */
+    @Test void sendTakesAMethodOfUpTo16CapitalLetters() throws Exception {
+        var stubs = new StubOutbound();
+        String longest = "A".repeat(16), url = "https://hooks.example.com/e";
+        stubs.stub(longest, url, 200, "ok");
+        var host = new RequestHost("r1", all(), null, new QueryCatalog(program.module().effects()), null,
+                LoggerFactory.getLogger("test"), () -> NOW, new SecureRandom(), stubs, Long.MAX_VALUE);
+        EffectOp send = op("send", Capability.HTTP);
+        var empty = dev.manaknight.lang.vm.Values.MapValue.EMPTY;
+        assertInstanceOf(dev.manaknight.lang.vm.Values.Ok.class, host.effect(send, new Object[] {longest, url, empty, ""}));
+        for (String bad : List.of("A".repeat(17), "get", "", "PO ST"))
+            assertEquals("http", assertThrows(Host.EffectFailure.class,
+                    () -> host.effect(send, new Object[] {bad, url, empty, ""})).kind(), bad);
+        assertEquals(1, stubs.calls().size(), "a refused method sends nothing");
+    }
+
     private static byte[] bodyOf(JsonEncoder enc, Outcome o) {
         var r = assertInstanceOf(Outcome.Responded.class, o, o.toString()).response();
         var json = assertInstanceOf(Response.Body.Json.class, r.body());

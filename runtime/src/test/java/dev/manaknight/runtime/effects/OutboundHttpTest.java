@@ -200,6 +200,23 @@ class OutboundHttpTest {
         assertEquals(List.of(), List.copyOf(received));
     }
 
+    /** The authority is the URL's: a `Host` (or another header the client sets itself) fails the call unsent. */
+    @Test
+    void aHostHeaderCannotRedirectTheCall() throws Exception {
+        try (var out = HttpOutbound.of(allow(origin))) {
+            for (String name : List.of("Host", "Content-Length", "Connection")) {
+                var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.manaknight.lang.vm.Host.EffectFailure.class,
+                        () -> out.send(new Outbound.Call("POST", java.net.URI.create(origin + "/hook"),
+                                java.util.Map.of(name, "internal.example"), "x"),
+                                System.nanoTime() + TimeUnit.SECONDS.toNanos(10), new Outbound.Stop()));
+                assertEquals("http", refused.kind(), name);
+                String message = refused.getMessage().toLowerCase(java.util.Locale.ROOT);
+                assertTrue(message.contains(name.toLowerCase(java.util.Locale.ROOT)), refused.getMessage());
+            }
+        }
+        assertEquals(List.of(), List.copyOf(received));
+    }
+
     @Test
     void theCallsOwnTimeoutIsAnErr() throws Exception {
         var quick = new Config.Http(List.of(origin), true, Duration.ofMillis(300), 64 * 1024);
