@@ -5,6 +5,8 @@ import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.Database;
+import dev.manaknight.runtime.effects.EffectSources;
+import dev.manaknight.runtime.effects.HttpOutbound;
 import dev.manaknight.runtime.effects.LazyDatabase;
 import dev.manaknight.runtime.effects.PooledDatabase;
 import dev.manaknight.runtime.effects.Schema;
@@ -55,36 +57,44 @@ public final class Deployment implements AutoCloseable {
      * @param database  {@link Mode#TEST} only: the database to use (null: none)
      * @param stderr    where `stderr` (and for CGI `stdout`) logs go
      * @param training  CGI only: also run the warm-up (the AOT-cache training run)
+     * @param sources   `clock` and `random`: the world's, or fixed for a test ({@link EffectSources#fixed})
      */
     public record Setup(Mode mode, Admission admission, RequestObserver observer, HandlerExecutor executor, Database database,
-                        PrintStream stderr, boolean training, AccessLog accessLog, Logger log) {
+                        PrintStream stderr, boolean training, AccessLog accessLog, Logger log, EffectSources sources) {
         public static Setup server(Admission admission, RequestObserver observer) {
-            return new Setup(Mode.SERVER, admission, observer, null, null, System.err, false, null, null);
+            return new Setup(Mode.SERVER, admission, observer, null, null, System.err, false, null, null, EffectSources.real());
         }
 
         public static Setup server() { return server(null, RequestObserver.NONE); }
 
         public static Setup cgi(PrintStream stderr, boolean training) {
-            return new Setup(Mode.CGI, null, RequestObserver.NONE, null, null, stderr, training, null, null);
+            return new Setup(Mode.CGI, null, RequestObserver.NONE, null, null, stderr, training, null, null,
+                    EffectSources.real());
         }
 
         public static Setup test(Database database) {
-            return new Setup(Mode.TEST, null, RequestObserver.NONE, null, database, System.err, false, null, null);
+            return new Setup(Mode.TEST, null, RequestObserver.NONE, null, database, System.err, false, null, null,
+                    EffectSources.real());
         }
 
         /** The same set-up with another executor (tests' fakes). */
         public Setup withExecutor(HandlerExecutor e) {
-            return new Setup(mode, admission, observer, e, database, stderr, training, accessLog, log);
+            return new Setup(mode, admission, observer, e, database, stderr, training, accessLog, log, sources);
         }
 
         /** The same set-up with its access-log lines going to `log` instead of `log.access` (tests). */
         public Setup withAccessLog(AccessLog l) {
-            return new Setup(mode, admission, observer, executor, database, stderr, training, l, log);
+            return new Setup(mode, admission, observer, executor, database, stderr, training, l, log, sources);
+        }
+
+        /** The same set-up with these clock and random sources (a test's, shared with its own VM). */
+        public Setup withSources(EffectSources s) {
+            return new Setup(mode, admission, observer, executor, database, stderr, training, accessLog, log, s);
         }
 
         /** The same set-up with the server log (handlers' `log`, failures) going to `l` (`manaknight test` captures it). */
         public Setup withLog(Logger l) {
-            return new Setup(mode, admission, observer, executor, database, stderr, training, accessLog, l);
+            return new Setup(mode, admission, observer, executor, database, stderr, training, accessLog, l, sources);
         }
     }
 
@@ -111,6 +121,8 @@ public final class Deployment implements AutoCloseable {
      */
     private final java.util.concurrent.ThreadPoolExecutor cancels;
     private final long timeoutNanos;
+    /** The network client of `http.send`, owned here (closed with the deployment); null when the app has no `http`. */
+    private final HttpOutbound outbound;
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
     private final AtomicLong ids = new AtomicLong();
     /** Requests submitted and not yet finished on this deployment (a reload retires it once they are done). */
@@ -136,7 +148,11 @@ public final class Deployment implements AutoCloseable {
         var options = new RequestCore.Options(config.limits().body(), config.limits().timeout(), config.log().dev(), openApi,
                 config.limits().memory(), config.db().retries());
         HandlerExecutor executor = setup.executor() != null ? setup.executor() : new VmExecutor(program, config.limits().vm());
-        this.core = new RequestCore(program.module(), executor, db, options, failures, log);
+        // The network only for an app that declares `http` somewhere; a test's sources bring its stubs.
+        this.outbound = setup.sources().outbound() != null || !usesHttp(program.module()) ? null : HttpOutbound.of(config.http());
+        var sources = outbound == null ? setup.sources()
+                : new EffectSources(setup.sources().clock(), setup.sources().random(), outbound);
+        this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
         this.cancels = new java.util.concurrent.ThreadPoolExecutor(CANCEL_THREADS, CANCEL_THREADS, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(4096),
@@ -429,5 +445,13 @@ public final class Deployment implements AutoCloseable {
         accessLog.close();
         slowLog.close();
         if (db != null && mode != Mode.TEST) db.close();
+        if (outbound != null) outbound.close();
+    }
+
+    /** True when some handler or function of the module declares `uses { http }`. */
+    static boolean usesHttp(dev.manaknight.lang.bytecode.Module module) {
+        for (var f : module.functions())
+            if ((f.capabilities() & dev.manaknight.lang.model.Capability.HTTP.bit()) != 0) return true;
+        return false;
     }
 }

@@ -9,6 +9,7 @@ import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.effects.Database;
+import dev.manaknight.runtime.effects.EffectSources;
 import dev.manaknight.runtime.effects.QueryCatalog;
 import dev.manaknight.runtime.effects.RequestHost;
 import dev.manaknight.runtime.effects.ResultMapper;
@@ -21,7 +22,6 @@ import dev.manaknight.runtime.json.TypeTable;
 import dev.manaknight.runtime.route.RouteMatch;
 import dev.manaknight.runtime.route.Router;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,8 +84,8 @@ public final class RequestCore {
     private final JsonEncoder encoder;
     private final QueryCatalog queries;
     private final ResultMapper mapper;
-    /** `random`'s source: a CSPRNG (the JDK's default, seeded by the OS), safe to share between threads. */
-    private final SecureRandom random = new SecureRandom();
+    /** `clock` and `random`: the system clock and a CSPRNG in a server, fixed in a test. */
+    private final EffectSources sources;
     /** By function index: the handler is short and pure enough to run inline. */
     private final boolean[] inline;
     /**
@@ -101,8 +101,10 @@ public final class RequestCore {
     private boolean contended() { return retryTurn.availablePermits() == 0 || retryTurn.hasQueuedThreads(); }
 
     /** @param db null when the app has no database */
-    RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures, Logger log) {
+    RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures, Logger log,
+                EffectSources sources) {
         this.module = module;
+        this.sources = sources;
         this.log = log;
         this.executor = executor;
         this.db = db;
@@ -256,8 +258,8 @@ public final class RequestCore {
     private Attempt attempt(Route route, Object[] args, Request req, InFlight r, boolean again, boolean head) {
         Transaction tx = db == null ? null : new Transaction(db, r.deadlineNanos()); // waits for the db end at the deadline
         if (tx != null && again) tx.writeFromTheStart();
-        var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, System::currentTimeMillis,
-                random);
+        var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, sources.clock(),
+                sources.random(), sources.outbound(), r.deadlineNanos());
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;

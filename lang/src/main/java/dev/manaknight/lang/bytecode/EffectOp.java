@@ -26,7 +26,12 @@ public record EffectOp(Capability capability, String name, List<Param> params, T
             new EffectOp(Capability.RANDOM, "token", List.of(new Param("bytes", Type.INT)), Type.STRING, null),
             new EffectOp(Capability.PASSWORD, "hash", List.of(new Param("password", Type.STRING)), Type.STRING, null),
             new EffectOp(Capability.PASSWORD, "verify",
-                    List.of(new Param("password", Type.STRING), new Param("hash", Type.STRING)), Type.BOOL, null));
+                    List.of(new Param("password", Type.STRING), new Param("hash", Type.STRING)), Type.BOOL, null),
+            new EffectOp(Capability.HTTP, "send", List.of(new Param("method", Type.STRING), new Param("url", Type.STRING),
+                    new Param("headers", new Type.MapOf(Type.STRING)), new Param("body", Type.STRING)),
+                    new Type.ResultOf(new Type.Named(TypeDef.RESPONSE.name()), Type.STRING), null),
+            new EffectOp(Capability.HTTP, "stub", List.of(new Param("method", Type.STRING), new Param("url", Type.STRING),
+                    new Param("status", Type.INT), new Param("body", Type.STRING)), Type.UNIT, null));
 
     /** bcrypt's cost factor the runtime hashes passwords with: 2^10 rounds of its key schedule. */
     public static final int PASSWORD_COST = 10;
@@ -51,6 +56,11 @@ public record EffectOp(Capability capability, String name, List<Param> params, T
      */
     public long fuel() {
         return capability == Capability.PASSWORD ? PASSWORD_FUEL : 0;
+    }
+
+    /** `http.stub`: declares, in a `test`, the answer its requests' outbound calls get; nothing else may call it. */
+    public boolean testOnly() {
+        return capability == Capability.HTTP && name.equals("stub");
     }
 
     /** `db.findUser` */

@@ -144,7 +144,7 @@ public enum Opcode {
     RESPOND(0x5D, "PR", "", Operand.U8),            // n : status body (name value)*n ->  VAR; ends the run
     FAIL(0x5E, "", "", Operand.U16),                // k : ->             runtime error with message constant k
     EXPECT(0x5F, "P", "", Operand.U16),             // k : b ->           test assertion; k is the source text
-    REQUEST(0x60, "RR", "R", Operand.U8),           // m : path body -> response   test only; m = HttpMethod code
+    REQUEST(0x60, "RRR", "R", Operand.U8),          // m : path body headers -> response   test only; m = HttpMethod code
     EXPECT_FAILED(0x61, "R", "", Operand.U16),      // k : s ->           a failed assertion: k its source, s what it found
     RESPOND_KEEP(0x62, "PR", "", Operand.U8);       // n : status body (name value)*n ->  VAR; as RESPOND, a 4xx keeps writes
 

@@ -137,9 +137,9 @@ final class FunctionGen {
 
     /**
      * `expect cond`. A comparison keeps its operands in two scratch slots and, when it fails, says
-     * what it found: `got <left>`, and `, want <op> <right>` unless the right side is a literal
-     * (`want 4` for `==`). Values are shown in source form, Strings quoted; the text is built only
-     * on failure.
+     * what it found: for `==` both values (`expected 201, got 200`), for another comparison
+     * `got <left>`, and `, want <op> <right>` unless the right side is a literal. Values are
+     * shown in source form, Strings quoted; the text is built only on failure.
      */
     private void expect(TStmt.Expect e) {
         int text = module.constant(new Constant.StrConst(e.text()));
@@ -160,13 +160,22 @@ final class FunctionGen {
         binary(new TExpr.Binary(b.op(), l, r, b.operand(), b.ty(), b.span()));
         Label passed = out.label();
         out.jump(Opcode.JUMP_IF_TRUE, passed);
-        string("got ");
-        show(left, type);
-        if (e.showRight()) {
-            string(", want " + (b.op() == dev.manaknight.lang.syntax.ast.Expr.BinaryOp.EQ ? "" : b.op().symbol + " "));
+        boolean equality = b.op() == dev.manaknight.lang.syntax.ast.Expr.BinaryOp.EQ;
+        if (equality) { // both values, whatever the right side is: `expected 201, got 200`
+            string("expected ");
             show(right, type);
+            string(", got ");
+            show(left, type);
+        } else {
+            string("got ");
+            show(left, type);
+            if (e.showRight()) {
+                string(", want " + b.op().symbol + " ");
+                show(right, type);
+            }
         }
-        out.variable(Opcode.CONCAT, e.showRight() ? 4 : 2, "R", e.showRight() ? 4 : 2);
+        int parts = equality || e.showRight() ? 4 : 2;
+        out.variable(Opcode.CONCAT, parts, "R", parts);
         out.op(Opcode.EXPECT_FAILED, text);
         out.bind(passed);
     }
@@ -367,10 +376,19 @@ final class FunctionGen {
             case TExpr.Request r -> {
                 expr(r.path());
                 if (r.body() == null) out.op(Opcode.UNIT);
-                else {
+                else if (r.text()) {
+                    expr(r.body());
+                    out.op(Opcode.TEXT);
+                } else {
                     boxed(r.body());
                     out.op(Opcode.JSON, module.typeRef(Codegen.type(r.body().ty())));
                 }
+                for (int i = 0; i < r.headerNames().size(); i++) {
+                    string(r.headerNames().get(i));
+                    expr(r.headerValues().get(i));
+                }
+                int n = r.headerNames().size();
+                out.variable(Opcode.MAP_NEW, 2 * n, "R", n);
                 out.op(Opcode.REQUEST, r.method().code());
             }
             case TExpr.Diverge d -> stmt(d.stmt());

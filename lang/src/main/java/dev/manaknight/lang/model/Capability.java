@@ -19,7 +19,12 @@ public enum Capability {
     /** `int(lo, hi)`, `uuid()`, `uuid7()`, `token(bytes)`: from a CSPRNG in the runtime. */
     RANDOM(3),
     /** `hash(password)`, `verify(password, hash)`: bcrypt in the runtime, deliberately slow, paid in fuel. */
-    PASSWORD(4);
+    PASSWORD(4),
+    /**
+     * `send(method, url, headers, body)`: an outbound HTTP call, to the hosts the runtime's
+     * configuration allows; it reaches outside the request, so a request that made one is never run again.
+     */
+    HTTP(5);
 
     private final int code;
 

@@ -262,19 +262,43 @@ final class ExprParser {
         return new Expr.FieldInit(name, expr());
     }
 
-    // request -> 'request' METHOD expr<unary> ('json' '(' expr ')')?
+    // request -> 'request' METHOD expr<unary> (('json' | 'text') '(' expr ')')? headers?
+    //            (`headers { … }` as after `respond`, on the same line or the next)
     private Expr request() {
         Token kw = in.advance();
         Token m = in.advance();
         HttpMethod method = MethodName.parse(m, in);
         if (method == null) throw new Cursor.Abort();
         Expr path = expr(Precedence.UNARY);
+        Stmt.BodyKind kind = Stmt.BodyKind.NONE;
         Expr body = null;
-        if (in.atWord("json") && in.continuesLine() && in.peek(1).kind() == LPAREN) {
+        Token t = in.peek();
+        if ((t.isWord("json") || t.isWord("text")) && in.continuesLine() && in.peek(1).kind() == LPAREN) {
             in.advance();
+            kind = t.text().equals("json") ? Stmt.BodyKind.JSON : Stmt.BodyKind.TEXT;
             body = singleArgument();
         }
-        return new Expr.Request(method, path, body, in.spanFrom(kw.span().start()));
+        List<Stmt.Header> headers = List.of();
+        if (in.atWord("headers") && in.peek(1).kind() == LBRACE) {
+            in.advance();
+            headers = in.list(in.advance(), RBRACE, this::header);
+        }
+        return new Expr.Request(method, path, kind, body, headers, in.spanFrom(kw.span().start()));
+    }
+
+    // header -> STRING ':' expr
+    Stmt.Header header() {
+        Token name = in.peek();
+        if (name.kind() != STRING) throw in.expected("a header name in quotes", "write `\"Location\": value`");
+        Expr.StringLit lit = stringLiteral(in.advance());
+        String text = lit.constantText();
+        if (text == null) {
+            in.report(Diagnostic.error(ErrorCode.INTERPOLATION_NOT_ALLOWED, "a header name cannot be interpolated",
+                    name.span(), "interpolated header name").withHint("header names are fixed; values may vary"));
+            text = "";
+        }
+        in.expect(COLON);
+        return new Stmt.Header(text, name.span(), expr());
     }
 
     /** `'(' expr ')'` after `json`/`text`. */

@@ -261,24 +261,9 @@ final class StmtParser {
         // `headers { … }` may also start the next line: nothing else can start with it.
         if (in.atWord("headers") && in.peek(1).kind() == LBRACE) {
             in.advance();
-            headers = in.list(in.advance(), RBRACE, this::header);
+            headers = in.list(in.advance(), RBRACE, exprs::header);
         }
         return new Stmt.Respond(keep, status, kind, body, headers, in.spanFrom(kw.span().start()));
-    }
-
-    // header -> STRING ':' expr
-    private Stmt.Header header() {
-        Token name = in.peek();
-        if (name.kind() != STRING) throw in.expected("a header name in quotes", "write `\"Location\": value`");
-        Expr.StringLit lit = exprs.stringLiteral(in.advance());
-        String text = lit.constantText();
-        if (text == null) {
-            in.report(Diagnostic.error(ErrorCode.INTERPOLATION_NOT_ALLOWED, "a header name cannot be interpolated",
-                    name.span(), "interpolated header name").withHint("header names are fixed; values may vary"));
-            text = "";
-        }
-        in.expect(COLON);
-        return new Stmt.Header(text, name.span(), exprs.expr());
     }
 
     private Cursor.Abort misplaced(Span span, String title, String hint) {

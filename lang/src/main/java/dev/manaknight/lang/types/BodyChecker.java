@@ -551,12 +551,7 @@ final class BodyChecker {
         }
         List<String> names = new ArrayList<>();
         List<TExpr> values = new ArrayList<>();
-        for (Stmt.Header h : r.headers()) {
-            if (!validHeaderName(h.name()))
-                error("E0511", "`" + h.name() + "` is not a valid header name", h.nameSpan(), "header names are tokens (letters, digits, `-`)", null);
-            names.add(h.name());
-            values.add(check(h.value(), Ty.STRING));
-        }
+        headers(r.headers(), names, values);
         responses.add(new CheckedApp.ResponseInfo(code, kind, body == null ? null : body.ty()));
         return new TStmt.Respond(r.keep() != null, status, r.bodyKind(), body, names, values, r.span());
     }
@@ -579,6 +574,17 @@ final class BodyChecker {
         } else if (code >= 500 && code <= 599) {
             error("E0514", "`keep` on a `" + code + "` response means nothing", r.keep(),
                     "a 5xx answer always rolls back", "answer a 4xx to keep the writes, or remove `keep`");
+        }
+    }
+
+    /** `headers { "Name": value }` of a `respond` or a test's `request`: token names, String values. */
+    private void headers(List<Stmt.Header> headers, List<String> names, List<TExpr> values) {
+        for (Stmt.Header h : headers) {
+            if (!validHeaderName(h.name()))
+                error("E0511", "`" + h.name() + "` is not a valid header name", h.nameSpan(),
+                        "header names are tokens (letters, digits, `-`)", null);
+            names.add(h.name());
+            values.add(check(h.value(), Ty.STRING));
         }
     }
 
@@ -899,8 +905,16 @@ final class BodyChecker {
     private TExpr request(Expr.Request r) {
         if (mode != Mode.TEST) error("E0508", "`request` is only allowed in a `test`", r.span(), "outside a test", null);
         TExpr path = check(r.path(), Ty.STRING);
-        TExpr body = r.body() == null ? null : infer(r.body(), null);
-        return new TExpr.Request(r.method(), path, body, Ty.named(Checker.RESPONSE_TYPE), r.span());
+        TExpr body = switch (r.bodyKind()) {
+            case JSON -> infer(r.body(), null);
+            case TEXT -> check(r.body(), Ty.STRING);
+            case NONE -> null;
+        };
+        List<String> names = new ArrayList<>();
+        List<TExpr> values = new ArrayList<>();
+        headers(r.headers(), names, values);
+        return new TExpr.Request(r.method(), path, body, r.bodyKind() == Stmt.BodyKind.TEXT, names, values,
+                Ty.named(Checker.RESPONSE_TYPE), r.span());
     }
 
     /**

@@ -168,6 +168,9 @@ final class Calls {
             return body.poison(m.span());
         }
         EffectOp eop = body.app.effects.get(op);
+        if (eop.testOnly() && body.mode != BodyChecker.Mode.TEST)
+            body.error("E0508", "`" + eop.qualifiedName() + "` is only allowed in a `test`", m.span(), "outside a test",
+                    "declare the stub in the test that sends the request; a handler calls `http.send`");
         if (!body.arity(m.args(), eop.params().size(), m.span(), "`" + eop.qualifiedName() + "`")) return body.poison(m.span());
         List<TExpr> args = new ArrayList<>();
         for (int i = 0; i < eop.params().size(); i++) args.add(body.check(m.args().get(i), Ty.of(eop.params().get(i).type())));

@@ -131,8 +131,17 @@ public sealed interface TExpr {
         record Answer(int function, Ty error) implements TryExit {}
     }
 
-    /** `request M "/path" [json(body)]` in tests; `body` is null without one. */
-    record Request(HttpMethod method, TExpr path, TExpr body, Ty ty, Span span) implements TExpr {}
+    /**
+     * `request M "/path" [json(body) | text(body)] [headers { … }]` in tests; `body` is null
+     * without one, `text` tells a text body from a JSON one.
+     */
+    record Request(HttpMethod method, TExpr path, TExpr body, boolean text, List<String> headerNames, List<TExpr> headerValues,
+                   Ty ty, Span span) implements TExpr {
+        public Request {
+            headerNames = List.copyOf(headerNames);
+            headerValues = List.copyOf(headerValues);
+        }
+    }
 
     /** Stands for an expression that had an error: its type is a fresh variable, so errors do not cascade. */
     record Poison(Ty ty, Span span) implements TExpr {}

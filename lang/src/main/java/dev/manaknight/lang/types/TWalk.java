@@ -49,7 +49,11 @@ public final class TWalk {
             case TExpr.Match x -> { out.add(x.scrutinee()); for (TExpr.TArm a : x.arms()) out.add(a.body()); }
             case TExpr.Block x -> { for (TStmt s : x.stmts()) out.addAll(children(s)); if (x.result() != null) out.add(x.result()); }
             case TExpr.Try x -> out.add(x.operand());
-            case TExpr.Request x -> { out.add(x.path()); if (x.body() != null) out.add(x.body()); }
+            case TExpr.Request x -> {
+                out.add(x.path());
+                if (x.body() != null) out.add(x.body());
+                out.addAll(x.headerValues());
+            }
             case TExpr.Diverge x -> out.addAll(children(x.stmt()));
         }
         return out;

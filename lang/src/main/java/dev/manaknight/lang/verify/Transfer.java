@@ -378,7 +378,8 @@ final class Transfer {
         int response = types.response();
         if (response < 0) return "needs the record " + TypeDef.RESPONSE.name() + " " + TypeDef.RESPONSE.fields().stream()
                 .map(f -> f.name() + ": " + f.type()).toList() + " in the type table";
-        return apply(s, List.of(Want.of(STRING), BODY), new VType.Named(response, TypeDef.RESPONSE.name()), null);
+        return apply(s, List.of(Want.of(STRING), BODY, Want.of(new VType.MapOf(STRING))),
+                new VType.Named(response, TypeDef.RESPONSE.name()), null);
     }
 
     /** A response body: what `JSON J` or `TEXT` made, or Unit for none. */

@@ -18,8 +18,13 @@ public interface Host {
      */
     Object effect(EffectOp op, Object[] args) throws EffectFailure;
 
-    /** `request METHOD "/path" [json(body)]` inside a test; body is {@link Values.Unit#UNIT} when absent. */
-    default Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
+    /**
+     * `request METHOD "/path" [json(v) | text(s)] [headers { … }]` inside a test: `body` is
+     * {@link Values.Unit#UNIT} when absent, a String for `text(s)` (bodyTypeRef -1), else the
+     * value of type-ref `bodyTypeRef` to send as JSON; `headers` as the test wrote them.
+     */
+    default Response request(HttpMethod method, String path, Values.MapValue headers, Object body, int bodyTypeRef)
+            throws EffectFailure {
         throw new EffectFailure("request", "`request` is only available inside `manaknight test`");
     }
 

@@ -8,13 +8,13 @@ import java.util.ArrayList;
  * (String: the text of a text body, "" for none; a JSON body should reach the VM from the host
  * as its wire text in a {@link Response.Body.Text}, else its display text is used).
  */
-final class ResponseValue {
+public final class ResponseValue {
     private ResponseValue() {}
 
     /** The field names, in order: `r.status` is field 0. */
     static final String[] FIELDS = {"status", "headers", "body"};
 
-    static Values.RecordValue of(Response response) {
+    public static Values.RecordValue of(Response response) {
         int n = response.headers().size();
         var keys = new ArrayList<String>(n);
         var values = new ArrayList<Object>(n);

@@ -435,8 +435,10 @@ public final class Vm {
                     }
                     case Op.REQUEST -> {
                         int method = code[pc++] & 0xFF;
-                        sp--;
-                        r[sp - 1] = request(method, r[sp - 1], r[sp]);
+                        sp -= 2;
+                        r[sp - 1] = request(method, r[sp - 1], r[sp], (Values.MapValue) r[sp + 1]);
+                        r[sp] = null;
+                        r[sp + 1] = null;
                     }
                     default -> throw new Trap.Fault(VmError.Kind.INTERNAL, "unknown opcode " + (code[pc - 1] & 0xFF));
                 }
@@ -571,9 +573,9 @@ public final class Vm {
     /**
      * REQUEST (tests only): asks the host to run a request and returns its response as a record
      * value of type -1 named `Response` with fields status (Int), headers (Map of String) and
-     * body (String).
+     * body (String). The request carries the test's headers and its JSON or text body.
      */
-    private Object request(int method, Object path, Object body) {
+    private Object request(int method, Object path, Object body, Values.MapValue headers) {
         Object payload;
         int typeRef;
         switch (body) {
@@ -593,7 +595,7 @@ public final class Vm {
         Response response;
         budget.pauseCpu();
         try {
-            response = host.request(HttpMethod.of(method), (String) path, payload, typeRef);
+            response = host.request(HttpMethod.of(method), (String) path, headers, payload, typeRef);
         } catch (Host.EffectFailure e) {
             throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
         } finally {

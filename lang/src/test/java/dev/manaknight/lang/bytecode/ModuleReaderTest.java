@@ -130,8 +130,9 @@ class ModuleReaderTest {
     void unknownEnumCodes() throws IOException {
         // one route with method 9
         refused(new Raw().zerosAfterHeader(5).u32(1).u8(9).pad().done(), "at byte 30 in route 0", "HTTP method: code 9 names none");
-        // one effect with capability 5
-        refused(new Raw().zerosAfterHeader(4).u32(1).u8(5).pad().done(), "at byte 26 in effect E0", "capability: code 5 names none");
+        // one effect with capability 6
+        refused(new Raw().zerosAfterHeader(4).u32(1).u8(6).pad().done(), "at byte 26 in effect E0",
+                "capability: code 6 names none");
     }
 
     @Test

@@ -65,7 +65,8 @@ public final class SampleModules {
                 .op(Opcode.CONCAT, 4).op(Opcode.RET_R);
 
         var test = new CodeBuilder().line(13)
-                .op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, HttpMethod.GET.code()).op(Opcode.POP_R)
+                .op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.MAP_NEW, 0).op(Opcode.REQUEST, HttpMethod.GET.code())
+                .op(Opcode.POP_R)
                 .line(14)
                 .op(Opcode.SMALL_INT, 404).op(Opcode.CONST_INT, 3).op(Opcode.EQ_INT).op(Opcode.EXPECT, 4)
                 .op(Opcode.UNIT).op(Opcode.RET_R);
@@ -78,7 +79,8 @@ public final class SampleModules {
                 List.of(
                         function("GET /users/:id", "users.mnk", List.of(Type.INT), Type.UNIT, 2, 4, Capability.DB.bit(), handler),
                         function("displayName", "names.mnk", List.of(new Type.Named("User")), Type.STRING, 1, 4, 0, display),
-                        function("test \"unknown user is 404\"", "users.mnk", List.of(), Type.UNIT, 0, 2, Capability.DB.bit(), test)),
+                        function("test \"unknown user is 404\"", "users.mnk", List.of(), Type.UNIT, 0, 3, Capability.DB.bit(),
+                                test)),
                 List.of(FIND_USER),
                 List.of(new Route(HttpMethod.GET, "/users/:id", 0,
                         List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.INT, null)),

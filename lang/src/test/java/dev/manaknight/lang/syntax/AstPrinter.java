@@ -113,7 +113,10 @@ final class AstPrinter {
             case Expr.Range r -> "(.. " + expr(r.from()) + " " + expr(r.to()) + ")";
             case Expr.Try t -> "(? " + expr(t.operand()) + ")";
             case Expr.Request r -> "(request " + r.method() + " " + expr(r.path())
-                    + (r.body() == null ? "" : " " + expr(r.body())) + ")";
+                    + (r.body() == null ? "" : r.bodyKind() == Stmt.BodyKind.TEXT ? " (text " + expr(r.body()) + ")"
+                            : " " + expr(r.body()))
+                    + r.headers().stream().map(h -> " (header \"" + h.name() + "\" " + expr(h.value()) + ")")
+                            .collect(java.util.stream.Collectors.joining()) + ")";
         };
     }
 

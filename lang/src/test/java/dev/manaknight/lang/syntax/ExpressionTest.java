@@ -77,6 +77,9 @@ class ExpressionTest {
         request POST "/u" json(User { id: 1 }) => (request POST "/u" (record User (id 1)))
         let r = request DELETE "/u/${id}" => (let r (request DELETE (str "/u/" id)))
         request.x => (. request x)
+        request PUT "/u" text(s) headers { "A": k } => (request PUT "/u" (text s) (header "A" k))
+        request GET "/u" headers {\\n "A": "1",\\n "B-C": b\\n} => (request GET "/u" (header "A" "1") (header "B-C" b))
+        let r = request POST "/u" json(v)\\n headers { "A": "1" } => (let r (request POST "/u" v (header "A" "1")))
         a; b => a; b
         a;; b; => a; b
         """)

@@ -163,7 +163,11 @@ final class SpanWalker {
             case Expr.With x -> { expr(s, x.target()); x.fields().forEach(f -> { ident(s, f.name()); expr(s, f.value()); }); }
             case Expr.Range x -> { expr(s, x.from()); expr(s, x.to()); }
             case Expr.Try x -> expr(s, x.operand());
-            case Expr.Request x -> { expr(s, x.path()); if (x.body() != null) expr(s, x.body()); }
+            case Expr.Request x -> {
+                expr(s, x.path());
+                if (x.body() != null) expr(s, x.body());
+                x.headers().forEach(h -> expr(s, h.value()));
+            }
         }
     }
 

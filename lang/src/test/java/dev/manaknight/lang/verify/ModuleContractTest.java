@@ -104,7 +104,7 @@ class ModuleContractTest {
                 "effect E1 log.info is declared as (message: Int): Unit, but the runtime's is (message: String): Unit",
                 "effect E2 log.debug is not an operation the runtime has "
                         + "([log.info, log.warn, log.error, clock.now, random.int, random.uuid, random.uuid7, random.token, "
-                        + "password.hash, password.verify])",
+                        + "password.hash, password.verify, http.send, http.stub])",
                 "effect E3 clock.now is declared as (): String, but the runtime's is (): Instant"),
                 messages(withEffects(List.of(SampleModules.FIND_USER, info, debug, now))));
         var all = new ArrayList<EffectOp>(List.of(SampleModules.FIND_USER));

@@ -234,8 +234,12 @@ class TypeRulesTest {
 
     @Test
     void requestAnswersTheResponseRecord() {
-        ok(f(Type.INT, code().op(Opcode.CONST, 0).op(Opcode.UNIT).op(Opcode.REQUEST, HttpMethod.GET.code())
+        ok(f(Type.INT, code().op(Opcode.CONST, 0).op(Opcode.UNIT).op(Opcode.MAP_NEW, 0).op(Opcode.REQUEST, HttpMethod.GET.code())
                 .op(Opcode.GET_FIELD, RESPONSE, 0).op(Opcode.UNBOX_INT).op(Opcode.RET_P)));
+        // issue 15: the third operand is the request's headers, a Map<String>
+        only(f(Type.INT, code().op(Opcode.CONST, 0).op(Opcode.UNIT).op(Opcode.CONST, 0).op(Opcode.REQUEST, HttpMethod.GET.code())
+                .op(Opcode.GET_FIELD, RESPONSE, 0).op(Opcode.UNBOX_INT).op(Opcode.RET_P)),
+                "F0 `f` at 0007 REQUEST: operand 3 of 3 must be Map<String> but is String; stack [String Unit String]");
     }
 
     @Test

@@ -387,7 +387,8 @@ class VerifierTest {
         var fs = new ArrayList<>(seed.functions());
         fs.set(0, SampleModules.function("GET /users/:id", "users.mnk", List.of(Type.INT), Type.STRING, 1, 2, DB, handler));
         Module m = new Module(seed.constants(), seed.types(), seed.typeRefs(), fs, seed.effects(), seed.routes(), seed.tests());
-        only(m, "F2 `test \"unknown user is 404\"` at 0004 REQUEST: test requests are not allowed in code a route handler can reach");
+        only(m, "F2 `test \"unknown user is 404\"` at 0007 REQUEST: test requests are not allowed in code a route handler "
+                + "can reach");
     }
 
     @Test
@@ -482,9 +483,11 @@ class VerifierTest {
 
     @Test
     void requestNamesAMethodAndCapabilityBitsAreKnown() {
-        only(withF(List.of(), Type.STRING, 0, 2, 0, code().op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.REQUEST, 5).op(Opcode.RET_R)),
-                "F0 `f` at 0004 REQUEST: method 5 is no HTTP method",
-                "F0 `f` at 0004 REQUEST: needs the record $Response [status: Int, headers: Map<String>, body: String] in the type table");
+        only(withF(List.of(), Type.STRING, 0, 3, 0,
+                        code().op(Opcode.CONST, 2).op(Opcode.UNIT).op(Opcode.MAP_NEW, 0).op(Opcode.REQUEST, 5).op(Opcode.RET_R)),
+                "F0 `f` at 0007 REQUEST: method 5 is no HTTP method",
+                "F0 `f` at 0007 REQUEST: needs the record $Response [status: Int, headers: Map<String>, body: String] "
+                        + "in the type table");
         only(withF(List.of(), Type.INT, 0, 1, 1 << 7, code().op(Opcode.SMALL_INT, 0).op(Opcode.RET_P)),
                 "F0 `f` capability bits 0x80 name no capability");
     }

@@ -189,7 +189,7 @@ class EffectTest {
         int path = asm.str("/users/1"), ref = asm.typeRef(Type.STRING), body = asm.str("payload");
         host.response = new Response(404, new Response.Body.Text("{\"title\":\"not found\"}"),
                 List.of(new Response.Header("Content-Type", "application/json")));
-        int fn = asm.fn("test").code(c -> c.op(CONST, path).op(UNIT).op(REQUEST, HttpMethod.GET.code()).op(RET_R));
+        int fn = asm.fn("test").code(c -> c.op(CONST, path).op(UNIT).op(MAP_NEW, 0).op(REQUEST, HttpMethod.GET.code()).op(RET_R));
         var r = (Values.RecordValue) returned(run(fn, 0));
         assertEquals(-1, r.type());
         assertEquals("Response", r.typeName());
@@ -199,11 +199,18 @@ class EffectTest {
         assertEquals("{\"title\":\"not found\"}", r.fields()[2]);
         assertEquals("GET /users/1 () -1", host.calls.getFirst());
 
-        int post = asm.fn("post").code(c -> c.op(CONST, path).op(CONST, body).op(JSON, ref)
+        int post = asm.fn("post").code(c -> c.op(CONST, path).op(CONST, body).op(JSON, ref).op(MAP_NEW, 0)
                 .op(REQUEST, HttpMethod.POST.code()).op(GET_FIELD, 0, 0).op(RET_R));
         host.response = new Response(201, new Response.Body.None(), List.of());
         assertEquals(201L, returned(run(post, 0)));
         assertEquals("POST /users/1 payload " + ref, host.calls.getLast());
+
+        // issue 15: a text body and the test's headers reach the host as written
+        int name = asm.str("Authorization"), token = asm.str("Bearer k");
+        int put = asm.fn("put").code(c -> c.op(CONST, path).op(CONST, body).op(TEXT).op(CONST, name).op(CONST, token)
+                .op(MAP_NEW, 1).op(REQUEST, HttpMethod.PUT.code()).op(GET_FIELD, 0, 0).op(RET_R));
+        assertEquals(201L, returned(run(put, 0)));
+        assertEquals("PUT /users/1 {\"Authorization\": \"Bearer k\"} payload -1", host.calls.getLast());
 
         host.failWith = "no test server";
         assertEquals(VmError.Kind.EFFECT_FAILED, failed(run(fn, 0)).kind());

@@ -21,8 +21,10 @@ final class FakeHost implements Host {
         return answer.apply(op, args);
     }
 
-    @Override public Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
-        calls.add(method + " " + path + " " + Values.display(body) + " " + bodyTypeRef);
+    @Override public Response request(HttpMethod method, String path, Values.MapValue headers, Object body, int bodyTypeRef)
+            throws EffectFailure {
+        calls.add(method + " " + path + (headers.size() == 0 ? "" : " " + Values.display(headers)) + " "
+                + Values.display(body) + " " + bodyTypeRef);
         if (failWith != null) throw new EffectFailure("request", failWith);
         return response;
     }

@@ -11,7 +11,12 @@ import java.time.Duration;
  * @param source the file it came from, or null for pure defaults
  * @param app    the app directory or `.mkb` file, or null when neither file nor command line named one
  */
-public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log) {
+public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http) {
+    /** A configuration whose `[http]` section is the default: no outbound host is allowed. */
+    public Config(Path source, Path app, Server server, Limits limits, Db db, Log log) {
+        this(source, app, server, limits, db, log, Http.DEFAULTS);
+    }
+
     /**
      * @param listen  `host:port`, `[v6]:port` or `unix:/path`
      * @param maxRequestsPerWorker accepted for PHP-FPM familiarity; 0 means "unlimited" (nothing leaks)
@@ -129,7 +134,21 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      */
     public record Log(String access, Path slowlog, Duration slowlogTimeout, boolean dev) {}
 
-    public Config withServer(Server newServer) { return new Config(source, app, newServer, limits, db, log); }
+    /**
+     * The `http` effect's outbound calls (runtime.md, "Outbound HTTP").
+     *
+     * @param allowedHosts `scheme://host[:port]` origins a call may go to; none by default
+     * @param allowPrivate true: an allowed host may resolve to a loopback, private or link-local address
+     * @param timeout      one call's longest wait for its whole answer (the request's deadline may end it sooner)
+     * @param maxResponse  the most bytes of a response body a call reads; a longer one is an `err`
+     */
+    public record Http(java.util.List<String> allowedHosts, boolean allowPrivate, Duration timeout, long maxResponse) {
+        public static final Http DEFAULTS = new Http(java.util.List.of(), false, Duration.ofSeconds(5), 64 * 1024);
+
+        public Http { allowedHosts = java.util.List.copyOf(allowedHosts); }
+    }
+
+    public Config withServer(Server newServer) { return new Config(source, app, newServer, limits, db, log, http); }
 
     /**
      * Command-line `--host`/`--port` over the file's `listen`; either may be null (kept).

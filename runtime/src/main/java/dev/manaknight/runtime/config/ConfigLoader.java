@@ -1,6 +1,7 @@
 package dev.manaknight.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.manaknight.runtime.effects.OutboundPolicy;
 import dev.manaknight.runtime.json.ReadError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,8 @@ public final class ConfigLoader {
                     "idle_timeout", "pid", "body_budget", "health_path", "ready_path", "metrics_path", "drain_delay"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout"),
-            "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"));
+            "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"),
+            "http", Set.of("allowed_hosts", "allow_private", "timeout", "max_response"));
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
 
@@ -158,7 +160,27 @@ public final class ConfigLoader {
         if (!Set.of("stdout", "stderr", "off").contains(access)) access = r.base.resolve(access).normalize().toString();
         var log = new Config.Log(access, r.path("log.slowlog", null),
                 r.duration("log.slowlog_timeout", Duration.ofMillis(100)), r.bool("log.dev", false));
-        return new Config(file, app, server, limits, db, log);
+        return new Config(file, app, server, limits, db, log, http(r));
+    }
+
+    /** `[http]`: each allowed host an origin `scheme://host[:port]`, checked now rather than at the first call. */
+    private static Config.Http http(Reader r) throws ConfigException {
+        var hd = Config.Http.DEFAULTS;
+        var allowed = new java.util.ArrayList<String>();
+        JsonNode hosts = r.node("http.allowed_hosts");
+        if (hosts != null && !hosts.isArray())
+            throw r.error("http.allowed_hosts", "expected a list of \"scheme://host[:port]\", got " + hosts);
+        if (hosts != null) {
+            for (JsonNode h : hosts) {
+                String why = h.isTextual() ? OutboundPolicy.Origin.invalid(h.textValue()) : "not a string";
+                if (why != null) throw r.error("http.allowed_hosts", "expected \"scheme://host[:port]\", got " + h + ": " + why);
+                allowed.add(h.textValue());
+            }
+        }
+        var http = new Config.Http(allowed, r.bool("http.allow_private", hd.allowPrivate()),
+                r.duration("http.timeout", hd.timeout()), r.size("http.max_response", hd.maxResponse()));
+        if (http.timeout().isZero()) throw r.error("http.timeout", "must be greater than 0");
+        return http;
     }
 
     /** The folder of an app: itself when a directory, else the `.mkb` file's folder. */

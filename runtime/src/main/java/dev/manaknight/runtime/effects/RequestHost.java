@@ -3,6 +3,8 @@ package dev.manaknight.runtime.effects;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Host;
+import dev.manaknight.lang.vm.Response;
+import dev.manaknight.lang.vm.ResponseValue;
 import dev.manaknight.lang.vm.Values;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -45,10 +47,27 @@ public class RequestHost implements Host {
     private volatile boolean conflict;
     /** An effect that reached outside the request was called: running it again would repeat that. */
     private boolean reachedOutside;
+    /** Where `http.send` goes; null when the app's configuration gives it nowhere. */
+    private final Outbound outbound;
+    /** The request's deadline (System.nanoTime), which an outbound call's wait counts in. */
+    private final long deadlineNanos;
+    /** Ends an outbound call's wait at {@link #cancel}. */
+    private final Outbound.Stop outboundStop = new Outbound.Stop();
 
     /** @param transaction null when the app has no database */
     public RequestHost(String requestId, int granted, Transaction transaction, QueryCatalog queries, ResultMapper mapper,
                        Logger log, LongSupplier clock, RandomGenerator random) {
+        this(requestId, granted, transaction, queries, mapper, log, clock, random, null, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param outbound      where `http.send` goes (null: nowhere)
+     * @param deadlineNanos the request's deadline (System.nanoTime), for the waits of outbound calls
+     */
+    public RequestHost(String requestId, int granted, Transaction transaction, QueryCatalog queries, ResultMapper mapper,
+                       Logger log, LongSupplier clock, RandomGenerator random, Outbound outbound, long deadlineNanos) {
+        this.outbound = outbound;
+        this.deadlineNanos = deadlineNanos;
         this.requestId = requestId;
         this.granted = granted;
         this.transaction = transaction;
@@ -72,6 +91,7 @@ public class RequestHost implements Host {
                 case CLOCK -> clockOp(op);
                 case RANDOM -> randomOp(op, args);
                 case PASSWORD -> passwordOp(op, args);
+                case HTTP -> httpOp(op, args);
             };
             calls.add(new EffectCall(op.qualifiedName(), Arrays.asList(args), result, null));
             return result;
@@ -233,6 +253,50 @@ public class RequestHost implements Host {
         };
     }
 
+    /**
+     * `send(method, url, headers, body)`: `ok(response)` or `err(message)` for a failure on the
+     * way (no answer in time, a refused connection, a body over `http.max_response`); a URL the
+     * configuration does not allow, or the request's deadline, fails the request. `stub(…)`: a
+     * test's answer for its requests' calls ({@link StubOutbound}).
+     */
+    private Object httpOp(EffectOp op, Object[] args) throws EffectFailure {
+        switch (op.name()) {
+            case "send" -> {
+                String method = (String) args[0];
+                if (!method.matches("[A-Z]{1,16}"))
+                    throw new EffectFailure("http", "http.send: `" + method + "` is not a method (GET, POST, …)");
+                java.net.URI url;
+                try {
+                    url = new java.net.URI((String) args[1]);
+                } catch (java.net.URISyntaxException e) {
+                    throw new EffectFailure("http-refused", "http.send: `" + args[1] + "` is not a URL: " + e.getReason());
+                }
+                var m = (Values.MapValue) args[2];
+                var headers = new java.util.LinkedHashMap<String, String>();
+                for (int i = 0; i < m.size(); i++) headers.put(m.keys()[i], (String) m.values()[i]);
+                if (outbound == null) throw new EffectFailure("http-refused", "http.send: http.allowed_hosts allows no host");
+                Outbound.Result r = outbound.send(new Outbound.Call(method, url, headers, (String) args[3]), deadlineNanos,
+                        outboundStop);
+                return switch (r) {
+                    case Outbound.Result.Answer a -> new Values.Ok(ResponseValue.of(new Response(a.status(),
+                            new Response.Body.Text(a.body()),
+                            a.headers().stream().map(h -> new Response.Header(h.getKey(), h.getValue())).toList())));
+                    case Outbound.Result.Failure f -> new Values.Err(f.message());
+                };
+            }
+            case "stub" -> {
+                if (!(outbound instanceof StubOutbound stubs))
+                    throw new EffectFailure("http", "http.stub: stubs are declared in tests only");
+                long status = (Long) args[2];
+                if (status < 100 || status > 599)
+                    throw new EffectFailure("http", "http.stub: " + status + " is not an HTTP status");
+                stubs.stub((String) args[0], (String) args[1], (int) status, (String) args[3]);
+                return Values.Unit.UNIT;
+            }
+            default -> throw unknown(op);
+        }
+    }
+
     private static EffectFailure unknown(EffectOp op) {
         return new EffectFailure("effect", "unknown effect operation " + op.qualifiedName());
     }
@@ -244,6 +308,7 @@ public class RequestHost implements Host {
      */
     public void cancel() {
         cancelled = true;
+        outboundStop.stop();
         if (transaction != null) transaction.stop();
         cancelling.lock();
         try {
@@ -268,7 +333,7 @@ public class RequestHost implements Host {
     /**
      * True when running the request again cannot repeat anything outside its transaction: every
      * effect so far is the database, the log, or the clock and random a new run asks for afresh.
-     * An effect that reaches outside (an outbound call) will make this false.
+     * An outbound call (`http`), made or only tried, makes this false.
      */
     public boolean repeatable() { return !reachedOutside; }
 
@@ -277,6 +342,7 @@ public class RequestHost implements Host {
         return switch (cap) {
             case DB, LOG, CLOCK, RANDOM -> true; // the transaction rolls back; a log line is repeated, marked by the retry
             case PASSWORD -> true; // a hash only costs CPU again
+            case HTTP -> false; // a call was (or may have been) sent: a second run would send it again
         };
     }
 

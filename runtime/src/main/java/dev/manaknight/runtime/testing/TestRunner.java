@@ -14,15 +14,17 @@ import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.effects.EffectSources;
 import dev.manaknight.runtime.effects.QueryCatalog;
 import dev.manaknight.runtime.effects.RequestHost;
 import dev.manaknight.runtime.effects.ResultMapper;
 import dev.manaknight.runtime.effects.Schema;
 import dev.manaknight.runtime.effects.SingleConnectionDatabase;
+import dev.manaknight.runtime.effects.StubOutbound;
 import dev.manaknight.runtime.effects.Transaction;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +34,8 @@ import java.util.List;
  * `manaknight test`: each `test` block in a fresh VM against a fresh in-memory SQLite database
  * with the app's schema (or its migrations: `db.migrations`, SQLite's set when there is one per
  * database); `request` inside a test goes through a {@link Deployment} of the app,
- * as a server's requests do, in-process.
+ * as a server's requests do, in-process. Each test's clock is stopped and its random seeded
+ * ({@link EffectSources#fixed}), for it and the requests it sends alike.
  */
 public final class TestRunner {
     /** A test's requests may take this long (the app's own `limits.timeout` is for production). */
@@ -54,7 +57,7 @@ public final class TestRunner {
         var l = config.limits();
         this.config = new Config(config.source(), config.app(), config.server(),
                 new Config.Limits(l.memory(), l.cpu(), l.fuel(), TIMEOUT, l.body()), config.db(),
-                new Config.Log("off", null, Duration.ZERO, true));
+                new Config.Log("off", null, Duration.ZERO, true), config.http());
         this.executor = executor;
         this.schema = schema;
     }
@@ -79,12 +82,14 @@ public final class TestRunner {
 
     TestOutcome runOne(TestCase t) {
         var log = new CapturedLog();
+        var sources = EffectSources.fixed(new StubOutbound()); // one per test: its answers do not depend on the other tests
         try (var db = SingleConnectionDatabase.inMemorySqlite()) {
             if (schema != null) Schema.applyIfEmpty(db, schema);
             else if (config.db().migrations() != null) Schema.migrateQuietly(db, config.db().migrations());
-            try (var app = Deployment.open(program, config, Deployment.Setup.test(db).withExecutor(executor).withLog(log))) {
+            var setup = Deployment.Setup.test(db).withExecutor(executor).withLog(log).withSources(sources);
+            try (var app = Deployment.open(program, config, setup)) {
                 var tx = new Transaction(db);
-                var host = new TestHost(app, tx, t.capabilities(), log);
+                var host = new TestHost(app, tx, t.capabilities(), log, sources);
                 HandlerExecutor.Run vm = executor.start(host, t.capabilities());
                 Outcome outcome = vm.invoke(t.function());
                 var failures = new ArrayList<>(vm.expectationFailures());
@@ -110,26 +115,36 @@ public final class TestRunner {
     private final class TestHost extends RequestHost {
         private final Deployment app;
 
-        TestHost(Deployment app, Transaction tx, int granted, org.slf4j.Logger log) {
+        TestHost(Deployment app, Transaction tx, int granted, org.slf4j.Logger log, EffectSources sources) {
             super("test", granted, tx, new QueryCatalog(program.module().effects()), new ResultMapper(app.core().types()),
-                    log, System::currentTimeMillis, new SecureRandom());
+                    log, sources.clock(), sources.random(), sources.outbound(), Long.MAX_VALUE);
             this.app = app;
         }
 
-        @Override public Response request(HttpMethod method, String path, Object body, int bodyTypeRef) throws EffectFailure {
+        @Override public Response request(HttpMethod method, String path, Values.MapValue headers, Object body, int bodyTypeRef)
+                throws EffectFailure {
             try {
                 transaction().commit();
             } catch (SQLException e) {
                 throw new EffectFailure("db", "commit before request failed: " + e.getMessage(), e);
             }
-            var headers = new ArrayList<Header>();
+            var sent = new ArrayList<Header>();
             byte[] bytes = new byte[0];
-            if (body != Values.Unit.UNIT) {
+            if (body instanceof String text) {
+                bytes = text.getBytes(StandardCharsets.UTF_8);
+                sent.add(new Header("Content-Type", "text/plain; charset=utf-8"));
+            } else if (body != Values.Unit.UNIT) {
                 Type t = program.module().typeRefs().get(bodyTypeRef);
                 bytes = app.core().encoder().encode(t, body);
-                headers.add(new Header("Content-Type", "application/json"));
+                sent.add(new Header("Content-Type", "application/json"));
             }
-            Reply reply = app.handle(Request.of(method.name(), path, headers, bytes, "test"));
+            // The test's headers come after the body's: a Content-Type among them replaces the body's own.
+            for (int i = 0; i < headers.size(); i++) {
+                String name = headers.keys()[i];
+                sent.removeIf(h -> h.name().equalsIgnoreCase(name));
+                sent.add(new Header(name, (String) headers.values()[i]));
+            }
+            Reply reply = app.handle(Request.of(method.name(), path, sent, bytes, "test"));
             return toResponse(reply);
         }
     }

@@ -98,6 +98,35 @@ class ConfigLoaderTest {
         assertEquals("x.toml: Newline not permitted here at line 2, column 11", e.getMessage());
     }
 
+    /** Issue 15, item 9: `[http]`, no outbound host by default; each allowed origin checked at start. */
+    @Test void outboundHostsAreNoneByDefaultAndEachIsAnOrigin() throws Exception {
+        assertEquals(Config.Http.DEFAULTS, ConfigLoader.parse(Path.of("x.toml"), "", null).http());
+        assertEquals(java.util.List.of(), Config.Http.DEFAULTS.allowedHosts());
+        assertEquals(false, Config.Http.DEFAULTS.allowPrivate());
+        var c = ConfigLoader.parse(Path.of("x.toml"), """
+                [http]
+                allowed_hosts = ["https://api.example.com", "http://127.0.0.1:9000"]
+                allow_private = true
+                timeout = "2s"
+                max_response = "1MB"
+                """, null).http();
+        assertEquals(new Config.Http(java.util.List.of("https://api.example.com", "http://127.0.0.1:9000"), true,
+                java.time.Duration.ofSeconds(2), 1 << 20), c);
+        var path = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"),
+                "[http]\nallowed_hosts = [\"https://api.example.com/v1\"]\n", null));
+        assertEquals("x.toml: `http.allowed_hosts`: expected \"scheme://host[:port]\", "
+                + "got \"https://api.example.com/v1\": no path", path.getMessage());
+        var bare = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"),
+                "[http]\nallowed_hosts = \"https://api.example.com\"\n", null));
+        assertTrue(bare.getMessage().startsWith("x.toml: `http.allowed_hosts`: expected a list"), bare.getMessage());
+        var zero = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[http]\ntimeout = \"0s\"\n", null));
+        assertEquals("x.toml: `http.timeout`: must be greater than 0", zero.getMessage());
+        var unknown = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[http]\nallowed = []\n", null));
+        assertEquals("x.toml: `http.allowed`: unknown key", unknown.getMessage());
+    }
+
     @Test void unknownKeysAreRejectedNamingKeyAndFile() {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[server]\nwrokers = 3\n", null));
         assertEquals("x.toml: `server.wrokers`: unknown key", e.getMessage());

@@ -152,6 +152,71 @@ class EffectReplayTest {
                 "password.verify", "password.hash", "password.verify"), host.calls().stream().map(EffectCall::op).toList());
     }
 
+    /**
+     * Issue 15, item 9: an outbound call is recorded with its arguments and its typed answer, a
+     * replay answers the same bytes, and a request that made one (or only tried) is not repeatable.
+     */
+    @Test void anOutboundCallIsRecordedAndReplayed() throws Exception {
+        Program p = Program.load(Compiler.compile(List.of(new SourceFile("hook.mnk", """
+                type Sent { status: Int, body: String }
+
+                api POST /hook {
+                  uses { http }
+                  let r = http.send("POST", "https://hooks.example.com/e", { "X-Signature": "sha256=ab" }, "{}")
+                  match r {
+                    ok(a) -> respond json(Sent { status: a.status, body: a.body })
+                    err(e) -> respond status 502 text(e)
+                  }
+                }
+                """))));
+        var stubs = new StubOutbound();
+        stubs.stub("POST", "https://hooks.example.com/e", 202, "queued");
+        var host = new RequestHost("r1", all(), null, new QueryCatalog(p.module().effects()), null,
+                LoggerFactory.getLogger("test"), () -> NOW, new SecureRandom(), stubs, Long.MAX_VALUE);
+        assertTrue(host.repeatable());
+        var enc = new JsonEncoder(new TypeTable(p.module()));
+        int handler = p.module().routes().getFirst().handler();
+        byte[] first = bodyOf(enc, new Vm(p, host, LIMITS, all()).invoke(handler));
+        assertEquals("{\"status\":202,\"body\":\"queued\"}", new String(first, StandardCharsets.UTF_8));
+        assertEquals(false, host.repeatable(), "a request that made an outbound call is never run again");
+        List<EffectCall> calls = host.calls();
+        assertEquals(1, calls.size());
+        assertEquals("http.send", calls.getFirst().op());
+        assertEquals("POST", calls.getFirst().args().getFirst());
+        assertEquals(1, stubs.calls().size());
+        var replay = new Replay(calls, new ArrayList<>());
+        assertArrayEquals(first, bodyOf(enc, new Vm(p, replay, LIMITS, all()).invoke(handler)));
+
+        var refusing = new RequestHost("r2", all(), null, new QueryCatalog(p.module().effects()), null,
+                LoggerFactory.getLogger("test"), () -> NOW, new SecureRandom(), new StubOutbound(), Long.MAX_VALUE);
+        var failed = assertInstanceOf(Outcome.Failed.class, new Vm(p, refusing, LIMITS, all()).invoke(handler));
+        assertTrue(failed.error().message().contains("no stub answers POST https://hooks.example.com/e"), failed.toString());
+        assertEquals(false, refusing.repeatable(), "a call tried and refused counts too");
+        assertTrue(refusing.calls().getFirst().failure().startsWith("http-refused: "), refusing.calls().toString());
+    }
+
+    /** `http.send`'s method is 1 to 16 capital letters (a token the client sends as is); anything else fails the request. */
+    @Test void sendTakesAMethodOfUpTo16CapitalLetters() throws Exception {
+        var stubs = new StubOutbound();
+        String longest = "A".repeat(16), url = "https://hooks.example.com/e";
+        stubs.stub(longest, url, 200, "ok");
+        var host = new RequestHost("r1", all(), null, new QueryCatalog(program.module().effects()), null,
+                LoggerFactory.getLogger("test"), () -> NOW, new SecureRandom(), stubs, Long.MAX_VALUE);
+        EffectOp send = op("send", Capability.HTTP);
+        var empty = dev.manaknight.lang.vm.Values.MapValue.EMPTY;
+        assertInstanceOf(dev.manaknight.lang.vm.Values.Ok.class, host.effect(send, new Object[] {longest, url, empty, ""}));
+        for (String bad : List.of("A".repeat(17), "get", "", "PO ST"))
+            assertEquals("http", assertThrows(Host.EffectFailure.class,
+                    () -> host.effect(send, new Object[] {bad, url, empty, ""})).kind(), bad);
+        assertEquals(1, stubs.calls().size(), "a refused method sends nothing");
+    }
+
+    private static byte[] bodyOf(JsonEncoder enc, Outcome o) {
+        var r = assertInstanceOf(Outcome.Responded.class, o, o.toString()).response();
+        var json = assertInstanceOf(Response.Body.Json.class, r.body());
+        return enc.encode(json.type(), json.value());
+    }
+
     private static EffectOp op(String name) { return op(name, Capability.RANDOM); }
 
     private static EffectOp op(String name, Capability cap) {

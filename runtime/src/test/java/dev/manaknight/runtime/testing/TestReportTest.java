@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 15: what `manaknight test` prints for a failed `expect`, from a real compiled app run
  * through real VMs and its routes: `file:line`, the expression and, for a comparison, what it
- * found. Guards and a handler's `?` answer the test's requests as they would a client's.
+ * found (for `==` both values). Guards and a handler's `?` answer the test's requests as they
+ * would a client's; a `request` sends the test's headers and a JSON or text body.
  */
 class TestReportTest {
     private static final String APP = """
@@ -27,9 +28,9 @@ class TestReportTest {
               respond status 401 headers { "WWW-Authenticate": "Bearer" }
             }
 
-            fn requireToken(token: Option<String>) {
+            fn requireToken(authorization: Option<String>) {
               uses { respond }
-              if token != some("secret") { unauthorized() }
+              if authorization != some("Bearer secret") { unauthorized() }
             }
 
             fn find(id: Int): Option<Todo> {
@@ -38,13 +39,21 @@ class TestReportTest {
 
             api GET /todos/:id {
               param id: Int
-              query token: Option<String>
-              requireToken(token)
+              header authorization: Option<String>
+              requireToken(authorization)
               respond json(find(id)?)
             }
 
+            api POST /todos {
+              header authorization: Option<String>
+              header idempotencyKey: String
+              body todo: Todo
+              requireToken(authorization)
+              respond status 201 json(todo) headers { "Idempotency-Key": idempotencyKey }
+            }
+
             test "a todo" {
-              let r = request GET "/todos/1?token=secret"
+              let r = request GET "/todos/1" headers { "Authorization": "Bearer secret" }
               expect r.status == 200
               expect r.body == "{\\"id\\":1,\\"title\\":\\"milk\\"}"
             }
@@ -53,36 +62,56 @@ class TestReportTest {
               let anonymous = request GET "/todos/1"
               expect anonymous.status == 401
               expect anonymous.headers.get("WWW-Authenticate") == some("Bearer")
-              let missing = request GET "/todos/2?token=secret"
+              let missing = request GET "/todos/2" headers { "Authorization": "Bearer secret" }
               expect missing.status == 404
             }
 
+            test "bodies and headers" {
+              let created = request POST "/todos" json(Todo { id: 2, title: "eggs" }) headers {
+                "Authorization": "Bearer secret",
+                "Idempotency-Key": "k-1"
+              }
+              expect created.status == 201
+              expect created.headers.get("Idempotency-Key") == some("k-1")
+              let text = request POST "/todos" text("{\\"id\\": 3, \\"title\\": \\"tea\\"}") headers {
+                "Authorization": "Bearer secret",
+                "Idempotency-Key": "k-2",
+                "Content-Type": "application/json"
+              }
+              expect text.body == "{\\"id\\":3,\\"title\\":\\"tea\\"}"
+              let plain = request POST "/todos" text("tea") headers { "Authorization": "Bearer secret" }
+              expect plain.status == 415
+            }
+
             test "what a failure says" {
-              let r = request GET "/todos/2?token=secret"
+              let r = request GET "/todos/2" headers { "Authorization": "Bearer secret" }
               expect r.status == 200
               let wanted = "{}"
               expect r.body == wanted
               expect r.body.contains("milk")
               expect r.status < 400
+              expect r.headers.get("Content-Type") == some("text/plain")
             }
             """;
 
     @Test
-    void aFailedExpectSaysWhereWhatAndWhatItFound() throws Exception {
+    void aFailedExpectSaysWhereWhatAndBothValues() throws Exception {
         Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", APP))));
         var out = new ByteArrayOutputStream();
         var results = new TestRunner(program, Fixtures.config(1024, Duration.ofSeconds(10), true), null)
                 .run(new PrintStream(out, true, StandardCharsets.UTF_8));
-        assertEquals(3, results.size());
+        assertEquals(4, results.size());
         assertEquals("""
                 ok a todo
                 ok guards answer
+                ok bodies and headers
                 FAIL what a failure says
-                  app.mnk:40: expect r.status == 200: got 404
-                  app.mnk:42: expect r.body == wanted: got "", want "{}"
-                  app.mnk:43: expect r.body.contains("milk")
-                  app.mnk:44: expect r.status < 400: got 404
-                2 passed, 1 failed
+                  app.mnk:65: expect r.status == 200: expected 200, got 404
+                  app.mnk:67: expect r.body == wanted: expected "{}", got ""
+                  app.mnk:68: expect r.body.contains("milk")
+                  app.mnk:69: expect r.status < 400: got 404
+                  app.mnk:70: expect r.headers.get("Content-Type") == some("text/plain"): expected some("text/plain"), got none
+                3 passed, 1 failed
                 """, out.toString(StandardCharsets.UTF_8));
     }
 }

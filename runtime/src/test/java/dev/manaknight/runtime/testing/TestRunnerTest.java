@@ -41,12 +41,12 @@ class TestRunnerTest {
                         }
                         case 10 -> {
                             host.effect(Fixtures.DELETE_USER, new Object[] {1L});
-                            Response r = host.request(HttpMethod.GET, "/users/1", Values.Unit.UNIT, -1);
+                            Response r = host.request(HttpMethod.GET, "/users/1", Values.MapValue.EMPTY, Values.Unit.UNIT, -1);
                             if (r.status() != 404) failed.add("t.mnk:3: expect r.status == 404: got " + r.status());
                             yield new Outcome.Returned(Values.Unit.UNIT);
                         }
                         case 11 -> {
-                            Response r = host.request(HttpMethod.GET, "/users/1", Values.Unit.UNIT, -1);
+                            Response r = host.request(HttpMethod.GET, "/users/1", Values.MapValue.EMPTY, Values.Unit.UNIT, -1);
                             if (r.status() != 200) failed.add("t.mnk:7: expect r.status == 200: got " + r.status());
                             String body = ((Response.Body.Text) r.body()).text();
                             if (!body.equals("{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@example.com\"}"))

@@ -116,8 +116,14 @@ public sealed interface Expr {
     /** `e?` */
     record Try(Expr operand, Span span) implements Expr {}
 
-    /** `request GET "/path" [json(body)]`, in tests only. */
-    record Request(HttpMethod method, Expr path, Expr body, Span span) implements Expr {}
+    /**
+     * `request POST "/path" [json(body) | text(body)] [headers { "Name": value, … }]`, in tests
+     * only; `body` is null when `bodyKind` is NONE.
+     */
+    record Request(HttpMethod method, Expr path, Stmt.BodyKind bodyKind, Expr body, List<Stmt.Header> headers, Span span)
+            implements Expr {
+        public Request { headers = List.copyOf(headers); }
+    }
 
     enum UnaryOp { NOT, NEG }
 
