@@ -21,15 +21,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Issue 16: `manaknight fmt` over everything the repository holds. Each `.mnk` file and each
  * `mnk` block of the guide: formatting twice gives what formatting once gave, and the formatted
- * file compiles to the same module (line numbers mapped) or fails with the same errors. Files
- * with syntax errors (test inputs, on purpose) are not formatted.
+ * file compiles to the same module (line numbers mapped) or fails with the same errors. And the
+ * CI check: every `.mnk` file in the repository is already formatted, except the parser's golden
+ * cases and other tests' inputs that hold syntax errors on purpose.
  */
 class RepositoryFormatTest {
+    /** A test's own input (below some module's src/test/), which may hold syntax errors on purpose. */
+    private static boolean isSyntaxCase(Path p) {
+        return RepositorySources.ROOT.relativize(p).toString().matches("[^/]+/src/test/.*");
+    }
+
     @TestFactory Stream<DynamicTest> everyRepositoryFileKeepsItsMeaningAndIsIdempotent() {
         List<Path> files = RepositorySources.mnkFiles();
         assertTrue(files.size() > 100, "the repository's .mnk files: " + files.size());
@@ -42,6 +49,30 @@ class RepositoryFormatTest {
         assertTrue(blocks.size() >= 15, "the guide's mnk blocks: " + blocks.size());
         return blocks.stream().filter(b -> Parser.parse(new SourceFile(b.where(), b.text())).ok())
                 .map(b -> DynamicTest.dynamicTest(b.where(), () -> sameMeaning(new SourceFile(b.where(), b.text()))));
+    }
+
+    /** The CI check: what `manaknight fmt --check` would say over the repository and the guide's blocks. */
+    @Test void everyRepositoryFileIsFormatted() throws IOException {
+        var unformatted = new ArrayList<String>();
+        for (Path p : RepositorySources.mnkFiles()) {
+            SourceFile f = read(p);
+            boolean parses = Parser.parse(f).ok();
+            assertTrue(parses || isSyntaxCase(p), p + ": only test cases may fail to parse");
+            try {
+                if (parses && !Formatter.isFormatted(f)) unformatted.add(RepositorySources.ROOT.relativize(p).toString());
+            } catch (CompileException e) {
+                throw new AssertionError(p + " parsed but did not format", e);
+            }
+        }
+        for (RepositorySources.Block b : RepositorySources.guideBlocks()) {
+            SourceFile f = new SourceFile(b.where(), b.text());
+            try {
+                if (Parser.parse(f).ok() && !Formatter.isFormatted(f)) unformatted.add(b.where());
+            } catch (CompileException e) {
+                throw new AssertionError(b.where() + " parsed but did not format", e);
+            }
+        }
+        assertEquals(List.of(), unformatted, "run ./manaknight fmt on these (and format the guide's blocks so)");
     }
 
     private static boolean parses(Path p) {
