@@ -50,6 +50,8 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new CgiCommand());
         cl.addSubcommand(new TestCommand());
         cl.addSubcommand(new MigrateCommand());
+        cl.addSubcommand(new FmtCommand());
+        cl.addSubcommand(new LspCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
         // Set after adding: picocli copies these settings to the subcommands present now.
         cl.setParameterExceptionHandler(Main::usageError);

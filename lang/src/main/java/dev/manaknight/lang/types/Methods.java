@@ -17,7 +17,7 @@ final class Methods {
     private final BodyChecker body;
 
     /** Every method name by receiver type, for "is a method" and "did you mean" messages. */
-    private static final Map<String, List<String>> NAMES = Map.ofEntries(
+    static final Map<String, List<String>> NAMES = Map.ofEntries(
             Map.entry("String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith",
                     "split", "replace", "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat",
                     "sha256", "sha512", "hmacSha256", "constantTimeEquals", "base64", "base64url", "hex", "fromBase64",

@@ -1,0 +1,207 @@
+package dev.manaknight.lsp;
+
+import static dev.manaknight.lsp.Editor.at;
+import static dev.manaknight.lsp.Editor.await;
+import static dev.manaknight.lsp.Editor.doc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DefinitionParams;
+import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.DocumentFormattingParams;
+import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.FormattingOptions;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.Location;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16: `manaknight lsp` driven over a pair of streams as an editor drives it — initialize,
+ * open, change, hover, definition, completion, formatting, symbols, shutdown, exit — on copies
+ * of the example apps and on broken files.
+ */
+class LanguageServerTest {
+    private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+
+    @TempDir Path dir;
+    Editor editor;
+
+    @BeforeEach void start() throws Exception {
+        editor = new Editor();
+        InitializeResult init = editor.initialize();
+        var caps = init.getCapabilities();
+        assertTrue(caps.getHoverProvider().getLeft());
+        assertTrue(caps.getDefinitionProvider().getLeft());
+        assertTrue(caps.getDocumentFormattingProvider().getLeft());
+        assertTrue(caps.getDocumentSymbolProvider().getLeft());
+        assertEquals(List.of("."), caps.getCompletionProvider().getTriggerCharacters());
+    }
+
+    @AfterEach void stop() throws Exception {
+        editor.close();
+    }
+
+    /** A copy of an example app, opened in the editor; the server reports no diagnostic for it. */
+    private Path openExample(String app) throws Exception {
+        Path copy = Files.createDirectories(dir.resolve(app));
+        Path file = copy.resolve(app + ".mnk");
+        String text = Files.readString(EXAMPLES.resolve(app).resolve(app + ".mnk"));
+        Files.writeString(file, text);
+        editor.open(file, text);
+        assertEquals(List.of(), editor.diagnostics(file, d -> true), "the example has no diagnostics");
+        return file;
+    }
+
+    private String hover(Path file, Position p) throws Exception {
+        var h = await(editor.server.getTextDocumentService().hover(new HoverParams(doc(file), p)));
+        return h == null ? null : h.getContents().getRight().getValue();
+    }
+
+    private List<? extends Location> definition(Path file, Position p) throws Exception {
+        return await(editor.server.getTextDocumentService().definition(new DefinitionParams(doc(file), p))).getLeft();
+    }
+
+    private Set<String> completion(Path file, Position p) throws Exception {
+        List<CompletionItem> items = await(editor.server.getTextDocumentService().completion(new CompletionParams(doc(file), p)))
+                .getLeft();
+        return items.stream().map(CompletionItem::getLabel).collect(Collectors.toSet());
+    }
+
+    @Test void hoverShowsTheTypesOfExpressionsAndTheDeclarationOfANameOnTheExamples() throws Exception {
+        Path users = openExample("users");
+        String text = Files.readString(users);
+        assertEquals("```mnk\nuser: User\n```", hover(users, at(text, "json(user)", 0, 6)));
+        String find = hover(users, at(text, "db.findUser(id)", 0, 4));
+        assertTrue(find.contains("db.findUser(id): Option<User>"), find);
+        assertTrue(find.contains("findUser(id: Int): Option<User> = \"SELECT"), "the query's declaration: " + find);
+        assertTrue(hover(users, at(text, "u.name.trim()", 0, 3)).contains("u.name: String"));
+        assertTrue(hover(users, at(text, "r.status == 200", 0, 3)).contains("r.status: Int"));
+        Path ledger = openExample("ledger");
+        String ledgerText = Files.readString(ledger);
+        String move = hover(ledger, at(ledgerText, "move(t)", 0, 1));
+        assertTrue(move.contains("move(t): Transfer") && move.contains("fn move(t: NewTransfer): Transfer"), move);
+    }
+
+    @Test void definitionFindsTypesFunctionsQueriesAndConstants() throws Exception {
+        Path ledger = openExample("ledger");
+        String text = Files.readString(ledger);
+        String uri = Editor.uri(ledger);
+        assertEquals(List.of(new Location(uri, new org.eclipse.lsp4j.Range(at(text, "NewTransfer {", 0, 0),
+                at(text, "NewTransfer {", 0, "NewTransfer".length())))), definition(ledger, at(text, "List<NewTransfer>", 0, 6)));
+        var fn = definition(ledger, at(text, "move(t)", 0, 2));
+        assertEquals(at(text, "fn move", 0, 3), fn.getFirst().getRange().getStart());
+        var query = definition(ledger, at(text, "db.findAccount(id)", 0, 5));
+        assertEquals(at(text, "findAccount(id: Int)", 0, 0), query.getFirst().getRange().getStart());
+        assertEquals(List.of(), definition(ledger, at(text, "t.amountCents", 0, 4)), "a field is no declaration of its own");
+
+        Path app = Files.createDirectories(dir.resolve("consts"));
+        Path main = app.resolve("main.mnk");
+        Path other = app.resolve("limits.mnk");
+        Files.writeString(other, "const PAGE: Int = 50\n");
+        String mainText = "fn pages(n: Int): Int {\n  return n / PAGE\n}\n";
+        Files.writeString(main, mainText);
+        editor.open(main, mainText);
+        assertEquals(List.of(), editor.diagnostics(main, d -> true));
+        var constant = definition(main, at(mainText, "PAGE", 0, 1));
+        assertEquals(Editor.uri(other), constant.getFirst().getUri(), "a constant in another file of the app");
+        assertEquals(new Position(0, 6), constant.getFirst().getRange().getStart());
+    }
+
+    @Test void completionOffersFieldsMethodsEffectOperationsAndQueriesWhileTheTextIsBroken() throws Exception {
+        Path users = openExample("users");
+        String text = Files.readString(users);
+        String typing = text.replace("  let user = db.createUser(u.name, u.email)\n",
+                "  let user = db.createUser(u.name, u.email)\n  let x = u.\n  let y = u.name.tr\n  db.\n  log.\n");
+        editor.change(users, typing);
+        List<Diagnostic> broken = editor.diagnostics(users, d -> !d.isEmpty());
+        assertTrue(broken.stream().allMatch(d -> d.getCode().getLeft().startsWith("E01")), "syntax errors: " + broken);
+        assertEquals(Set.of("name", "email"), completion(users, at(typing, "let x = u.", 0, "let x = u.".length())).stream()
+                .filter(s -> s.equals("name") || s.equals("email") || s.equals("id")).collect(Collectors.toSet()),
+                "NewUser's fields, not User's");
+        assertEquals(Set.of("trim"), completion(users, at(typing, "u.name.tr", 0, "u.name.tr".length())));
+        assertEquals(Set.of("findUser", "listUsers", "createUser"), completion(users, at(typing, "  db.\n", 0, 5)));
+        assertEquals(Set.of("info", "warn", "error"), completion(users, at(typing, "  log.\n", 0, 6)));
+        Set<String> top = completion(users, at(typing, "api GET /users {", 0, 0));
+        assertTrue(top.containsAll(Set.of("User", "NewUser", "api", "fn", "db", "log")), top.toString());
+    }
+
+    @Test void diagnosticsAsYouTypeCarryTheCompilersCodesAndHintsAndClearWhenFixed() throws Exception {
+        Path users = openExample("users");
+        String text = Files.readString(users);
+        String typo = text.replace("if u.name.trim().isEmpty()", "if u.nmae.trim().isEmpty()");
+        editor.change(users, typo);
+        List<Diagnostic> d = editor.diagnostics(users, l -> !l.isEmpty());
+        Diagnostic first = d.getFirst();
+        assertEquals("E0205", first.getCode().getLeft(), d.toString());
+        assertEquals("manaknight", first.getSource());
+        assertEquals(at(typo, "nmae", 0, 0), first.getRange().getStart());
+        assertTrue(first.getMessage().contains("hint: ") && first.getMessage().contains("name"), first.getMessage());
+
+        String unclosed = text.replace("respond json(db.listUsers(limit))", "respond json(db.listUsers(limit)");
+        editor.change(users, unclosed);
+        List<Diagnostic> syntax = editor.diagnostics(users, l -> !l.isEmpty());
+        assertTrue(syntax.getFirst().getCode().getLeft().startsWith("E01"), syntax.toString());
+        assertEquals(org.eclipse.lsp4j.DiagnosticSeverity.Error, syntax.getFirst().getSeverity());
+
+        editor.change(users, text);
+        assertEquals(List.of(), editor.diagnostics(users, l -> true), "fixed: the diagnostics are cleared");
+    }
+
+    @Test void formattingGivesFmtsLayoutAndNothingForASyntaxError() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("ugly"));
+        Path file = app.resolve("app.mnk");
+        String ugly = "fn twice(x:Int):Int{\n    return x*2   // doubled\n}\n";
+        Files.writeString(file, ugly);
+        editor.open(file, ugly);
+        List<? extends TextEdit> edits = await(editor.server.getTextDocumentService()
+                .formatting(new DocumentFormattingParams(doc(file), new FormattingOptions(2, true))));
+        assertEquals(1, edits.size());
+        assertEquals("fn twice(x: Int): Int {\n  return x * 2 // doubled\n}\n", edits.getFirst().getNewText());
+        assertEquals(new Position(0, 0), edits.getFirst().getRange().getStart());
+        assertEquals(new Position(3, 0), edits.getFirst().getRange().getEnd());
+
+        editor.change(file, "fn twice(x: Int): Int {\n");
+        assertFalse(editor.diagnostics(file, l -> !l.isEmpty()).isEmpty());
+        assertEquals(List.of(), await(editor.server.getTextDocumentService()
+                .formatting(new DocumentFormattingParams(doc(file), new FormattingOptions(2, true)))));
+    }
+
+    @Test void documentSymbolsListRoutesTypesFunctionsAndQueries() throws Exception {
+        Path ledger = openExample("ledger");
+        List<Either<org.eclipse.lsp4j.SymbolInformation, DocumentSymbol>> symbols = await(editor.server.getTextDocumentService()
+                .documentSymbol(new DocumentSymbolParams(doc(ledger))));
+        List<String> names = symbols.stream().map(e -> e.getRight().getName()).toList();
+        assertTrue(names.containsAll(List.of("Account", "NewTransfer", "move", "balanceOf", "GET /accounts",
+                "PUT /accounts/:id/freeze", "db")), names.toString());
+        DocumentSymbol db = symbols.stream().map(Either::getRight).filter(s -> s.getName().equals("db"))
+                .findFirst().orElseThrow();
+        assertTrue(db.getChildren().stream().anyMatch(q -> q.getName().equals("findAccount")), db.toString());
+    }
+
+    @Test void shutdownThenExitEndsTheServerWithZero() throws Exception {
+        await(editor.server.shutdown());
+        editor.server.exit();
+        assertEquals(0, editor.exitCode.get(Editor.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test void aClosedStreamWithoutShutdownEndsTheServerWithOne() throws Exception {
+        editor.close();
+        assertEquals(1, editor.exitCode.get(Editor.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    }
+}
