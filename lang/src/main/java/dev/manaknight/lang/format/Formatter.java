@@ -111,7 +111,14 @@ public final class Formatter {
         if (previous == null) return false;
         Piece last = previous.last();
         return !last.path() && CONTINUES_AFTER.contains(last.kind()) && !Spacing.endsWithTypeArguments(previous.pieces())
-                || !line.first().path() && CONTINUES_BEFORE.contains(line.first().kind());
+                || !line.first().path() && CONTINUES_BEFORE.contains(line.first().kind())
+                || startsHeaders(line);
+    }
+
+    /** `headers { … }` on a line of its own belongs to the `respond` or `request` before it (the parser reads it so). */
+    private static boolean startsHeaders(Line line) {
+        var p = line.pieces();
+        return p.size() >= 2 && p.get(0).is(TokenKind.IDENT) && p.get(0).text().equals("headers") && p.get(1).is(TokenKind.LBRACE);
     }
 
     /** The line's code, indented and spaced, without its comment. */

@@ -155,6 +155,28 @@ class FormatterTest {
         assertEquals(text, fmt(text));
     }
 
+    @Test void headersOnTheNextLineContinueTheRespondOrRequest() throws CompileException {
+        assertEquals("""
+                api POST /notes {
+                  respond status 201 text("made")
+                      headers { "Location": "/notes/1" }
+                }
+                test "t" {
+                  let r = request POST "/notes" text("x")
+                      headers { "X-Trace": "1" }
+                }
+                """, fmt("""
+                api POST /notes {
+                  respond status 201 text("made")
+                  headers { "Location": "/notes/1" }
+                }
+                test "t" {
+                  let r = request POST "/notes" text("x")
+                    headers { "X-Trace": "1" }
+                }
+                """));
+    }
+
     @Test void isIdempotentAndSaysWhetherAFileIsFormatted() throws CompileException {
         String once = fmt("fn f(a:Int):Int{\n  return -a+[1,2][0]+{\"k\":1}.with (\"k\",2).len()\n}\n");
         assertEquals("fn f(a: Int): Int {\n  return -a + [1, 2][0] + { \"k\": 1 }.with(\"k\", 2).len()\n}\n", once);
