@@ -290,10 +290,13 @@ public final class FpmServer implements AutoCloseable {
             removeSocketIfOurs();
             Thread.sleep(BACKLOG_GRACE_MILLIS);
             endpoint.closeListener();
-            drained = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN), Duration.ofSeconds(1));
+            var drain = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN),
+                    Duration.ofSeconds(1));
+            drained = drain.inTime();
             if (!drained)
                 LOG.warn("stop: request(s) still running after drain_timeout ({} ms): cut off, their VMs stopped",
                         drainTimeout.toMillis());
+            LOG.info("stop: {}", drain.line());
         } catch (RuntimeException e) {
             LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
         } finally {
