@@ -56,7 +56,7 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     private int pending;
     /** Requests submitted and not yet answered: stopped when the client goes away. */
     private final Set<InFlight> running = new HashSet<>();
-    /** Set when the server began to stop ({@link #drain}): every answer says `Connection: close`. */
+    /** Set when the server began to stop ({@link #drain}): the last answer of what was read says `Connection: close`. */
     private DrainTally draining;
     /** The last answer is decided and the connection closes after it: nothing more is read or run. */
     private boolean closing;
