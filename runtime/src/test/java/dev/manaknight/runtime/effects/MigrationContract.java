@@ -235,7 +235,7 @@ abstract class MigrationContract {
         assertEquals(1, logs.lines().filter(l -> l.contains("has no tables")).count(), "one process ran it:\n" + logs);
     }
 
-    /** Starts three {@link MigrateOnce} processes on `what` (a migrations folder or a schema script) and expects each to exit 0. */
+    /** Starts three {@link MigrateOnce} processes on `what` (a migrations folder or a schema script); each must exit 0. */
     private void startThreeAtOnce(Path what) throws Exception {
         String url = url();
         Path go = dir.resolve("go");
