@@ -11,6 +11,7 @@ import dev.manaknight.runtime.effects.LazyDatabase;
 import dev.manaknight.runtime.effects.PooledDatabase;
 import dev.manaknight.runtime.effects.Schema;
 import dev.manaknight.runtime.effects.SingleConnectionDatabase;
+import dev.manaknight.runtime.effects.StartupWait;
 import dev.manaknight.runtime.openapi.OpenApi;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -172,10 +173,12 @@ public final class Deployment implements AutoCloseable {
         try {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
-                case SERVER -> needsDb ? Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
-                        config.limits().timeout(), config.server().workers(), config.db().isolation(),
-                        config.db().connectTimeout()), config.db().schema(), config.db().migrations(),
-                        PooledDatabase.describe(config.db().url())) : null;
+                // A PostgreSQL out of reach is waited for (db.startup_wait), before anything listens.
+                case SERVER -> needsDb ? StartupWait.open(config.db().url(), config.db().startupWait(),
+                        () -> Schema.prepare(PooledDatabase.open(config.db().url(), config.db().pool(),
+                                config.limits().timeout(), config.server().workers(), config.db().isolation(),
+                                config.db().connectTimeout()), config.db().schema(), config.db().migrations(),
+                                PooledDatabase.describe(config.db().url()))) : null;
                 case CGI -> needsDb ? new LazyDatabase(() -> SingleConnectionDatabase.open(config.db().url(),
                         config.limits().timeout(), config.db().connectTimeout(), config.db().schema(),
                         config.db().migrations())) : null;

@@ -3,6 +3,7 @@ package dev.manaknight.fcgi;
 import static dev.manaknight.fcgi.FcgiProtocol.FCGI_OVERLOADED;
 import static dev.manaknight.fcgi.FcgiProtocol.FCGI_REQUEST_COMPLETE;
 
+import dev.manaknight.netty.DrainTally;
 import dev.manaknight.netty.Drainable;
 import dev.manaknight.netty.Transport;
 import dev.manaknight.runtime.BodyBudget;
@@ -35,7 +36,10 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
     private final FcgiConnection conn;
     private final Map<Integer, InFlight> running = new HashMap<>();
     private ChannelHandlerContext ctx;
-    private boolean draining;
+    /** Set when the server began to stop ({@link #drain}). */
+    private DrainTally draining;
+    /** The connection closes after the END_REQUEST just written: nothing more is read or run. */
+    private boolean closing;
     /** Counted among the open connections (false when refused at `max_connections`). */
     private boolean counted;
     /** See {@link Transport#stopReadingBeforeClose}. */
@@ -51,6 +55,10 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
 
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        if (closing) { // sent before the peer saw the close: never run, so it may be sent again
+            buf.release();
+            return;
+        }
         try {
             byte[] b = new byte[buf.readableBytes()];
             buf.readBytes(b);
@@ -90,15 +98,26 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         ctx.close();
     }
 
-    /** Graceful stop: close after the last open request ends, or after {@link Drainable#IDLE_GRACE} when idle. */
-    @Override public void drain() {
-        draining = true;
+    /** Graceful stop: close after the last open request ends, or after `idleGrace` when idle. */
+    @Override public void drain(DrainTally tally, java.time.Duration idleGrace) {
+        if (draining != null) return;
+        draining = tally;
         if (conn.openRequests() == 0) ctx.executor().schedule(() -> {
-            if (conn.openRequests() == 0) ctx.close(); // still idle: nothing was crossing the drain on the wire
-        }, Drainable.IDLE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (conn.openRequests() == 0 && !closing && ctx.channel().isActive()) { // still idle
+                stopReading();
+                tally.closedIdle();
+                ctx.close();
+            }
+        }, idleGrace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void stopReading() {
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
     }
 
     @Override public void request(FcgiRequest r) {
+        if (closing) return; // a record in the same read as the last END_REQUEST: not run (see channelRead)
         Request req = CgiEnvironment.toRequest(r.params(), r.stdin());
         Deployment app = server.current();
         String path = req.rawPath();
@@ -152,9 +171,11 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         if (!ctx.channel().isActive()) return;
         FcgiConnection.Ending e = conn.end(id, stdout, 0, protocolStatus);
         var f = ctx.writeAndFlush(Unpooled.wrappedBuffer(e.bytes()));
+        if (draining != null) draining.completed();
         // Spec §5.5: without FCGI_KEEP_CONN the application closes the connection after END_REQUEST.
-        if ((e.close() || draining) && conn.openRequests() == 0) {
-            if (stopReadingBeforeClose) ctx.channel().config().setAutoRead(false);
+        if ((e.close() || draining != null) && conn.openRequests() == 0) {
+            if (draining != null) stopReading();
+            else if (stopReadingBeforeClose) ctx.channel().config().setAutoRead(false);
             f.addListener(ChannelFutureListener.CLOSE);
         } else {
             f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

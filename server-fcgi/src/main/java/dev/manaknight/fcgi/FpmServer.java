@@ -70,6 +70,8 @@ public final class FpmServer implements AutoCloseable {
     private OwnedFile socket;
     private String address;
     private boolean stopped;
+    /** What the stop's drain did (tests), or null before. */
+    private volatile dev.manaknight.netty.DrainTally.Report drainReport;
     private OwnedFile pidFile;
 
     private FpmServer(ConfigSource configs, ProgramLoader loader, Deployment first, FpmStatus status, Admission admission) {
@@ -275,6 +277,9 @@ public final class FpmServer implements AutoCloseable {
         }
     }
 
+    /** What the stop's drain did, or null before it ended. */
+    dev.manaknight.netty.DrainTally.Report drainReport() { return drainReport; }
+
     /**
      * SIGTERM: stop accepting (the socket path goes first, then the listener after the backlog
      * was accepted), let in-flight requests finish within `drain_timeout`, close everything.
@@ -288,12 +293,18 @@ public final class FpmServer implements AutoCloseable {
         Duration drainTimeout = current.config().server().drainTimeout();
         try {
             removeSocketIfOurs();
+            // From now on a connection closes after its next END_REQUEST (those of the backlog too).
+            endpoint.beginDrain(Duration.ZERO);
             Thread.sleep(BACKLOG_GRACE_MILLIS);
             endpoint.closeListener();
-            drained = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN), Duration.ofSeconds(1));
+            var drain = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN),
+                    Duration.ofSeconds(1));
+            drained = drain.inTime();
+            drainReport = drain;
             if (!drained)
                 LOG.warn("stop: request(s) still running after drain_timeout ({} ms): cut off, their VMs stopped",
                         drainTimeout.toMillis());
+            LOG.info("stop: {}", drain.line());
         } catch (RuntimeException e) {
             LOG.error("stop: {}", e.toString(), e); // whatever failed, the rest still closes
         } finally {

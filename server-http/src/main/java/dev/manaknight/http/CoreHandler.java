@@ -1,5 +1,6 @@
 package dev.manaknight.http;
 
+import dev.manaknight.netty.DrainTally;
 import dev.manaknight.netty.Drainable;
 import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.Header;
@@ -55,7 +56,10 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     private int pending;
     /** Requests submitted and not yet answered: stopped when the client goes away. */
     private final Set<InFlight> running = new HashSet<>();
-    private boolean draining;
+    /** Set when the server began to stop ({@link #drain}): the last answer of what was read says `Connection: close`. */
+    private DrainTally draining;
+    /** The last answer is decided and the connection closes after it: nothing more is read or run. */
+    private boolean closing;
     private ChannelHandlerContext ctx;
 
     CoreHandler(Deployment app, ProbeAnswers probes, String warmupToken) {
@@ -67,6 +71,8 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     @Override public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
 
     @Override protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        // Sent before its client read our `Connection: close`: never run, so the client may send it again.
+        if (closing) return;
         pending++;
         if (msg.decoderResult().isFailure()) {
             // The last request of this connection (HeadCheck closes it after this answer), answered in its turn.
@@ -94,21 +100,44 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
         }, ctx.executor());
     }
 
-    /** Writes one reply; the last one of a draining connection says `Connection: close` and closes it. */
+    /**
+     * Writes one reply. While draining, the last reply of what was read says `Connection: close`
+     * (issue 17: a client or load balancer must not send another request on this connection; one
+     * sending a request at a time gets it on every answer) and closes; what arrives after it is
+     * not read.
+     */
     private void write(ChannelHandlerContext ctx, Reply reply) {
         pending--;
         FullHttpResponse res = Responses.toNetty(reply, ctx.alloc());
-        boolean last = draining && pending == 0;
-        if (last) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        boolean last = draining != null && pending == 0;
+        if (draining != null) draining.completed();
+        if (last) {
+            // Not on an answer with pipelined requests behind it: they were read, so they are answered.
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            stopReading();
+        }
         ctx.writeAndFlush(res).addListener(last ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
-    /** Graceful stop: a busy connection closes after its last answer, which says so; an idle one after {@link Drainable#IDLE_GRACE}. */
-    @Override public void drain() {
-        draining = true;
+    private void stopReading() {
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * Graceful stop: a busy connection closes after its last answer, which says so; an idle one
+     * after `idleGrace`, unless a request came meanwhile (then after its answer).
+     */
+    @Override public void drain(DrainTally tally, java.time.Duration idleGrace) {
+        if (draining != null) return;
+        draining = tally;
         if (pending == 0) ctx.executor().schedule(() -> {
-            if (pending == 0) ctx.close(); // still idle: nothing was crossing the drain on the wire
-        }, Drainable.IDLE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (pending == 0 && !closing && ctx.channel().isActive()) { // still idle: nothing read is left unanswered
+                stopReading();
+                tally.closedIdle();
+                ctx.close();
+            }
+        }, idleGrace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override public void channelInactive(ChannelHandlerContext ctx) {

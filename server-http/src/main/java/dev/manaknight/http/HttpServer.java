@@ -56,6 +56,8 @@ public final class HttpServer implements AutoCloseable {
     private final BodyBudget bodies;
     private final ProbeAnswers probes;
     private volatile boolean stopped;
+    /** What the stop's drain did (tests), or null before. */
+    private volatile dev.manaknight.netty.DrainTally.Report drainReport;
 
     private HttpServer(Deployment app, Endpoint endpoint, Options options, ConnectionCount connections, BodyBudget bodies,
                        ProbeAnswers probes) {
@@ -147,6 +149,9 @@ public final class HttpServer implements AutoCloseable {
     /** The transport in use. */
     public Transport transport() { return endpoint.transport(); }
 
+    /** What the stop's drain did, or null before it ended. */
+    dev.manaknight.netty.DrainTally.Report drainReport() { return drainReport; }
+
     /** Request bodies held now against `server.body_budget`. */
     BodyBudget bodies() { return bodies; }
 
@@ -154,9 +159,10 @@ public final class HttpServer implements AutoCloseable {
     ConnectionCount connections() { return connections; }
 
     /**
-     * Graceful stop: stop accepting; every connection finishes the requests it has read, says
-     * `Connection: close` with the last answer and closes (an idle one at once); requests still
-     * running after the drain timeout are stopped. Idempotent.
+     * Graceful stop: readiness turns 503 and every answer from now on says `Connection: close`;
+     * after `drain_delay` stop accepting; every connection finishes the requests it has read and
+     * closes after its last answer (an idle one after its grace); requests still running after
+     * the drain timeout are stopped. The stop line counts what the drain did. Idempotent.
      *
      * @return true when every in-flight request finished in time
      */
@@ -164,21 +170,25 @@ public final class HttpServer implements AutoCloseable {
         if (stopped) return true;
         stopped = true;
         // Readiness says 503 first; a load balancer probing it stops sending before the listener closes.
+        // From then on every answer says `Connection: close`, so the balancer's keep-alive connections
+        // end cleanly after their next answer; idle ones stay open until the delay has passed.
         probes.drain();
         Duration delay = app.config().server().probes().drainDelay();
+        endpoint.beginDrain(delay);
         if (!delay.isZero()) {
             LOG.info("stopping: not ready; the listener closes in {} ms (server.drain_delay)", delay.toMillis());
             Thread.sleep(delay.toMillis());
         }
         endpoint.closeListener();
-        boolean drained = endpoint.drain(app.admission(), options.drainTimeout(), () -> app.stopAll(InFlight.Stop.DRAIN),
+        var drain = endpoint.drain(app.admission(), options.drainTimeout(), () -> app.stopAll(InFlight.Stop.DRAIN),
                 Duration.ofSeconds(1));
+        drainReport = drain;
         endpoint.close();
-        // `serve` has no status page: what its connection limits did is said once, here.
-        LOG.info("stopped: {} connections accepted, {} refused past server.max_connections, {} idle ones closed to make "
-                + "room for new ones, {} closed by server.idle_timeout", connections.accepted(), connections.refused(),
-                connections.shed(), connections.idleClosed());
-        return drained;
+        // `serve` has no status page: what the drain and the connection limits did is said once, here.
+        LOG.info("stopped: {}; {} connections accepted, {} refused past server.max_connections, {} idle ones closed to "
+                + "make room for new ones, {} closed by server.idle_timeout", drain.line(), connections.accepted(),
+                connections.refused(), connections.shed(), connections.idleClosed());
+        return drain.inTime();
     }
 
     @Override public void close() {

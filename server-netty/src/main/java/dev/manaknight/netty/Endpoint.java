@@ -29,14 +29,16 @@ import java.util.function.Consumer;
 public final class Endpoint implements AutoCloseable {
     /** Connections a listener keeps queued before the kernel refuses more. */
     static final int BACKLOG = 1024;
-    /** How long a drained server waits for its connections to write their last answers and close. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
     private final Transport transport;
     private final EventLoopGroup io;
     private final EventLoopGroup acceptor;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Channel listener;
+    /** Set once a drain began: connections accepted later drain from the start. */
+    private volatile DrainTally tally;
+    /** While draining: when (System.nanoTime) idle connections may close, the earliest. */
+    private volatile long idleUntil;
 
     private Endpoint(Transport transport, int loops) {
         this.transport = transport;
@@ -58,6 +60,7 @@ public final class Endpoint implements AutoCloseable {
                 @Override protected void initChannel(Channel c) {
                     e.connections.add(c);
                     init.accept(c);
+                    if (e.tally != null) e.tell(c); // accepted during drain_delay: drains from its first request
                 }
             };
             var b = new ServerBootstrap().group(e.acceptor, e.io).channel(transport.serverChannel(isUnix(address)))
@@ -92,28 +95,51 @@ public final class Endpoint implements AutoCloseable {
     }
 
     /**
-     * The graceful part of a stop, after {@link #closeListener}: every connection is told to
-     * drain ({@link Drainable}); then up to `timeout` for the requests admitted to finish. Those
-     * still running then are stopped by `cutOff` and get `grace` more to answer.
-     *
-     * @return true when every request finished within `timeout`
+     * The first part of a graceful stop, before or after {@link #closeListener}: every connection,
+     * and every one accepted from now on, is told to drain ({@link Drainable}); idle ones close
+     * after `idleGrace` (at least {@link Drainable#IDLE_GRACE}), so that a load balancer that saw
+     * readiness turn still finds them open until it stops sending. Idempotent.
      */
-    public boolean drain(Admission admission, Duration timeout, Runnable cutOff, Duration grace) throws InterruptedException {
-        for (Channel c : connections) {
-            for (var entry : c.pipeline()) {
-                if (entry.getValue() instanceof Drainable d) c.eventLoop().execute(d::drain);
-            }
+    public synchronized void beginDrain(Duration idleGrace) {
+        if (tally != null) return;
+        idleUntil = System.nanoTime() + Math.max(idleGrace.toNanos(), Drainable.IDLE_GRACE.toNanos());
+        tally = new DrainTally();
+        for (Channel c : connections) tell(c);
+    }
+
+    private void tell(Channel c) {
+        long rest = Math.max(idleUntil - System.nanoTime(), Drainable.IDLE_GRACE.toNanos());
+        for (var entry : c.pipeline()) {
+            if (entry.getValue() instanceof Drainable d) c.eventLoop().execute(() -> d.drain(tally, Duration.ofNanos(rest)));
         }
-        boolean drained = admission.awaitIdle(timeout);
-        if (!drained) {
+    }
+
+    /**
+     * The rest of the stop, after {@link #closeListener}: up to `timeout` for every admitted
+     * request to be answered and every connection to close (a busy one after its last answer,
+     * an idle one after its grace). Requests still running then are stopped by `cutOff` and get
+     * `grace` more to answer; what is still open after that is closed by {@link #close}.
+     */
+    public DrainTally.Report drain(Admission admission, Duration timeout, Runnable cutOff, Duration grace)
+            throws InterruptedException {
+        beginDrain(Duration.ZERO);
+        boolean inTime = awaitDrained(admission, timeout);
+        int cut = 0;
+        if (!inTime) {
+            cut = admission.inFlight();
             cutOff.run();
-            admission.awaitIdle(grace);
+            awaitDrained(admission, grace);
         }
-        // Each connection closes itself once its last answer is written; wait a moment for that
-        // rather than cut an answer still on its way out.
-        long until = System.nanoTime() + CLOSE_GRACE.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < until) Thread.sleep(5);
-        return drained;
+        return tally.report(inTime, cut, connections.size());
+    }
+
+    private boolean awaitDrained(Admission admission, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admission.inFlight() > 0 || !connections.isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) return false;
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     /** Closes every connection and stops the event loops; idempotent. */

@@ -116,15 +116,18 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param isolation PostgreSQL's isolation level for every request's transaction
      * @param connectTimeout how long a request waits for a connection (to open, or to come free)
      *                  before its 503, at most half of `limits.timeout`
+     * @param startupWait how long a server's start waits for a PostgreSQL that is out of reach
+     *                  (StartupWait); zero: it fails at once
      */
     public record Db(String url, int pool, Path schema, Path migrations, int retries, Isolation isolation,
-                     Duration connectTimeout) {
+                     Duration connectTimeout, Duration startupWait) {
         public static final int DEFAULT_RETRIES = 3;
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+        public static final Duration DEFAULT_STARTUP_WAIT = Duration.ofSeconds(30);
 
         /** The defaults for everything but where the database is. */
         public Db(String url, int pool, Path schema) {
-            this(url, pool, schema, null, DEFAULT_RETRIES, Isolation.DEFAULT, DEFAULT_CONNECT_TIMEOUT);
+            this(url, pool, schema, null, DEFAULT_RETRIES, Isolation.DEFAULT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STARTUP_WAIT);
         }
     }
 

@@ -35,7 +35,7 @@ public final class ConfigLoader {
                     "status_path", "ping_path", "openapi", "io_threads", "transport", "max_connections",
                     "idle_timeout", "pid", "body_budget", "health_path", "ready_path", "metrics_path", "drain_delay"),
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
-            "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout"),
+            "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout", "startup_wait"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"),
             "http", Set.of("allowed_hosts", "allow_private", "timeout", "max_response"));
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
@@ -153,7 +153,8 @@ public final class ConfigLoader {
                     + level + "\"");
         var db = new Config.Db(url, (int) r.positive("db.pool", 16), schema, migrations,
                 (int) r.nonNegative("db.retries", Config.Db.DEFAULT_RETRIES), isolation,
-                r.duration("db.connect_timeout", Config.Db.DEFAULT_CONNECT_TIMEOUT));
+                r.duration("db.connect_timeout", Config.Db.DEFAULT_CONNECT_TIMEOUT),
+                r.duration("db.startup_wait", Config.Db.DEFAULT_STARTUP_WAIT));
         if (db.connectTimeout().isZero()) throw r.error("db.connect_timeout", "must be greater than 0");
 
         String access = r.string("log.access", "stdout");

@@ -106,6 +106,35 @@ public final class Migrator {
     }
 
     /**
+     * Runs a schema script (`db.schema`) when the database has no tables, under the migrations'
+     * lock and looking again under it: of several instances starting at once on an empty
+     * database, one runs it and the others find its tables (issue 17: one of three once exited
+     * 74, `relation "users" already exists`). A database with tables is not locked.
+     *
+     * @param announce the WARN to write when the script runs, or null
+     * @return true when the script ran
+     */
+    public boolean applyIfEmpty(String script, String announce) throws SQLException {
+        if (Schema.hasTables(c)) return false;
+        begin();
+        try {
+            if (Schema.hasTables(c)) {
+                commit();
+                return false;
+            }
+            if (announce != null) LOG.warn("{}", announce);
+            dialect.runScript(c, script);
+            commit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw e;
+        } finally {
+            end();
+        }
+    }
+
+    /**
      * Records the migrations up to `version` as applied without running them: for a database made
      * before the app had migrations (by schema.sql or by hand), whose tables those migrations
      * would create again. Only on a database without history.

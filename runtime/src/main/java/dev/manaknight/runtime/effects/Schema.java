@@ -8,8 +8,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Makes an app's database what the app expects, one of two ways:
@@ -27,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * Either way a script runs whole, as the database's own shell runs it ({@link Dialect#runScript}).
  */
 public final class Schema {
-    private static final Logger LOG = LoggerFactory.getLogger("manaknight");
-
     private Schema() {}
 
     /** @return true when the script ran */
@@ -88,19 +84,7 @@ public final class Schema {
     private static boolean apply(Database db, String script, String announce) throws SQLException {
         Connection c = db.acquire();
         try {
-            if (hasTables(c)) return false;
-            if (announce != null) LOG.warn("{}", announce);
-            c.setAutoCommit(false);
-            try {
-                Dialect.of(c).runScript(c, script);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-            return true;
+            return new Migrator(c, "the database", Migrator.LOCK_WAIT, false).applyIfEmpty(script, announce);
         } finally {
             db.release(c);
         }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * A process that starts as a server does, for {@link MigrationContract}'s "three processes at
  * once": it opens a pool, says `ready`, waits for the file `go` to appear (so that every process
  * is started before any migrates), then applies the migrations as `Deployment.open` does.
- * Arguments: config URL, migrations folder, the `go` file. Exit 0, or 65 for a refused migration.
+ * Arguments: config URL, migrations folder (or a schema script, `*.sql`), the `go` file. Exit 0,
+ * or 65 for a refused migration.
  */
 public final class MigrateOnce {
     private MigrateOnce() {}
@@ -28,7 +29,8 @@ public final class MigrateOnce {
             Thread.sleep(5);
         }
         try {
-            Schema.prepare(db, null, folder, PooledDatabase.describe(url)).close();
+            boolean script = folder.toString().endsWith(".sql");
+            Schema.prepare(db, script ? folder : null, script ? null : folder, PooledDatabase.describe(url)).close();
         } catch (MigrationException e) {
             System.out.println("refused: " + e.getMessage());
             System.exit(65);

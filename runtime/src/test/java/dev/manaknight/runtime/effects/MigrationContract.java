@@ -210,6 +210,33 @@ abstract class MigrationContract {
         Files.writeString(folder.resolve("V1__runs.sql"), V1);
         Files.writeString(folder.resolve("V2__slow.sql"), slowStatement() + "\nINSERT INTO runs VALUES (2);");
         Files.writeString(folder.resolve("V3__three.sql"), "INSERT INTO runs VALUES (3);");
+        startThreeAtOnce(dir.resolve("migrations"));
+        try (var db = open()) {
+            Connection c = db.acquire();
+            assertEquals(2, count(c, "SELECT count(*) FROM runs"), "V2 and V3 each inserted once");
+            assertEquals(3, count(c, "SELECT count(*) FROM " + Migrator.HISTORY));
+        }
+        String logs = stderr(0) + stderr(1) + stderr(2);
+        assertEquals(3, logs.lines().filter(l -> l.contains("applied ")).count(), "three migrations applied in all:\n" + logs);
+    }
+
+    /**
+     * Issue 17: three processes starting at once on an empty database with a schema script (no
+     * migrations): one runs it, under the migrations' lock; the others find its tables and start.
+     */
+    @Test void threeProcessesStartingAtOnceRunASchemaScriptOnce() throws Exception {
+        Path script = dir.resolve("schema.sql");
+        Files.writeString(script, V1 + "\n" + slowStatement() + "\nINSERT INTO runs VALUES (1);");
+        startThreeAtOnce(script);
+        try (var db = open()) {
+            assertEquals(1, count(db.acquire(), "SELECT count(*) FROM runs"), "the script ran once");
+        }
+        String logs = stderr(0) + stderr(1) + stderr(2);
+        assertEquals(1, logs.lines().filter(l -> l.contains("has no tables")).count(), "one process ran it:\n" + logs);
+    }
+
+    /** Starts three {@link MigrateOnce} processes on `what` (a migrations folder or a schema script); each must exit 0. */
+    private void startThreeAtOnce(Path what) throws Exception {
         String url = url();
         Path go = dir.resolve("go");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -218,7 +245,7 @@ abstract class MigrationContract {
             for (int i = 0; i < 3; i++) {
                 Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                         System.getProperty("java.class.path"), MigrateOnce.class.getName(), url,
-                        dir.resolve("migrations").toString(), go.toString())
+                        what.toString(), go.toString())
                         .redirectError(dir.resolve("stderr-" + i).toFile()).start();
                 processes.add(p);
             }
@@ -236,13 +263,6 @@ abstract class MigrationContract {
         } finally {
             processes.forEach(Process::destroyForcibly);
         }
-        try (var db = open()) {
-            Connection c = db.acquire();
-            assertEquals(2, count(c, "SELECT count(*) FROM runs"), "V2 and V3 each inserted once");
-            assertEquals(3, count(c, "SELECT count(*) FROM " + Migrator.HISTORY));
-        }
-        String logs = stderr(0) + stderr(1) + stderr(2);
-        assertEquals(3, logs.lines().filter(l -> l.contains("applied ")).count(), "three migrations applied in all:\n" + logs);
     }
 
     private String stderr(int i) throws Exception {
