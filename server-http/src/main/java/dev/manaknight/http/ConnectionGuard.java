@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>While it waits for a request it may be shed: closed to make room for a new connection when
  *     the table is full ({@link ConnectionCount}; counted per client by the remote address, so that
  *     a client holding more than its share gives way to others). Idle for {@link
- *     ConnectionCount#MIN_IDLE}, silently; younger, or with part of a head arrived, answered 503
- *     the lingering way, since its request may already be on the way.</li>
+ *     ConnectionCount#MIN_IDLE} since its last reply, silently; younger, with part of a head
+ *     arrived, or never answered yet, 503 the lingering way, since its request may already be on
+ *     the way.</li>
  * </ul>
  * One timer per connection at a time, re-armed for the next deadline: nothing is scheduled per
  * request.
@@ -65,6 +66,8 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     private long bodySince = -1;
     /** Bytes of a request head arrived while waiting, but not the whole head. */
     private boolean partialHead;
+    /** A final reply has been written on this connection: it is a kept-alive one. */
+    private boolean answeredOne;
     /** A 408 was sent: what the client still sends is dropped until it closes or the linger ends. */
     private boolean closing;
     private ScheduledFuture<?> timer;
@@ -88,11 +91,13 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     @Override public boolean shed() {
         if (!state.compareAndSet(WAITING, SHED)) return false;
         ctx.executor().execute(() -> {
-            // A keep-alive connection idle for MIN_IDLE closes without a word, as clients expect.
-            // One whose head has begun to arrive is told why; so is a younger one (shed because its
-            // client holds more than its share): its request may be on the way or unread in the
-            // socket, and closing over it would reset the connection instead of answering (issue 12).
-            if (partialHead || now() - waitingSince < ConnectionCount.MIN_IDLE.toNanos()) refuseTooMany(ctx);
+            // A keep-alive connection idle for MIN_IDLE since its last answer closes without a
+            // word, as clients expect (they send a request again on a new connection). Any other is
+            // told why: one whose head has begun to arrive; a younger one (shed because its client
+            // holds more than its share); and one that has not had an answer yet, since a busy
+            // server may not have read the first request its client sent right after connecting.
+            // Closing over an unread request resets the connection instead of answering (issue 12).
+            if (partialHead || !answeredOne || now() - waitingSince < ConnectionCount.MIN_IDLE.toNanos()) refuseTooMany(ctx);
             else ctx.close();
         });
         return true;
@@ -160,6 +165,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
                 && r.status().codeClass() != HttpStatusClass.INFORMATIONAL && pending > 0 && --pending == 0) {
             waitingSince = now();
             partialHead = false;
+            answeredOne = true;
             if (state.compareAndSet(WORKING, WAITING)) connections.idle(this);
         }
         ctx.write(msg, promise);
