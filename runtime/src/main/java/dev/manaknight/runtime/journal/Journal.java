@@ -28,6 +28,12 @@ public final class Journal implements AutoCloseable {
     static final int MAX_BATCH = 256;
     /** How long an audit-mode request waits for room in a full queue before its 503. */
     static final Duration DURABLE_QUEUE_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long an audit-mode request waits for its record to be on disk once queued, before its
+     * 503: a disk that hangs (or a writer that died) must not hold requests without end. A record
+     * written after its request was answered so says the reply it would have had, not the 503.
+     */
+    static final Duration DURABLE_WRITE_WAIT = Duration.ofSeconds(10);
     private static final Object STOP = new Object();
     /** 36^10: how many instance names there are. */
     static final long INSTANCES = 3_656_158_440_062_976L;
@@ -81,7 +87,8 @@ public final class Journal implements AutoCloseable {
     /**
      * Hands a record to the writer. Default mode: never blocks, answers null; a full queue drops
      * the record (counted). Audit mode: the future completes when the record is on disk and
-     * fails when it cannot be put there (or the queue stayed full {@link #DURABLE_QUEUE_WAIT}).
+     * fails when it cannot be put there (or the queue stayed full {@link #DURABLE_QUEUE_WAIT}, or
+     * the write took longer than {@link #DURABLE_WRITE_WAIT}).
      */
     public CompletableFuture<Void> append(JournalRecord r) {
         if (!config.durable()) {
@@ -100,7 +107,7 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
         }
-        return done;
+        return done.orTimeout(DURABLE_WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void drop(long n) {
