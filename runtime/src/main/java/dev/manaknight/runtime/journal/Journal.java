@@ -158,7 +158,19 @@ public final class Journal implements AutoCloseable {
      * fills; on failure nothing of the unwritten chunk stays, and its records fail (audit mode) or
      * are counted as dropped.
      */
-    private void write(List<Pending> batch) {
+    private void write(List<Pending> all) {
+        var batch = new ArrayList<Pending>(all.size());
+        var records = new ArrayList<byte[]>(all.size());
+        for (Pending p : all) { // a record that cannot be encoded is lost alone, never its batch
+            try {
+                records.add(RecordCodec.encode(p.record()));
+                batch.add(p);
+            } catch (RuntimeException e) {
+                if (failureLog.due()) log.error("journal: the record of request {} cannot be encoded: {}", p.record().id(), e.toString());
+                if (p.durable() != null) p.durable().completeExceptionally(e);
+                else drop(1);
+            }
+        }
         var chunk = new ByteArrayOutputStream();
         int done = 0; // records of the batch written (and in audit mode fsynced)
         int sealed = 0;
@@ -167,10 +179,11 @@ public final class Journal implements AutoCloseable {
                 reopen = false;
                 segments.rotate();
             }
-            for (Pending p : batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
                 if (p.record().dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
                         + "write failed)", p.record().dropped(), p.record().id());
-                byte[] record = RecordCodec.encode(p.record());
+                byte[] record = records.get(i);
                 if (segments.full(record.length)) { // the segment is full: what it has goes first
                     segments.flush(chunk.toByteArray(), config.durable());
                     done = complete(batch, done, sealed);

@@ -237,6 +237,23 @@ class JournalTest {
         assertNull(JournalVerifier.verify(dir).getFirst().broken());
     }
 
+    /** A record holding a value of no VM kind is lost alone: the records queued with it are written. */
+    @Test void aRecordThatCannotBeEncodedIsDroppedAlone() throws Exception {
+        JournalRecord good = record("r-01");
+        var bad = new JournalRecord("r-02", good.time(), good.program(), good.config(), good.request(), good.route(),
+                List.of(new Attempt(List.of(new EffectCall("x.y", List.of(new Object()), Values.Unit.UNIT, null)), false, false)),
+                good.response(), 0, 0, 0, null, null, 0);
+        try (Journal j = open(1 << 20, 0, true, 16, Segments.DISK)) {
+            CompletableFuture<Void> a = j.append(good), b = j.append(bad), c = j.append(record("r-03"));
+            a.get(10, TimeUnit.SECONDS);
+            c.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalArgumentException.class, assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> b.get(10, TimeUnit.SECONDS)).getCause());
+            assertEquals(2, j.written());
+        }
+        assertEquals(List.of("r-01", "r-03"), readAll().stream().map(JournalRecord::id).toList());
+    }
+
     @Test void auditModeAnswersOnceTheRecordIsOnDisk() throws Exception {
         try (Journal j = open(1 << 20, 0, true, 16, Segments.DISK)) {
             CompletableFuture<Void> done = j.append(record("r-01"));
