@@ -52,6 +52,8 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new MigrateCommand());
         cl.addSubcommand(new FmtCommand());
         cl.addSubcommand(new LspCommand());
+        cl.addSubcommand(new JournalCommand());
+        cl.addSubcommand(new ReplayCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
         // Set after adding: picocli copies these settings to the subcommands present now.
         cl.setParameterExceptionHandler(Main::usageError);

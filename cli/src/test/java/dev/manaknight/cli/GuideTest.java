@@ -263,6 +263,7 @@ class GuideTest {
             assertEquals(defaults.server(), read.server(), b.where());
             assertEquals(defaults.limits(), read.limits(), b.where());
             assertEquals(defaults.log(), read.log(), b.where());
+            assertEquals(defaults.journal(), read.journal(), b.where());
             assertEquals(defaults.db().pool(), read.db().pool(), b.where());
             var keys = ConfigLoader.class.getDeclaredField("KEYS");
             keys.setAccessible(true);

@@ -12,6 +12,9 @@ import dev.manaknight.runtime.effects.PooledDatabase;
 import dev.manaknight.runtime.effects.Schema;
 import dev.manaknight.runtime.effects.SingleConnectionDatabase;
 import dev.manaknight.runtime.effects.StartupWait;
+import dev.manaknight.runtime.journal.Journal;
+import dev.manaknight.runtime.journal.JournalDigest;
+import dev.manaknight.runtime.journal.JournalRecord;
 import dev.manaknight.runtime.openapi.OpenApi;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,14 +129,26 @@ public final class Deployment implements AutoCloseable {
     private final long timeoutNanos;
     /** The network client of `http.send`, owned here (closed with the deployment); null when the app has no `http`. */
     private final HttpOutbound outbound;
-    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+    /** Request ids' prefix: the journal's instance name when it is on (unique across instances), else a short random one. */
+    private final String idPrefix;
+    /** The request journal, or null when `[journal]` is off. */
+    private final Journal journal;
+    /** SHA-256 of the module and of the configuration, for journal records. */
+    private final String programDigest;
+    private final String configDigest;
     private final AtomicLong ids = new AtomicLong();
     /** Requests submitted and not yet finished on this deployment (a reload retires it once they are done). */
     private final AtomicInteger inside = new AtomicInteger();
     private volatile boolean retired;
 
-    private Deployment(Program program, Config config, Setup setup, Database db, AccessLog accessLog) {
+    private Deployment(Program program, Config config, Setup setup, Database db, AccessLog accessLog, Journal journal,
+                       RequestCore.Hosts hosts) {
         this.program = program;
+        this.journal = journal;
+        this.idPrefix = journal != null ? journal.instance()
+                : Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+        this.programDigest = journal != null ? JournalDigest.of(program.module()) : null;
+        this.configDigest = journal != null ? JournalDigest.of(config) : null;
         this.config = config;
         this.mode = setup.mode();
         this.db = db;
@@ -153,7 +170,7 @@ public final class Deployment implements AutoCloseable {
         this.outbound = setup.sources().outbound() != null || !usesHttp(program.module()) ? null : HttpOutbound.of(config.http());
         var sources = outbound == null ? setup.sources()
                 : new EffectSources(setup.sources().clock(), setup.sources().random(), outbound);
-        this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources);
+        this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources, hosts);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
         this.cancels = new java.util.concurrent.ThreadPoolExecutor(CANCEL_THREADS, CANCEL_THREADS, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(4096),
@@ -170,6 +187,7 @@ public final class Deployment implements AutoCloseable {
         AccessLog log = setup.accessLog() != null ? setup.accessLog() : setup.mode() == Mode.TEST ? AccessLog.NONE
                 : new AccessLogFile(config.log().access(), setup.mode() == Mode.CGI ? setup.stderr() : System.out, setup.stderr());
         Database db = null;
+        Journal journal = null;
         try {
             boolean needsDb = RequestCore.usesDatabase(program.module());
             db = switch (setup.mode()) {
@@ -184,14 +202,27 @@ public final class Deployment implements AutoCloseable {
                         config.db().migrations())) : null;
                 case TEST -> setup.database();
             };
-            var d = new Deployment(program, config, setup, db, log);
+            if (config.journal().on()) journal = Journal.open(config.journal(), setup.log() != null ? setup.log() : LOG);
+            var d = new Deployment(program, config, setup, db, log, journal, null);
             if (setup.mode() == Mode.SERVER || setup.training()) Warmup.run(program.module(), db);
             return d;
         } catch (IOException | SQLException | RuntimeException e) {
             if (db != null && setup.mode() != Mode.TEST) db.close();
+            if (journal != null) journal.close();
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * A deployment that replays journal records (`manaknight replay`): no database, no journal, no
+     * logs; each run's host comes from `hosts`, and {@link #handle(Request, String)} gives each
+     * request its recorded id.
+     */
+    public static Deployment replaying(Program program, Config config, RequestCore.Hosts hosts, Logger log) {
+        Config noJournal = new Config(config.source(), config.app(), config.server(), config.limits(), config.db(), config.log(),
+                config.http(), Config.Journal.OFF);
+        return new Deployment(program, noJournal, Setup.test(null).withLog(log), null, AccessLog.NONE, null, hosts);
     }
 
     /** The OpenAPI title: the app directory's name, or the module file's without `.mkb`. */
@@ -250,9 +281,14 @@ public final class Deployment implements AutoCloseable {
      *         deployment is retired (a reload came between: submit to its successor)
      */
     public InFlight submit(Request req, boolean mayRunHere, Consumer<InFlight> deliver) {
+        return submit(req, mayRunHere, deliver, null);
+    }
+
+    /** @param id the request's id, or null for a new one */
+    private InFlight submit(Request req, boolean mayRunHere, Consumer<InFlight> deliver, String id) {
         if (!enter()) return null;
         Dispatch d = core.dispatch(req);
-        InFlight r = begin(req, deliver);
+        InFlight r = begin(req, deliver, id);
         if (!admission.tryAdmit()) {
             exit();
             r.markRejected();
@@ -262,7 +298,8 @@ public final class Deployment implements AutoCloseable {
         }
         observer.queued(r);
         watchdog.watch(r);
-        if (mayRunHere && d.inline() && admission.tryStartRun()) {
+        // Audit mode waits for the disk before it answers: never on the transport's I/O thread.
+        if (mayRunHere && d.inline() && (journal == null || !journal.durable()) && admission.tryStartRun()) {
             try {
                 runAdmitted(d, r);
             } catch (RuntimeException | Error e) {
@@ -302,9 +339,23 @@ public final class Deployment implements AutoCloseable {
         return reply.join();
     }
 
-    private InFlight begin(Request req, Consumer<InFlight> deliver) {
-        String id = idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36);
-        return new InFlight(id, req, System.nanoTime(), timeoutNanos, (r, reply) -> completed(r, reply, deliver), cancels);
+    /**
+     * {@link #handle} under the id a journal recorded (replay): the request once answered, its
+     * reply and failure in it; null when this deployment is retired.
+     */
+    public InFlight replay(Request req, String id) {
+        var done = new CompletableFuture<InFlight>();
+        if (submit(req, false, done::complete, id) == null) return null;
+        return done.join();
+    }
+
+    private InFlight begin(Request req, Consumer<InFlight> deliver) { return begin(req, deliver, null); }
+
+    private InFlight begin(Request req, Consumer<InFlight> deliver, String given) {
+        String id = given != null ? given : idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36);
+        var r = new InFlight(id, req, System.nanoTime(), timeoutNanos, (f, reply) -> completed(f, reply, deliver), cancels);
+        if (journal != null) r.keepAttempts();
+        return r;
     }
 
     /** On the worker: the core's run, unless the request was answered meanwhile (it waited past its deadline). */
@@ -351,6 +402,7 @@ public final class Deployment implements AutoCloseable {
 
     /** The one reply of a request: its access-log line, its slow-log entry, then the transport. */
     private void completed(InFlight r, Reply reply, Consumer<InFlight> deliver) {
+        if (journal != null && r.started()) reply = journaled(r, reply);
         long now = System.nanoTime();
         Request req = r.request();
         // nginx's convention: 499 for a request whose client closed the connection before the answer.
@@ -365,6 +417,37 @@ public final class Deployment implements AutoCloseable {
             deliver.accept(r);
         }
     }
+
+    /**
+     * Hands the request's record to the journal. In audit mode waits until it is on disk, and
+     * answers 503 instead when it cannot be (the disk full): a request is not answered unrecorded.
+     */
+    private Reply journaled(InFlight r, Reply reply) {
+        long micros = (System.nanoTime() - r.startNanos()) / 1000;
+        VmError failure = r.failure();
+        var record = new JournalRecord(r.id(), Instant.now().minus(micros, ChronoUnit.MICROS), programDigest, configDigest,
+                r.request(), r.route(), r.attempts(), reply, r.fuel(), r.memory(), micros,
+                failure == null ? null : failure.kind().slug + ": " + failure.message(),
+                r.stopped() == null ? null : r.stopped().name(), 0);
+        CompletableFuture<Void> durable = journal.append(record);
+        if (durable == null) return reply;
+        try {
+            durable.join();
+            return reply;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Request req = r.request();
+            failures.internal(r.id(), req.method(), req.rawPath(), e.getCause() != null ? e.getCause() : e);
+            Reply refused = Problem.of("journal-unavailable", "Service Unavailable", 503, "the request's record could not be "
+                    + "written to the journal (audit mode); see the server log for request " + r.id())
+                    .withInstance(req.rawPath().isEmpty() ? null : req.rawPath())
+                    .reply(new Header("Retry-After", "1"), new Header("X-Request-Id", r.id()));
+            r.replaceReply(refused);
+            return refused;
+        }
+    }
+
+    /** The request journal, or null when off (status pages and metrics count its records). */
+    public Journal journal() { return journal; }
 
     // ---- refusals --------------------------------------------------------------------------
 
@@ -434,6 +517,7 @@ public final class Deployment implements AutoCloseable {
 
     /** Opens the log files again (SIGUSR1 after logrotate). */
     public void reopenLogs() throws IOException {
+        if (journal != null) journal.reopen();
         accessLog.reopen();
         slowLog.reopen();
     }
@@ -447,6 +531,7 @@ public final class Deployment implements AutoCloseable {
         cancels.shutdown();
         accessLog.close();
         slowLog.close();
+        if (journal != null) journal.close();
         if (db != null && mode != Mode.TEST) db.close();
         if (outbound != null) outbound.close();
     }

@@ -65,6 +65,8 @@ public final class InFlight {
     /** Runs after the first (the request's thread only). */
     private volatile int retries;
     private int stackAsks;
+    /** The runs of the handler for the journal, or null when no journal keeps them. */
+    private volatile List<dev.manaknight.runtime.journal.Attempt> attempts;
 
     /** @param cancels where a running query's cancel runs (it may block): never the caller's thread */
     InFlight(String id, Request request, long startNanos, long timeoutNanos, Completion completion,
@@ -188,6 +190,9 @@ public final class InFlight {
         return true;
     }
 
+    /** The journal could not keep the decided reply's record (audit mode): this one is delivered instead. */
+    void replaceReply(Reply r) { reply = r; }
+
     /** True once the reply was decided. */
     public boolean replied() { return replied.get(); }
 
@@ -206,6 +211,21 @@ public final class InFlight {
     }
 
     void failure(VmError e) { failure = e; }
+
+    /** Keeps the effect calls of each run of the handler, for the journal. */
+    void keepAttempts() { attempts = new java.util.concurrent.CopyOnWriteArrayList<>(); }
+
+    /** A run of the handler ended: its calls are kept when the journal wants them. */
+    void ran(dev.manaknight.runtime.effects.RequestHost host) {
+        List<dev.manaknight.runtime.journal.Attempt> a = attempts;
+        if (a != null) a.add(new dev.manaknight.runtime.journal.Attempt(host.calls(), host.conflicted(), host.databaseUnavailable()));
+    }
+
+    /** The runs of the handler so far (empty when the journal is off or none ran). */
+    public List<dev.manaknight.runtime.journal.Attempt> attempts() {
+        List<dev.manaknight.runtime.journal.Attempt> a = attempts;
+        return a == null ? List.of() : List.copyOf(a);
+    }
 
     /** The matched route (`GET /users/:id`), or null. */
     public String route() { return route; }

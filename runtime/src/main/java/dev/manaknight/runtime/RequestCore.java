@@ -52,6 +52,14 @@ public final class RequestCore {
      */
     public record Options(long bodyLimit, Duration timeout, boolean dev, byte[] openApi, long memory, int retries) {}
 
+    /**
+     * Makes the host of each run of a handler: the real effects, or at replay the answers a
+     * journal recorded (journal/ReplayHost).
+     */
+    public interface Hosts {
+        RequestHost open(String requestId, int granted, Transaction tx, long deadlineNanos);
+    }
+
     /** Where the OpenAPI document is served when enabled. */
     public static final String OPENAPI_PATH = "/openapi.json";
 
@@ -100,9 +108,14 @@ public final class RequestCore {
     /** A run after a conflict holds the retry turn or waits for it. */
     private boolean contended() { return retryTurn.availablePermits() == 0 || retryTurn.hasQueuedThreads(); }
 
-    /** @param db null when the app has no database */
+    private final Hosts hosts;
+
+    /**
+     * @param db    null when the app has no database
+     * @param hosts null: the real effects, from `sources`
+     */
     RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures, Logger log,
-                EffectSources sources) {
+                EffectSources sources, Hosts hosts) {
         this.module = module;
         this.sources = sources;
         this.log = log;
@@ -117,6 +130,8 @@ public final class RequestCore {
         this.queries = new QueryCatalog(module.effects());
         this.mapper = new ResultMapper(types);
         this.inline = inlineHandlers(module);
+        this.hosts = hosts != null ? hosts : (id, granted, tx, deadline) -> new RequestHost(id, granted, tx, queries, mapper,
+                log, sources.clock(), sources.random(), sources.outbound(), deadline);
     }
 
     private static boolean[] inlineHandlers(Module module) {
@@ -258,8 +273,7 @@ public final class RequestCore {
     private Attempt attempt(Route route, Object[] args, Request req, InFlight r, boolean again, boolean head) {
         Transaction tx = db == null ? null : new Transaction(db, r.deadlineNanos()); // waits for the db end at the deadline
         if (tx != null && again) tx.writeFromTheStart();
-        var host = new RequestHost(r.id(), route.capabilities(), tx, queries, mapper, log, sources.clock(),
-                sources.random(), sources.outbound(), r.deadlineNanos());
+        RequestHost host = hosts.open(r.id(), route.capabilities(), tx, r.deadlineNanos());
         try {
             HandlerExecutor.Run vm = executor.start(host, route.capabilities());
             Outcome outcome;
@@ -275,6 +289,7 @@ public final class RequestCore {
             } finally {
                 r.detach();
                 r.cost(vm.fuelUsed(), vm.memoryUsed(), vm.cpuNanos(), host.callCount());
+                r.ran(host);
             }
             if (vm.inputsRefused()) // too large for this server's limits: the client's to fix, not a server fault
                 return new Attempt.Done(Problem.of("body-too-large", "Content Too Large", 413, "the request's body and decoded "

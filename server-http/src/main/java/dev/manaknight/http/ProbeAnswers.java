@@ -49,7 +49,8 @@ final class ProbeAnswers {
         else if (path.equals(paths.metrics())) {
             var s = app.config().server();
             r = new Reply(200, List.of(new Header("Content-Type", ServeMetrics.CONTENT_TYPE), new Header("Cache-Control", "no-store")),
-                    metrics.render(app.admission(), s.workers(), s.queue(), connections, bodies));
+                    metrics.render(app.admission(), s.workers(), s.queue(), connections, bodies,
+                            app.journal()));
         } else return null;
         if (!method.equals("HEAD")) return r;
         return new Reply(r.status(), List.of(r.headers().getFirst(), new Header("Content-Length", String.valueOf(r.body().length))),

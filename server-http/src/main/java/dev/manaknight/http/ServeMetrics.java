@@ -101,6 +101,12 @@ public final class ServeMetrics implements RequestObserver {
 
     /** The metrics now, as OpenMetrics text. */
     byte[] render(Admission admission, int workers, int queue, ConnectionCount connections, BodyBudget bodies) {
+        return render(admission, workers, queue, connections, bodies, null);
+    }
+
+    /** @param journal the serving deployment's request journal, or null when it has none */
+    byte[] render(Admission admission, int workers, int queue, ConnectionCount connections, BodyBudget bodies,
+                  dev.manaknight.runtime.journal.Journal journal) {
         var m = MetricSnapshots.builder();
         var requests = CounterSnapshot.builder().name("manaknight_requests").help("Requests answered, by route and status.");
         var durations = HistogramSnapshot.builder().name("manaknight_request_duration_seconds")
@@ -142,6 +148,12 @@ public final class ServeMetrics implements RequestObserver {
         m.metricSnapshot(gauge("manaknight_body_budget_bytes", "Bytes of request bodies the server may hold at once.",
                 bodies.limit()));
         m.metricSnapshot(gauge("manaknight_body_budget_held_bytes", "Bytes of request bodies held now.", bodies.held()));
+        if (journal != null) { // since the deployment started (a new one starts a new journal instance)
+            m.metricSnapshot(counter("manaknight_journal_records", "Request records written to the journal.", journal.written()));
+            m.metricSnapshot(counter("manaknight_journal_dropped", "Request records dropped (queue full, a failed write).",
+                    journal.dropped()));
+            m.metricSnapshot(counter("manaknight_journal_bytes", "Bytes written to the journal's segments.", journal.bytes()));
+        }
         var out = new ByteArrayOutputStream(8192);
         try {
             WRITER.write(out, m.build(), EscapingScheme.DEFAULT);

@@ -66,6 +66,21 @@ class ProbesTest {
         assertEquals(404, app.send("POST", "/-/metrics").statusCode(), "only GET and HEAD are probes: the app has no such route");
     }
 
+    /** Issue 18: with a journal, the metrics count its records and bytes (and none dropped); without one, no such lines. */
+    @Test void metricsCountJournalRecords() throws Exception {
+        app = LiveApp.sqlite(dir, "[journal]\npath = \"journal\"\ndurable = true\n");
+        assertEquals(200, app.send("GET", "/hello").statusCode()); // audit mode: written before the reply
+        assertEquals(404, app.send("GET", "/nowhere").statusCode());
+        String m = app.send("GET", "/-/metrics").body();
+        assertTrue(m.contains("manaknight_journal_records_total 2.0\n"), m);
+        assertTrue(m.contains("manaknight_journal_dropped_total 0.0\n"), m);
+        var bytes = java.util.regex.Pattern.compile("manaknight_journal_bytes_total ([0-9.E]+)\n").matcher(m);
+        assertTrue(bytes.find() && Double.parseDouble(bytes.group(1)) > 0, m);
+        app.close();
+        app = LiveApp.sqlite(java.nio.file.Files.createDirectories(dir.resolve("plain")), "");
+        assertTrue(!app.send("GET", "/-/metrics").body().contains("manaknight_journal"));
+    }
+
     @Test void readinessTurnsBeforeTheListenerCloses() throws Exception {
         app = LiveApp.sqlite(dir, "[server]\ndrain_delay = \"1500ms\"\n");
         assertEquals(200, app.send("GET", "/-/ready").statusCode());

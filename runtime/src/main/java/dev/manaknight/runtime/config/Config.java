@@ -11,10 +11,15 @@ import java.time.Duration;
  * @param source the file it came from, or null for pure defaults
  * @param app    the app directory or `.mkb` file, or null when neither file nor command line named one
  */
-public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http) {
-    /** A configuration whose `[http]` section is the default: no outbound host is allowed. */
+public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http, Journal journal) {
+    /** A configuration whose `[http]` section is the default (no outbound host is allowed), without a journal. */
     public Config(Path source, Path app, Server server, Limits limits, Db db, Log log) {
-        this(source, app, server, limits, db, log, Http.DEFAULTS);
+        this(source, app, server, limits, db, log, Http.DEFAULTS, Journal.OFF);
+    }
+
+    /** A configuration without a journal. */
+    public Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http) {
+        this(source, app, server, limits, db, log, http, Journal.OFF);
     }
 
     /**
@@ -151,7 +156,25 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
         public Http { allowedHosts = java.util.List.copyOf(allowedHosts); }
     }
 
-    public Config withServer(Server newServer) { return new Config(source, app, newServer, limits, db, log, http); }
+    /**
+     * The request journal (journal.md beside the runtime's journal package).
+     *
+     * @param path        the folder the segments go into, or null: no journal
+     * @param durable     audit mode: a request is answered only once its record is on disk
+     * @param segmentSize bytes a segment may hold before the next one starts (one larger record alone excepted)
+     * @param keep        segments of an instance kept on disk, the oldest deleted past it; 0: all
+     * @param queue       records waiting for the writer; past it a record is dropped (counted and logged),
+     *                    or in audit mode its request waits
+     */
+    public record Journal(Path path, boolean durable, long segmentSize, int keep, int queue) {
+        public static final Journal OFF = new Journal(null, false, 64L << 20, 0, 8192);
+
+        public boolean on() { return path != null; }
+    }
+
+    public Config withServer(Server newServer) {
+        return new Config(source, app, newServer, limits, db, log, http, journal);
+    }
 
     /**
      * Command-line `--host`/`--port` over the file's `listen`; either may be null (kept).

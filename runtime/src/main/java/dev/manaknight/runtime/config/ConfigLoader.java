@@ -29,6 +29,8 @@ public final class ConfigLoader {
     /** More event loops than this is a typo, not a tuning. */
     static final int MAX_IO_THREADS = 1024;
     static final int MAX_CONNECTIONS = 1 << 20;
+    /** A journal segment smaller than this would rotate at nearly every record. */
+    static final long MIN_SEGMENT = 64 << 10;
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "server", Set.of("listen", "workers", "queue", "max_requests_per_worker", "socket_mode", "drain_timeout",
@@ -37,7 +39,8 @@ public final class ConfigLoader {
             "limits", Set.of("memory", "cpu", "fuel", "timeout", "body"),
             "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout", "startup_wait"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"),
-            "http", Set.of("allowed_hosts", "allow_private", "timeout", "max_response"));
+            "http", Set.of("allowed_hosts", "allow_private", "timeout", "max_response"),
+            "journal", Set.of("path", "durable", "segment_size", "keep", "queue"));
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
 
@@ -161,7 +164,13 @@ public final class ConfigLoader {
         if (!Set.of("stdout", "stderr", "off").contains(access)) access = r.base.resolve(access).normalize().toString();
         var log = new Config.Log(access, r.path("log.slowlog", null),
                 r.duration("log.slowlog_timeout", Duration.ofMillis(100)), r.bool("log.dev", false));
-        return new Config(file, app, server, limits, db, log, http(r));
+        var jd = Config.Journal.OFF;
+        var journal = new Config.Journal(r.path("journal.path", jd.path()), r.bool("journal.durable", jd.durable()),
+                r.size("journal.segment_size", jd.segmentSize()), (int) r.nonNegative("journal.keep", jd.keep()),
+                (int) r.positive("journal.queue", jd.queue()));
+        if (journal.segmentSize() < MIN_SEGMENT)
+            throw r.error("journal.segment_size", "at least " + (MIN_SEGMENT >> 10) + "KB, got " + journal.segmentSize());
+        return new Config(file, app, server, limits, db, log, http(r), journal);
     }
 
     /** `[http]`: each allowed host an origin `scheme://host[:port]`, checked now rather than at the first call. */

@@ -220,6 +220,27 @@ class ConfigLoaderTest {
         assertEquals("x.toml: `server.idle_timeout`: must be more than 0", zero.getMessage());
     }
 
+    /** Issue 18: the journal is off unless a path is set; its path resolves like every path; a segment is at least 64KB. */
+    @Test void theJournalIsOffUnlessAPathIsSet() throws Exception {
+        Config off = ConfigLoader.parse(Path.of("/etc/x.toml"), "", null);
+        assertEquals(Config.Journal.OFF, off.journal());
+        assertTrue(!off.journal().on());
+        Config on = ConfigLoader.parse(Path.of("/etc/x.toml"), """
+                [journal]
+                path = "journal"
+                durable = true
+                segment_size = "64KB"
+                keep = 3
+                queue = 10
+                """, null);
+        assertEquals(new Config.Journal(Path.of("/etc/journal"), true, 64 << 10, 3, 10), on.journal());
+        var small = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[journal]\nsegment_size = " + ((64 << 10) - 1) + "\n", null));
+        assertEquals("x.toml: `journal.segment_size`: at least 64KB, got 65535", small.getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[journal]\nqueue = 0\n", null));
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[journal]\nfsync = true\n", null));
+    }
+
     @Test void ioThreadsAreAutomaticUnlessSetWithinTheirLimits() throws Exception {
         Config auto = ConfigLoader.parse(Path.of("x.toml"), "", null);
         assertEquals(0, auto.server().ioThreads());

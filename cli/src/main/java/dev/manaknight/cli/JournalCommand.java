@@ -1,0 +1,86 @@
+package dev.manaknight.cli;
+
+import dev.manaknight.runtime.journal.JournalFiles;
+import dev.manaknight.runtime.journal.JournalVerifier;
+import dev.manaknight.runtime.journal.RecordText;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `manaknight journal verify|show PATH`: check a request journal's chain, or print its records. */
+@Command(name = "journal", description = "Check a request journal's hash chain, or print its records.",
+         subcommands = {JournalCommand.Verify.class, JournalCommand.Show.class})
+final class JournalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    /** No subcommand: the usage, as a usage error. */
+    @Override public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    @Command(name = "verify", description = {"Follow each instance's hash chain through its segments; name the first "
+            + "record that breaks it.", "Exits 0 when every chain is whole, 65 when one is broken."})
+    static final class Verify implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "PATH", description = "the journal folder, or one segment file")
+        Path path;
+
+        @Override public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<JournalVerifier.Result> results = JournalVerifier.verify(path);
+            boolean broken = false;
+            for (JournalVerifier.Result r : results) {
+                String what = r.records() + " record" + (r.records() == 1 ? "" : "s") + " in " + r.segments() + " segment"
+                        + (r.segments() == 1 ? "" : "s") + (r.fromStart() ? "" : " (its first segments were deleted)");
+                if (r.broken() == null) out.println(r.instance() + ": " + what + ", chain intact");
+                else {
+                    broken = true;
+                    out.println(r.instance() + ": broken at " + r.broken() + " (" + what + " before it)");
+                }
+            }
+            if (results.isEmpty()) out.println(path + ": no journal segments");
+            out.flush();
+            return broken ? ExitCode.DATA : ExitCode.OK;
+        }
+    }
+
+    @Command(name = "show", description = "Print a journal's records readably: the request, each effect call and "
+            + "its result, the response, what it cost.")
+    static final class Show implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "PATH", description = "the journal folder, or one segment file")
+        Path path;
+
+        @Option(names = "--id", paramLabel = "ID", description = "only the record of this request id")
+        String id;
+
+        @Override public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            int[] shown = {0};
+            for (Map.Entry<String, List<JournalFiles.Segment>> e : JournalFiles.segments(path).entrySet()) {
+                JournalFiles.records(e.getValue(), (segment, line, r) -> {
+                    if (id != null && !id.equals(r.id())) return true;
+                    out.print(RecordText.of(r));
+                    shown[0]++;
+                    return id == null;
+                });
+            }
+            out.flush();
+            if (id != null && shown[0] == 0) {
+                spec.commandLine().getErr().println("manaknight: no record " + id + " in " + path);
+                return ExitCode.DATA;
+            }
+            return ExitCode.OK;
+        }
+    }
+}

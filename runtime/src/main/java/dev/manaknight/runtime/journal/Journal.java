@@ -1,0 +1,229 @@
+package dev.manaknight.runtime.journal;
+
+import dev.manaknight.runtime.LogThrottle;
+import dev.manaknight.runtime.config.Config;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * The request journal of one instance: records are handed over by request threads, encoded,
+ * chained and written by one writer thread into this instance's segments (journal.md). By default
+ * a record that finds the queue full is dropped, counted, and logged; in audit mode
+ * (`durable`) {@link #append} answers a future that completes once the record is fsynced, several
+ * records sharing one fsync (group commit), or fails when it cannot be written.
+ */
+public final class Journal implements AutoCloseable {
+    /** Records one write and one fsync take at most. */
+    static final int MAX_BATCH = 256;
+    /** How long an audit-mode request waits for room in a full queue before its 503. */
+    static final Duration DURABLE_QUEUE_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long an audit-mode request waits for its record to be on disk once queued, before its
+     * 503: a disk that hangs (or a writer that died) must not hold requests without end. A record
+     * written after its request was answered so says the reply it would have had, not the 503.
+     */
+    static final Duration DURABLE_WRITE_WAIT = Duration.ofSeconds(10);
+    private static final Object STOP = new Object();
+    /** 36^10: how many instance names there are. */
+    static final long INSTANCES = 3_656_158_440_062_976L;
+
+    private record Pending(JournalRecord record, CompletableFuture<Void> durable) {}
+
+    private final Config.Journal config;
+    private final String instance;
+    private final Logger log;
+    private final BlockingQueue<Object> queue;
+    private final Segments segments;
+    private final Thread writer;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    /** Dropped since the last record queued: the next one queued says so. */
+    private final AtomicLong droppedSince = new AtomicLong();
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
+    private volatile boolean reopen;
+    private volatile boolean closed;
+
+    private Journal(Config.Journal config, String instance, Segments segments, Logger log) {
+        this.config = config;
+        this.instance = instance;
+        this.segments = segments;
+        this.log = log;
+        this.queue = new ArrayBlockingQueue<>(config.queue());
+        this.writer = Thread.ofPlatform().daemon().name("manaknight-journal").start(this::run);
+    }
+
+    /** Opens a new file set for a new instance in `config.path()` (created when missing). */
+    public static Journal open(Config.Journal config, Logger log) throws IOException {
+        return open(config, newInstance(), Segments.DISK, log);
+    }
+
+    static Journal open(Config.Journal config, String instance, Segments.Opener opener, Logger log) throws IOException {
+        return new Journal(config, instance, Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener),
+                log);
+    }
+
+    /** Ten base-36 characters from the CSPRNG: instances that share a folder never share a name. */
+    static String newInstance() {
+        String s = Long.toString(new SecureRandom().nextLong(INSTANCES), 36);
+        return "0".repeat(10 - s.length()) + s;
+    }
+
+    /** This instance's name: its segments' prefix and its request ids'. */
+    public String instance() { return instance; }
+
+    public boolean durable() { return config.durable(); }
+
+    /**
+     * Hands a record to the writer. Default mode: never blocks, answers null; a full queue drops
+     * the record (counted). Audit mode: the future completes when the record is on disk and
+     * fails when it cannot be put there (or the queue stayed full {@link #DURABLE_QUEUE_WAIT}, or
+     * the write took longer than {@link #DURABLE_WRITE_WAIT}).
+     */
+    public CompletableFuture<Void> append(JournalRecord r) {
+        if (!config.durable()) {
+            long before = droppedSince.getAndSet(0); // the first record queued after a drop says how many
+            if (closed || !queue.offer(new Pending(before > 0 ? r.withDropped(before) : r, null))) {
+                droppedSince.addAndGet(before);
+                drop(1);
+            }
+            return null;
+        }
+        var done = new CompletableFuture<Void>();
+        try {
+            if (closed || !queue.offer(new Pending(r, done), DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                done.completeExceptionally(new IOException("journal: the writer is behind; the record was not written"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done.orTimeout(DURABLE_WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void drop(long n) {
+        dropped.addAndGet(n);
+        droppedSince.addAndGet(n);
+    }
+
+    /** Records written so far. */
+    public long written() { return written.get(); }
+
+    /** Records dropped so far (queue full, or a write failed in default mode). */
+    public long dropped() { return dropped.get(); }
+
+    /** Bytes written so far, over all segments. */
+    public long bytes() { return segments.bytes(); }
+
+    /** Starts a new segment at the next write (SIGUSR1, as the logs are reopened). */
+    public void reopen() { reopen = true; }
+
+    private void run() {
+        var batch = new ArrayList<Pending>(MAX_BATCH);
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                Object first = queue.take();
+                var items = new ArrayList<Object>(MAX_BATCH);
+                items.add(first);
+                queue.drainTo(items, MAX_BATCH - 1);
+                for (Object o : items) {
+                    if (o == STOP) stopping = true;
+                    else batch.add((Pending) o);
+                }
+            } catch (InterruptedException e) {
+                stopping = true;
+            }
+            if (!batch.isEmpty()) write(batch);
+            batch.clear();
+        }
+        try {
+            segments.close();
+        } catch (IOException e) {
+            log.warn("journal: closing {}: {}", config.path(), e.toString());
+        }
+    }
+
+    /**
+     * Writes a batch as one chunk (one write, one fsync in audit mode), or two when the segment
+     * fills; on failure nothing of the unwritten chunk stays, and its records fail (audit mode) or
+     * are counted as dropped.
+     */
+    private void write(List<Pending> all) {
+        var batch = new ArrayList<Pending>(all.size());
+        var records = new ArrayList<byte[]>(all.size());
+        for (Pending p : all) { // a record that cannot be encoded is lost alone, never its batch
+            try {
+                records.add(RecordCodec.encode(p.record()));
+                batch.add(p);
+            } catch (RuntimeException e) {
+                if (failureLog.due()) log.error("journal: the record of request {} cannot be encoded: {}", p.record().id(), e.toString());
+                if (p.durable() != null) p.durable().completeExceptionally(e);
+                else drop(1);
+            }
+        }
+        var chunk = new ByteArrayOutputStream();
+        int done = 0; // records of the batch written (and in audit mode fsynced)
+        int sealed = 0;
+        try {
+            if (reopen) {
+                reopen = false;
+                segments.rotate();
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                if (p.record().dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
+                        + "write failed)", p.record().dropped(), p.record().id());
+                byte[] record = records.get(i);
+                if (segments.full(record.length)) { // the segment is full: what it has goes first
+                    segments.flush(chunk.toByteArray(), config.durable());
+                    done = complete(batch, done, sealed);
+                    chunk.reset();
+                    segments.rotate();
+                }
+                chunk.writeBytes(segments.seal(record));
+                sealed++;
+            }
+            segments.flush(chunk.toByteArray(), config.durable());
+            complete(batch, done, sealed);
+        } catch (IOException | RuntimeException e) {
+            segments.undo();
+            if (failureLog.due()) log.error("journal: cannot write to {}: {}", config.path(), e.toString());
+            for (Pending p : batch.subList(done, batch.size())) {
+                if (p.durable() != null) p.durable().completeExceptionally(e);
+                else drop(1);
+            }
+        }
+    }
+
+    /** Records `from` to `to` of the batch are on disk: counted, their requests answered. */
+    private int complete(List<Pending> batch, int from, int to) {
+        written.addAndGet(to - from);
+        for (Pending p : batch.subList(from, to)) if (p.durable() != null) p.durable().complete(null);
+        return to;
+    }
+
+    /** Writes what is queued, fsyncs and closes the segment; later records are dropped. */
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            queue.put(STOP);
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The folder the segments are in. */
+    public Path path() { return config.path(); }
+}

@@ -1,0 +1,83 @@
+package dev.manaknight.runtime.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `manaknight journal verify`: follows each instance's chain through its segments and names the
+ * first line that breaks it — a record changed, removed, reordered or cut short, a segment missing.
+ */
+public final class JournalVerifier {
+    /** One instance's chain: how many records it holds, and its first break or null. */
+    public record Result(String instance, long records, int segments, Break broken, boolean fromStart) {}
+
+    /** Where and how a chain broke: the record's id when it can still be read. */
+    public record Break(Path file, long line, String id, String why) {
+        @Override public String toString() {
+            return file + ":" + line + (id == null ? "" : " (record " + id + ")") + ": " + why;
+        }
+    }
+
+    private JournalVerifier() {}
+
+    public static List<Result> verify(Path path) throws IOException {
+        var results = new ArrayList<Result>();
+        for (Map.Entry<String, List<JournalFiles.Segment>> e : JournalFiles.segments(path).entrySet())
+            results.add(instance(e.getKey(), e.getValue()));
+        return results;
+    }
+
+    private static Result instance(String instance, List<JournalFiles.Segment> segments) throws IOException {
+        boolean fromStart = segments.getFirst().number() == 1;
+        long[] records = {0};
+        String[] last = {fromStart ? Chain.GENESIS : null}; // a journal whose first segments were deleted (`keep`) starts later
+        Break[] broken = {null};
+        JournalFiles.lines(segments, (segment, n, bytes) -> {
+            String why = null;
+            String id = null;
+            switch (Chain.parse(bytes)) {
+                case Chain.Parsed.Malformed m -> why = m.why();
+                case Chain.Parsed.Line line -> {
+                    id = idOf(line.record());
+                    if (!line.sealed()) why = "its hash does not match its content (changed)";
+                    else if (last[0] != null && !line.prev().equals(last[0]))
+                        why = n == 1 ? "its segment does not follow the one before (a segment is missing or out of place)"
+                                : "it does not follow the line before (a line was removed, reordered or changed)";
+                    else if (n == 1 && !header(line.record(), instance, segment.number()))
+                        why = "the segment's first line does not name this segment";
+                    else if (n > 1 && id == null) why = "it is no record";
+                    else {
+                        last[0] = line.hash();
+                        if (n > 1) records[0]++;
+                    }
+                }
+            }
+            if (why == null) return true;
+            broken[0] = new Break(segment.file(), n, id, why);
+            return false;
+        });
+        return new Result(instance, records[0], segments.size(), broken[0], fromStart);
+    }
+
+    private static String idOf(byte[] record) {
+        try {
+            JsonNode n = RecordCodec.tree(record);
+            return n.hasNonNull("id") ? n.get("id").asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean header(byte[] record, String instance, int number) {
+        try {
+            JsonNode s = RecordCodec.tree(record).get("segment");
+            return s != null && instance.equals(s.path("instance").asText()) && s.path("number").asInt() == number;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

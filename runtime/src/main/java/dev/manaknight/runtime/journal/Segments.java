@@ -1,0 +1,155 @@
+package dev.manaknight.runtime.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One instance's segment files and the end of its chain, used by the journal's writer thread
+ * only. A segment is `INSTANCE-NNNNNN.jsonl`; its first line says which (instance, number, when
+ * it began) and is chained like a record, its `prev` the last hash of the segment before, so that
+ * the segments of an instance form one chain. A segment holds at most `segmentSize` bytes, unless
+ * one record alone is larger; past `keep` segments (0: no limit) the oldest is deleted.
+ */
+final class Segments implements AutoCloseable {
+    /** Creates a segment's file (tests put a full disk behind it). */
+    interface Opener {
+        FileChannel create(Path file) throws IOException;
+    }
+
+    static final Opener DISK = file -> FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    /** A segment's file name: the instance, its number. */
+    static final Pattern NAME = Pattern.compile("([0-9a-z]{10})-([0-9]{6,})\\.jsonl");
+
+    private final Path dir;
+    private final String instance;
+    private final long segmentSize;
+    private final int keep;
+    private final Deque<Path> onDisk = new ArrayDeque<>();
+    private FileChannel channel;
+    private int number;
+    /** The chain's end and the segment's size as written and flushed ({@link #undo} returns to them). */
+    private String flushedHash = Chain.GENESIS;
+    private long flushedSize;
+    /** The chain's end and the segment's size counting sealed lines not yet flushed. */
+    private String hash = Chain.GENESIS;
+    private long size;
+    private volatile long bytes;
+
+    private final Opener opener;
+
+    private Segments(Path dir, String instance, long segmentSize, int keep, Opener opener) {
+        this.opener = opener;
+        this.dir = dir;
+        this.instance = instance;
+        this.segmentSize = segmentSize;
+        this.keep = keep;
+    }
+
+    static Segments create(Path dir, String instance, long segmentSize, int keep, Opener opener) throws IOException {
+        Files.createDirectories(dir);
+        var s = new Segments(dir, instance, segmentSize, keep, opener);
+        s.rotate();
+        return s;
+    }
+
+    /** The file of segment `number`. */
+    static String fileName(String instance, int number) { return instance + "-" + String.format("%06d", number) + ".jsonl"; }
+
+    /** The instance and number of a segment file's name, or null when it is no segment. */
+    static Matcher parseName(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() ? m : null;
+    }
+
+    /** True when a record of `record` bytes would take the segment past its size (a segment takes at least one). */
+    boolean full(int record) {
+        long line = Chain.RECORD_AT + record + 2;
+        return size + line > segmentSize && size > headerSize;
+    }
+
+    private long headerSize;
+
+    /** The record's chain line, after the last one sealed. */
+    byte[] seal(byte[] record) {
+        String h = Chain.hash(hash, record);
+        byte[] line = Chain.line(hash, h, record);
+        hash = h;
+        size += line.length;
+        return line;
+    }
+
+    /** Writes the sealed lines, then fsyncs when `durable`. */
+    void flush(byte[] lines, boolean durable) throws IOException {
+        if (lines.length > 0) {
+            ByteBuffer b = ByteBuffer.wrap(lines);
+            while (b.hasRemaining()) channel.write(b);
+            if (durable) channel.force(false);
+        }
+        flushedHash = hash;
+        flushedSize = size;
+        bytes += lines.length;
+    }
+
+    /** Forgets the lines sealed since the last flush, and cuts off any of them that reached the file. */
+    void undo() {
+        hash = flushedHash;
+        size = flushedSize;
+        try {
+            if (channel != null && channel.size() > flushedSize) channel.truncate(flushedSize);
+        } catch (IOException ignored) {
+            // the file is unusable; the next write fails too and is undone the same way
+        }
+    }
+
+    /** Ends the segment (fsynced) and begins the next, whose first line links it to the last. */
+    void rotate() throws IOException {
+        Path next = dir.resolve(fileName(instance, number + 1));
+        FileChannel c = opener.create(next);
+        String startHash = hash;
+        try {
+            String header = "{\"segment\":{\"instance\":\"" + instance + "\",\"number\":" + (number + 1) + ",\"began\":\""
+                    + Instant.now() + "\"}}";
+            byte[] record = header.getBytes(StandardCharsets.UTF_8);
+            String h = Chain.hash(startHash, record);
+            byte[] line = Chain.line(startHash, h, record);
+            ByteBuffer b = ByteBuffer.wrap(line);
+            while (b.hasRemaining()) c.write(b);
+            c.force(true);
+            if (channel != null) {
+                channel.force(false);
+                channel.close();
+            }
+            channel = c;
+            number++;
+            hash = flushedHash = h;
+            size = flushedSize = headerSize = line.length;
+            bytes += line.length;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            Files.deleteIfExists(next);
+            throw e;
+        }
+        onDisk.addLast(next);
+        while (keep > 0 && onDisk.size() > keep) Files.deleteIfExists(onDisk.removeFirst());
+    }
+
+    long bytes() { return bytes; }
+
+    @Override public void close() throws IOException {
+        if (channel == null) return;
+        channel.force(false);
+        channel.close();
+        channel = null;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.manaknight.runtime.journal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.manaknight.lang.vm.Values;
+import dev.manaknight.runtime.Header;
+import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.Request;
+import dev.manaknight.runtime.config.Config;
+import dev.manaknight.runtime.effects.EffectCall;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.helpers.NOPLogger;
+
+/**
+ * Issue 18: the journal's files — records chained across segments, segments rotated at their size
+ * cap, old ones deleted past `keep`, `verify` naming the first broken record, records dropped and
+ * counted when the writer is behind, and audit mode answering only once a record is on disk.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class JournalTest {
+    static final String INSTANCE = "0000000abc";
+    @TempDir Path dir;
+
+    static JournalRecord record(String id) {
+        var calls = List.of(new EffectCall("db.findUser", List.<Object>of(7L), new Values.Some(new Values.RecordValue(0, "User",
+                        new String[] {"id", "balance"}, new Object[] {7L, new BigDecimal("10.50")})), null),
+                new EffectCall("db.debit", List.<Object>of(7L, new BigDecimal("1.00")), null, "db: constraint failed"));
+        return new JournalRecord(id, Instant.parse("2026-12-03T12:00:00Z"), "p".repeat(64), "c".repeat(64),
+                new Request("POST", "/users/7", "x=1", List.of(new Header("Content-Type", "application/json")),
+                        "{\"amount\":\"1.00\"}".getBytes(StandardCharsets.UTF_8), "10.0.0.1"),
+                "POST /users/:id", List.of(new Attempt(calls, false, false)),
+                new Reply(500, List.of(new Header("X-Request-Id", id)), new byte[] {(byte) 0xff, 0, 1}), 120, 4096, 800,
+                "effect-failed: db: constraint failed", null, 0);
+    }
+
+    private Journal open(long segmentSize, int keep, boolean durable, int queue, Segments.Opener opener) throws IOException {
+        return Journal.open(new Config.Journal(dir, durable, segmentSize, keep, queue), INSTANCE, opener, NOPLogger.NOP_LOGGER);
+    }
+
+    static long lineSize(String id) { return Chain.RECORD_AT + RecordCodec.encode(record(id)).length + 2; }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    private List<JournalRecord> readAll() throws IOException {
+        var out = new ArrayList<JournalRecord>();
+        for (var segs : JournalFiles.segments(dir).values()) JournalFiles.records(segs, (s, n, r) -> out.add(r));
+        return out;
+    }
+
+    /** An instance's name is always ten base-36 characters (a name of eleven once failed a start, one time in five). */
+    @Test void instanceNamesAreTenCharacters() {
+        for (int i = 0; i < 10_000; i++) assertTrue(Segments.NAME.matcher(Journal.newInstance() + "-000001.jsonl").matches());
+        assertEquals(Journal.INSTANCES, (long) Math.pow(36, 10));
+    }
+
+    @Test void aRecordComesBackAsWritten() throws IOException {
+        try (Journal j = open(1 << 20, 0, false, 16, Segments.DISK)) {
+            j.append(record("r-01"));
+        }
+        List<JournalRecord> back = readAll();
+        assertEquals(1, back.size());
+        JournalRecord r = back.getFirst(), w = record("r-01");
+        assertEquals(w.id(), r.id());
+        assertEquals(w.time(), r.time());
+        assertEquals(w.target(), r.target());
+        assertArrayEquals(w.request().body(), r.request().body());
+        assertEquals(w.request().headers(), r.request().headers());
+        assertEquals(w.response().status(), r.response().status());
+        assertArrayEquals(w.response().body(), r.response().body()); // not UTF-8: base64
+        assertEquals(w.attempts().getFirst().calls().toString(), r.attempts().getFirst().calls().toString());
+        assertEquals(new BigDecimal("1.00"), r.attempts().getFirst().calls().get(1).args().get(1));
+        assertEquals(2, ((BigDecimal) r.attempts().getFirst().calls().get(1).args().get(1)).scale());
+        assertEquals(w.failure(), r.failure());
+        assertEquals(List.of(INSTANCE + "-000001.jsonl"), files().stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    /** A segment of exactly header + 3 records holds 3; one byte less, 2: the size cap at and past its limit. */
+    @Test void aSegmentRotatesAtItsSizeCap() throws IOException {
+        long header = headerSize();
+        long line = lineSize("r-01");
+        for (long extra : new long[] {0, -1}) {
+            for (Path p : files()) Files.delete(p);
+            try (Journal j = open(header + 3 * line + extra, 0, false, 16, Segments.DISK)) {
+                for (int i = 1; i <= 6; i++) j.append(record("r-0" + i));
+            }
+            List<Path> segs = files();
+            int perSegment = extra == 0 ? 3 : 2;
+            assertEquals(6 / perSegment, segs.size(), "segment_size " + (header + 3 * line + extra) + ": " + segs);
+            for (Path p : segs) {
+                assertTrue(Files.size(p) <= header + 3 * line + extra, p + ": " + Files.size(p));
+                assertEquals(1 + perSegment, Files.readAllLines(p).size());
+            }
+            assertEquals(6, readAll().size());
+            var results = JournalVerifier.verify(dir);
+            assertEquals(1, results.size());
+            assertNull(results.getFirst().broken(), String.valueOf(results.getFirst().broken()));
+            assertEquals(6, results.getFirst().records());
+        }
+    }
+
+    private long headerSize() throws IOException {
+        try (Journal j = open(1 << 20, 0, false, 16, Segments.DISK)) {
+            assertNotNull(j);
+        }
+        long size = Files.size(files().getFirst());
+        for (Path p : files()) Files.delete(p);
+        return size;
+    }
+
+    @Test void aRecordLargerThanASegmentGetsOneAlone() throws IOException {
+        long header = headerSize();
+        try (Journal j = open(header + 10, 0, false, 16, Segments.DISK)) {
+            for (int i = 1; i <= 3; i++) j.append(record("r-0" + i));
+        }
+        assertEquals(3, files().size());
+        assertNull(JournalVerifier.verify(dir).getFirst().broken());
+    }
+
+    @Test void keepDeletesTheOldestSegmentsAndVerifyStartsAtTheFirstLeft() throws IOException {
+        long header = headerSize();
+        try (Journal j = open(header + lineSize("r-01"), 2, false, 16, Segments.DISK)) {
+            for (int i = 1; i <= 5; i++) j.append(record("r-0" + i));
+        }
+        List<Path> segs = files();
+        assertEquals(List.of(INSTANCE + "-000004.jsonl", INSTANCE + "-000005.jsonl"),
+                segs.stream().map(p -> p.getFileName().toString()).toList());
+        var result = JournalVerifier.verify(dir).getFirst();
+        assertNull(result.broken());
+        assertEquals(2, result.records());
+        assertTrue(!result.fromStart());
+    }
+
+    /** One byte flipped anywhere in a record's line — its content, its hash, its prev — and verify names that record. */
+    @Test void verifyNamesTheFirstBrokenRecord() throws IOException {
+        try (Journal j = open(1 << 20, 0, false, 16, Segments.DISK)) {
+            for (int i = 1; i <= 5; i++) j.append(record("r-0" + i));
+        }
+        Path seg = files().getFirst();
+        byte[] clean = Files.readAllBytes(seg);
+        List<Integer> starts = lineStarts(clean);
+        assertNull(JournalVerifier.verify(dir).getFirst().broken());
+        for (int rec = 1; rec <= 5; rec++) {
+            int start = starts.get(rec); // line 0 is the segment's header
+            for (int offset : new int[] {10, Chain.RECORD_AT - 30, Chain.RECORD_AT + 60}) {
+                byte[] bad = clean.clone();
+                bad[start + offset] ^= 0x01;
+                Files.write(seg, bad);
+                var broken = JournalVerifier.verify(dir).getFirst().broken();
+                assertNotNull(broken, "record " + rec + " byte " + offset);
+                assertEquals(rec + 1, broken.line(), broken.toString());
+            }
+        }
+        // a record removed: the one after it no longer follows
+        byte[] removed = new byte[clean.length - (starts.get(3) - starts.get(2))];
+        System.arraycopy(clean, 0, removed, 0, starts.get(2));
+        System.arraycopy(clean, starts.get(3), removed, starts.get(2), clean.length - starts.get(3));
+        Files.write(seg, removed);
+        var broken = JournalVerifier.verify(dir).getFirst().broken();
+        assertEquals("r-03", broken.id(), broken.toString());
+        assertTrue(broken.why().contains("does not follow"), broken.why());
+    }
+
+    static List<Integer> lineStarts(byte[] bytes) {
+        var starts = new ArrayList<Integer>(List.of(0));
+        for (int i = 0; i < bytes.length - 1; i++) if (bytes[i] == '\n') starts.add(i + 1);
+        return starts;
+    }
+
+    @Test void aMissingSegmentBreaksTheChain() throws IOException {
+        long header = headerSize();
+        try (Journal j = open(header + lineSize("r-01"), 0, false, 16, Segments.DISK)) {
+            for (int i = 1; i <= 3; i++) j.append(record("r-0" + i));
+        }
+        Files.delete(dir.resolve(INSTANCE + "-000002.jsonl"));
+        var broken = JournalVerifier.verify(dir).getFirst().broken();
+        assertNotNull(broken);
+        assertTrue(broken.file().endsWith(INSTANCE + "-000003.jsonl") && broken.line() == 1, broken.toString());
+    }
+
+    /** The writer held in a rotation: records past the queue's size are dropped, counted, and the next record says so. */
+    @Test void aFullQueueDropsAndCounts() throws Exception {
+        var holding = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Segments.Opener slow = file -> {
+            if (!file.getFileName().toString().endsWith("000001.jsonl")) {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            return Segments.DISK.create(file);
+        };
+        try (Journal j = open(1 << 20, 0, false, 4, slow)) {
+            j.reopen();
+            j.append(record("r-00"));
+            assertTrue(holding.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i <= 4; i++) j.append(record("r-0" + i));
+            assertEquals(0, j.dropped(), "at the queue's size");
+            for (int i = 5; i <= 6; i++) j.append(record("r-0" + i));
+            assertEquals(2, j.dropped(), "past it");
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (j.written() < 5 && System.nanoTime() < deadline) Thread.onSpinWait();
+            j.append(record("r-08"));
+        }
+        List<JournalRecord> back = readAll();
+        assertEquals(List.of("r-00", "r-01", "r-02", "r-03", "r-04", "r-08"), back.stream().map(JournalRecord::id).toList());
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 2L), back.stream().map(JournalRecord::dropped).toList());
+        assertNull(JournalVerifier.verify(dir).getFirst().broken());
+    }
+
+    /** A record holding a value of no VM kind is lost alone: the records queued with it are written. */
+    @Test void aRecordThatCannotBeEncodedIsDroppedAlone() throws Exception {
+        JournalRecord good = record("r-01");
+        var bad = new JournalRecord("r-02", good.time(), good.program(), good.config(), good.request(), good.route(),
+                List.of(new Attempt(List.of(new EffectCall("x.y", List.of(new Object()), Values.Unit.UNIT, null)), false, false)),
+                good.response(), 0, 0, 0, null, null, 0);
+        try (Journal j = open(1 << 20, 0, true, 16, Segments.DISK)) {
+            CompletableFuture<Void> a = j.append(good), b = j.append(bad), c = j.append(record("r-03"));
+            a.get(10, TimeUnit.SECONDS);
+            c.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalArgumentException.class, assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> b.get(10, TimeUnit.SECONDS)).getCause());
+            assertEquals(2, j.written());
+        }
+        assertEquals(List.of("r-01", "r-03"), readAll().stream().map(JournalRecord::id).toList());
+    }
+
+    @Test void auditModeAnswersOnceTheRecordIsOnDisk() throws Exception {
+        try (Journal j = open(1 << 20, 0, true, 16, Segments.DISK)) {
+            CompletableFuture<Void> done = j.append(record("r-01"));
+            done.get(10, TimeUnit.SECONDS);
+            assertEquals(1, j.written());
+            assertTrue(new String(Files.readAllBytes(files().getFirst()), StandardCharsets.UTF_8).contains("\"id\":\"r-01\""));
+        }
+    }
+
+    /** A full disk (/dev/full: every write fails with ENOSPC): audit mode's future fails, the default mode counts a drop. */
+    @Test void aFullDiskFailsAuditModeAndDropsOtherwise() throws Exception {
+        Segments.Opener fullAfterFirst = file -> file.getFileName().toString().endsWith("000001.jsonl") ? Segments.DISK.create(file)
+                : FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE);
+        for (boolean durable : new boolean[] {true, false}) {
+            for (Path p : files()) Files.delete(p);
+            try (Journal j = open(1 << 20, 0, durable, 16, fullAfterFirst)) {
+                j.reopen(); // the next write starts segment 2 on the full disk
+                CompletableFuture<Void> f = j.append(record("r-01"));
+                if (durable) {
+                    var e = assertThrows(CompletionException.class, f::join);
+                    assertInstanceOf(IOException.class, e.getCause());
+                    assertEquals(0, j.written());
+                    j.append(record("r-02")).join(); // the disk is fine again for segment 1: the chain goes on
+                } else {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (j.dropped() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    assertEquals(1, j.dropped());
+                    j.append(record("r-02"));
+                }
+            }
+            List<JournalRecord> back = readAll();
+            assertEquals(List.of("r-02"), back.stream().map(JournalRecord::id).toList());
+            assertEquals(durable ? 0 : 1, back.getFirst().dropped());
+            assertNull(JournalVerifier.verify(dir).getFirst().broken());
+        }
+    }
+}
