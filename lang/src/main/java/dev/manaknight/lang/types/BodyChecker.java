@@ -39,6 +39,7 @@ final class BodyChecker {
     int caps;
     boolean hasUses;
     private Ty fnResult;
+    private boolean signatureHoldsSecret;
     /** Whether `respond` (and calling a responding function) is allowed: a handler, or a `fn` with `uses { respond }`. */
     boolean mayRespond;
     private final List<CheckedApp.ResponseInfo> responses = new ArrayList<>();
@@ -81,6 +82,8 @@ final class BodyChecker {
         caps = sig.capabilities();
         hasUses = !f.uses().isEmpty();
         fnResult = sig.result();
+        // a Secret inside the signature was reported where it is written: its values would only repeat it
+        signatureHoldsSecret = Ty.holdsSecret(fnResult) || sig.params().stream().anyMatch(Ty::holdsSecret);
         mayRespond = sig.responds();
         pushScope();
         for (int i = 0; i < f.params().size(); i++) {
@@ -289,7 +292,7 @@ final class BodyChecker {
         for (Runnable r : deferred) r.run();
         if (app.diags.size() > errorsBefore) return; // one problem at a time: inference gaps follow from errors
         TWalk.forEach(body, e -> {
-            if (Ty.holdsSecret(e.ty()) && app.diags.size() == errorsBefore)
+            if (Ty.holdsSecret(e.ty()) && !signatureHoldsSecret && app.diags.size() == errorsBefore)
                 error("E0410", "a Secret cannot be held in a `" + Ty.show(e.ty()) + "`", e.span(), "a Secret inside another value",
                         "a Secret stays a plain `Secret`: " + Checker.SECRET_USES);
         });
@@ -320,7 +323,8 @@ final class BodyChecker {
             return false;
         }
         String hint = null;
-        if (Conversions.hint(expected, actual, span) != null) hint = Conversions.hint(expected, actual, span);
+        if (Ty.is(expected, Checker.SECRET)) hint = "a Secret comes only from `config`; " + Checker.SECRET_USES;
+        else if (Conversions.hint(expected, actual, span) != null) hint = Conversions.hint(expected, actual, span);
         else if (Ty.is(expected, "Option") && unifier.compatible(Ty.arg(expected, 0), actual)) hint = "wrap the value: `some(…)`";
         else if (Ty.is(actual, "Option") && unifier.compatible(expected, Ty.arg(actual, 0))) hint = "unwrap it with `match`, `.getOr(…)` or `?`";
         error("E0401", "mismatched types", span, "expected `" + Ty.show(expected) + "`, found `" + Ty.show(actual) + "`", hint);
