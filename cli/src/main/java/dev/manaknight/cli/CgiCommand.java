@@ -36,8 +36,8 @@ final class CgiCommand implements Callable<Integer> {
     /** Loads the config and the app (`config` may be null) and answers the one request in `env` and `in`. */
     static void serveOne(Path app, Path config, Map<String, String> env, InputStream in, OutputStream out, PrintStream err)
             throws Exception {
-        Config cfg = ConfigLoader.load(app, config);
-        Program program = AppLoader.standard().load(app).program();
+        Config cfg = ConfigLoader.load(app, config, env);
+        Program program = cfg.settings().bind(AppLoader.standard().load(app).program());
         CgiRunner.run(program, cfg, env, in, out, err);
     }
 }

@@ -41,7 +41,7 @@ final class FpmCommand implements Callable<Integer> {
         };
         FpmServer.ProgramLoader programs = new FpmServer.ProgramLoader() {
             @Override public Program load(Config c) throws Exception {
-                return AppLoader.standard().load(c.app()).program();
+                return c.settings().bind(AppLoader.standard().load(c.app()).program());
             }
 
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }

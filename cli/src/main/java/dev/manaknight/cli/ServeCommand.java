@@ -42,7 +42,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.app() == null) throw new ConfigException("no app given (pass APP or set `app` in the config)");
         if (cfg.server().unix()) throw new ConfigException("`server.listen` must be host:port (unix sockets are for `fpm`)");
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
-        Program program = AppLoader.standard().load(cfg.app()).program();
+        // Its config keys' values too: a missing or ill-typed one stops the start here, naming the key.
+        Program program = cfg.settings().bind(AppLoader.standard().load(cfg.app()).program());
         Deployment.warnings(cfg).forEach(w -> System.err.println("manaknight: warning: " + w));
         // Before the database is opened and the app warmed up: a taken port fails at once, naming it.
         HttpServer.checkFree(cfg.server().host(), cfg.server().port());

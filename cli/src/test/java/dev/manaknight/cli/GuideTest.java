@@ -41,7 +41,9 @@ import org.junit.jupiter.api.TestFactory;
  * it is exactly what `manaknight check` prints. `use=ID` compiles it beside the block `id=ID`.
  * `file=PATH`: written into the page's working directory for the commands after it.
  * `fragment`: shown only.</li>
- * <li>`toml`: read as a config file (`fails`: refused, with the `output` block's message).</li>
+ * <li>`toml`: read as a config file (`fails`: refused, with the `output` block's message; `tests`:
+ * the config `manaknight test` reads for the next `mnk` block on the page, its `[app]` values
+ * included).</li>
  * <li>`sql`: the schema of the `mnk` blocks after it on the page; `file=PATH` as above.</li>
  * <li>`console`: each `$ command` runs with bash in the page's working directory, where
  * `./manaknight` is this build; what it prints must be the lines after it (`…` stands for any
@@ -127,6 +129,8 @@ class GuideTest {
         private final GuidePage page;
         private Shell shell;
         private String schema;
+        /** The config of the next `mnk` block's tests: a `toml tests` block just read, else the defaults. */
+        private Config testConfig;
         private final Map<String, String> named = new TreeMap<>();
         private int port;
 
@@ -203,6 +207,8 @@ class GuideTest {
                 count("mnk: fails as shown");
                 return;
             }
+            Config config = testConfig != null ? testConfig : ConfigLoader.load(null, null);
+            testConfig = null;
             Program program;
             try {
                 program = Program.load(Compiler.compile(files));
@@ -217,7 +223,7 @@ class GuideTest {
             var bytes = new ByteArrayOutputStream();
             List<TestOutcome> outcomes;
             try (var out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-                outcomes = new TestRunner(program, ConfigLoader.load(null, null), schema).run(out);
+                outcomes = new TestRunner(program, config, schema).run(out);
             }
             String printed = bytes.toString(StandardCharsets.UTF_8);
             if (expected != null) {
@@ -248,7 +254,10 @@ class GuideTest {
             } catch (ConfigException e) {
                 throw new AssertionError(b.where() + ": " + e.getMessage());
             }
-            if (b.has("defaults")) {
+            if (b.has("tests")) {
+                testConfig = read;
+                count("toml: the tests' config");
+            } else if (b.has("defaults")) {
                 checkDefaults(b, read);
                 count("toml: every key, each at its default");
             } else count("toml: read");

@@ -34,6 +34,7 @@ final class Declarations {
                     case Decl.DbDecl db -> {
                         for (Decl.Query q : db.queries()) out.add(new Named(Kind.QUERY, q.name(), d, q));
                     }
+                    case Decl.ConfigDecl c -> {} // config keys are read as `config.name`, not declared names
                     case Decl.ApiDecl a -> {}
                     case Decl.TestDecl t -> {}
                 }

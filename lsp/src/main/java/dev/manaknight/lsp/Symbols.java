@@ -45,6 +45,15 @@ final class Symbols {
                     s.setChildren(queries);
                     out.add(s);
                 }
+                case Decl.ConfigDecl c -> {
+                    var s = symbol("config", SymbolKind.Module, c.span(), new Span(c.span().file(), c.span().start(),
+                            Math.min(c.span().end(), c.span().start() + 6)));
+                    var keys = new ArrayList<DocumentSymbol>();
+                    for (Decl.Setting k : c.settings())
+                        keys.add(symbol(k.name().name(), SymbolKind.Property, k.span(), k.name().span(), k.type().toString()));
+                    s.setChildren(keys);
+                    out.add(s);
+                }
                 case Decl.ApiDecl a -> out.add(symbol(a.methodName().name() + " " + a.pathText(), SymbolKind.Method, a.span(),
                         a.methodName().span().to(a.pathSpan())));
                 case Decl.TestDecl t -> out.add(symbol("test \"" + t.name() + "\"", SymbolKind.Event, t.span(),

@@ -99,7 +99,10 @@ public enum Builtin {
     DURATION_OF(75, "Int Int -> Duration"),               // count, milliseconds per unit (the compiler's constant)
     DURATION_PLUS(76, "Duration Duration -> Duration"),
     DURATION_MINUS(77, "Duration Duration -> Duration"),
-    DURATION_TO_MILLIS(78, "Duration -> Int");
+    DURATION_TO_MILLIS(78, "Duration -> Int"),
+
+    SECRET_EQUALS(79, "Secret String -> Bool"),           // constant time: depends on the lengths only
+    SECRET_HMAC_SHA256(80, "Secret String -> String");    // key, message: lowercase hex
 
     /** The id in {@code BUILTIN id}: pinned. */
     private final int id;

@@ -63,6 +63,15 @@ public final class Disassembler {
         for (TestCase t : module.tests())
             line("  " + quote(t.name(), Integer.MAX_VALUE) + " -> F" + t.function() + uses(t.capabilities()) + at(t.file(), t.line()));
 
+        // Names, types and defaults only: values come from the configuration when the app starts.
+        if (!module.settings().isEmpty()) section("config", false);
+        for (int i = 0; i < module.settings().size(); i++) {
+            Setting s = module.settings().get(i);
+            line("  K" + i + " " + s.name() + ": " + s.type()
+                    + (s.defaultValue() == null ? "" : s.type() == Type.BOOL && s.defaultValue() instanceof Constant.IntConst b
+                            ? " = " + (b.value() != 0) : " = " + constant(s.defaultValue(), Integer.MAX_VALUE)));
+        }
+
         for (int i = 0; i < module.functions().size(); i++) function(i, module.functions().get(i));
     }
 
@@ -161,6 +170,8 @@ public final class Disassembler {
             case CONST, CONST_INT, CONST_FLOAT, FAIL, EXPECT, EXPECT_FAILED ->
                     "#" + a + "  ; " + (a < module.constants().size() ? constant(module.constants().get(a), INLINE_TEXT) : "?");
             case RECORD_NEW -> "T" + a + "  ; " + typeName(a);
+            case CONFIG_P, CONFIG_R -> "K" + a + "  ; " + (a < module.settings().size()
+                    ? "config." + module.settings().get(a).name() + ": " + module.settings().get(a).type() : "?");
             case GET_FIELD, WITH_FIELD -> "T" + a + " " + b + "  ; " + typeName(a) + "." + fieldName(a, b);
             case ENUM_NEW -> "T" + a + " " + b + "  ; " + typeName(a) + "." + variantName(a, b);
             case JUMP, JUMP_IF_FALSE, JUMP_IF_TRUE, LOOP -> "-> " + offset(a);

@@ -25,6 +25,7 @@ final class FormatTag {
     static final int TYPE_NAMED = 12;
     static final int TYPE_INSTANT = 13;
     static final int TYPE_DURATION = 14;
+    static final int TYPE_SECRET = 15;
 
     // Type-table entries.
     static final int DEF_RECORD = 1;

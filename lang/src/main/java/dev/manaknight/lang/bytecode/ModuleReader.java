@@ -37,6 +37,7 @@ public final class ModuleReader {
     private static final int MIN_INPUT = 11;
     private static final int MIN_RESPONSE = 6;
     private static final int MIN_TEST = 17;
+    private static final int MIN_SETTING = 6;
     private static final int LINE_PAIR = 8;
 
     private final byte[] bytes;
@@ -125,9 +126,17 @@ public final class ModuleReader {
             tests.add(test());
         }
 
+        where = "config table";
+        n = count("config keys", Limits.MAX_INDEX, MIN_SETTING);
+        var settings = new ArrayList<Setting>(n);
+        for (int i = 0; i < n; i++) {
+            where = "config key " + i;
+            settings.add(setting());
+        }
+
         where = "end of module";
         if (pos != bytes.length) throw fail(pos, (bytes.length - pos) + " trailing bytes after the last section");
-        return new Module(constants, types, typeRefs, functions, effects, routes, tests);
+        return new Module(constants, types, typeRefs, functions, effects, routes, tests, settings);
     }
 
     private Constant constant() throws ModuleFormatException {
@@ -171,6 +180,7 @@ public final class ModuleReader {
             case FormatTag.TYPE_JSON -> Type.JSON;
             case FormatTag.TYPE_INSTANT -> Type.INSTANT;
             case FormatTag.TYPE_DURATION -> Type.DURATION;
+            case FormatTag.TYPE_SECRET -> Type.SECRET;
             case FormatTag.TYPE_LIST -> new Type.ListOf(type(depth + 1));
             case FormatTag.TYPE_MAP -> new Type.MapOf(type(depth + 1));
             case FormatTag.TYPE_OPTION -> new Type.OptionOf(type(depth + 1));
@@ -285,6 +295,13 @@ public final class ModuleReader {
         int capabilities = i32("test capabilities");
         String file = optionalString("test file");
         return new TestCase(name, function, capabilities, file, i32("test line"));
+    }
+
+    private Setting setting() throws ModuleFormatException {
+        String name = string("config key name");
+        where = where + " (" + name + ")";
+        Type type = type(0);
+        return new Setting(name, type, present("config default") ? constant() : null);
     }
 
     // --- primitives -------------------------------------------------------------------------

@@ -68,6 +68,9 @@ public final class ModuleWriter {
 
         out.writeInt(m.tests().size());
         for (TestCase t : m.tests()) test(t);
+
+        out.writeInt(m.settings().size());
+        for (Setting s : m.settings()) setting(s);
     }
 
     private void constant(Constant c) throws IOException {
@@ -106,6 +109,7 @@ public final class ModuleWriter {
                 case JSON -> FormatTag.TYPE_JSON;
                 case INSTANT -> FormatTag.TYPE_INSTANT;
                 case DURATION -> FormatTag.TYPE_DURATION;
+                case SECRET -> FormatTag.TYPE_SECRET;
             });
             case Type.ListOf l -> {
                 out.writeByte(FormatTag.TYPE_LIST);
@@ -197,12 +201,7 @@ public final class ModuleWriter {
             string(in.name());
             string(in.wireName());
             type(in.type());
-            if (in.defaultValue() == null) {
-                out.writeByte(FormatTag.ABSENT);
-            } else {
-                out.writeByte(FormatTag.PRESENT);
-                constant(in.defaultValue());
-            }
+            optionalConstant(in.defaultValue());
         }
         out.writeInt(r.capabilities());
         out.writeInt(r.responses().size());
@@ -226,6 +225,21 @@ public final class ModuleWriter {
         out.writeInt(t.capabilities());
         optionalString(t.file());
         out.writeInt(t.line());
+    }
+
+    private void setting(Setting s) throws IOException {
+        string(s.name());
+        type(s.type());
+        optionalConstant(s.defaultValue());
+    }
+
+    private void optionalConstant(Constant c) throws IOException {
+        if (c == null) {
+            out.writeByte(FormatTag.ABSENT);
+        } else {
+            out.writeByte(FormatTag.PRESENT);
+            constant(c);
+        }
     }
 
     private void u16(int value, String what) throws IOException {

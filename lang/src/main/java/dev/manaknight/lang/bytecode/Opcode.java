@@ -18,7 +18,8 @@ import java.util.List;
  * Each comment reads {@code operands : before -> after}. Stack kinds: {@code P} a primitive slot
  * (Int, Bool as 0/1, Float as IEEE bits), {@code R} a reference slot. {@code k} is a constant
  * index, {@code s} a local slot, {@code t} a jump target, {@code T} a type-table index, {@code J}
- * a type-reference index, {@code f} a field or variant index, {@code n} a count. The verifier
+ * a type-reference index, {@code f} a field or variant index, {@code n} a count; for {@code CONFIG_P}
+ * and {@code CONFIG_R}, {@code k} indexes the module's config keys ({@link Module#settings}). The verifier
  * checks more than the kinds: every reference's type (see verify/verifier.md).
  *
  * <h2>Notes (irregular cases, marked VAR)</h2>
@@ -146,7 +147,9 @@ public enum Opcode {
     EXPECT(0x5F, "P", "", Operand.U16),             // k : b ->           test assertion; k is the source text
     REQUEST(0x60, "RRR", "R", Operand.U8),          // m : path body headers -> response   test only; m = HttpMethod code
     EXPECT_FAILED(0x61, "R", "", Operand.U16),      // k : s ->           a failed assertion: k its source, s what it found
-    RESPOND_KEEP(0x62, "PR", "", Operand.U8);       // n : status body (name value)*n ->  VAR; as RESPOND, a 4xx keeps writes
+    RESPOND_KEEP(0x62, "PR", "", Operand.U8),       // n : status body (name value)*n ->  VAR; as RESPOND, a 4xx keeps writes
+    CONFIG_P(0x63, "", "P", Operand.U16),           // k : -> P           config key k's value (Int, Bool)
+    CONFIG_R(0x64, "", "R", Operand.U16);           // k : -> R           config key k's value (Decimal, String, Secret)
 
     /** The byte value in code: pinned, see the class comment. */
     private final int code;

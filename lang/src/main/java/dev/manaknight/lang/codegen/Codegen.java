@@ -53,7 +53,7 @@ public final class Codegen {
         }
         List<TestCase> tests = new ArrayList<>();
         for (CheckedApp.TestInfo t : app.tests()) tests.add(new TestCase(t.name(), t.function(), t.capabilities(), t.file(), t.line()));
-        return new Module(constants, app.types(), typeRefs, functions, app.effects(), routes, tests);
+        return new Module(constants, app.types(), typeRefs, functions, app.effects(), routes, tests, app.settings());
     }
 
     int constant(Constant c) {

@@ -312,6 +312,7 @@ final class FunctionGen {
                 out.variable(Opcode.MAP_NEW, 2 * m.keys().size(), "R", m.keys().size());
             }
             case TExpr.Local l -> load(l.slot(), l.ty());
+            case TExpr.ConfigGet c -> out.op(kind(c.ty()) == Kind.P ? Opcode.CONFIG_P : Opcode.CONFIG_R, c.key());
             case TExpr.Binary b -> binary(b);
             case TExpr.Unary u -> {
                 expr(u.operand());

@@ -16,6 +16,7 @@ public sealed interface Type {
     Type JSON = Prim.JSON;
     Type INSTANT = Prim.INSTANT;
     Type DURATION = Prim.DURATION;
+    Type SECRET = Prim.SECRET;
 
     /** The built-in scalar types. */
     enum Prim implements Type {
@@ -23,7 +24,12 @@ public sealed interface Type {
         /** A point in time, UTC, to the millisecond ({@link TimeText}). */
         INSTANT("Instant"),
         /** A length of time, to the millisecond, possibly negative. */
-        DURATION("Duration");
+        DURATION("Duration"),
+        /**
+         * A configured value that is never turned into text: only compared in constant time and
+         * used as an HMAC key (docs/guide/language.md, "Configuration and secrets").
+         */
+        SECRET("Secret");
 
         private final String display;
 

@@ -41,12 +41,12 @@ public final class Parser {
         return new ParseResult(new SourceUnit(file, decls), diagnostics);
     }
 
-    /** True at `type enum const fn api test`, or at `db {`. */
+    /** True at `type enum const fn api test`, or at `db {` or `config {`. */
     static boolean isDeclarationStart(Cursor in) {
         Token t = in.peek();
         return switch (t.kind()) {
             case TYPE, ENUM, CONST, FN, API, TEST -> true;
-            case IDENT -> t.text().equals("db") && in.peek(1).kind() == LBRACE;
+            case IDENT -> (t.text().equals("db") || t.text().equals("config")) && in.peek(1).kind() == LBRACE;
             default -> false;
         };
     }
@@ -76,7 +76,7 @@ public final class Parser {
         }
     }
 
-    // decl -> typeDecl | enumDecl | constDecl | fnDecl | dbDecl | apiDecl | testDecl
+    // decl -> typeDecl | enumDecl | constDecl | fnDecl | dbDecl | configDecl | apiDecl | testDecl
     private Decl declaration() {
         Token t = in.peek();
         return switch (t.kind()) {
@@ -87,7 +87,7 @@ public final class Parser {
             case API -> apiDecl();
             case TEST -> testDecl();
             case IDENT -> {
-                if (isDeclarationStart(in)) yield dbDecl();
+                if (isDeclarationStart(in)) yield t.text().equals("db") ? dbDecl() : configDecl();
                 throw notADeclaration(t);
             }
             default -> throw notADeclaration(t);
@@ -98,7 +98,7 @@ public final class Parser {
         String hint = switch (t.kind()) {
             case LET, VAR -> "there is no top-level `" + t.text() + "`: state lives in a request or behind "
                     + "an effect; use `const` for a constant";
-            default -> "a file holds `type`, `enum`, `const`, `fn`, `db`, `api` and `test` declarations";
+            default -> "a file holds `type`, `enum`, `const`, `fn`, `db`, `config`, `api` and `test` declarations";
         };
         return in.expected("a declaration", hint);
     }
@@ -168,6 +168,22 @@ public final class Parser {
         Token kw = in.advance();
         List<Decl.Query> queries = in.list(in.expect(LBRACE), RBRACE, this::query);
         return new Decl.DbDecl(queries, in.spanFrom(kw.span().start()));
+    }
+
+    // configDecl -> 'config' '{' (setting ((',' | newline) setting)*)? '}'
+    private Decl configDecl() {
+        Token kw = in.advance();
+        List<Decl.Setting> settings = in.list(in.expect(LBRACE), RBRACE, this::setting);
+        return new Decl.ConfigDecl(settings, in.spanFrom(kw.span().start()));
+    }
+
+    // setting -> NAME ':' type ('=' expr)?
+    private Decl.Setting setting() {
+        Ident name = in.ident("a configuration key");
+        in.expect(COLON);
+        TypeExpr type = TypeParser.type(in);
+        Expr dflt = in.eat(EQ) ? in.inContext(false, false, exprs::expr) : null;
+        return new Decl.Setting(name, type, dflt, in.spanFrom(name.span().start()));
     }
 
     // query -> NAME '(' (param (',' param)*)? ')' ':' type '=' STRING

@@ -39,6 +39,7 @@ final class BodyChecker {
     int caps;
     boolean hasUses;
     private Ty fnResult;
+    private boolean signatureHoldsSecret;
     /** Whether `respond` (and calling a responding function) is allowed: a handler, or a `fn` with `uses { respond }`. */
     boolean mayRespond;
     private final List<CheckedApp.ResponseInfo> responses = new ArrayList<>();
@@ -81,6 +82,8 @@ final class BodyChecker {
         caps = sig.capabilities();
         hasUses = !f.uses().isEmpty();
         fnResult = sig.result();
+        // a Secret inside the signature was reported where it is written: its values would only repeat it
+        signatureHoldsSecret = Ty.holdsSecret(fnResult) || sig.params().stream().anyMatch(Ty::holdsSecret);
         mayRespond = sig.responds();
         pushScope();
         for (int i = 0; i < f.params().size(); i++) {
@@ -119,6 +122,20 @@ final class BodyChecker {
         popScope();
         finish(body);
         return new CheckedApp.Fn("test \"" + t.name() + "\"", file, List.of(), Ty.UNIT, caps, body, maxSlot, t.span());
+    }
+
+    /** A config key's default: a constant of the key's type, or null after an error. */
+    Constant checkDefault(Expr value, Ty type) {
+        pushScope();
+        TExpr checked = check(value, type);
+        popScope();
+        TExpr folded = ConstEval.fold(checked);
+        if (folded == null) {
+            if (app.diags.size() == errorsBefore)
+                error("E0901", "a default must be a constant", value.span(), "computed at run time", null);
+            return null;
+        }
+        return Checker.constantOf(folded);
     }
 
     TExpr checkConst(Decl.ConstDecl c) {
@@ -275,6 +292,11 @@ final class BodyChecker {
         for (Runnable r : deferred) r.run();
         if (app.diags.size() > errorsBefore) return; // one problem at a time: inference gaps follow from errors
         TWalk.forEach(body, e -> {
+            if (Ty.holdsSecret(e.ty()) && !signatureHoldsSecret && app.diags.size() == errorsBefore)
+                error("E0410", "a Secret cannot be held in a `" + Ty.show(e.ty()) + "`", e.span(), "a Secret inside another value",
+                        "a Secret stays a plain `Secret`: " + Checker.SECRET_USES);
+        });
+        TWalk.forEach(body, e -> {
             if (Ty.hasVars(e.ty()) && app.diags.size() == errorsBefore) {
                 error("E0402", "cannot infer the type of this expression", e.span(), "its type is `" + Ty.show(e.ty()) + "`",
                         "add a type annotation, e.g. `let xs: List<Int> = []`");
@@ -296,12 +318,30 @@ final class BodyChecker {
     /** Unifies `actual` into `expected`, reporting a mismatch at `span`. */
     boolean expect(Ty expected, Ty actual, Span span) {
         if (expected == null || unifier.unify(expected, actual)) return true;
+        if (Ty.is(actual, Checker.SECRET) && !Ty.is(expected, Checker.SECRET)) {
+            secretAsValue(span, "used as a `" + Ty.show(expected) + "`");
+            return false;
+        }
         String hint = null;
-        if (Conversions.hint(expected, actual, span) != null) hint = Conversions.hint(expected, actual, span);
+        if (Ty.is(expected, Checker.SECRET)) hint = "a Secret comes only from `config`; " + Checker.SECRET_USES;
+        else if (Conversions.hint(expected, actual, span) != null) hint = Conversions.hint(expected, actual, span);
         else if (Ty.is(expected, "Option") && unifier.compatible(Ty.arg(expected, 0), actual)) hint = "wrap the value: `some(…)`";
         else if (Ty.is(actual, "Option") && unifier.compatible(expected, Ty.arg(actual, 0))) hint = "unwrap it with `match`, `.getOr(…)` or `?`";
         error("E0401", "mismatched types", span, "expected `" + Ty.show(expected) + "`, found `" + Ty.show(actual) + "`", hint);
         return false;
+    }
+
+    /** `e`, or E0410 and a poison when it is a Secret. */
+    private TExpr notSecret(TExpr e, String how) {
+        if (!Ty.is(e.ty(), Checker.SECRET)) return e;
+        secretAsValue(e.span(), how);
+        return poison(e.span());
+    }
+
+    /** E0410: a Secret where its text would come out (text, a comparison, JSON, a response). */
+    void secretAsValue(Span span, String how) {
+        error("E0410", "a Secret cannot be turned into text", span, "a Secret " + how,
+                "a Secret is never shown, logged, compared with `==` or answered; " + Checker.SECRET_USES);
     }
 
     // ---- scopes ----------------------------------------------------------------------------
@@ -545,7 +585,10 @@ final class BodyChecker {
         TExpr body = null;
         Route.BodyKind kind = Route.BodyKind.NONE;
         switch (r.bodyKind()) {
-            case JSON -> { body = infer(r.body(), null); kind = Route.BodyKind.JSON; }
+            case JSON -> {
+                body = notSecret(infer(r.body(), null), "as a JSON body");
+                kind = Route.BodyKind.JSON;
+            }
             case TEXT -> { body = check(r.body(), Ty.STRING); kind = Route.BodyKind.TEXT; }
             case NONE -> {}
         }
@@ -674,7 +717,14 @@ final class BodyChecker {
         for (Expr.StringPart p : s.parts()) {
             switch (p) {
                 case Expr.StringPart.Text t -> { if (!t.text().isEmpty()) parts.add(new TExpr.StrC(t.text(), s.span())); }
-                case Expr.StringPart.Interp in -> parts.add(infer(in.expr(), null));
+                case Expr.StringPart.Interp in -> {
+                    TExpr part = infer(in.expr(), null);
+                    if (Ty.is(part.ty(), Checker.SECRET)) {
+                        secretAsValue(in.expr().span(), "inside a string");
+                        part = poison(in.expr().span());
+                    }
+                    parts.add(part);
+                }
             }
         }
         return new TExpr.Interp(parts, s.span());
@@ -714,6 +764,13 @@ final class BodyChecker {
         if (e instanceof Expr.Name n && lookup(n.ident().name()) == null && app.typeIndexOf(n.ident().name()) >= 0) return n.ident().name();
         return null;
     }
+
+    /** True when `e` is the bare name `config` (not a local): `config.key` reads a config key. */
+    boolean configName(Expr e) {
+        return e instanceof Expr.Name n && n.ident().name().equals(CONFIG) && lookup(CONFIG) == null;
+    }
+
+    static final String CONFIG = "config";
 
     Capability capabilityName(Expr e) {
         if (e instanceof Expr.Name n && lookup(n.ident().name()) == null) return Capability.bySourceName(n.ident().name()).orElse(null);
@@ -760,6 +817,15 @@ final class BodyChecker {
         }
         TExpr l = infer(b.left(), null);
         TExpr r = infer(b.right(), Ty.prune(l.ty()) instanceof Ty.Con ? l.ty() : null);
+        if (Ty.is(l.ty(), Checker.SECRET) || Ty.is(r.ty(), Checker.SECRET)) {
+            Span at = Ty.is(l.ty(), Checker.SECRET) ? b.left().span() : b.right().span();
+            if (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE)
+                error("E0410", "a Secret cannot be compared with `" + b.op().symbol + "`", at,
+                        "`" + b.op().symbol + "` stops at the first difference, so its time tells the secret",
+                        "compare in constant time: `s.constantTimeEquals(text)`");
+            else secretAsValue(at, "as an operand of `" + b.op().symbol + "`");
+            return poison(b.span());
+        }
         if (!unifier.unify(l.ty(), r.ty())) {
             String hint = Conversions.operands(l.ty(), r.ty(), b.left().span(), b.right().span()) != null
                     ? Conversions.operands(l.ty(), r.ty(), b.left().span(), b.right().span())
@@ -906,7 +972,7 @@ final class BodyChecker {
         if (mode != Mode.TEST) error("E0508", "`request` is only allowed in a `test`", r.span(), "outside a test", null);
         TExpr path = check(r.path(), Ty.STRING);
         TExpr body = switch (r.bodyKind()) {
-            case JSON -> infer(r.body(), null);
+            case JSON -> notSecret(infer(r.body(), null), "as a JSON body");
             case TEXT -> check(r.body(), Ty.STRING);
             case NONE -> null;
         };

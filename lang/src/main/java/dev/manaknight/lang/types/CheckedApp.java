@@ -3,13 +3,14 @@ package dev.manaknight.lang.types;
 import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.bytecode.Setting;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.source.Span;
 import java.util.List;
 
 /** Everything the checker proved, in the shape code generation consumes. */
 public record CheckedApp(List<TypeDef> types, List<EffectOp> effects, List<Fn> functions,
-                         List<RouteInfo> routes, List<TestInfo> tests) {
+                         List<RouteInfo> routes, List<TestInfo> tests, List<Setting> settings) {
 
     /**
      * One function body to compile. `params` are slots 0..n-1; `locals` is the number of slots

@@ -7,6 +7,7 @@ import dev.manaknight.lang.bytecode.Constant;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.bytecode.QueryTypes;
 import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.bytecode.Setting;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.diag.Diagnostic;
 import dev.manaknight.lang.source.Span;
@@ -118,7 +119,7 @@ public final class Checker {
             tests.add(new CheckedApp.TestInfo(t.name(), functions.size() - 1, caps, t.span().file().name(), t.span().line()));
         }
         for (ConstSlot c : consts.values()) constValue(c);
-        return new CheckedApp(List.copyOf(typeDefs), List.copyOf(effects), functions, routes, tests);
+        return new CheckedApp(List.copyOf(typeDefs), List.copyOf(effects), functions, routes, tests, settingTable());
     }
 
     // ---- types ----------------------------------------------------------------------------
@@ -157,6 +158,7 @@ public final class Checker {
                         if (!names.add(f.name().name()))
                             error("E0209", "duplicate field `" + f.name().name() + "`", f.name().span(), "declared twice in `" + t.name().name() + "`", null);
                         Ty ty = resolve(f.type());
+                        if (Ty.is(ty, SECRET)) secretHeld(f.type().span(), "a record");
                         fields.add(new TypeDef.FieldDef(f.name().name(), typeOr(ty)));
                     }
                     typeDefs.add(new TypeDef.RecordDef(t.name().name(), fields));
@@ -168,7 +170,11 @@ public final class Checker {
                         if (!names.add(v.name().name()))
                             error("E0209", "duplicate variant `" + v.name().name() + "`", v.name().span(), "declared twice in `" + e.name().name() + "`", null);
                         List<TypeDef.FieldDef> fields = new ArrayList<>();
-                        for (Decl.Field f : v.fields()) fields.add(new TypeDef.FieldDef(f.name().name(), typeOr(resolve(f.type()))));
+                        for (Decl.Field f : v.fields()) {
+                            Ty ty = resolve(f.type());
+                            if (Ty.is(ty, SECRET)) secretHeld(f.type().span(), "an enum variant");
+                            fields.add(new TypeDef.FieldDef(f.name().name(), typeOr(ty)));
+                        }
                         variants.add(new TypeDef.VariantDef(v.name().name(), fields));
                     }
                     if (variants.isEmpty())
@@ -200,7 +206,8 @@ public final class Checker {
 
     static boolean isBuiltinTypeName(String name) {
         return switch (name) {
-            case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result", NEVER, DB_ERROR ->
+            case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result", NEVER, DB_ERROR,
+                 SECRET ->
                     true;
             default -> false;
         };
@@ -228,7 +235,11 @@ public final class Checker {
             if (arity > 0) return Ty.UNIT;
         }
         List<Ty> args = new ArrayList<>();
-        for (TypeExpr a : te.args()) args.add(resolve(a));
+        for (TypeExpr a : te.args()) {
+            Ty arg = resolve(a);
+            if (Ty.is(arg, SECRET)) secretHeld(a.span(), "a `" + name + "`");
+            args.add(arg);
+        }
         return switch (name) {
             case "Int" -> Ty.INT;
             case "Decimal" -> Ty.DECIMAL;
@@ -239,6 +250,7 @@ public final class Checker {
             case "Json" -> Ty.JSON;
             case "Instant" -> Ty.INSTANT;
             case "Duration" -> Ty.DURATION;
+            case SECRET -> Ty.SECRET;
             case "List" -> Ty.list(args.get(0));
             case "Map" -> Ty.map(args.get(0));
             case "Option" -> Ty.option(args.get(0));
@@ -307,6 +319,9 @@ public final class Checker {
                 }
                 case Decl.ConstDecl c -> {
                     if (declareValue(values, c.name().name(), c.name().span())) consts.put(c.name().name(), new ConstSlot(c));
+                }
+                case Decl.ConfigDecl cfg -> {
+                    for (Decl.Setting s : cfg.settings()) setting(s);
                 }
                 case Decl.DbDecl db -> {
                     for (Decl.Query q : db.queries()) {
@@ -381,6 +396,74 @@ public final class Checker {
         }
         return bits;
     }
+
+    // ---- config ----------------------------------------------------------------------------
+
+    /** The built-in type of configured text that is never turned into text. */
+    static final String SECRET = "Secret";
+
+    /** What `config.name` reads: the key's index in the module's config table and its type. */
+    record SettingSlot(int index, Decl.Setting decl, Ty type) {}
+
+    final Map<String, SettingSlot> settings = new LinkedHashMap<>();
+
+    private void setting(Decl.Setting s) {
+        String name = s.name().name();
+        SettingSlot prev = settings.get(name);
+        if (prev != null) {
+            report(Diagnostic.error("E0201", "the config key `" + name + "` is declared twice", s.name().span(),
+                    "declared again here").withLabel(prev.decl().name().span(), "first declared here"));
+            return;
+        }
+        if (name.equals(Setting.RESERVED)) {
+            error("E0903", "a config key cannot be called `" + name + "`", s.name().span(), "reserved",
+                    "in the configuration's [app] table, `" + name + "` is where the app is; choose another name");
+        }
+        Ty ty = resolve(s.type());
+        Type type = Ty.toType(ty);
+        if (type != null && !Setting.TYPES.contains(type)) {
+            error("E0903", "a config key cannot be a `" + type + "`", s.type().span(), "not read from configuration",
+                    "a config key is Int, Decimal, Bool, String or Secret");
+        }
+        if (Ty.is(ty, SECRET) && s.defaultValue() != null) {
+            error("E0903", "a Secret has no default", s.defaultValue().span(), "a secret written in the source",
+                    "remove the default: give `" + name + "` in the configuration's [app] table or in the environment, "
+                            + "as " + Setting.envName(name));
+        }
+        for (SettingSlot other : settings.values()) {
+            if (Setting.envName(other.decl().name().name()).equals(Setting.envName(name))) {
+                report(Diagnostic.error("E0903", "`" + name + "` and `" + other.decl().name().name()
+                                + "` have the same environment variable", s.name().span(), Setting.envName(name))
+                        .withLabel(other.decl().name().span(), "also this key's").withHint("rename one of them"));
+            }
+        }
+        settings.put(name, new SettingSlot(settings.size(), s, ty));
+    }
+
+    /** The config table in key order, defaults folded; after the bodies are checked (constants are known then). */
+    private List<Setting> settingTable() {
+        var table = new ArrayList<Setting>();
+        for (SettingSlot slot : settings.values()) {
+            Decl.Setting s = slot.decl();
+            Constant dflt = null;
+            Type type = Ty.toType(slot.type());
+            if (s.defaultValue() != null && type != Type.SECRET && Setting.TYPES.contains(type)) {
+                var body = new BodyChecker(this, BodyChecker.Mode.CONST, s.span().file().name());
+                dflt = body.checkDefault(s.defaultValue(), slot.type());
+            }
+            table.add(new Setting(s.name().name(), typeOr(slot.type()), dflt));
+        }
+        return table;
+    }
+
+    /** E0410 where a written type puts a Secret inside something else. */
+    void secretHeld(Span span, String where) {
+        error("E0410", "a Secret cannot be held in " + where, span, "a Secret inside another value",
+                "a Secret stays a plain `Secret` (a config key, a parameter, a result): " + SECRET_USES);
+    }
+
+    /** What a Secret can do, for hints. */
+    static final String SECRET_USES = "compare one with `s.constantTimeEquals(text)`, sign with `s.hmacSha256(message)`";
 
     // ---- queries ---------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ final class Methods {
             Map.entry("Bool", List.of("toString")),
             Map.entry("Instant", List.of("toString", "plus", "minus", "since", "isBefore", "isAfter", "epochMillis")),
             Map.entry("Duration", List.of("toString", "plus", "minus", "toMillis")),
+            Map.entry(Checker.SECRET, List.of("constantTimeEquals", "hmacSha256")),
             Map.entry("List", List.of("len", "get", "isEmpty", "map", "filter", "fold", "any", "all", "find", "first", "last",
                     "sortBy", "take", "drop", "reverse", "contains", "join")),
             Map.entry("Option", List.of("getOr", "isSome", "isNone", "map", "andThen", "okOr")),
@@ -77,6 +78,7 @@ final class Methods {
                     ? new TExpr.Interp(List.of(target), span) : null;
             case "Instant" -> instant(target, method, args, span);
             case "Duration" -> duration(target, method, args, span);
+            case Checker.SECRET -> secret(target, method, args, span, m);
             case "List" -> list(target, Ty.arg(t, 0), method, args, span);
             case "Option" -> option(target, Ty.arg(t, 0), method, args, span);
             case "Result" -> result(target, Ty.arg(t, 0), Ty.arg(t, 1), method, args, span);
@@ -101,6 +103,21 @@ final class Methods {
         all.add(target);
         for (int i = 0; i < params.size(); i++) all.add(body.check(args.get(i), params.get(i)));
         return new TExpr.CallBuiltin(b, all, result, span);
+    }
+
+    /** A Secret's two uses; anything that would give its text (`toString`, …) is E0410. */
+    private TExpr secret(TExpr s, String method, List<Expr> args, Span span, Expr.MethodCall m) {
+        return switch (method) {
+            case "constantTimeEquals" -> builtin(Builtin.SECRET_EQUALS, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
+            case "hmacSha256" -> builtin(Builtin.SECRET_HMAC_SHA256, s, args, List.of(Ty.STRING), Ty.STRING, span, method);
+            default -> {
+                body.error("E0410", "a Secret has no method `" + method + "`", m.name().span(),
+                        method.equals("toString") ? "a Secret cannot be turned into text" : "not one of a Secret's uses",
+                        "a Secret is never shown, logged, compared with `==` or answered; " + Checker.SECRET_USES);
+                body.inferArguments(args);
+                yield body.poison(span);
+            }
+        };
     }
 
     private TExpr string(TExpr s, String method, List<Expr> args, Span span) {

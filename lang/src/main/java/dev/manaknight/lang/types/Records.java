@@ -16,6 +16,7 @@ final class Records {
     }
 
     TExpr field(Expr.Field f) {
+        if (body.configName(f.target())) return config(f);
         String typeName = body.typeName(f.target());
         if (typeName != null) {
             TypeDef.EnumDef e = body.app.enumDef(typeName);
@@ -54,6 +55,19 @@ final class Records {
             body.error("E0205", "`" + Ty.show(t) + "` has no fields", f.name().span(), "no field `" + f.name().name() + "`", null);
         }
         return body.poison(f.span());
+    }
+
+    /** `config.name`: a key of the app's `config { … }` block. */
+    private TExpr config(Expr.Field f) {
+        String name = f.name().name();
+        Checker.SettingSlot slot = body.app.settings.get(name);
+        if (slot == null) {
+            String near = Names.nearest(name, body.app.settings.keySet());
+            body.error("E0205", "there is no config key `" + name + "`", f.name().span(), "not declared in a `config` block",
+                    near != null ? "did you mean `" + near + "`?" : "declare it: `config { " + name + ": String }`");
+            return body.poison(f.span());
+        }
+        return new TExpr.ConfigGet(slot.index(), name, slot.type(), f.span());
     }
 
     int variantIndex(TypeDef.EnumDef e, Ident variant) {

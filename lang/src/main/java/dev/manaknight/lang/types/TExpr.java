@@ -85,6 +85,9 @@ public sealed interface TExpr {
 
     enum SumKind { IS_OK, IS_ERR, OK_OR, RESULT_GET_OR }
 
+    /** `config.name`: the value of config key `key` (an index into the module's config table). */
+    record ConfigGet(int key, String name, Ty ty, Span span) implements TExpr {}
+
     record GetField(TExpr target, int record, int field, Ty ty, Span span) implements TExpr {}
 
     /** `target with { … }`: one (field, value) per written field. */

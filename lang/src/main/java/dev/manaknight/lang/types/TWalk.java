@@ -24,6 +24,7 @@ public final class TWalk {
             case TExpr.StrC x -> {}
             case TExpr.UnitC x -> {}
             case TExpr.Local x -> {}
+            case TExpr.ConfigGet x -> {}
             case TExpr.NoneE x -> {}
             case TExpr.Poison x -> {}
             case TExpr.Interp x -> out.addAll(x.parts());

@@ -44,6 +44,7 @@ public sealed interface Ty {
     Con JSON = new Con("Json", List.of());
     Con INSTANT = new Con("Instant", List.of());
     Con DURATION = new Con("Duration", List.of());
+    Con SECRET = new Con("Secret", List.of());
 
     static Con list(Ty t) { return new Con("List", List.of(t)); }
 
@@ -83,6 +84,7 @@ public sealed interface Ty {
                 case JSON -> JSON;
                 case INSTANT -> INSTANT;
                 case DURATION -> DURATION;
+                case SECRET -> SECRET;
             };
             case Type.ListOf l -> list(of(l.element()));
             case Type.MapOf m -> map(of(m.value()));
@@ -118,6 +120,7 @@ public sealed interface Ty {
                     case "Json" -> Type.JSON;
                     case "Instant" -> Type.INSTANT;
                     case "Duration" -> Type.DURATION;
+                    case "Secret" -> Type.SECRET;
                     case "List" -> new Type.ListOf(args.get(0));
                     case "Map" -> new Type.MapOf(args.get(0));
                     case "Option" -> new Type.OptionOf(args.get(0));
@@ -126,6 +129,11 @@ public sealed interface Ty {
                 };
             }
         };
+    }
+
+    /** Does a Secret occur inside `t` (not as `t` itself)? */
+    static boolean holdsSecret(Ty t) {
+        return prune(t) instanceof Con c && c.args.stream().anyMatch(a -> is(a, "Secret") || holdsSecret(a));
     }
 
     /** Does an unbound variable occur in `t`? */

@@ -191,6 +191,18 @@ final class CodeVerifier {
                 if (c != null && !(c instanceof Constant.StrConst))
                     error(pc, op, "#" + u16(pc + 1) + " is " + kindName(c) + ", not a String constant");
             }
+            case CONFIG_P, CONFIG_R -> {
+                int k = u16(pc + 1);
+                if (k >= module.settings().size()) {
+                    refuse(pc, op, "config key K" + k + " is outside the config table (" + module.settings().size() + " entries)");
+                } else {
+                    var s = module.settings().get(k);
+                    boolean prim = s.type() != null && s.type().kind() == dev.manaknight.lang.model.Kind.P;
+                    if (prim != (op == Opcode.CONFIG_P))
+                        refuse(pc, op, "config key K" + k + " " + s.name() + " is " + s.type() + ", read with "
+                                + (prim ? "CONFIG_P" : "CONFIG_R"));
+                }
+            }
             case LOAD_P, LOAD_R, STORE_P, STORE_R -> {
                 int slot = code[pc + 1] & 0xFF;
                 if (slot >= fn.locals()) refuse(pc, op, "slot " + slot + " is outside the function's " + fn.locals() + " locals");

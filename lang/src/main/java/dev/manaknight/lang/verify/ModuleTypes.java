@@ -30,6 +30,7 @@ final class ModuleTypes {
                 case JSON -> VType.Scalar.JSON;
                 case INSTANT -> VType.Scalar.INSTANT;
                 case DURATION -> VType.Scalar.DURATION;
+                case SECRET -> VType.Scalar.SECRET;
             };
             case Type.ListOf l -> wrap(ref(l.element()), VType.ListOf::new);
             case Type.MapOf m -> wrap(ref(m.value()), VType.MapOf::new);

@@ -60,7 +60,7 @@ record Signature(List<Pattern> params, Pattern result) {
     private static boolean match(Pattern p, VType actual, boolean top, Map<String, VType> bound) {
         switch (p.head()) {
             case "a", "key" -> {
-                if (actual == VType.Prim.P) return false;
+                if (actual == VType.Prim.P || actual == VType.Scalar.SECRET) return false;
                 VType had = bound.get(p.head());
                 VType now = had == null ? actual : Lattice.join(had, actual);
                 if (now == null) return false;
@@ -71,7 +71,7 @@ record Signature(List<Pattern> params, Pattern result) {
                 if (top) return actual == VType.Prim.P;
                 return actual == VType.Nothing.NOTHING || actual == scalar(p.head());
             }
-            case "String", "Decimal", "Instant", "Duration" -> {
+            case "String", "Decimal", "Instant", "Duration", "Secret" -> {
                 return actual == VType.Nothing.NOTHING || actual == scalar(p.head());
             }
             default -> {
@@ -93,7 +93,7 @@ record Signature(List<Pattern> params, Pattern result) {
         return switch (p.head()) {
             case "a", "key" -> bound.getOrDefault(p.head(), VType.Nothing.NOTHING);
             case "Int", "Float", "Bool" -> top ? VType.Prim.P : scalar(p.head());
-            case "String", "Decimal", "Instant", "Duration" -> scalar(p.head());
+            case "String", "Decimal", "Instant", "Duration", "Secret" -> scalar(p.head());
             case "List" -> new VType.ListOf(instantiate(p.args().getFirst(), false, bound));
             case "Map" -> new VType.MapOf(instantiate(p.args().getFirst(), false, bound));
             case "Option" -> new VType.OptionOf(instantiate(p.args().getFirst(), false, bound));
@@ -110,6 +110,7 @@ record Signature(List<Pattern> params, Pattern result) {
             case "Decimal" -> VType.Scalar.DECIMAL;
             case "Instant" -> VType.Scalar.INSTANT;
             case "Duration" -> VType.Scalar.DURATION;
+            case "Secret" -> VType.Scalar.SECRET;
             default -> throw new IllegalStateException("signature: not a scalar " + name);
         };
     }
@@ -183,7 +184,7 @@ record Signature(List<Pattern> params, Pattern result) {
             }
             int arity = switch (head) {
                 case "List", "Map", "Option" -> 1;
-                case "Int", "Float", "Bool", "String", "Decimal", "Instant", "Duration", "a", "key" -> 0;
+                case "Int", "Float", "Bool", "String", "Decimal", "Instant", "Duration", "Secret", "a", "key" -> 0;
                 default -> throw new IllegalArgumentException("unknown type `" + head + "` in `" + s + "`");
             };
             if (args.size() != arity)

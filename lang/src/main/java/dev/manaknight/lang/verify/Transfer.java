@@ -47,6 +47,8 @@ final class Transfer {
         static Want of(VType t) { return new Want(t == P ? "P" : t.toString(), v -> Lattice.fits(v, t)); }
 
         static final Want ANY_R = new Want("a reference", v -> v != P);
+        /** What may be compared, shown or put into a container: any reference but a Secret. */
+        static final Want VALUE = new Want("a reference that is not a Secret", v -> v != P && v != VType.Scalar.SECRET);
         static final Want LIST = new Want("a List", v -> list(v) != null);
     }
 
@@ -58,7 +60,8 @@ final class Transfer {
         return switch (op) {
             case NOP, JUMP, LOOP -> null;
             case CONST -> push(s, module.constants().get(u16(pc + 1)) instanceof Constant.StrConst ? STRING : DECIMAL);
-            case CONST_INT, CONST_FLOAT, SMALL_INT, TRUE, FALSE -> push(s, P);
+            case CONST_INT, CONST_FLOAT, SMALL_INT, TRUE, FALSE, CONFIG_P -> push(s, P);
+            case CONFIG_R -> push(s, types.ref(module.settings().get(u16(pc + 1)).type()));
             case UNIT -> push(s, VType.Scalar.UNIT);
             case NONE -> push(s, new VType.OptionOf(NOTHING));
             case LOAD_P, LOAD_R -> load(pc, op, s);
@@ -76,11 +79,11 @@ final class Transfer {
             case NEG_DEC -> apply(s, List.of(Want.of(DECIMAL)), DECIMAL, null);
             case CMP_DEC -> apply(s, List.of(Want.of(DECIMAL), Want.of(DECIMAL)), P, null);
             case CMP_STR -> apply(s, List.of(Want.of(STRING), Want.of(STRING)), P, null);
-            case EQ_R, NE_R -> apply(s, List.of(Want.ANY_R, Want.ANY_R), P, null);
+            case EQ_R, NE_R -> apply(s, List.of(Want.VALUE, Want.VALUE), P, null);
 
             case CONCAT -> apply(s, repeat(Want.of(STRING), u8(pc + 1)), STRING, null);
             case STR_INT, STR_FLT, STR_BOOL -> apply(s, List.of(Want.of(P)), STRING, null);
-            case STR_ANY -> apply(s, List.of(Want.ANY_R), STRING, null);
+            case STR_ANY -> apply(s, List.of(Want.VALUE), STRING, null);
             case BOX_INT -> apply(s, List.of(Want.of(P)), VType.Scalar.INT, null);
             case BOX_FLT -> apply(s, List.of(Want.of(P)), VType.Scalar.FLOAT, null);
             case BOX_BOOL -> apply(s, List.of(Want.of(P)), VType.Scalar.BOOL, null);
@@ -192,7 +195,8 @@ final class Transfer {
         for (int i = 0; i < pops; i++) {
             VType v = s.stack[s.height - pops + i];
             boolean key = map && i % 2 == 0;
-            if (key ? !Lattice.fits(v, STRING) : v == P) return operand(i, pops, key ? "String" : "a reference", v, s);
+            if (key ? !Lattice.fits(v, STRING) : v == P || v == VType.Scalar.SECRET)
+                return operand(i, pops, key ? "String" : "a reference that is not a Secret", v, s);
             if (key) continue;
             VType j = Lattice.join(element, v);
             if (j == null) return (map ? "map values" : "list elements") + " have no common type: " + element + " and " + v;
@@ -310,7 +314,7 @@ final class Transfer {
     private String wrap(State s, UnaryOperator<VType> make) {
         if (s.height < 1) return underflow(1, s);
         VType v = s.peek(1);
-        if (v == P) return operand(0, 1, "a reference", v, s);
+        if (v == P || v == VType.Scalar.SECRET) return operand(0, 1, "a reference that is not a Secret", v, s);
         s.height--;
         return push(s, make.apply(v));
     }

@@ -30,6 +30,8 @@ sealed interface VType {
     enum Scalar implements VType {
         INT("Int"), FLOAT("Float"), BOOL("Bool"), STRING("String"), DECIMAL("Decimal"), UNIT("Unit"), JSON("Json"),
         INSTANT("Instant"), DURATION("Duration"),
+        /** A config key's secret value: never shown, compared with `==` or put into a container. */
+        SECRET("Secret"),
         /** A response body made by `JSON J` or `TEXT`. */
         BODY("Body");
 

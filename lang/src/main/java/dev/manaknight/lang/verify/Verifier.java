@@ -8,6 +8,7 @@ import dev.manaknight.lang.bytecode.Module;
 import dev.manaknight.lang.bytecode.Opcode;
 import dev.manaknight.lang.bytecode.QueryTypes;
 import dev.manaknight.lang.bytecode.Route;
+import dev.manaknight.lang.bytecode.Setting;
 import dev.manaknight.lang.bytecode.TestCase;
 import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.model.Capability;
@@ -50,6 +51,7 @@ public final class Verifier {
         typeTable();
         for (int i = 0; i < module.typeRefs().size(); i++) typeResolves(module.typeRefs().get(i), "type reference J" + i);
         effects();
+        settings();
         signatures();
         routeTypes();
         var summaries = new ArrayList<CodeVerifier.Summary>();
@@ -69,6 +71,7 @@ public final class Verifier {
         size("effect table", module.effects().size(), Limits.MAX_INDEX);
         size("route table", module.routes().size(), Limits.MAX_ENTRIES);
         size("test table", module.tests().size(), Limits.MAX_ENTRIES);
+        size("config table", module.settings().size(), Limits.MAX_INDEX);
     }
 
     private void size(String what, int size, int limit) {
@@ -118,8 +121,18 @@ public final class Verifier {
         }
     }
 
-    /** Every named type inside `t` is in the type table. */
+    /** Every named type inside `t` is in the type table, and no Secret is anywhere in it. */
     private void typeResolves(Type t, String where) {
+        typeResolves(t, where, false);
+    }
+
+    /**
+     * Every named type inside `t` is in the type table; a Secret only as `t` itself where
+     * `secretAllowed` (a function's parameter or result, a config key): a Secret inside a
+     * container, a record, a response or JSON could be turned into text.
+     */
+    private void typeResolves(Type t, String where, boolean secretAllowed) {
+        if (t != null && t != Type.SECRET || !secretAllowed) secretInside(t, where);
         if (t == null) {
             error(where + " has no type");
             typesResolve = false;
@@ -137,14 +150,52 @@ public final class Verifier {
         }
     }
 
+    private void secretInside(Type t, String where) {
+        if (t == null) return;
+        var work = new ArrayDeque<Type>();
+        work.push(t);
+        while (!work.isEmpty()) {
+            Type u = work.pop();
+            if (u == Type.SECRET) {
+                error(where + " holds a Secret, which only a function's parameter or result or a config key may be");
+                return;
+            }
+            for (Type c : u.children()) work.push(c);
+        }
+    }
+
+    /** Config keys: unique names, a type the runtime reads from text, a default of that type; a Secret has none. */
+    private void settings() {
+        var names = new HashSet<String>();
+        for (int i = 0; i < module.settings().size(); i++) {
+            Setting s = module.settings().get(i);
+            String where = "config key K" + i + " " + s.name();
+            if (!names.add(s.name())) error(where + " is declared twice");
+            if (!Setting.TYPES.contains(s.type())) {
+                error(where + " is " + s.type() + "; a config key is Int, Decimal, Bool, String or Secret");
+                continue;
+            }
+            Constant d = s.defaultValue();
+            if (d == null) continue;
+            boolean fits = switch (d) {
+                case Constant.IntConst c -> s.type() == Type.INT || s.type() == Type.BOOL && (c.value() == 0 || c.value() == 1);
+                case Constant.DecConst c -> s.type() == Type.DECIMAL;
+                case Constant.StrConst c -> s.type() == Type.STRING;
+                case Constant.FloatConst c -> false;
+            };
+            if (s.type() == Type.SECRET) error(where + " is a Secret with a default: a secret is never in a module");
+            else if (!fits) error(where + ": the default " + show(d) + " does not fit " + s.type());
+        }
+    }
+
     /** Every function's parameter and result types resolve (the code is typed from them). */
     private void signatures() {
         for (int i = 0; i < module.functions().size(); i++) {
             Function f = module.functions().get(i);
             String where = "F" + i + " `" + f.name() + "`";
             if (f.params() != null)
-                for (int p = 0; p < f.params().size(); p++) typeResolves(f.params().get(p), where + " parameter " + p);
-            typeResolves(f.result(), where + " result");
+                for (int p = 0; p < f.params().size(); p++) typeResolves(f.params().get(p), where + " parameter " + p, true);
+            typeResolves(f.result(), where + " result", true);
         }
     }
 

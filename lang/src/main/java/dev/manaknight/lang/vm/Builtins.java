@@ -284,6 +284,14 @@ final class Builtins {
                 r[sp - 2] = Digests.hmacSha256((String) r[sp - 2], (String) r[sp - 1], budget, meter);
                 return sp - 1;
             }
+            case SECRET_EQUALS -> {
+                p[sp - 2] = Digests.constantTimeEquals(((Secret) r[sp - 2]).text(), (String) r[sp - 1], budget) ? 1 : 0;
+                return sp - 1;
+            }
+            case SECRET_HMAC_SHA256 -> {
+                r[sp - 2] = Digests.hmacSha256((String) r[sp - 1], ((Secret) r[sp - 2]).text(), budget, meter);
+                return sp - 1;
+            }
             case STR_EQUALS_CONSTANT_TIME -> {
                 p[sp - 2] = Digests.constantTimeEquals((String) r[sp - 2], (String) r[sp - 1], budget) ? 1 : 0;
                 return sp - 1;

@@ -106,4 +106,6 @@ final class Op {
     static final int REQUEST = 96;
     static final int EXPECT_FAILED = 97;
     static final int RESPOND_KEEP = 98;
+    static final int CONFIG_P = 99;
+    static final int CONFIG_R = 100;
 }

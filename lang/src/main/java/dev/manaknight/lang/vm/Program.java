@@ -42,6 +42,12 @@ public final class Program {
     final Type[] typeRefs;
     final EffectOp[] effects;
 
+    /**
+     * Config keys' values by index: a Long for an Int or a Bool (0/1), a BigDecimal, a String or
+     * a {@link Secret}; null for a key without a default that no configuration gave yet.
+     */
+    final Object[] settings;
+
     private Program(Module module) {
         this.module = module;
         int nf = module.functions().size();
@@ -107,6 +113,65 @@ public final class Program {
 
         typeRefs = module.typeRefs().toArray(Type[]::new);
         effects = module.effects().toArray(EffectOp[]::new);
+        settings = new Object[module.settings().size()];
+        for (int i = 0; i < settings.length; i++) {
+            Constant d = module.settings().get(i).defaultValue();
+            settings[i] = d == null ? null : switch (d) {
+                case Constant.IntConst c -> c.value();
+                case Constant.FloatConst c -> null; // the verifier refuses it
+                case Constant.StrConst c -> c.value();
+                case Constant.DecConst c -> c.value();
+            };
+        }
+    }
+
+    /** The same program with other config values; every array but {@link #settings} is shared. */
+    private Program(Program base, Object[] settings) {
+        module = base.module;
+        functions = base.functions;
+        code = base.code;
+        paramCount = base.paramCount;
+        paramIsRef = base.paramIsRef;
+        resultIsRef = base.resultIsRef;
+        locals = base.locals;
+        frameSize = base.frameSize;
+        primConsts = base.primConsts;
+        refConsts = base.refConsts;
+        typeNames = base.typeNames;
+        fieldNames = base.fieldNames;
+        variantNames = base.variantNames;
+        variantArity = base.variantArity;
+        plainVariants = base.plainVariants;
+        typeRefs = base.typeRefs;
+        effects = base.effects;
+        this.settings = settings;
+    }
+
+    /**
+     * This program with its config keys' values, one per {@link Module#settings} entry in order:
+     * a Long for an Int, a Boolean for a Bool, a BigDecimal, a String, or a {@link Secret}.
+     *
+     * @throws IllegalArgumentException when a value is missing or not of its key's type
+     */
+    public Program withConfig(java.util.List<Object> values) {
+        var keys = module.settings();
+        if (values.size() != keys.size())
+            throw new IllegalArgumentException(values.size() + " config values for " + keys.size() + " keys");
+        Object[] out = new Object[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = values.get(i);
+            Type t = keys.get(i).type();
+            out[i] = switch (v) {
+                case Long l when t == Type.INT -> l;
+                case Boolean b when t == Type.BOOL -> b ? 1L : 0L;
+                case java.math.BigDecimal d when t == Type.DECIMAL -> d;
+                case String s when t == Type.STRING -> s;
+                case Secret s when t == Type.SECRET -> s;
+                case null, default -> throw new IllegalArgumentException("config key " + keys.get(i).name() + " is " + t
+                        + ", not " + (v == null ? "missing" : v.getClass().getSimpleName()));
+            };
+        }
+        return new Program(this, out);
     }
 
     /** Verifies, then prepares. */

@@ -213,6 +213,8 @@ public final class Vm {
                     case Op.NOP -> { }
                     case Op.CONST -> { r[sp++] = refConsts[u16(code, pc)]; pc += 2; }
                     case Op.CONST_INT, Op.CONST_FLOAT -> { p[sp++] = primConsts[u16(code, pc)]; pc += 2; }
+                    case Op.CONFIG_P -> { p[sp++] = (Long) setting(prog, u16(code, pc)); pc += 2; }
+                    case Op.CONFIG_R -> { r[sp++] = setting(prog, u16(code, pc)); pc += 2; }
                     case Op.SMALL_INT -> { p[sp++] = (short) u16(code, pc); pc += 2; }
                     case Op.TRUE -> p[sp++] = 1;
                     case Op.FALSE -> p[sp++] = 0;
@@ -619,6 +621,14 @@ public final class Vm {
         String message = where + source + (found == null ? "" : ": " + found);
         if (expectationFailures == null) expectationFailures = new ArrayList<>();
         expectationFailures.add(message);
+    }
+
+    /** CONFIG_P k, CONFIG_R k: the key's value; the runtime gives every key a value before it serves. */
+    private static Object setting(Program prog, int k) {
+        Object v = prog.settings[k];
+        if (v == null) throw new Trap.Fault(VmError.Kind.INTERNAL, "config key `" + prog.module().settings().get(k).name()
+                + "` has no value: the app was run without its configuration");
+        return v;
     }
 
     private static int u16(byte[] code, int pc) {

@@ -47,6 +47,7 @@ class FormatPinTest {
             VARIANT=0x4D PAYLOAD=0x4E SOME=0x4F OK=0x50 ERR=0x51 JUMP=0x52 JUMP_IF_FALSE=0x53 JUMP_IF_TRUE=0x54
             LOOP=0x55 CALL=0x56 RET_P=0x57 RET_R=0x58 BUILTIN=0x59 EFFECT=0x5A JSON=0x5B TEXT=0x5C RESPOND=0x5D
             FAIL=0x5E EXPECT=0x5F REQUEST=0x60 EXPECT_FAILED=0x61 RESPOND_KEEP=0x62
+            CONFIG_P=0x63 CONFIG_R=0x64
             """);
 
     private static final Map<String, Integer> BUILTINS = table("""
@@ -62,6 +63,7 @@ class FormatPinTest {
             RE_MATCHES=64 RE_FIND=65 RE_FIND_ALL=66 RE_REPLACE_ALL=67 INSTANT_PLUS=68 INSTANT_MINUS=69 INSTANT_SINCE=70
             INSTANT_IS_BEFORE=71 INSTANT_IS_AFTER=72 INSTANT_EPOCH_MILLIS=73 STR_TO_INSTANT=74 DURATION_OF=75
             DURATION_PLUS=76 DURATION_MINUS=77 DURATION_TO_MILLIS=78
+            SECRET_EQUALS=79 SECRET_HMAC_SHA256=80
             """);
 
     private static final Map<String, Integer> CAPABILITIES = table("DB=0 LOG=1 CLOCK=2 RANDOM=3 PASSWORD=4 HTTP=5");
@@ -96,13 +98,13 @@ class FormatPinTest {
         pinned("body kind", BODY_KINDS, Route.BodyKind.values(), Route.BodyKind::code, Route.BodyKind::of);
     }
 
-    /** Issue 15 added Instant (13) and Duration (14) after the constructors: no earlier tag moved. */
+    /** Issue 15 added Instant (13), Duration (14) and Secret (15) after the constructors: no earlier tag moved. */
     @Test
     void typeTagsArePinned() {
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14), List.of(FormatTag.TYPE_INT, FormatTag.TYPE_DECIMAL,
-                FormatTag.TYPE_FLOAT, FormatTag.TYPE_BOOL, FormatTag.TYPE_STRING, FormatTag.TYPE_UNIT, FormatTag.TYPE_JSON,
-                FormatTag.TYPE_LIST, FormatTag.TYPE_MAP, FormatTag.TYPE_OPTION, FormatTag.TYPE_RESULT, FormatTag.TYPE_NAMED,
-                FormatTag.TYPE_INSTANT, FormatTag.TYPE_DURATION));
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), List.of(FormatTag.TYPE_INT,
+                FormatTag.TYPE_DECIMAL, FormatTag.TYPE_FLOAT, FormatTag.TYPE_BOOL, FormatTag.TYPE_STRING, FormatTag.TYPE_UNIT,
+                FormatTag.TYPE_JSON, FormatTag.TYPE_LIST, FormatTag.TYPE_MAP, FormatTag.TYPE_OPTION, FormatTag.TYPE_RESULT,
+                FormatTag.TYPE_NAMED, FormatTag.TYPE_INSTANT, FormatTag.TYPE_DURATION, FormatTag.TYPE_SECRET));
     }
 
     @Test

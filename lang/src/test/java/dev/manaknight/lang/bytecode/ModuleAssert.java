@@ -14,6 +14,7 @@ public final class ModuleAssert {
         assertEquals(expected.effects(), actual.effects(), "effects");
         assertEquals(expected.routes(), actual.routes(), "routes");
         assertEquals(expected.tests(), actual.tests(), "tests");
+        assertEquals(expected.settings(), actual.settings(), "settings");
         assertEquals(expected.functions().size(), actual.functions().size(), "function count");
         for (int i = 0; i < expected.functions().size(); i++) {
             Function e = expected.functions().get(i), a = actual.functions().get(i);

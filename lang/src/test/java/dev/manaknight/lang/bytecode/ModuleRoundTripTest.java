@@ -41,11 +41,30 @@ class ModuleRoundTripTest {
     }
 
     @Test
-    void emptyModuleIsHeaderAndSevenZeroCounts() throws Exception {
+    void emptyModuleIsHeaderAndEightZeroCounts() throws Exception {
         Module empty = new Module(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         byte[] bytes = ModuleWriter.toBytes(empty);
-        assertEquals("4d4b4201" + String.format("%04x", Module.VERSION) + "00000000".repeat(7), HexFormat.of().formatHex(bytes));
+        assertEquals("4d4b4201" + String.format("%04x", Module.VERSION) + "00000000".repeat(8), HexFormat.of().formatHex(bytes));
         assertSameModule(empty, ModuleReader.read(bytes));
+    }
+
+    /** Issue 15: the config table, last: a key's name, type and optional default survive; a Secret has none. */
+    @Test
+    void configKeysRoundTrip() throws Exception {
+        var settings = List.of(new Setting("pageSize", Type.INT, new Constant.IntConst(20)),
+                new Setting("price", Type.DECIMAL, new Constant.DecConst(new java.math.BigDecimal("12.50"))),
+                new Setting("adminKey", Type.SECRET, null));
+        Module m = new Module(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), settings);
+        byte[] bytes = ModuleWriter.toBytes(m);
+        assertSameModule(m, ModuleReader.read(bytes));
+        assertEquals(bytes.length, ModuleWriter.toBytes(ModuleReader.read(bytes)).length);
+        // the last entry: "adminKey", tag 15 (Secret), absent default
+        String tail = HexFormat.of().formatHex(bytes, bytes.length - 14, bytes.length);
+        assertEquals("00000008" + HexFormat.of().formatHex("adminKey".getBytes()) + "0f" + "00", tail);
+        // a truncated table is refused with the entry named
+        var e = assertThrows(ModuleFormatException.class,
+                () -> ModuleReader.read(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
+        assertTrue(e.getMessage().contains("config key 2 (adminKey)"), e.getMessage());
     }
 
     @Test

@@ -154,6 +154,6 @@ class RepositoryFormatTest {
         var tests = new ArrayList<TestCase>();
         for (TestCase t : m.tests()) tests.add(new TestCase(t.name(), t.function(), t.capabilities(), t.file(),
                 t.line() > 0 ? map[t.line()] : 0));
-        return new Module(constants, m.types(), m.typeRefs(), functions, m.effects(), m.routes(), tests);
+        return new Module(constants, m.types(), m.typeRefs(), functions, m.effects(), m.routes(), tests, m.settings());
     }
 }

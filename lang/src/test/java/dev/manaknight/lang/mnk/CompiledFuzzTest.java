@@ -88,6 +88,10 @@ class CompiledFuzzTest {
             }
             accepted++;
             var values = new SampleValues(module);
+            // config keys get sample values, as the runtime gives every key one before it serves
+            var config = new ArrayList<Object>();
+            for (var key : module.settings()) config.add(values.of(key.type(), 0));
+            program = program.withConfig(config);
             for (int f = 0; f < module.functions().size(); f++) {
                 Function fn = module.functions().get(f);
                 Object[] args;

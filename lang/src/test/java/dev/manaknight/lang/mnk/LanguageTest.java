@@ -42,6 +42,8 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code // expect: text}: `fn main()` is run and logs (log.info) these lines, in order.</li>
  *   <li>{@code // expect runtime error: kind-slug [message substring]}: `main` fails so.</li>
  *   <li>{@code // limits: fuel=N memory=N frames=N}: VM limits for this file.</li>
+ *   <li>{@code // config: key=value}: the value of a config key (as the runtime reads it from the
+ *       environment: `42`, `12.50`, `true`, text); keys not given keep their defaults.</li>
  *   <li>{@code // request: GET /items/:id 7 none -> 404}: the handler of that route, run with these
  *       arguments (Int, Decimal, `"String"`, `true`/`false`, `none`, `some(v)`; in its parameter
  *       order), responds so: the status, then `json(value)` or `text("…")`, then `[Name: value, …]`
@@ -57,6 +59,7 @@ class LanguageTest {
     private static final Pattern FAILED = Pattern.compile("//\\s*expect failed:\\s?(.*)$");
     private static final Pattern RUNTIME = Pattern.compile("//\\s*expect runtime error:\\s*(\\S+)\\s*(.*)$");
     private static final Pattern LIMITS = Pattern.compile("//\\s*limits:(.*)$");
+    private static final Pattern CONFIG = Pattern.compile("//\\s*config:\\s*(\\w+)=(.*)$");
     private static final Pattern REQUEST = Pattern.compile("//\\s*request:\\s*(\\S+)\\s+(\\S+)(.*?)\\s+->\\s+(.*)$");
 
     /** A `// request:` line: the route, its arguments as written, the expected response, where it was written. */
@@ -83,6 +86,7 @@ class LanguageTest {
         List<Call> calls = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         VmLimits limits = new VmLimits(1 << 20, 10_000_000, 0, VmLimits.DEFAULT_MAX_FRAMES);
+        var config = new java.util.HashMap<String, String>();
         for (int i = 0; i < lines.length; i++) {
             Matcher m;
             if ((m = FAILED.matcher(lines[i])).find()) {
@@ -98,6 +102,7 @@ class LanguageTest {
                 diags.add(new Expected(i + 1, m.group(1), m.group(2), m.group(3).trim()));
             }
             if ((m = LIMITS.matcher(lines[i])).find()) limits = limits(m.group(1), limits);
+            if ((m = CONFIG.matcher(lines[i])).find()) config.put(m.group(1), m.group(2).trim());
         }
         var source = new SourceFile(path.getFileName().toString(), text);
         Compiler.Result result;
@@ -114,7 +119,7 @@ class LanguageTest {
         Module module = result.module();
         Program program;
         try {
-            program = Program.load(module);
+            program = configured(Program.load(module), config);
         } catch (dev.manaknight.lang.verify.VerifyException e) {
             fail(path + ": compiled module fails verification: " + e.errors());
             return;
@@ -230,6 +235,39 @@ class LanguageTest {
                 default -> word.contains(".") ? new java.math.BigDecimal(word) : (Object) Long.parseLong(word);
             };
         }
+    }
+
+    /** The program with the `// config:` values; keys not given keep their defaults (or stay unset). */
+    private static Program configured(Program program, java.util.Map<String, String> given) {
+        if (given.isEmpty()) return program;
+        var values = new ArrayList<Object>();
+        for (var s : program.module().settings()) {
+            String text = given.remove(s.name());
+            Object v = text == null ? defaultOf(s) : switch (s.type()) {
+                case dev.manaknight.lang.model.Type.Prim p when p == dev.manaknight.lang.model.Type.INT -> Long.parseLong(text);
+                case dev.manaknight.lang.model.Type.Prim p when p == dev.manaknight.lang.model.Type.BOOL ->
+                        Boolean.parseBoolean(text);
+                case dev.manaknight.lang.model.Type.Prim p when p == dev.manaknight.lang.model.Type.DECIMAL ->
+                        new java.math.BigDecimal(text);
+                case dev.manaknight.lang.model.Type.Prim p when p == dev.manaknight.lang.model.Type.SECRET ->
+                        dev.manaknight.lang.vm.Secret.of(text);
+                default -> text;
+            };
+            values.add(v);
+        }
+        if (!given.isEmpty()) fail("`// config:` names keys the app does not declare: " + given.keySet());
+        return program.withConfig(values);
+    }
+
+    private static Object defaultOf(dev.manaknight.lang.bytecode.Setting s) {
+        if (s.defaultValue() == null) fail("config key " + s.name() + " has no default: give it with `// config:`");
+        return switch (s.defaultValue()) {
+            case dev.manaknight.lang.bytecode.Constant.IntConst c ->
+                    s.type() == dev.manaknight.lang.model.Type.BOOL ? (Object) (c.value() != 0) : (Object) c.value();
+            case dev.manaknight.lang.bytecode.Constant.StrConst c -> c.value();
+            case dev.manaknight.lang.bytecode.Constant.DecConst c -> c.value();
+            case dev.manaknight.lang.bytecode.Constant.FloatConst c -> c.value();
+        };
     }
 
     private static VmLimits limits(String spec, VmLimits base) {

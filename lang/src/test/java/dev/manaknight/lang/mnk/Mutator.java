@@ -170,7 +170,7 @@ final class Mutator {
                 types.set(t, new TypeDef.EnumDef(e.name(), variants));
             }
         }
-        return new Mutant(new Module(m.constants(), types, m.typeRefs(), m.functions(), m.effects(), m.routes(), m.tests()),
+        return new Mutant(new Module(m.constants(), types, m.typeRefs(), m.functions(), m.effects(), m.routes(), m.tests(), m.settings()),
                 "T" + t + " " + m.types().get(t).name() + ": " + what);
     }
 
@@ -234,7 +234,7 @@ final class Mutator {
         }
         var fns = new ArrayList<>(m.functions());
         fns.set(f, new Function(fn.name(), fn.file(), params, result, locals, maxStack, caps, fn.code(), fn.lines()));
-        return new Mutant(new Module(m.constants(), m.types(), m.typeRefs(), fns, m.effects(), m.routes(), m.tests()),
+        return new Mutant(new Module(m.constants(), m.types(), m.typeRefs(), fns, m.effects(), m.routes(), m.tests(), m.settings()),
                 "F" + f + " header: " + what);
     }
 
@@ -243,7 +243,7 @@ final class Mutator {
         int j = random.nextInt(m.typeRefs().size());
         var refs = new ArrayList<>(m.typeRefs());
         refs.set(j, randomType(m, 0));
-        return new Mutant(new Module(m.constants(), m.types(), refs, m.functions(), m.effects(), m.routes(), m.tests()),
+        return new Mutant(new Module(m.constants(), m.types(), refs, m.functions(), m.effects(), m.routes(), m.tests(), m.settings()),
                 "J" + j + " := " + refs.get(j));
     }
 
@@ -264,7 +264,7 @@ final class Mutator {
         }
         var effects = new ArrayList<>(m.effects());
         effects.set(e, new EffectOp(op.capability(), op.name(), params, result, op.sql()));
-        return new Mutant(new Module(m.constants(), m.types(), m.typeRefs(), m.functions(), effects, m.routes(), m.tests()),
+        return new Mutant(new Module(m.constants(), m.types(), m.typeRefs(), m.functions(), effects, m.routes(), m.tests(), m.settings()),
                 "E" + e + " " + op.qualifiedName() + ": " + what);
     }
 
@@ -279,7 +279,7 @@ final class Mutator {
         };
         var constants = new ArrayList<>(m.constants());
         constants.set(k, c);
-        return new Mutant(new Module(constants, m.types(), m.typeRefs(), m.functions(), m.effects(), m.routes(), m.tests()),
+        return new Mutant(new Module(constants, m.types(), m.typeRefs(), m.functions(), m.effects(), m.routes(), m.tests(), m.settings()),
                 "#" + k + " := " + c);
     }
 
@@ -301,7 +301,7 @@ final class Mutator {
         }
         var routes = new ArrayList<>(m.routes());
         routes.set(i, new Route(r.method(), r.path(), handler, inputs, r.capabilities(), r.responses(), r.file(), r.line()));
-        return new Mutant(new Module(m.constants(), m.types(), m.typeRefs(), m.functions(), m.effects(), routes, m.tests()),
+        return new Mutant(new Module(m.constants(), m.types(), m.typeRefs(), m.functions(), m.effects(), routes, m.tests(), m.settings()),
                 "route " + r.method() + " " + r.path() + ": " + what);
     }
 
@@ -344,6 +344,6 @@ final class Mutator {
         var fns = new ArrayList<>(m.functions());
         fns.set(f, new Function(fn.name(), fn.file(), fn.params(), fn.result(), fn.locals(), fn.maxStack(), fn.capabilities(),
                 code, fn.lines()));
-        return new Module(m.constants(), m.types(), m.typeRefs(), fns, m.effects(), m.routes(), m.tests());
+        return new Module(m.constants(), m.types(), m.typeRefs(), fns, m.effects(), m.routes(), m.tests(), m.settings());
     }
 }

@@ -63,6 +63,7 @@ final class SampleValues implements Host {
                 case JSON -> new Values.MapValue(new String[] {"k"}, new Object[] {"v"});
                 case INSTANT -> java.time.Instant.ofEpochMilli(1_767_323_045_000L);
                 case DURATION -> java.time.Duration.ofMinutes(90);
+                case SECRET -> dev.manaknight.lang.vm.Secret.of("s3cret");
             };
             case Type.ListOf l -> depth >= SHALLOW ? Values.ListValue.EMPTY
                     : new Values.ListValue(new Object[] {of(l.element(), depth + 1), of(l.element(), depth + 1)});

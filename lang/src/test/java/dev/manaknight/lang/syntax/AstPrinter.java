@@ -30,6 +30,8 @@ final class AstPrinter {
                     + opt(f.result()) + uses(f.uses()) + " " + block(f.body()) + ")";
             case Decl.DbDecl db -> "(db" + sp(db.queries(), q -> "(" + q.name() + " ("
                     + join(q.params(), AstPrinter::param, " ") + ") " + q.result() + " " + quote(q.sql()) + ")") + ")";
+            case Decl.ConfigDecl c -> "(config" + sp(c.settings(), s -> "(" + s.name() + " " + s.type()
+                    + (s.defaultValue() == null ? "" : " " + expr(s.defaultValue())) + ")") + ")";
             case Decl.ApiDecl a -> "(api " + a.method() + " " + a.pathText() + uses(a.uses())
                     + sp(a.inputs(), AstPrinter::input) + " " + block(a.body()) + ")";
             case Decl.TestDecl t -> "(test " + quote(t.name()) + uses(t.uses()) + " " + block(t.body()) + ")";

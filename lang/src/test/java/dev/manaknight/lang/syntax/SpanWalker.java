@@ -79,6 +79,14 @@ final class SpanWalker {
                     inside(q.span(), q.sqlSpan(), "sql");
                 }
             }
+            case Decl.ConfigDecl c -> {
+                for (var k : c.settings()) {
+                    inside(s, k.span(), "setting");
+                    ident(k.span(), k.name());
+                    type(k.span(), k.type());
+                    if (k.defaultValue() != null) expr(k.span(), k.defaultValue());
+                }
+            }
             case Decl.ApiDecl a -> {
                 ident(s, a.methodName());
                 inside(s, a.pathSpan(), "path");

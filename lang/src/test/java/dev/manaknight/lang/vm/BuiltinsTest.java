@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.manaknight.lang.bytecode.Builtin;
 import dev.manaknight.lang.bytecode.CodeBuilder;
+import dev.manaknight.lang.model.Kind;
 import java.math.BigDecimal;
 import java.util.EnumSet;
 import java.util.Set;
@@ -384,6 +385,23 @@ class BuiltinsTest {
         assertEquals(java.time.Duration.ofMinutes(180), ref(asm, c -> call(pushD.apply(pushD.apply(c)), Builtin.DURATION_PLUS)));
         assertEquals(java.time.Duration.ZERO, ref(asm, c -> call(pushD.apply(pushD.apply(c)), Builtin.DURATION_MINUS)));
         assertEquals(5_400_000L, prim(asm, c -> call(pushD.apply(c), Builtin.DURATION_TO_MILLIS)));
+    }
+
+    /** Issue 15 item 2: a Secret compares in constant time and keys an HMAC, as the String builtins do. */
+    @Test
+    void secretsCompareAndSign() {
+        int text = asm.str("sig"), message = asm.str("what do ya want for nothing?");
+        int equals = asm.fn("eq").params("R").result(Kind.P).code(c -> call(c.op(LOAD_R, 0).op(CONST, text), Builtin.SECRET_EQUALS)
+                .op(RET_P));
+        int sign = asm.fn("sign").params("R").result(Kind.R).code(c -> call(c.op(LOAD_R, 0).op(CONST, message),
+                Builtin.SECRET_HMAC_SHA256).op(RET_R));
+        java.util.function.BiFunction<Integer, String, Object> run = (fn, secret) ->
+                returned(new Vm(asm.program(), new FakeHost(), BuiltinBoundsTest.UNLIMITED, ALL).invoke(fn, Secret.of(secret)));
+        assertEquals(1L, run.apply(equals, "sig"));
+        assertEquals(0L, run.apply(equals, "sih"));
+        assertEquals(0L, run.apply(equals, "si"));
+        assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", run.apply(sign, "Jefe"));
+        assertEquals("Secret(…)", Secret.of("Jefe").toString());
     }
 
     @AfterAll

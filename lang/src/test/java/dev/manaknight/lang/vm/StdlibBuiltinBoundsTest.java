@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 15: the crypto, encoding, regex and time builtins are metered like the others: fuel for
+ * Issue 15: the crypto, encoding, regex, time and Secret builtins are metered like the others: fuel for
  * the text they walk, hash and match as they go (a long call meets the budget's ticks, so a
  * cancel stops it inside the call), memory for what they make, charged before it is made; exactly
  * the fuel or memory a call needs passes, one unit or byte less fails.
@@ -41,6 +41,9 @@ class StdlibBuiltinBoundsTest extends AttackContract {
                 attack("sha512", call(Builtin.STR_SHA512, 1, false), A500K),
                 attack("hmacSha256", call(Builtin.STR_HMAC_SHA256, 2, false), A500K, "key"),
                 attack("constantTimeEquals", call(Builtin.STR_EQUALS_CONSTANT_TIME, 2, true), A500K, A500K),
+                // issue 15 item 2: a Secret's two uses pay as their String twins do
+                attack("Secret.hmacSha256", call(Builtin.SECRET_HMAC_SHA256, 2, false), Secret.of("key"), A500K),
+                attack("Secret.constantTimeEquals", call(Builtin.SECRET_EQUALS, 2, true), Secret.of(A500K), A500K),
                 attack("base64", call(Builtin.STR_BASE64, 1, false), A500K),
                 attack("base64url", call(Builtin.STR_BASE64URL, 1, false), A500K),
                 attack("hex", call(Builtin.STR_HEX, 1, false), A500K),

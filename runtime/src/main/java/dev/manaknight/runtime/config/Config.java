@@ -10,8 +10,10 @@ import java.time.Duration;
  *
  * @param source the file it came from, or null for pure defaults
  * @param app    the app directory or `.mkb` file, or null when neither file nor command line named one
+ * @param settings the values of the app's `config` keys: the `[app]` table and the environment
  */
-public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http, Journal journal) {
+public record Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http, Journal journal,
+                     AppSettings settings) {
     /** A configuration whose `[http]` section is the default (no outbound host is allowed), without a journal. */
     public Config(Path source, Path app, Server server, Limits limits, Db db, Log log) {
         this(source, app, server, limits, db, log, Http.DEFAULTS, Journal.OFF);
@@ -20,6 +22,11 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
     /** A configuration without a journal. */
     public Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http) {
         this(source, app, server, limits, db, log, http, Journal.OFF);
+    }
+
+    /** A configuration without values for the app's config keys (their defaults apply). */
+    public Config(Path source, Path app, Server server, Limits limits, Db db, Log log, Http http, Journal journal) {
+        this(source, app, server, limits, db, log, http, journal, AppSettings.NONE);
     }
 
     /**
@@ -173,7 +180,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
     }
 
     public Config withServer(Server newServer) {
-        return new Config(source, app, newServer, limits, db, log, http, journal);
+        return new Config(source, app, newServer, limits, db, log, http, journal, settings);
     }
 
     /**

@@ -51,18 +51,28 @@ public final class ConfigLoader {
      * exists, else the defaults. `app` (from the command line) wins over the file's `app` key.
      */
     public static Config load(Path app, Path configFile) throws ConfigException {
+        return load(app, configFile, System.getenv());
+    }
+
+    /** {@link #load(Path, Path)} with `env` as the process environment (its `MANAKNIGHT_APP_…` variables). */
+    public static Config load(Path app, Path configFile, Map<String, String> env) throws ConfigException {
         Path file = configFile;
         if (file == null && app != null && Files.isDirectory(app) && Files.isRegularFile(app.resolve(DEFAULT_FILE)))
             file = app.resolve(DEFAULT_FILE);
         if (file != null && !Files.isRegularFile(file)) throw new ConfigException(file + ": no such config file");
         JsonNode root = file == null ? null : read(file);
-        return build(file, root, app);
+        return build(file, root, app, env);
     }
 
     /** Parses TOML text as if it were the file `file` (tests, and `--config` from memory). */
     public static Config parse(Path file, String toml, Path app) throws ConfigException {
+        return parse(file, toml, app, Map.of());
+    }
+
+    /** {@link #parse(Path, String, Path)} with `env` as the process environment. */
+    public static Config parse(Path file, String toml, Path app, Map<String, String> env) throws ConfigException {
         try {
-            return build(file, TomlTree.parse(toml), app);
+            return build(file, TomlTree.parse(toml), app, env);
         } catch (IOException e) {
             throw new ConfigException(file + ": " + ReadError.describe(e), e);
         }
@@ -76,7 +86,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Config build(Path file, JsonNode root, Path cliApp) throws ConfigException {
+    private static Config build(Path file, JsonNode root, Path cliApp, Map<String, String> env) throws ConfigException {
         var r = new Reader(file, file != null ? file.toAbsolutePath().getParent()
                 : cliApp == null ? Path.of("").toAbsolutePath() : appFolder(cliApp.toAbsolutePath()));
         if (root != null) {
@@ -94,7 +104,15 @@ public final class ConfigLoader {
             }
         }
         r.root = root;
-        Path app = cliApp != null ? cliApp : r.path("app", null);
+        // `app` is the app's path (a string) or the [app] table of its config keys' values, where
+        // `path` is the app's path (TOML allows one or the other, and fpm needs both).
+        JsonNode appNode = r.node("app");
+        if (appNode != null && !appNode.isTextual() && !appNode.isObject())
+            throw r.error("app", "expected the app's path (a string) or the [app] table of its config keys");
+        String pathKey = appNode != null && appNode.isObject() ? "app." + AppSettings.PATH_KEY : "app";
+        Path app = cliApp != null ? cliApp : r.path(pathKey, null);
+        var settings = new AppSettings(file, appNode != null && appNode.isObject() ? appNode : null,
+                AppSettings.fromEnvironment(env));
         Path appDir = app == null ? r.base : appFolder(app.toAbsolutePath());
 
         var sd = Config.Server.DEFAULTS;
@@ -170,7 +188,7 @@ public final class ConfigLoader {
                 (int) r.positive("journal.queue", jd.queue()));
         if (journal.segmentSize() < MIN_SEGMENT)
             throw r.error("journal.segment_size", "at least " + (MIN_SEGMENT >> 10) + "KB, got " + journal.segmentSize());
-        return new Config(file, app, server, limits, db, log, http(r), journal);
+        return new Config(file, app, server, limits, db, log, http(r), journal, settings);
     }
 
     /** `[http]`: each allowed host an origin `scheme://host[:port]`, checked now rather than at the first call. */

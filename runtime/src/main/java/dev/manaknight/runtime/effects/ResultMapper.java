@@ -181,6 +181,7 @@ public final class ResultMapper {
                 };
                 case DURATION -> o instanceof Long || o instanceof Integer || o instanceof Short
                         ? Duration.ofMillis(((Number) o).longValue()) : null;
+                case SECRET -> null; // no query reads one: the checker and the verifier refuse it
             };
             case Type.Named n when types.def(n.name()) instanceof TypeDef.EnumDef e && e.plain() -> {
                 int variant = e.variantIndex(String.valueOf(o));

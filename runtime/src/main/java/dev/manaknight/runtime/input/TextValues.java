@@ -59,7 +59,7 @@ final class TextValues {
                     java.time.Duration d = TimeText.parseDuration(text);
                     yield d != null ? d : new Bad(JsonDecoder.DURATION_FORM);
                 }
-                case UNIT, JSON -> new Bad("type " + p + " cannot be read from text");
+                case UNIT, JSON, SECRET -> new Bad("type " + p + " cannot be read from text");
             };
             case Type.OptionOf o -> {
                 Object v = parse(o.value(), text);

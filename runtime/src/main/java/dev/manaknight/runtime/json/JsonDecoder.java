@@ -130,6 +130,8 @@ public final class JsonDecoder {
                 java.time.Duration d = node.isTextual() ? TimeText.parseDuration(node.textValue()) : null;
                 yield d != null ? d : fail(errors, pointer, DURATION_FORM);
             }
+            // No input holds a Secret (the checker and the verifier refuse it): a secret never comes from a request.
+            case SECRET -> fail(errors, pointer, "cannot be read from a request");
         };
     }
 

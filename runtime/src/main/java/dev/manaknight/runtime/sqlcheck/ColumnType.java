@@ -54,6 +54,7 @@ enum ColumnType {
                 case STRING, JSON, UNIT -> true;
                 case INSTANT -> this == TEXT || this == INTEGER || this == NUMERIC; // RFC 3339 text, epoch ms, a DATETIME
                 case DURATION -> this == INTEGER || this == NUMERIC; // milliseconds
+                case SECRET -> false; // never a column
             };
             case Type.Named n -> !(types.apply(n.name()) instanceof TypeDef.EnumDef) || this == TEXT;
             default -> true;
@@ -77,6 +78,7 @@ enum ColumnType {
                 case JSON, UNIT -> true;
                 case INSTANT -> this == TEXT || this == NUMERIC; // PostgreSQL's timestamptz is UNKNOWN here: accepted above
                 case DURATION -> this == INTEGER || this == NUMERIC;
+                case SECRET -> false;
             };
             case Type.Named n -> !(types.apply(n.name()) instanceof TypeDef.EnumDef) || this == TEXT;
             default -> true;

@@ -15,6 +15,7 @@ import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.VmExecutor;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.effects.EffectSources;
+import dev.manaknight.runtime.config.ConfigException;
 import dev.manaknight.runtime.effects.QueryCatalog;
 import dev.manaknight.runtime.effects.RequestHost;
 import dev.manaknight.runtime.effects.ResultMapper;
@@ -50,20 +51,23 @@ public final class TestRunner {
      * @param config   the app's configuration; tests keep its limits but get a generous timeout,
      *                 development-mode problem details and no logs
      * @param schema   the schema script, or null (then the config's migrations apply, if any)
-     * @param executor runs the test functions and the handlers (real VMs, or a test's fake)
+     * @param executor runs the test functions and the handlers (real VMs, or a test's fake); null: real VMs
+     * @throws ConfigException when the app's config keys have no values in the config's `[app]` table
+     *                         (or their defaults); the environment is not read, so a run is the same anywhere
      */
-    public TestRunner(Program program, Config config, String schema, HandlerExecutor executor) {
-        this.program = program;
+    public TestRunner(Program program, Config config, String schema, HandlerExecutor executor) throws ConfigException {
+        this.program = config.settings().withoutEnvironment().bind(program);
         var l = config.limits();
         this.config = new Config(config.source(), config.app(), config.server(),
                 new Config.Limits(l.memory(), l.cpu(), l.fuel(), TIMEOUT, l.body()), config.db(),
-                new Config.Log("off", null, Duration.ZERO, true), config.http());
-        this.executor = executor;
+                new Config.Log("off", null, Duration.ZERO, true), config.http(), Config.Journal.OFF,
+                config.settings().withoutEnvironment());
+        this.executor = executor != null ? executor : new VmExecutor(this.program, config.limits().vm());
         this.schema = schema;
     }
 
-    public TestRunner(Program program, Config config, String schema) {
-        this(program, config, schema, new VmExecutor(program, config.limits().vm()));
+    public TestRunner(Program program, Config config, String schema) throws ConfigException {
+        this(program, config, schema, null);
     }
 
     /** Runs every test, printing `ok name` / `FAIL name` (+ failures) and `N passed, N failed`. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** The test runner with fake "VM" functions: handlers at 0..5 (see Fixtures), tests at 10 and 11. */
 class TestRunnerTest {
-    @Test void runsEachTestAgainstAFreshDatabaseThroughTheCore() {
+    @Test void runsEachTestAgainstAFreshDatabaseThroughTheCore() throws Exception {
         Module base = Fixtures.users();
         Module m = new Module(base.constants(), base.types(), base.typeRefs(), base.functions(), base.effects(), base.routes(),
                 List.of(new TestCase("delete then 404", 10, Fixtures.CAPS_DB, "t.mnk", 1),

@@ -32,6 +32,14 @@ public sealed interface Decl {
         public DbDecl { queries = List.copyOf(queries); }
     }
 
+    /** `config { adminKey: Secret, pageSize: Int = 20 }`: the app's configuration, read at start. */
+    record ConfigDecl(List<Setting> settings, Span span) implements Decl {
+        public ConfigDecl { settings = List.copyOf(settings); }
+    }
+
+    /** `name: Type` or `name: Type = default` in a `config` block; `defaultValue` may be null. */
+    record Setting(Ident name, TypeExpr type, Expr defaultValue, Span span) {}
+
     /** `api METHOD /path { uses { … } inputs* body }` */
     record ApiDecl(HttpMethod method, Ident methodName, List<PathSegment> path, Span pathSpan,
                    List<Ident> uses, List<Input> inputs, Block body, Span span) implements Decl {
