@@ -38,6 +38,7 @@ final class CgiCommand implements Callable<Integer> {
             throws Exception {
         Config cfg = ConfigLoader.load(app, config, env);
         Program program = cfg.settings().bind(AppLoader.standard().load(app).program());
+        ModuleSchema.require(app, program, cfg);
         CgiRunner.run(program, cfg, env, in, out, err);
     }
 }

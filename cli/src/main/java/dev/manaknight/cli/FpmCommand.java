@@ -41,7 +41,9 @@ final class FpmCommand implements Callable<Integer> {
         };
         FpmServer.ProgramLoader programs = new FpmServer.ProgramLoader() {
             @Override public Program load(Config c) throws Exception {
-                return c.settings().bind(AppLoader.standard().load(c.app()).program());
+                Program program = c.settings().bind(AppLoader.standard().load(c.app()).program());
+                ModuleSchema.require(c.app(), program, c);
+                return program;
             }
 
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }

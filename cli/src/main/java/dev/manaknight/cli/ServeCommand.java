@@ -44,6 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
         // Compiled or read, every program is verified before it serves: the VM trusts verified code.
         // Its config keys' values too: a missing or ill-typed one stops the start here, naming the key.
         Program program = cfg.settings().bind(AppLoader.standard().load(cfg.app()).program());
+        ModuleSchema.require(cfg.app(), program, cfg);
         Deployment.warnings(cfg).forEach(w -> System.err.println("manaknight: warning: " + w));
         // Before the database is opened and the app warmed up: a taken port fails at once, naming it.
         HttpServer.checkFree(cfg.server().host(), cfg.server().port());

@@ -83,6 +83,32 @@ class RealToolchainTest {
         }
     }
 
+    /**
+     * Issue 16: `build … -o users.mkb` then `serve users.mkb`, as the README showed, started on an
+     * empty database and every request failed with `no such table`. A module that queries a
+     * database, with neither a schema nor migrations named or beside it, is refused at start.
+     */
+    @Test void aModuleWithoutItsSchemaIsRefusedAtStart() throws Exception {
+        Path app = seedApp();
+        Path mkb = dir.resolve("users.mkb");
+        assertEquals(0, run("build", app.toString(), "-o", mkb.toString()).code());
+        Path fpmConfig = Files.writeString(dir.resolve("fpm.toml"), "app = \"users.mkb\"\n");
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(taken.getLocalPort());
+            for (Cli r : List.of(run("serve", mkb.toString(), "--port", port), run("fpm", "-t", "--config", fpmConfig.toString()),
+                    run("cgi", mkb.toString()))) {
+                assertEquals(64, r.code(), r.toString());
+                assertTrue(r.err().contains(mkb + " carries the program, not its schema: put schema.sql or migrations/ beside it,"
+                        + " or name db.schema or db.migrations in the config"), r.toString());
+            }
+            assertTrue(!Files.exists(dir.resolve("app.db")), "nothing was opened first");
+            Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, email TEXT);\n");
+            assertEquals(74, run("serve", mkb.toString(), "--port", port).code(), "past the check, to the taken port");
+            Cli tested = run("fpm", "-t", "--config", fpmConfig.toString());
+            assertEquals(0, tested.code(), tested.toString());
+        }
+    }
+
     @Test void seedProgramChecks() throws Exception {
         Cli r = run("check", seedApp().toString());
         assertEquals(0, r.code(), r.toString());

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem document (`application/problem+json`). `type` is
- * `https://manaknight.dev/problems/<slug>`; `errors` lists each invalid input; `stack` is only
- * filled in development mode.
+ * `https://manaknight.dev/problems/<slug>`, or `about:blank` when the status says all (slug
+ * null); `errors` lists each invalid input; `stack` is only filled in development mode.
  */
 public record Problem(String slug, String title, int status, String detail, String instance,
                       List<InputError> errors, List<String> stack) {
@@ -26,6 +26,12 @@ public record Problem(String slug, String title, int status, String detail, Stri
 
     public static Problem of(String slug, String title, int status, String detail) {
         return new Problem(slug, title, status, detail, null, List.of(), List.of());
+    }
+
+    /** A status with nothing to add (RFC 9457 §4.2.1): `about:blank`, titled by the status's phrase. */
+    public static Problem ofStatus(int status) {
+        String phrase = ReasonPhrase.registered(status);
+        return of(null, phrase == null ? "Error" : phrase, status, null);
     }
 
     public static Problem notFound(String path) {
@@ -50,7 +56,7 @@ public record Problem(String slug, String title, int status, String detail, Stri
         return of("overloaded", "Service Unavailable", 503, "the server is at capacity; retry shortly");
     }
 
-    public String type() { return TYPE_BASE + slug; }
+    public String type() { return slug == null ? "about:blank" : TYPE_BASE + slug; }
 
     public Problem withInstance(String instance) {
         return new Problem(slug, title, status, detail, instance, errors, stack);

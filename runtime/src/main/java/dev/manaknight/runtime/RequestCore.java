@@ -379,7 +379,7 @@ public final class RequestCore {
             case Outcome.Responded resp -> {
                 Reply reply;
                 try {
-                    reply = encode(resp.response());
+                    reply = encode(resp.response(), req.rawPath());
                 } catch (RuntimeException e) {
                     yield new Attempt.Done(failure(new VmError(VmError.Kind.INTERNAL, "the response cannot be encoded: "
                             + e.getMessage(), List.of()), req, r));
@@ -445,8 +445,12 @@ public final class RequestCore {
                 .reply(new Header("Retry-After", "1"));
     }
 
-    /** The handler's response as bytes; headers in the order written, Content-Type by the body unless set. */
-    private Reply encode(Response r) {
+    /**
+     * The handler's response as bytes; headers in the order written, Content-Type by the body
+     * unless set. A bodiless status of 400 or more without a Content-Type is the problem document
+     * the OpenAPI document promises for it (`about:blank`, the status's phrase), `instance` the path.
+     */
+    private Reply encode(Response r, String instance) {
         if (r.status() < 100 || r.status() > 599) throw new IllegalStateException("status " + r.status() + " is not an HTTP status");
         var headers = new ArrayList<Header>();
         boolean typed = false;
@@ -456,7 +460,12 @@ public final class RequestCore {
             typed |= h.name().equalsIgnoreCase("Content-Type");
             headers.add(new Header(h.name(), h.value()));
         }
+        boolean problem = r.status() >= 400 && !typed;
         byte[] body = switch (r.body()) {
+            case Response.Body.None n when problem -> {
+                headers.add(new Header("Content-Type", Problem.MEDIA_TYPE));
+                yield Problem.ofStatus(r.status()).withInstance(instance).toJson();
+            }
             case Response.Body.None n -> new byte[0];
             case Response.Body.Json j -> {
                 if (!typed) headers.add(new Header("Content-Type", "application/json"));

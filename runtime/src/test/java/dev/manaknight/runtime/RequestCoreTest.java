@@ -120,6 +120,43 @@ class RequestCoreTest {
         db = null;
     }
 
+    /**
+     * Issue 16: `respond status 404` sent an empty body while the OpenAPI document promises
+     * `application/problem+json` for every error status. One rule, every status: a bodiless answer
+     * of 400 or more is a problem document (`about:blank`, the status's phrase); below 400 it stays
+     * empty; a handler that names its own `Content-Type` keeps its empty body.
+     */
+    @Test void aBodilessErrorStatusIsAProblemDocument() throws Exception {
+        Fixtures.Handler bare = (h, a) -> new Outcome.Responded(new Response(((Number) a[0]).intValue(),
+                new Response.Body.None(), List.of(), false));
+        Fixtures.Handler typed = (h, a) -> new Outcome.Responded(new Response(404, new Response.Body.None(),
+                List.of(new Response.Header("Content-Type", "text/plain")), false));
+        core(false, Duration.ofSeconds(5), bare, typed);
+        for (int status = 200; status <= 599; status++) {
+            Reply r = core.handle(Fixtures.get("/users/" + status));
+            assertEquals(status, r.status());
+            if (status < 400) {
+                assertEquals(0, r.body().length, "status " + status);
+                assertNull(r.header("Content-Type"), "status " + status);
+                continue;
+            }
+            assertEquals(Problem.MEDIA_TYPE, r.header("Content-Type"), "status " + status);
+            JsonNode p = mapper.readTree(r.body());
+            assertEquals("about:blank", p.get("type").asText(), r.text());
+            assertEquals(status, p.get("status").asInt(), r.text());
+            String phrase = ReasonPhrase.registered(status);
+            assertEquals(phrase == null ? "Error" : phrase, p.get("title").asText(), r.text());
+            assertEquals("/users/" + status, p.get("instance").asText(), r.text());
+        }
+        Reply own = core.handle(Fixtures.get("/users/me"));
+        assertEquals(404, own.status());
+        assertEquals(0, own.body().length);
+        assertEquals("text/plain", own.header("Content-Type"));
+        Reply head = core.handle(Fixtures.req("HEAD", "/users/404", null));
+        assertEquals(0, head.body().length);
+        assertEquals(Problem.MEDIA_TYPE, head.header("Content-Type"));
+    }
+
     @Test void rollsBackOn5xx() throws Exception {
         deletingCore(503);
         assertEquals(503, core.handle(Fixtures.get("/users/1")).status());

@@ -68,7 +68,10 @@ class LiveStatusTest {
         app = LiveApp.sqlite(dir, "[limits]\nbody = \"1KB\"\n");
         var handlerNotFound = app.send("GET", "/items/99");
         assertEquals(404, handlerNotFound.statusCode());
-        assertEquals("", handlerNotFound.body());
+        // issue 16: `respond status 404` is the problem document the OpenAPI document promises
+        assertEquals("application/problem+json", handlerNotFound.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"instance\":\"/items/99\"}",
+                handlerNotFound.body());
         assertEquals("no route matches /nope", problem(app.send("GET", "/nope"), 404, "not-found").get("detail").asText());
 
         JsonNode bad = problem(app.send("GET", "/search?color=blue&limit=x"), 400, "invalid-request");

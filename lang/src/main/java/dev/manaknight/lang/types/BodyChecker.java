@@ -50,6 +50,8 @@ final class BodyChecker {
     private int maxSlot;
     private final List<Runnable> deferred = new ArrayList<>();
     private final List<Ty.Var> pathVars = new ArrayList<>();
+    /** The types of expressions that had an error: what depends on them is not reported again. */
+    private final Set<Ty.Var> poisoned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /**
      * The loops around the statement being checked, innermost last, up to the nearest lambda
      * (which `break` cannot leave); each holds whether a `break` leaves it.
@@ -92,7 +94,10 @@ final class BodyChecker {
         }
         boolean unitResult = Ty.is(fnResult, "Unit");
         TExpr.Block body = block(f.body(), null);
-        if (fnResult instanceof Ty.Never && !(Ty.prune(body.ty()) instanceof Ty.Never)) {
+        boolean unknownResult = fnResult instanceof Ty.Never && !Checker.isNever(f.result()); // reported: E0202
+        if (unknownResult) {
+            // what the body ends with cannot be checked against a type that does not exist
+        } else if (fnResult instanceof Ty.Never && !(Ty.prune(body.ty()) instanceof Ty.Never)) {
             error("E0504", "`" + f.name().name() + "` can end without responding", closing(f.body()),
                     "the body can reach its end here, but a `Never` function never returns",
                     "end every path with `respond …`, or declare the result type the function returns");
@@ -297,7 +302,7 @@ final class BodyChecker {
                         "a Secret stays a plain `Secret`: " + Checker.SECRET_USES);
         });
         TWalk.forEach(body, e -> {
-            if (Ty.hasVars(e.ty()) && app.diags.size() == errorsBefore) {
+            if (Ty.hasVars(e.ty()) && !mentionsPoisoned(e.ty()) && app.diags.size() == errorsBefore) {
                 error("E0402", "cannot infer the type of this expression", e.span(), "its type is `" + Ty.show(e.ty()) + "`",
                         "add a type annotation, e.g. `let xs: List<Int> = []`");
             }
@@ -786,7 +791,7 @@ final class BodyChecker {
             unifier.unify(v, Ty.STRING);
             t = Ty.STRING;
         }
-        if (t instanceof Ty.Var) {
+        if (t instanceof Ty.Var && !poisoned(t)) {
             error("E0402", "the type of this value must be known here", target.span(), "its type is not inferred yet",
                     "add a type annotation where it is declared");
         }
@@ -929,7 +934,7 @@ final class BodyChecker {
         }
         if (!Ty.is(ty, "Result")) {
             if (operand instanceof TExpr.Poison) return poison(t.span()); // reported already
-            if (ty instanceof Ty.Var)
+            if (ty instanceof Ty.Var && !poisoned(ty))
                 error("E0402", "the type of this value must be known here", t.operand().span(), "its type is not inferred yet",
                         "add a type annotation where it is declared");
             else
@@ -1028,8 +1033,44 @@ final class BodyChecker {
 
     void defer(Runnable r) { deferred.add(r); }
 
-    /** A placeholder for an expression that had an error. */
-    TExpr poison(Span span) { return new TExpr.Poison(unifier.fresh(null), span); }
+    /** A placeholder for an expression that had an error; its type marks what depends on it. */
+    TExpr poison(Span span) { return new TExpr.Poison(poisonedVar(), span); }
+
+    private Ty.Var poisonedVar() {
+        Ty.Var v = unifier.fresh(null);
+        poisoned.add(v);
+        return v;
+    }
+
+    /**
+     * A record field's type for checking. Where its declaration named an unknown type (reported),
+     * that part is a poisoned variable: whatever the field is used as fits, and nothing is reported again.
+     */
+    Ty fieldTy(TypeDef.RecordDef r, int idx) {
+        Ty declared = app.unknownFieldType(r, idx);
+        return declared == null ? Ty.of(r.fields().get(idx).type()) : poisonUnknown(declared);
+    }
+
+    private boolean mentionsPoisoned(Ty t) {
+        Ty p = Ty.prune(t);
+        return p instanceof Ty.Var ? poisoned(p) : p instanceof Ty.Con c && c.args().stream().anyMatch(this::mentionsPoisoned);
+    }
+
+    private Ty poisonUnknown(Ty t) {
+        return switch (t) {
+            case Ty.Never n -> poisonedVar();
+            case Ty.Con c -> new Ty.Con(c.name(), c.args().stream().map(this::poisonUnknown).toList());
+            case Ty.Var v -> v;
+        };
+    }
+
+    /** Whether `t` is still the unknown type of an expression that had an error (reported already). */
+    boolean poisoned(Ty t) {
+        Ty p = Ty.prune(t);
+        if (!(p instanceof Ty.Var)) return false;
+        for (Ty.Var v : poisoned) if (Ty.prune(v) == p) return true;
+        return false;
+    }
 
     Checker app() { return app; }
 }

@@ -38,6 +38,8 @@ public final class Checker {
     final Map<String, Decl.TypeDecl> records = new LinkedHashMap<>();
     final Map<String, Decl.EnumDecl> enums = new LinkedHashMap<>();
     final Map<String, Integer> typeIndex = new HashMap<>();
+    /** "Record.field" → its declared type, where that named an unknown type (reported, Never there). */
+    private final Map<String, Ty> unknownFieldTypes = new HashMap<>();
     final List<TypeDef> typeDefs = new ArrayList<>();
     final Map<String, FnSig> fns = new LinkedHashMap<>();
     final Map<String, ConstSlot> consts = new LinkedHashMap<>();
@@ -159,6 +161,7 @@ public final class Checker {
                             error("E0209", "duplicate field `" + f.name().name() + "`", f.name().span(), "declared twice in `" + t.name().name() + "`", null);
                         Ty ty = resolve(f.type());
                         if (Ty.is(ty, SECRET)) secretHeld(f.type().span(), "a record");
+                        if (mentionsNever(ty)) unknownFieldTypes.put(t.name().name() + "." + f.name().name(), ty);
                         fields.add(new TypeDef.FieldDef(f.name().name(), typeOr(ty)));
                     }
                     typeDefs.add(new TypeDef.RecordDef(t.name().name(), fields));
@@ -218,7 +221,9 @@ public final class Checker {
         return t == null ? Type.UNIT : t;
     }
 
-    /** Resolves a written type; unknown names are reported and yield Unit (to avoid cascades). */
+    private boolean known(String name) { return isBuiltinTypeName(name) || typeIndex.containsKey(name); }
+
+    /** Resolves a written type; unknown names are reported and yield Never, which fits anywhere (no cascades). */
     Ty resolve(TypeExpr te) {
         String name = te.name().name();
         int arity = switch (name) {
@@ -227,7 +232,7 @@ public final class Checker {
             default -> 0;
         };
         if (te.args().size() != arity) {
-            if (arity == 0 && !te.args().isEmpty())
+            if (arity == 0 && !te.args().isEmpty() && known(name)) // an unknown name is reported once, below
                 error("E0204", "`" + name + "` takes no type arguments", te.span(), "written with " + te.args().size(), null);
             else if (arity > 0)
                 error("E0204", "`" + name + "` takes " + arity + " type argument" + (arity == 1 ? "" : "s"), te.span(),
@@ -270,7 +275,7 @@ public final class Checker {
                 String near = Names.nearest(name, candidates);
                 error("E0202", "unknown type `" + name + "`", te.name().span(), "no type of this name",
                         near != null ? "did you mean `" + near + "`?" : "declare it with `type " + name + " { … }` or `enum " + name + " { … }`");
-                yield Ty.UNIT;
+                yield Ty.Never.NEVER; // fits anywhere: what uses a value of it is not reported again
             }
         };
     }
@@ -282,6 +287,18 @@ public final class Checker {
     int typeIndexOf(String name) {
         if (name.equals(DB_ERROR) && typesCollected) addDbError(); // `DbError.unique(…)`, a pattern on one
         return typeIndex.getOrDefault(name, -1);
+    }
+
+    /**
+     * The declared type of a record's field when it named an unknown type (reported, and Never in
+     * its place), else null: {@link BodyChecker#fieldTy} keeps uses of the field silent.
+     */
+    Ty unknownFieldType(TypeDef.RecordDef r, int idx) {
+        return unknownFieldTypes.get(r.name() + "." + r.fields().get(idx).name());
+    }
+
+    private static boolean mentionsNever(Ty t) {
+        return t instanceof Ty.Never || t instanceof Ty.Con c && c.args().stream().anyMatch(Checker::mentionsNever);
     }
 
     TypeDef.RecordDef recordDef(String name) {
@@ -354,7 +371,7 @@ public final class Checker {
     }
 
     /** `Never`, written as a function's result: the function always responds. */
-    private static boolean isNever(TypeExpr te) {
+    static boolean isNever(TypeExpr te) {
         return te.name().name().equals(NEVER) && te.args().isEmpty();
     }
 

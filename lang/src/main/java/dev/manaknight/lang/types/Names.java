@@ -6,7 +6,11 @@ import java.util.Collection;
 final class Names {
     private Names() {}
 
-    /** The closest candidate within a third of the name's length (at least 1 edit), or null. */
+    /**
+     * The closest candidate within a third of the name's length (at least 1 edit); else the one
+     * candidate of 3 or more letters that the name starts with (`Boolean` -> `Bool`, `Integer` ->
+     * `Int`); else null.
+     */
     static String nearest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Math.max(1, name.length() / 3) + 1;
@@ -17,7 +21,19 @@ final class Names {
                 best = c;
             }
         }
-        return best;
+        return best != null ? best : shortenedFrom(name, candidates);
+    }
+
+    /** The only candidate (3+ letters) that `name` starts with, ignoring case; null if none or several. */
+    private static String shortenedFrom(String name, Collection<String> candidates) {
+        String found = null;
+        String lower = name.toLowerCase();
+        for (String c : candidates) {
+            if (c.length() < 3 || !lower.startsWith(c.toLowerCase())) continue;
+            if (found != null && !found.equals(c)) return null;
+            found = c;
+        }
+        return found;
     }
 
     /** Optimal string alignment distance: edits and adjacent transpositions cost 1. */

@@ -44,7 +44,7 @@ final class Records {
                             near != null ? "did you mean `" + near + "`?" : "its fields are " + String.join(", ", r.fields().stream().map(TypeDef.FieldDef::name).toList()));
                     return body.poison(f.span());
                 }
-                return new TExpr.GetField(target, body.app.typeIndexOf(c.name()), idx, Ty.of(r.fields().get(idx).type()), f.span());
+                return new TExpr.GetField(target, body.app.typeIndexOf(c.name()), idx, body.fieldTy(r, idx), f.span());
             }
             if (Methods.isMethod(c.name(), f.name().name())) {
                 body.error("E0207", "`" + f.name().name() + "` is a method", f.name().span(), "not a field", "call it: `." + f.name().name() + "()`");
@@ -103,7 +103,7 @@ final class Records {
                 body.error("E0209", "the field `" + f.name().name() + "` is given twice", f.name().span(), "again here", null);
                 continue;
             }
-            values[idx] = body.check(f.value(), Ty.of(def.fields().get(idx).type()));
+            values[idx] = body.check(f.value(), body.fieldTy(def, idx));
         }
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
@@ -141,7 +141,7 @@ final class Records {
             }
             if (fields.contains(idx)) body.error("E0209", "the field `" + f.name().name() + "` is given twice", f.name().span(), "again here", null);
             fields.add(idx);
-            values.add(body.check(f.value(), Ty.of(def.fields().get(idx).type())));
+            values.add(body.check(f.value(), body.fieldTy(def, idx)));
         }
         return new TExpr.With(target, body.app.typeIndexOf(def.name()), fields, values, t, w.span());
     }

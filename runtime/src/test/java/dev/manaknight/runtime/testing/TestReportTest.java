@@ -107,10 +107,12 @@ class TestReportTest {
                 ok bodies and headers
                 FAIL what a failure says
                   app.mnk:65: expect r.status == 200: expected 200, got 404
-                  app.mnk:67: expect r.body == wanted: expected "{}", got ""
+                  app.mnk:67: expect r.body == wanted: expected "{}", got \
+                "{\\"type\\":\\"about:blank\\",\\"title\\":\\"Not Found\\",\\"status\\":404,\\"instance\\":\\"/todos/2\\"}"
                   app.mnk:68: expect r.body.contains("milk")
                   app.mnk:69: expect r.status < 400: got 404
-                  app.mnk:70: expect r.headers.get("Content-Type") == some("text/plain"): expected some("text/plain"), got none
+                  app.mnk:70: expect r.headers.get("Content-Type") == some("text/plain"): expected some("text/plain"), \
+                got some("application/problem+json")
                 3 passed, 1 failed
                 """, out.toString(StandardCharsets.UTF_8));
     }
