@@ -21,6 +21,9 @@ import java.time.Duration;
  *     later its connection is given up as broken</td></tr>
  * <tr><td>pgjdbc `cancelSignalTimeout`</td><td>the acquisition time, in whole seconds</td>
  *     <td>sending a cancel to a server that does not answer</td></tr>
+ * <tr><td>PostgreSQL `statement_timeout`, `idle_in_transaction_session_timeout`</td><td>T + 2 s</td>
+ *     <td>the server's own end for a statement whose cancel never came (a killed process) and for
+ *     a transaction a vanished client left open; migrations lift both for their session</td></tr>
  * <tr><td>SQLite `busy_timeout`</td><td>T, at most 5 s</td><td>a writer waiting for another's lock</td></tr>
  * </table>
  * A value given in the database URL (`?socketTimeout=…`) wins over these.
@@ -46,6 +49,9 @@ record PoolTimeouts(long acquireMs, long validationMs, int connectSeconds, int s
         long validation = clamp(acquire / 2, HIKARI_FLOOR_MS, MAX_VALIDATION_MS);
         return new PoolTimeouts(acquire, validation, seconds(acquire), seconds(t) + SOCKET_GRACE_SECONDS, Math.min(t, MAX_BUSY_MS));
     }
+
+    /** PostgreSQL's server-side limits, in milliseconds: the socket timeout's T + grace. */
+    long serverMs() { return socketSeconds * 1000L; }
 
     private static long clamp(long v, long lo, long hi) { return Math.max(lo, Math.min(hi, v)); }
 

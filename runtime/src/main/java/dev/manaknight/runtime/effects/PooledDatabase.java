@@ -111,6 +111,10 @@ public final class PooledDatabase implements Database {
         p.setProperty("loginTimeout", String.valueOf(t.connectSeconds()));
         p.setProperty("cancelSignalTimeout", String.valueOf(t.connectSeconds()));
         p.setProperty("socketTimeout", String.valueOf(t.socketSeconds()));
+        // The server's own backstop: a statement whose cancel never arrived (the process was
+        // killed, the cancel connection failed) would otherwise run on the server for as long as
+        // it likes; a transaction left idle by a vanished client would hold its locks.
+        p.setProperty("options", "-c statement_timeout=" + t.serverMs() + " -c idle_in_transaction_session_timeout=" + t.serverMs());
         return p;
     }
 

@@ -54,11 +54,17 @@ public final class Schema {
             Dialect dialect = Dialect.of(c);
             List<Migration> migrations = MigrationFiles.load(folder, dialect);
             int socketBefore = dialect == Dialect.POSTGRESQL ? c.getNetworkTimeout() : 0;
-            if (dialect == Dialect.POSTGRESQL) c.setNetworkTimeout(Runnable::run, 0);
+            if (dialect == Dialect.POSTGRESQL) {
+                c.setNetworkTimeout(Runnable::run, 0);
+                serverLimits(c, false); // a migration may take long: a request's limits are not its own
+            }
             try {
                 return new Migrator(c, dbName, Migrator.LOCK_WAIT, announce).migrate(migrations);
             } finally {
-                if (dialect == Dialect.POSTGRESQL) c.setNetworkTimeout(Runnable::run, socketBefore);
+                if (dialect == Dialect.POSTGRESQL) {
+                    serverLimits(c, true);
+                    c.setNetworkTimeout(Runnable::run, socketBefore);
+                }
             }
         } finally {
             db.release(c);
@@ -83,10 +89,32 @@ public final class Schema {
     /** @param announce the WARN to write when the script runs, or null (tests' in-memory databases) */
     private static boolean apply(Database db, String script, String announce) throws SQLException {
         Connection c = db.acquire();
+        boolean postgres = Dialect.of(c) == Dialect.POSTGRESQL;
         try {
+            if (postgres) serverLimits(c, false);
             return new Migrator(c, "the database", Migrator.LOCK_WAIT, false).applyIfEmpty(script, announce);
         } finally {
-            db.release(c);
+            try {
+                if (postgres) serverLimits(c, true);
+            } finally {
+                db.release(c);
+            }
+        }
+    }
+
+    /**
+     * Lifts (`restore` false) or restores PostgreSQL's per-statement and idle-transaction limits
+     * of the pool's connections ({@link PooledDatabase#postgresProperties}) for this session.
+     */
+    private static void serverLimits(Connection c, boolean restore) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        if (!auto) c.rollback();
+        c.setAutoCommit(true);
+        try (var st = c.createStatement()) {
+            st.execute(restore ? "RESET statement_timeout" : "SET statement_timeout = 0");
+            st.execute(restore ? "RESET idle_in_transaction_session_timeout" : "SET idle_in_transaction_session_timeout = 0");
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 
