@@ -63,6 +63,9 @@ public enum SqlFault {
         if (e instanceof SQLiteException s)
             return SQLITE_BROKEN.contains(s.getErrorCode()) || s.getResultCode().code == SQLITE_READONLY_DBMOVED;
         String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || PG_GONE.contains(state));
+        // Class 53, insufficient resources: out of disk (53100), of memory (53200: also SSI's
+        // predicate-lock table, filled while one long serializable transaction runs), of
+        // connections (53300). The server, not the statement, is wrong, and for a while: 503.
+        return state != null && (state.startsWith("08") || state.startsWith("53") || PG_GONE.contains(state));
     }
 }

@@ -39,4 +39,14 @@ class SqlFaultTest {
         assertEquals(SqlFault.UNAVAILABLE, SqlFault.of(new SQLException("lost", "40001", new SQLTransientConnectionException("gone"))));
         assertEquals(SqlFault.UNAVAILABLE, SqlFault.of(sqlite(SQLiteErrorCode.SQLITE_NOTADB)));
     }
+
+    /**
+     * bench/ledger.sh at `serializable`: while one long transaction ran, PostgreSQL's predicate-lock
+     * table filled and thousands of transfers were 500 "out of shared memory" (53200). A server out
+     * of a resource is out of reach for a while: 503 with Retry-After, as an outage is.
+     */
+    @Test void aServerOutOfResourcesIsUnavailable() {
+        for (String state : new String[] {"53000", "53100", "53200", "53300", "53400"})
+            assertEquals(SqlFault.UNAVAILABLE, SqlFault.of(pg(state)), state);
+    }
 }
