@@ -73,7 +73,11 @@ final class LiveApp implements AutoCloseable {
 
     /** Another program, e.g. an example, served the same way. */
     static LiveApp start(Program program, Path dir, String toml) throws Exception {
-        Config cfg = ConfigLoader.parse(dir.resolve("manaknight.toml"), toml, dir);
+        return start(program, ConfigLoader.parse(dir.resolve("manaknight.toml"), toml, dir));
+    }
+
+    /** A program served with a config already loaded (e.g. with app settings bound from the environment). */
+    static LiveApp start(Program program, Config cfg) throws Exception {
         List<AccessEntry> log = Collections.synchronizedList(new ArrayList<>());
         var metrics = new ServeMetrics();
         Deployment core = Deployment.open(program, cfg, Deployment.Setup.server(null, metrics).withAccessLog(log::add));

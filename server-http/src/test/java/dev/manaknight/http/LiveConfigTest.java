@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.net.URI;
@@ -78,8 +77,7 @@ class LiveConfigTest {
             """;
 
     @TempDir Path dir;
-    private Deployment core;
-    private HttpServer server;
+    private LiveApp app;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach void start() throws Exception {
@@ -96,20 +94,15 @@ class LiveConfigTest {
                 """.formatted(ADMIN_KEY), dir,
                 Map.of("MANAKNIGHT_APP_WEBHOOK_SECRET", WEBHOOK_SECRET, "MANAKNIGHT_APP_PRICE", "12.50"));
         Program program = cfg.settings().bind(compiled);
-        var metrics = new ServeMetrics();
-        core = Deployment.open(program, cfg, Deployment.Setup.server(null, metrics));
-        var o = HttpServer.Options.of(cfg);
-        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, 2, o.maxConnections(), o.idleTimeout(),
-                Duration.ofSeconds(5), o.transport()), metrics);
+        app = LiveApp.start(program, cfg);
     }
 
     @AfterEach void stop() {
-        server.close();
-        core.close();
+        app.close();
     }
 
     private HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(20))
+        var b = HttpRequest.newBuilder(URI.create(app.server.url() + path)).timeout(Duration.ofSeconds(20))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(b::header);
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.vm.Program;
-import dev.manaknight.runtime.Deployment;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.net.URI;
@@ -70,8 +69,7 @@ class LiveStdlibTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path dir;
-    private Deployment core;
-    private HttpServer server;
+    private LiveApp app;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach void start() throws Exception {
@@ -80,20 +78,15 @@ class LiveStdlibTest {
                 "CREATE TABLE events (id INTEGER PRIMARY KEY, name TEXT NOT NULL, at TEXT NOT NULL);\n");
         Config cfg = ConfigLoader.parse(dir.resolve("manaknight.toml"),
                 "[db]\nurl = \"sqlite:app.db\"\nschema = \"schema.sql\"\n", dir);
-        var metrics = new ServeMetrics();
-        core = Deployment.open(program, cfg, Deployment.Setup.server(null, metrics));
-        var o = HttpServer.Options.of(cfg);
-        server = HttpServer.start(core, new HttpServer.Options("127.0.0.1", 0, 2, o.maxConnections(), o.idleTimeout(),
-                Duration.ofSeconds(5), o.transport()), metrics);
+        app = LiveApp.start(program, cfg);
     }
 
     @AfterEach void stop() {
-        server.close();
-        core.close();
+        app.close();
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(20));
+        var b = HttpRequest.newBuilder(URI.create(app.server.url() + path)).timeout(Duration.ofSeconds(20));
         if (json != null) b.header("Content-Type", "application/json");
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
