@@ -89,16 +89,16 @@ public final class Schema {
     /** @param announce the WARN to write when the script runs, or null (tests' in-memory databases) */
     private static boolean apply(Database db, String script, String announce) throws SQLException {
         Connection c = db.acquire();
-        boolean postgres = Dialect.of(c) == Dialect.POSTGRESQL;
         try {
+            boolean postgres = Dialect.of(c) == Dialect.POSTGRESQL;
             if (postgres) serverLimits(c, false);
-            return new Migrator(c, "the database", Migrator.LOCK_WAIT, false).applyIfEmpty(script, announce);
-        } finally {
             try {
-                if (postgres) serverLimits(c, true);
+                return new Migrator(c, "the database", Migrator.LOCK_WAIT, false).applyIfEmpty(script, announce);
             } finally {
-                db.release(c);
+                if (postgres) serverLimits(c, true);
             }
+        } finally {
+            db.release(c);
         }
     }
 
