@@ -107,4 +107,20 @@ class PooledDatabaseTest {
             assertTrue(cache.prepare(c, "SELECT 0") == first);
         }
     }
+
+    /**
+     * Issue 12: the pool is opened whole at start and kept, so a burst never waits for connections
+     * to be opened one by one on a saturated machine (the soak's one neighbour 503).
+     */
+    @Test void everyConnectionIsOpenedAtStartWithoutBeingAskedFor() throws Exception {
+        try (var db = PooledDatabase.open("sqlite:" + dir.resolve("app.db"), 6, TIMEOUT, 8)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (db.openConnections() < 6 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(6, db.openConnections(), "connections open without a request");
+            var held = new java.util.ArrayList<java.sql.Connection>();
+            for (int i = 0; i < 6; i++) held.add(db.acquire());
+            held.forEach(db::release);
+            assertEquals(6, db.openConnections(), "released connections stay open");
+        }
+    }
 }
