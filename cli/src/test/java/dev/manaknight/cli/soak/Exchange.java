@@ -88,7 +88,10 @@ record Exchange(int status, long micros, String failure, String problem) {
     /** Bodies up to this size are looked at for a problem type. */
     private static final int PROBLEM_MAX = 4096;
 
-    /** The same, leaving in `problem[0]` the problem type of a problem document's body, or null. */
+    /**
+     * The same, leaving in `problem[0]` the problem type of a problem document's body and, in
+     * brackets, the response's `X-Request-Id` (`database-unavailable [k3x9-a1b2]`), or null.
+     */
     static int readResponse(InputStream in, String[] problem) throws IOException {
         var head = new ByteArrayOutputStream(256);
         int matched = 0;
@@ -100,12 +103,16 @@ record Exchange(int status, long micros, String failure, String problem) {
         }
         String h = head.toString(StandardCharsets.ISO_8859_1);
         long length = 0;
-        for (String line : h.split("\r\n"))
+        String id = null;
+        for (String line : h.split("\r\n")) {
             if (line.regionMatches(true, 0, "content-length:", 0, 15)) length = Long.parseLong(line.substring(15).trim());
+            if (line.regionMatches(true, 0, "x-request-id:", 0, 13)) id = line.substring(13).trim();
+        }
         if (length > 0 && length <= PROBLEM_MAX && h.toLowerCase(java.util.Locale.ROOT).contains("application/problem+json")) {
             String body = new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
             int at = body.indexOf("/problems/");
-            if (at >= 0) problem[0] = body.substring(at + 10, Math.max(at + 10, body.indexOf('"', at)));
+            if (at >= 0) problem[0] = body.substring(at + 10, Math.max(at + 10, body.indexOf('"', at)))
+                    + (id == null ? "" : " [" + id + "]"); // the server log names the request by its id
         } else {
             in.skipNBytes(length);
         }

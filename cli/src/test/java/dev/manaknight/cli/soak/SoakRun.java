@@ -45,7 +45,7 @@ public final class SoakRun {
     /** What one run saw. */
     public record Result(Mode mode, Duration duration, Map<Attack, Map<Integer, Long>> answers, Map<Attack, List<String>> unanswered,
                          List<Long> probeMicros, List<String> neighbourFailures, long neighbourRequests, List<Long> rssKb,
-                         long stderrBytes, boolean alive, int exitCode, String stderrTail) {
+                         long stderrBytes, boolean alive, int exitCode, String stderrTail, List<String> neighbourLog) {
         long probeMillis(double quantile) {
             if (probeMicros.isEmpty()) return -1;
             var sorted = new ArrayList<>(probeMicros);
@@ -77,6 +77,7 @@ public final class SoakRun {
             if (!neighbourFailures.isEmpty())
                 b.append("  neighbour's failures (first ").append(Math.min(5, neighbourFailures.size())).append("): ")
                         .append(neighbourFailures.subList(0, Math.min(5, neighbourFailures.size()))).append('\n');
+            for (String line : neighbourLog) b.append("    log: ").append(line).append('\n');
             long[] halves = rssHalvesMb();
             b.append("  RSS: max ").append(halves[0]).append(" MB in the first half, ").append(halves[1])
                     .append(" MB in the second\n");
@@ -221,7 +222,17 @@ public final class SoakRun {
         });
         return new Result(mode, duration, counted, unanswered, List.copyOf(probes), List.copyOf(neighbourFailures),
                 neighbourRequests.get(), List.copyOf(rss), stderrBytes, alive, exit,
-                log.substring(Math.max(0, log.length() - 4000)));
+                log.substring(Math.max(0, log.length() - 4000)), logOf(neighbourFailures, log));
+    }
+
+    /** The server's log lines about the neighbour's failed requests, found by the ids their answers carried. */
+    private static List<String> logOf(List<String> failures, String log) {
+        var ids = new ArrayList<String>();
+        for (String f : failures) {
+            int open = f.lastIndexOf(" ["), close = f.lastIndexOf(']');
+            if (open >= 0 && close > open && ids.size() < 5) ids.add(f.substring(open + 1, close + 1)); // "[k3x9-a1b2]"
+        }
+        return log.lines().filter(l -> ids.stream().anyMatch(l::contains)).limit(20).toList();
     }
 
     /** Keeps {@link #IDLE_CONNECTIONS} connections open and silent, opening a new one for each the server closes. */
