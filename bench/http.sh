@@ -18,6 +18,7 @@
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(60) RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
 #   PEERS_DIR(PEERS_DIR) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
+#   B_JAVA_OPTS (the same for mk-b; MK_JAVA_OPTS when unset: B_ROOT=. with other flags is a flags A/B)
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
 #   B_ROOT (another checkout, built: its `manaknight` runs as a third server, `mk-b`, interleaved
 #   with the other two, for a before/after of Manaknight itself; the table adds mk/mk-b ratios)
@@ -40,6 +41,7 @@ RETRIES=${RETRIES:-2}          # … at most this many times (the last try is ke
 QUIET_WAIT=${QUIET_WAIT:-60}   # before each timed run, wait at most this many seconds for an idle machine
 OUT=${OUT:-$BENCH/results/http-$(date +%Y%m%d-%H%M%S)}
 MK_JAVA_OPTS=${MK_JAVA_OPTS:-}
+B_JAVA_OPTS=${B_JAVA_OPTS-$MK_JAVA_OPTS}
 MK_CONFIG_EXTRA=${MK_CONFIG_EXTRA:-}
 PORT_NODE=18090
 PORT_MK=18091
@@ -114,7 +116,7 @@ NODE_PID=$!; STARTED+=("$NODE_PID"); log "started node pid=$NODE_PID"
 MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$ROOT/manaknight" serve "$BENCH/app" --config "$RUN_DIR/serve.toml" >"$RUN_DIR/manaknight.log" 2>&1 &
 MK_PID=$!; STARTED+=("$MK_PID"); log "started manaknight pid=$MK_PID"
 if [ -n "$B_ROOT" ]; then
-  MANAKNIGHT_JAVA_OPTS="$MK_JAVA_OPTS" "$B_ROOT/manaknight" serve "$BENCH/app" --config "$RUN_DIR/serve-b.toml" >"$RUN_DIR/mk-b.log" 2>&1 &
+  MANAKNIGHT_JAVA_OPTS="$B_JAVA_OPTS" "$B_ROOT/manaknight" serve "$BENCH/app" --config "$RUN_DIR/serve-b.toml" >"$RUN_DIR/mk-b.log" 2>&1 &
   B_PID=$!; STARTED+=("$B_PID"); log "started mk-b ($B_ROOT) pid=$B_PID"
   wait_http "http://127.0.0.1:$PORT_B/hello"
 fi
