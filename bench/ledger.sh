@@ -108,19 +108,7 @@ total_of() { # total_of VARIANT: the sum of all balances, read from the database
 declare -A TOTAL
 for v in $VARIANTS; do TOTAL[$v]=$(total_of "$v"); done
 
-cat > "$RUN_DIR/transfer.lua" <<EOF
-local n = $ACCOUNTS
-local counter = 0
-function setup(thread) counter = counter + 1; thread:set("seed", counter) end
-function init(args) math.randomseed(os.time() * 1000 + seed) end
-request = function()
-  local a = math.random(4, n + 3)
-  local b = math.random(4, n + 2)
-  if b >= a then b = b + 1 end
-  return wrk.format("POST", "/transfers", { ["Content-Type"] = "application/json" },
-    string.format('{"fromId":%d,"toId":%d,"amountCents":%d,"memo":null}', a, b, math.random(1, 100)))
-end
-EOF
+transfer_lua "$ACCOUNTS" > "$RUN_DIR/transfer.lua"
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -1,4 +1,4 @@
-# Shell helpers shared by bench/http.sh, bench/fpm.sh and bench/fpm-ab.sh (sourced, not run):
+# Shell helpers shared by the bench/*.sh scripts (sourced, not run):
 # logging, stopping what a script started, waiting for a socket or a quiet machine, CPU ticks of
 # processes, reading wrk's output, the peers' nginx.conf head. The callers set
 # QUIET_WAIT before they use wait_quiet, and ROOT (the repository) before find_peers.
@@ -69,6 +69,24 @@ parse_wrk() { # -> "req_per_s p50_ms p99_ms requests non2xx socket_errors"
     /Non-2xx or 3xx responses:/  { non = $NF }
     /Socket errors:/             { gsub(/,/, ""); serr = $4 + $6 + $8 + $10 }
     END { printf "%s %.3f %.3f %s %d %d\n", rps, p50, p99, req, non + 0, serr + 0 }' "$1"
+}
+
+transfer_lua() { # transfer_lua ACCOUNTS > FILE: a wrk script of the ledger's transfers of 1–100 cents between two
+  # random distinct accounts among ids 4 … ACCOUNTS+3 (bench/ledger.sh and bench/journal.sh seed them so)
+  local ACCOUNTS=$1
+  cat <<EOF
+local n = $ACCOUNTS
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter) end
+function init(args) math.randomseed(os.time() * 1000 + seed) end
+request = function()
+  local a = math.random(4, n + 3)
+  local b = math.random(4, n + 2)
+  if b >= a then b = b + 1 end
+  return wrk.format("POST", "/transfers", { ["Content-Type"] = "application/json" },
+    string.format('{"fromId":%d,"toId":%d,"amountCents":%d,"memo":null}', a, b, math.random(1, 100)))
+end
+EOF
 }
 
 nginx_head() { # nginx_head DIR: the peers' nginx.conf settings (1 worker, no access log, temp paths in DIR), up to inside `http {`

@@ -3,6 +3,7 @@ package dev.manaknight.cli;
 import dev.manaknight.runtime.journal.JournalFiles;
 import dev.manaknight.runtime.journal.JournalVerifier;
 import dev.manaknight.runtime.journal.RecordText;
+import dev.manaknight.runtime.journal.Reveal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,8 @@ final class JournalCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", description = {"Follow each instance's hash chain through its segments; name the first "
-            + "record that breaks it.", "Exits 0 when every chain is whole, 65 when one is broken."})
+            + "record that breaks it.", "Exits 0 when every chain is whole, 65 when one is broken. Audit-mode records whose "
+            + "commit has no outcome line (the server stopped between the two) are listed, not a break."})
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -41,16 +43,24 @@ final class JournalCommand implements Callable<Integer> {
             for (JournalVerifier.Result r : results) {
                 String what = r.records() + " record" + (r.records() == 1 ? "" : "s") + " in " + r.segments() + " segment"
                         + (r.segments() == 1 ? "" : "s") + (r.fromStart() ? "" : " (its first segments were deleted)");
-                if (r.broken() == null) out.println(r.instance() + ": " + what + ", chain intact");
+                if (r.broken() == null) out.println(r.instance() + ": " + what + ", chain intact" + unknown(r.unknown()));
                 else {
                     broken = true;
                     out.println(r.instance() + ": broken at " + r.broken() + " (" + what + " before it)");
                 }
             }
             if (results.isEmpty()) out.println(path + ": no journal segments");
+            // Not a broken chain: audit mode wrote these records before their commits, and the server stopped before the outcome.
             out.flush();
             return broken ? ExitCode.DATA : ExitCode.OK;
         }
+    }
+
+    /** `; 1 commit outcome not recorded (ID)`: audit-mode records whose commit may or may not have been made. */
+    static String unknown(List<String> ids) {
+        if (ids.isEmpty()) return "";
+        return "; " + ids.size() + " commit outcome" + (ids.size() == 1 ? "" : "s") + " not recorded, committed or not ("
+                + String.join(", ", ids) + ")";
     }
 
     @Command(name = "show", description = "Print a journal's records readably: the request, each effect call and "
@@ -68,11 +78,11 @@ final class JournalCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             int[] shown = {0};
             for (Map.Entry<String, List<JournalFiles.Segment>> e : JournalFiles.segments(path).entrySet()) {
-                JournalFiles.records(e.getValue(), (segment, line, r) -> {
+                JournalFiles.records(e.getValue(), Reveal.SHOW, (segment, line, r) -> {
                     if (id != null && !id.equals(r.id())) return true;
                     out.print(RecordText.of(r));
                     shown[0]++;
-                    return id == null;
+                    return true; // every record of the id: audit mode may write one before a failed commit
                 });
             }
             out.flush();

@@ -53,7 +53,8 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         Config cfg = ConfigLoader.load(app, config);
-        Program program = AppLoader.standard().load(app).program();
+        // The app's config keys as it runs with them: a Secret the journal names is given again here.
+        Program program = cfg.settings().bind(AppLoader.standard().load(app).program());
         PrintWriter out = spec.commandLine().getOut();
         Replayer.Summary s = new Replayer(program, cfg).replay(path, new Replayer.Filter(id, from), out);
         out.println(s);

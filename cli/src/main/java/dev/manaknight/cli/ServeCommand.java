@@ -62,6 +62,16 @@ public final class ServeCommand implements Callable<Integer> {
                 server.close();
                 stopped.countDown();
             }));
+            // SIGUSR1 (after logrotate): the access and slow logs reopened, the journal's next record in a new segment.
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
+                try {
+                    deployment.reopenLogs();
+                    System.err.println("manaknight: SIGUSR1: logs reopened" + (deployment.journal() == null ? ""
+                            : ", the journal's next record starts a new segment"));
+                } catch (IOException e) {
+                    System.err.println("manaknight: SIGUSR1: reopening the logs failed: " + e.getMessage());
+                }
+            });
             // SIGINT: drain, then flush the buffered logs (main never leaves await() on this path).
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
                 server.close();

@@ -170,7 +170,9 @@ public final class Deployment implements AutoCloseable {
         this.outbound = setup.sources().outbound() != null || !usesHttp(program.module()) ? null : HttpOutbound.of(config.http());
         var sources = outbound == null ? setup.sources()
                 : new EffectSources(setup.sources().clock(), setup.sources().random(), outbound);
-        this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources, hosts);
+        var gate = journal != null && journal.durable() ? new AuditGate(journal, (r, reply) -> record(r, reply), failures, log)
+                : null;
+        this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources, hosts, gate);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
         this.cancels = new java.util.concurrent.ThreadPoolExecutor(CANCEL_THREADS, CANCEL_THREADS, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(4096),
@@ -202,7 +204,9 @@ public final class Deployment implements AutoCloseable {
                         config.db().migrations())) : null;
                 case TEST -> setup.database();
             };
-            if (config.journal().on()) journal = Journal.open(config.journal(), setup.log() != null ? setup.log() : LOG);
+            if (config.journal().on())
+                journal = Journal.open(config.journal(), config.settings().secretTexts(program.module()),
+                        setup.log() != null ? setup.log() : LOG);
             var d = new Deployment(program, config, setup, db, log, journal, null);
             if (setup.mode() == Mode.SERVER || setup.training()) Warmup.run(program.module(), db);
             return d;
@@ -402,7 +406,8 @@ public final class Deployment implements AutoCloseable {
 
     /** The one reply of a request: its access-log line, its slow-log entry, then the transport. */
     private void completed(InFlight r, Reply reply, Consumer<InFlight> deliver) {
-        if (journal != null && r.started()) reply = journaled(r, reply);
+        // Audit mode keeps the record of a committed request before its commit (AuditGate), not here.
+        if (journal != null && r.started() && !r.isJournaledAtCommit()) reply = journaled(r, reply);
         long now = System.nanoTime();
         Request req = r.request();
         // nginx's convention: 499 for a request whose client closed the connection before the answer.
@@ -420,16 +425,12 @@ public final class Deployment implements AutoCloseable {
 
     /**
      * Hands the request's record to the journal. In audit mode waits until it is on disk, and
-     * answers 503 instead when it cannot be (the disk full): a request is not answered unrecorded.
+     * answers 503 instead when it cannot be (the disk full): a request is not answered
+     * unrecorded. Nothing it wrote was committed: a commit that wrote waits for its record first
+     * (AuditGate), so a request that reaches this point in audit mode changed nothing.
      */
     private Reply journaled(InFlight r, Reply reply) {
-        long micros = (System.nanoTime() - r.startNanos()) / 1000;
-        VmError failure = r.failure();
-        var record = new JournalRecord(r.id(), Instant.now().minus(micros, ChronoUnit.MICROS), programDigest, configDigest,
-                r.request(), r.route(), r.attempts(), reply, r.fuel(), r.memory(), micros,
-                failure == null ? null : failure.kind().slug + ": " + failure.message(),
-                r.stopped() == null ? null : r.stopped().name(), 0);
-        CompletableFuture<Void> durable = journal.append(record);
+        CompletableFuture<Void> durable = journal.append(record(r, reply));
         if (durable == null) return reply;
         try {
             durable.join();
@@ -437,13 +438,20 @@ public final class Deployment implements AutoCloseable {
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
             Request req = r.request();
             failures.internal(r.id(), req.method(), req.rawPath(), e.getCause() != null ? e.getCause() : e);
-            Reply refused = Problem.of("journal-unavailable", "Service Unavailable", 503, "the request's record could not be "
-                    + "written to the journal (audit mode); see the server log for request " + r.id())
-                    .withInstance(req.rawPath().isEmpty() ? null : req.rawPath())
-                    .reply(new Header("Retry-After", "1"), new Header("X-Request-Id", r.id()));
+            Reply refused = r.withId(RequestCore.journalUnavailable(req.rawPath(), r.id()));
             r.replaceReply(refused);
             return refused;
         }
+    }
+
+    /** The request's record, answering `reply` (X-Request-Id included). */
+    private JournalRecord record(InFlight r, Reply reply) {
+        long micros = (System.nanoTime() - r.startNanos()) / 1000;
+        VmError failure = r.failure();
+        return new JournalRecord(r.id(), Instant.now().minus(micros, ChronoUnit.MICROS), programDigest, configDigest,
+                r.request(), r.route(), r.attempts(), reply, r.fuel(), r.memory(), micros,
+                failure == null ? null : failure.kind().slug + ": " + failure.message(),
+                r.stopped() == null ? null : r.stopped().name(), 0);
     }
 
     /** The request journal, or null when off (status pages and metrics count its records). */

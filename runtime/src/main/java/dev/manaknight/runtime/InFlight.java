@@ -67,6 +67,7 @@ public final class InFlight {
     private int stackAsks;
     /** The runs of the handler for the journal, or null when no journal keeps them. */
     private volatile List<dev.manaknight.runtime.journal.Attempt> attempts;
+    private volatile boolean journaledAtCommit;
 
     /** @param cancels where a running query's cancel runs (it may block): never the caller's thread */
     InFlight(String id, Request request, long startNanos, long timeoutNanos, Completion completion,
@@ -181,13 +182,18 @@ public final class InFlight {
      */
     boolean complete(Reply r) {
         if (!replied.compareAndSet(false, true)) return false;
-        var headers = new ArrayList<Header>(r.headers().size() + 1);
-        headers.addAll(r.headers());
-        headers.add(new Header("X-Request-Id", id));
-        Reply withId = new Reply(r.status(), headers, r.body());
+        Reply withId = withId(r);
         reply = withId;
         completion.complete(this, withId);
         return true;
+    }
+
+    /** The reply as it is delivered: `X-Request-Id` last. */
+    Reply withId(Reply r) {
+        var headers = new ArrayList<Header>(r.headers().size() + 1);
+        headers.addAll(r.headers());
+        headers.add(new Header("X-Request-Id", id));
+        return new Reply(r.status(), headers, r.body());
     }
 
     /** The journal could not keep the decided reply's record (audit mode): this one is delivered instead. */
@@ -220,6 +226,17 @@ public final class InFlight {
         List<dev.manaknight.runtime.journal.Attempt> a = attempts;
         if (a != null) a.add(new dev.manaknight.runtime.journal.Attempt(host.calls(), host.conflicted(), host.databaseUnavailable()));
     }
+
+    /** The last run's commit failed so: the journal keeps it with the run, for replay. */
+    void commitFailed(dev.manaknight.runtime.effects.CommitFault fault) {
+        List<dev.manaknight.runtime.journal.Attempt> a = attempts;
+        if (a != null && !a.isEmpty()) a.set(a.size() - 1, a.getLast().withCommit(fault));
+    }
+
+    /** Audit mode: the request's record and its commit's outcome are durable already (journal.md, "Commits"). */
+    void journaledAtCommit() { journaledAtCommit = true; }
+
+    boolean isJournaledAtCommit() { return journaledAtCommit; }
 
     /** The runs of the handler so far (empty when the journal is off or none ran). */
     public List<dev.manaknight.runtime.journal.Attempt> attempts() {

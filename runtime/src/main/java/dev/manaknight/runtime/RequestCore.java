@@ -8,12 +8,12 @@ import dev.manaknight.lang.model.Capability;
 import dev.manaknight.lang.vm.Outcome;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.VmError;
+import dev.manaknight.runtime.effects.CommitFault;
 import dev.manaknight.runtime.effects.Database;
 import dev.manaknight.runtime.effects.EffectSources;
 import dev.manaknight.runtime.effects.QueryCatalog;
 import dev.manaknight.runtime.effects.RequestHost;
 import dev.manaknight.runtime.effects.ResultMapper;
-import dev.manaknight.runtime.effects.SqlFault;
 import dev.manaknight.runtime.effects.Transaction;
 import dev.manaknight.runtime.input.InputDecoder;
 import dev.manaknight.runtime.input.Inputs;
@@ -22,7 +22,6 @@ import dev.manaknight.runtime.json.TypeTable;
 import dev.manaknight.runtime.route.RouteMatch;
 import dev.manaknight.runtime.route.Router;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +57,21 @@ public final class RequestCore {
      */
     public interface Hosts {
         RequestHost open(String requestId, int granted, Transaction tx, long deadlineNanos);
+    }
+
+    /**
+     * Audit mode's hold on a commit (journal.md, "Commits"): a transaction that wrote is committed
+     * only once its request's record is durable, and the commit's outcome is made durable after it.
+     */
+    public interface CommitGate {
+        /**
+         * Makes the record of `r` durable, saying it answers `reply` once committed; false when it
+         * cannot (the commit is then not made, and the request is answered 503).
+         */
+        boolean before(InFlight r, Reply reply);
+
+        /** The commit's outcome, durable before the request is answered: `fault` null when it committed. */
+        void after(InFlight r, CommitFault fault);
     }
 
     /** Where the OpenAPI document is served when enabled. */
@@ -109,13 +123,17 @@ public final class RequestCore {
     private boolean contended() { return retryTurn.availablePermits() == 0 || retryTurn.hasQueuedThreads(); }
 
     private final Hosts hosts;
+    /** Audit mode's hold on commits, or null. */
+    private final CommitGate gate;
 
     /**
      * @param db    null when the app has no database
      * @param hosts null: the real effects, from `sources`
+     * @param gate  audit mode's hold on commits, or null
      */
     RequestCore(Module module, HandlerExecutor executor, Database db, Options options, FailureLog failures, Logger log,
-                EffectSources sources, Hosts hosts) {
+                EffectSources sources, Hosts hosts, CommitGate gate) {
+        this.gate = gate;
         this.module = module;
         this.sources = sources;
         this.log = log;
@@ -359,6 +377,17 @@ public final class RequestCore {
                 .reply(new Header("Retry-After", "1"));
     }
 
+    /**
+     * Audit mode: the request's record could not be made durable, so nothing it did to the
+     * database was kept (a change is committed only after its record; journal.md, "Commits").
+     */
+    static Reply journalUnavailable(String path, String id) {
+        return Problem.of("journal-unavailable", "Service Unavailable", 503, "the request's record could not be written to "
+                        + "the journal (audit mode), so no change it made to the database was kept; retry shortly (see the "
+                        + "server log for request " + id + ")")
+                .withInstance(path.isEmpty() ? null : path).reply(new Header("Retry-After", "1"));
+    }
+
     private VmError timeout(String cause, List<VmError.StackFrame> stack) {
         return new VmError(VmError.Kind.TIMEOUT, "the request ran past its " + options.timeout().toMillis()
                 + "ms wall-clock limit" + (cause == null ? "" : " (" + cause + ")"), stack);
@@ -384,7 +413,8 @@ public final class RequestCore {
                     yield new Attempt.Done(failure(new VmError(VmError.Kind.INTERNAL, "the response cannot be encoded: "
                             + e.getMessage(), List.of()), req, r));
                 }
-                if (reply.status() >= 500 || tx == null) yield new Attempt.Done(reply); // rolled back (the `finally` in attempt)
+                // a 5xx is rolled back (the `finally` in attempt); a replay's host has a transaction when the recorded run had
+                if (reply.status() >= 500 || !host.transactional(tx)) yield new Attempt.Done(reply);
                 // A request past its deadline never commits: its client has been, or is about to
                 // be, answered that it timed out.
                 if (r.stopped() != null || r.pastDeadline(System.nanoTime()))
@@ -393,20 +423,30 @@ public final class RequestCore {
                             : new VmError(VmError.Kind.TIMEOUT, "the request was cancelled", List.of()), req, r));
                 // below 400, or a 4xx with `keep`; else rolled back (the `finally` in attempt)
                 if (!commits(reply.status(), resp.response().keep(), head)) yield new Attempt.Done(reply);
-                try {
-                    tx.commit();
-                } catch (Transaction.Abandoned e) {
-                    yield new Attempt.Done(failure(timeout("commit: " + e.getMessage(), List.of()), req, r));
-                } catch (SQLException e) {
-                    var error = new VmError(VmError.Kind.EFFECT_FAILED, "commit failed: " + e.getMessage(), List.of());
-                    yield switch (SqlFault.of(e)) {
-                        case UNAVAILABLE -> new Attempt.Done(databaseUnavailable(error, req, r));
-                        case CONFLICT -> live(r) ? new Attempt.Conflicted(error, host.repeatable())
-                                : new Attempt.Done(failure(error, req, r));
-                        case STATEMENT -> new Attempt.Done(failure(error, req, r));
-                    };
+                // Audit mode: a change is committed only once its record is durable (journal.md, "Commits").
+                boolean gated = gate != null && tx != null && tx.wrote();
+                CommitFault fault;
+                if (gated && !gate.before(r, reply)) {
+                    fault = new CommitFault(CommitFault.Kind.JOURNAL, "the request's record could not be made durable");
+                } else if (gated && !live(r)) { // its deadline passed while the record was written: its client hears so
+                    fault = new CommitFault(CommitFault.Kind.ABANDONED, "not made: the deadline passed while its record was "
+                            + "written");
+                    gate.after(r, fault);
+                } else {
+                    fault = host.commit(tx);
+                    if (gated) gate.after(r, fault);
                 }
-                yield new Attempt.Done(reply);
+                if (fault == null) yield new Attempt.Done(reply);
+                r.commitFailed(fault);
+                var error = new VmError(VmError.Kind.EFFECT_FAILED, "commit failed: " + fault.message(), List.of());
+                yield switch (fault.kind()) {
+                    case JOURNAL -> new Attempt.Done(journalUnavailable(req.rawPath(), r.id()));
+                    case ABANDONED -> new Attempt.Done(failure(timeout("commit: " + fault.message(), List.of()), req, r));
+                    case UNAVAILABLE -> new Attempt.Done(databaseUnavailable(error, req, r));
+                    case CONFLICT -> live(r) ? new Attempt.Conflicted(error, host.repeatable())
+                            : new Attempt.Done(failure(error, req, r));
+                    case STATEMENT -> new Attempt.Done(failure(error, req, r));
+                };
             }
             case Outcome.Failed f -> {
                 if (host.conflicted() && live(r)) yield new Attempt.Conflicted(f.error(), host.repeatable());

@@ -126,7 +126,7 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
             return;
         }
         if (path.equals(app.config().server().statusPath())) {
-            finish(r.id(), CgiOutput.of(StatusPage.render(server.status(), req.query())), FCGI_REQUEST_COMPLETE);
+            finish(r.id(), CgiOutput.of(StatusPage.render(server.status(), req.query(), app.journal())), FCGI_REQUEST_COMPLETE);
             return;
         }
         if (r.overBudget()) {

@@ -29,7 +29,10 @@ final class StatusMetrics {
     private static final OpenMetricsTextFormatWriter WRITER = OpenMetricsTextFormatWriter.create();
     private static final double[] QUANTILES = {0.5, 0.9, 0.99, 1.0};
 
-    static byte[] render(FpmStatus s) {
+    static byte[] render(FpmStatus s) { return render(s, null); }
+
+    /** @param journal the serving deployment's request journal, or null (its counters are then left out) */
+    static byte[] render(FpmStatus s, dev.manaknight.runtime.journal.Journal journal) {
         Labels pool = Labels.of("pool", s.pool);
         var m = MetricSnapshots.builder();
         m.metricSnapshot(gauge("manaknight_fpm_start_since_seconds", "Seconds since the pool started.", pool,
@@ -65,6 +68,14 @@ final class StatusMetrics {
                 s.percentiles(true)));
         m.metricSnapshot(summary("manaknight_fpm_vm_memory_bytes", "Peak VM memory per request (recent requests).", pool,
                 s.percentiles(false)));
+        if (journal != null) { // since the serving deployment started (a reload starts a new journal instance)
+            m.metricSnapshot(counter("manaknight_fpm_journal_records", "Request records written to the journal.", pool,
+                    journal.written()));
+            m.metricSnapshot(counter("manaknight_fpm_journal_dropped", "Request records dropped (queue full, a failed write).",
+                    pool, journal.dropped()));
+            m.metricSnapshot(counter("manaknight_fpm_journal_bytes", "Bytes written to the journal's segments.", pool,
+                    journal.bytes()));
+        }
         var out = new ByteArrayOutputStream(4096);
         try {
             WRITER.write(out, m.build(), EscapingScheme.DEFAULT);

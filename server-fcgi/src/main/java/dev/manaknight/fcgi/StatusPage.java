@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.manaknight.lang.vm.VmError;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Reply;
+import dev.manaknight.runtime.journal.Journal;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -30,12 +31,15 @@ final class StatusPage {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    static Reply render(FpmStatus s, String query) {
+    static Reply render(FpmStatus s, String query) { return render(s, query, null); }
+
+    /** @param journal the serving deployment's request journal, or null when it has none (its fields are then left out) */
+    static Reply render(FpmStatus s, String query, Journal journal) {
         var keys = List.of(query.split("&"));
         boolean full = keys.contains("full");
-        if (keys.contains("openmetrics")) return reply(StatusMetrics.CONTENT_TYPE, StatusMetrics.render(s));
-        if (keys.contains("json")) return reply("application/json", json(s, full));
-        return reply("text/plain; charset=utf-8", text(s, full));
+        if (keys.contains("openmetrics")) return reply(StatusMetrics.CONTENT_TYPE, StatusMetrics.render(s, journal));
+        if (keys.contains("json")) return reply("application/json", json(s, full, journal));
+        return reply("text/plain; charset=utf-8", text(s, full, journal));
     }
 
     static Reply pong() { return reply("text/plain; charset=utf-8", "pong"); }
@@ -48,8 +52,11 @@ final class StatusPage {
         return new Reply(200, List.of(new Header("Content-Type", type), new Header("Cache-Control", "no-store")), body);
     }
 
-    /** The pool's fields in PHP-FPM's order, then ours. */
-    private static Map<String, Object> pool(FpmStatus s) {
+    /**
+     * The pool's fields in PHP-FPM's order, then ours; with a journal, its records written,
+     * dropped and bytes since the serving deployment started (a reload starts a new journal instance).
+     */
+    private static Map<String, Object> pool(FpmStatus s, Journal journal) {
         var m = new LinkedHashMap<String, Object>();
         int active = s.active.get();
         m.put("pool", s.pool);
@@ -77,6 +84,11 @@ final class StatusPage {
         for (int i = 0; i < 4; i++) m.put("fuel " + p[i], fuel[i]);
         for (int i = 0; i < 4; i++) m.put("memory " + p[i], mem[i]);
         for (var e : s.failures().entrySet()) m.put("vm failures " + e.getKey().slug, e.getValue());
+        if (journal != null) {
+            m.put("journal records", journal.written());
+            m.put("journal dropped", journal.dropped());
+            m.put("journal bytes", journal.bytes());
+        }
         return m;
     }
 
@@ -114,9 +126,9 @@ final class StatusPage {
         return Math.round(w.lastCpuNanos() * 10.0 / w.lastMicros()) / 100.0; // ns*100/(µs*1000), to 2 places
     }
 
-    private static String text(FpmStatus s, boolean full) {
+    private static String text(FpmStatus s, boolean full, Journal journal) {
         var b = new StringBuilder(1024);
-        appendFields(b, pool(s));
+        appendFields(b, pool(s, journal));
         if (full) {
             for (var w : workers(s)) {
                 b.append('\n').append("************************\n");
@@ -133,11 +145,11 @@ final class StatusPage {
         }
     }
 
-    private static String json(FpmStatus s, boolean full) {
+    private static String json(FpmStatus s, boolean full, Journal journal) {
         var w = new StringWriter(1024);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
-            writeFields(g, pool(s));
+            writeFields(g, pool(s, journal));
             if (full) {
                 g.writeArrayFieldStart("processes");
                 for (var row : workers(s)) {

@@ -49,6 +49,8 @@ class FpmServerTest {
     int maxConnections = 0;
     /** More of the `[server]` table. */
     String moreServer = "";
+    /** Tables after the others (a `[journal]`). */
+    String moreTables = "";
 
     /** `server.transport`: the subclasses run every test again on the other transports. */
     String transport() { return "auto"; }
@@ -90,7 +92,8 @@ class FpmServerTest {
                 [log]
                 access = "off"
                 %s
-                """.formatted(sock, drainTimeout, transport(), ioThreads(), maxConnections, moreServer, moreLog));
+                %s
+                """.formatted(sock, drainTimeout, transport(), ioThreads(), maxConnections, moreServer, moreLog, moreTables));
         return FpmServer.start(() -> ConfigLoader.load(null, config), COMPILE, graceful);
     }
 
@@ -458,6 +461,32 @@ class FpmServerTest {
         assertTrue(om.contains("# TYPE manaknight_fpm_vm_fuel summary\n"), om);
         assertTrue(om.matches("(?s).*\nmanaknight_fpm_vm_fuel\\{pool=\"app\",quantile=\"0\\.5\"} [0-9.E]+\n.*"), om);
         assertTrue(om.endsWith("# EOF\n"), om);
+    }
+
+    /** Issue 18: with a journal, every format of the status page counts its records written, dropped and bytes. */
+    @Test void theStatusPageCountsTheJournal() throws Exception {
+        assertFalse(get("/fpm-status").body().contains("journal"), "no journal, no journal fields");
+        server.close();
+        // audit mode: a request's record is on disk before its answer, so the counts are exact
+        moreTables = "[journal]\npath = \"" + dir.resolve("journal") + "\"\ndurable = true";
+        server = start(false);
+        get("/hello");
+        get("/hello");
+        String text = get("/fpm-status").body();
+        assertTrue(text.contains("\njournal records:      2\njournal dropped:      0\njournal bytes:        "), text);
+        long bytes = Long.parseLong(text.replaceFirst("(?s).*\njournal bytes:\\s+([0-9]+)\n.*", "$1"));
+        assertTrue(bytes > 0, text);
+        assertTrue(get("/fpm-status?json").body().contains("\"journal records\":2,\"journal dropped\":0,\"journal bytes\":"));
+        String om = get("/fpm-status?openmetrics").body();
+        assertTrue(om.contains("manaknight_fpm_journal_records_total{pool=\"app\"} 2.0\n"), om);
+        assertTrue(om.contains("manaknight_fpm_journal_dropped_total{pool=\"app\"} 0.0\n"), om);
+        assertTrue(om.matches("(?s).*\nmanaknight_fpm_journal_bytes_total\\{pool=\"app\"} [0-9.E]+\n.*"), om);
+        // SIGUSR1's action: the journal's next record begins a new segment, as the logs are reopened
+        server.reopenLogs();
+        get("/hello");
+        try (var files = Files.list(dir.resolve("journal"))) {
+            assertEquals(2, files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).count());
+        }
     }
 
     @Test void theSlowLogShowsTheStackOfARequestStillRunning() throws Exception {

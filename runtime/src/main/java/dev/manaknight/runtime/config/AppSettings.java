@@ -89,6 +89,22 @@ public record AppSettings(Path file, JsonNode table, Map<String, String> environ
                 + "set it in the [app] table" + (file == null ? "" : " of " + file) + " or as " + s.envName());
     }
 
+    /**
+     * The text of each of `module`'s Secret keys that has a value here, by key name: what the
+     * journal never writes (it names the key instead), and what replay puts back.
+     */
+    public Map<String, String> secretTexts(Module module) {
+        var out = new TreeMap<String, String>();
+        for (Setting s : module.settings()) {
+            if (s.type() != Type.SECRET) continue;
+            String env = environment.get(s.envName());
+            JsonNode n = table == null ? null : table.get(s.name());
+            String text = env != null ? env : n != null && n.isTextual() ? n.textValue() : null;
+            if (text != null && !text.isEmpty()) out.put(s.name(), text);
+        }
+        return out;
+    }
+
     private ConfigException error(String key, String what) {
         return new ConfigException((file == null ? "config" : file.toString()) + ": `" + key + "`: " + what);
     }

@@ -172,11 +172,32 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param keep        segments of an instance kept on disk, the oldest deleted past it; 0: all
      * @param queue       records waiting for the writer; past it a record is dropped (counted and logged),
      *                    or in audit mode its request waits
+     * @param redact      header names (any case) whose values are sealed with `key`, or left out without one
+     * @param key         the journal key (AES-256, from `MANAKNIGHT_JOURNAL_KEY`), or null
      */
-    public record Journal(Path path, boolean durable, long segmentSize, int keep, int queue) {
-        public static final Journal OFF = new Journal(null, false, 64L << 20, 0, 8192);
+    public record Journal(Path path, boolean durable, long segmentSize, int keep, int queue, java.util.List<String> redact,
+                          javax.crypto.SecretKey key) {
+        /** The headers whose values are credentials: never written in clear unless `redact` says otherwise. */
+        public static final java.util.List<String> REDACT = java.util.List.of("Authorization", "Proxy-Authorization", "Cookie",
+                "Set-Cookie");
+        public static final Journal OFF = new Journal(null, false, 64L << 20, 0, 8192, REDACT, null);
+
+        public Journal {
+            redact = java.util.List.copyOf(redact);
+        }
+
+        /** The default headers redacted, no key. */
+        public Journal(Path path, boolean durable, long segmentSize, int keep, int queue) {
+            this(path, durable, segmentSize, keep, queue, REDACT, null);
+        }
 
         public boolean on() { return path != null; }
+
+        /** The key's presence, never its bytes. */
+        @Override public String toString() {
+            return "Journal[path=" + path + ", durable=" + durable + ", segmentSize=" + segmentSize + ", keep=" + keep
+                    + ", queue=" + queue + ", redact=" + redact + ", key=" + (key == null ? "none" : "set") + "]";
+        }
     }
 
     public Config withServer(Server newServer) {

@@ -40,7 +40,11 @@ public final class ConfigLoader {
             "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout", "startup_wait"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"),
             "http", Set.of("allowed_hosts", "allow_private", "timeout", "max_response"),
-            "journal", Set.of("path", "durable", "segment_size", "keep", "queue"));
+            "journal", Set.of("path", "durable", "segment_size", "keep", "queue", "redact"));
+    /** The environment variable that holds the journal key: 32 bytes in base64 (`openssl rand -base64 32`). */
+    public static final String JOURNAL_KEY = "MANAKNIGHT_JOURNAL_KEY";
+    /** A header name (RFC 9110's token). */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern LISTEN = Pattern.compile("unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
 
@@ -185,10 +189,38 @@ public final class ConfigLoader {
         var jd = Config.Journal.OFF;
         var journal = new Config.Journal(r.path("journal.path", jd.path()), r.bool("journal.durable", jd.durable()),
                 r.size("journal.segment_size", jd.segmentSize()), (int) r.nonNegative("journal.keep", jd.keep()),
-                (int) r.positive("journal.queue", jd.queue()));
+                (int) r.positive("journal.queue", jd.queue()), redact(r), journalKey(env.get(JOURNAL_KEY)));
         if (journal.segmentSize() < MIN_SEGMENT)
             throw r.error("journal.segment_size", "at least " + (MIN_SEGMENT >> 10) + "KB, got " + journal.segmentSize());
         return new Config(file, app, server, limits, db, log, http(r), journal, settings);
+    }
+
+    /** `journal.redact`: header names, the default list when absent (an empty list redacts nothing). */
+    private static java.util.List<String> redact(Reader r) throws ConfigException {
+        JsonNode list = r.node("journal.redact");
+        if (list == null) return Config.Journal.REDACT;
+        if (!list.isArray()) throw r.error("journal.redact", "expected a list of header names, got " + list);
+        var out = new java.util.ArrayList<String>();
+        for (JsonNode h : list) {
+            if (!h.isTextual() || !TOKEN.matcher(h.textValue()).matches())
+                throw r.error("journal.redact", "expected header names like \"Authorization\", got " + h);
+            out.add(h.textValue());
+        }
+        return out;
+    }
+
+    /** The journal key from its environment variable's text, or null when unset; never quoted in a message. */
+    public static javax.crypto.SecretKey journalKey(String base64) throws ConfigException {
+        if (base64 == null || base64.isEmpty()) return null;
+        byte[] key;
+        try {
+            key = java.util.Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            key = null;
+        }
+        if (key == null || key.length != 32)
+            throw new ConfigException(JOURNAL_KEY + ": expected 32 bytes in base64 (make one with `openssl rand -base64 32`)");
+        return new javax.crypto.spec.SecretKeySpec(key, "AES");
     }
 
     /** `[http]`: each allowed host an origin `scheme://host[:port]`, checked now rather than at the first call. */

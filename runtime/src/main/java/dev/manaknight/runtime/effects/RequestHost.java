@@ -337,8 +337,26 @@ public class RequestHost implements Host {
      */
     public boolean repeatable() { return !reachedOutside; }
 
+    /**
+     * Commits the run's transaction: null when it committed, else how it failed (a failed commit
+     * has rolled back). A replay's host answers as the record says instead.
+     */
+    public CommitFault commit(Transaction tx) {
+        try {
+            tx.commit();
+            return null;
+        } catch (Transaction.Abandoned e) {
+            return new CommitFault(CommitFault.Kind.ABANDONED, e.getMessage());
+        } catch (SQLException e) {
+            return CommitFault.of(SqlFault.of(e), e.getMessage());
+        }
+    }
+
+    /** True when the run has a transaction to commit (a replay's host: when the recorded run had). */
+    public boolean transactional(Transaction tx) { return tx != null; }
+
     /** Whether a call of this capability leaves no trace outside the request and its transaction. */
-    private static boolean staysInside(Capability cap) {
+    public static boolean staysInside(Capability cap) {
         return switch (cap) {
             case DB, LOG, CLOCK, RANDOM -> true; // the transaction rolls back; a log line is repeated, marked by the retry
             case PASSWORD -> true; // a hash only costs CPU again

@@ -121,7 +121,10 @@ public final class Transaction {
      * @throws Abandoned when the deadline passed or the request was stopped before the work ended
      */
     public <T> T query(Work<T> work) throws SQLException, EffectFailure {
-        if (threads == null) return call(work, Where.HERE, true);
+        if (threads == null) {
+            wrote = true; // on the caller's thread too: audit mode asks it (wrote())
+            return call(work, Where.HERE, true);
+        }
         if (!writing && guard != null && guard.writer() != null) becomeWriter();
         wrote = true;
         return call(work, writing ? Where.HERE : Where.THREAD, true);
@@ -245,6 +248,9 @@ public final class Transaction {
             throw new SQLException(e.getMessage(), e); // the commit's work raises none
         }
     }
+
+    /** True once a statement that may write has run: its commit is what makes a change. */
+    public boolean wrote() { return wrote; }
 
     /** Rolls back and gives the connection back; after an abandoned call the clean-up is already arranged. */
     public void rollback() {

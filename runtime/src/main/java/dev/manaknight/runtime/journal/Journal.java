@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -38,13 +39,19 @@ public final class Journal implements AutoCloseable {
     /** 36^10: how many instance names there are. */
     static final long INSTANCES = 3_656_158_440_062_976L;
 
-    private record Pending(JournalRecord record, CompletableFuture<Void> durable) {}
+    /** A line to write: a {@link JournalRecord} or a {@link CommitOutcome}; `durable` null in the default mode. */
+    private record Pending(Object entry, CompletableFuture<Void> durable) {
+        String id() { return entry instanceof JournalRecord r ? r.id() : ((CommitOutcome) entry).id(); }
+
+        long dropped() { return entry instanceof JournalRecord r ? r.dropped() : 0; }
+    }
 
     private final Config.Journal config;
     private final String instance;
     private final Logger log;
     private final BlockingQueue<Object> queue;
     private final Segments segments;
+    private final Scrub scrub;
     private final Thread writer;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -54,8 +61,9 @@ public final class Journal implements AutoCloseable {
     private volatile boolean reopen;
     private volatile boolean closed;
 
-    private Journal(Config.Journal config, String instance, Segments segments, Logger log) {
+    private Journal(Config.Journal config, String instance, Segments segments, Scrub scrub, Logger log) {
         this.config = config;
+        this.scrub = scrub;
         this.instance = instance;
         this.segments = segments;
         this.log = log;
@@ -63,14 +71,23 @@ public final class Journal implements AutoCloseable {
         this.writer = Thread.ofPlatform().daemon().name("manaknight-journal").start(this::run);
     }
 
-    /** Opens a new file set for a new instance in `config.path()` (created when missing). */
-    public static Journal open(Config.Journal config, Logger log) throws IOException {
-        return open(config, newInstance(), Segments.DISK, log);
+    /**
+     * Opens a new file set for a new instance in `config.path()` (created when missing).
+     *
+     * @param secrets the app's Secret config values by key name: their text is never written (Scrub)
+     */
+    public static Journal open(Config.Journal config, Map<String, String> secrets, Logger log) throws IOException {
+        return open(config, newInstance(), Segments.DISK, secrets, log);
     }
 
     static Journal open(Config.Journal config, String instance, Segments.Opener opener, Logger log) throws IOException {
+        return open(config, instance, opener, Map.of(), log);
+    }
+
+    private static Journal open(Config.Journal config, String instance, Segments.Opener opener, Map<String, String> secrets,
+                                Logger log) throws IOException {
         return new Journal(config, instance, Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener),
-                log);
+                new Scrub(secrets, config.redact(), config.key()), log);
     }
 
     /** Ten base-36 characters from the CSPRNG: instances that share a folder never share a name. */
@@ -99,9 +116,22 @@ public final class Journal implements AutoCloseable {
             }
             return null;
         }
+        return durably(r);
+    }
+
+    /**
+     * Audit mode: hands the outcome of a commit that a record held back to the writer; the future
+     * completes when it is on disk, as {@link #append}'s does.
+     */
+    public CompletableFuture<Void> append(CommitOutcome o) {
+        if (!config.durable()) throw new IllegalStateException("commit outcomes are written in audit mode only");
+        return durably(o);
+    }
+
+    private CompletableFuture<Void> durably(Object entry) {
         var done = new CompletableFuture<Void>();
         try {
-            if (closed || !queue.offer(new Pending(r, done), DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
+            if (closed || !queue.offer(new Pending(entry, done), DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 done.completeExceptionally(new IOException("journal: the writer is behind; the record was not written"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,10 +193,11 @@ public final class Journal implements AutoCloseable {
         var records = new ArrayList<byte[]>(all.size());
         for (Pending p : all) { // a record that cannot be encoded is lost alone, never its batch
             try {
-                records.add(RecordCodec.encode(p.record()));
+                records.add(p.entry() instanceof JournalRecord r ? RecordCodec.encode(r, scrub)
+                        : RecordCodec.encode((CommitOutcome) p.entry(), scrub));
                 batch.add(p);
             } catch (RuntimeException e) {
-                if (failureLog.due()) log.error("journal: the record of request {} cannot be encoded: {}", p.record().id(), e.toString());
+                if (failureLog.due()) log.error("journal: the record of request {} cannot be encoded: {}", p.id(), e.toString());
                 if (p.durable() != null) p.durable().completeExceptionally(e);
                 else drop(1);
             }
@@ -181,8 +212,8 @@ public final class Journal implements AutoCloseable {
             }
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
-                if (p.record().dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
-                        + "write failed)", p.record().dropped(), p.record().id());
+                if (p.dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
+                        + "write failed)", p.dropped(), p.id());
                 byte[] record = records.get(i);
                 if (segments.full(record.length)) { // the segment is full: what it has goes first
                     segments.flush(chunk.toByteArray(), config.durable());
@@ -205,10 +236,12 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Records `from` to `to` of the batch are on disk: counted, their requests answered. */
+    /** Lines `from` to `to` of the batch are on disk: their records counted, their requests answered. */
     private int complete(List<Pending> batch, int from, int to) {
-        written.addAndGet(to - from);
-        for (Pending p : batch.subList(from, to)) if (p.durable() != null) p.durable().complete(null);
+        for (Pending p : batch.subList(from, to)) {
+            if (p.entry() instanceof JournalRecord) written.incrementAndGet();
+            if (p.durable() != null) p.durable().complete(null);
+        }
         return to;
     }
 

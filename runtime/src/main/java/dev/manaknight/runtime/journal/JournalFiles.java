@@ -38,17 +38,84 @@ public final class JournalFiles {
 
     /** Every record of the segments in order (segment headers skipped); a line that is no record is an IOException. */
     public static void records(List<Segment> segments, RecordVisitor visitor) throws IOException {
+        records(segments, Reveal.NOTHING, visitor);
+    }
+
+    /**
+     * Every record of the segments in order, what was kept out of the journal given back by
+     * `reveal` where it can, an audit-mode record's commit resolved by its outcome line
+     * ({@link JournalRecord.Commit}); segment headers and outcome lines are not records.
+     */
+    public static void records(List<Segment> segments, Reveal reveal, RecordVisitor visitor) throws IOException {
+        var finals = new java.util.HashSet<String>();
+        Map<String, CommitOutcome> outcomes = outcomes(segments, finals);
         lines(segments, (segment, n, bytes) -> {
             if (!(Chain.parse(bytes) instanceof Chain.Parsed.Line line))
                 throw new IOException(segment.file() + ":" + n + ": not a journal line (run `manaknight journal verify`)");
             com.fasterxml.jackson.databind.JsonNode tree = RecordCodec.tree(line.record());
-            if (tree.has("segment")) return true;
+            if (tree.has("segment") || tree.has("outcome")) return true;
             try {
-                return visitor.record(segment, n, RecordCodec.decode(tree));
+                JournalRecord r = RecordCodec.decode(tree, reveal);
+                if (r.commit() == JournalRecord.Commit.PENDING) {
+                    CommitOutcome o = outcomes.get(r.id() + "#" + r.attempts().size());
+                    // No outcome line, but a record of the request after it: the commit failed (a commit that
+                    // succeeds leaves no other record), and that outcome line was what could not be written.
+                    JournalRecord.Commit c = o != null ? (o.fault() == null ? JournalRecord.Commit.COMMITTED
+                            : JournalRecord.Commit.FAILED) : finals.contains(r.id()) ? JournalRecord.Commit.FAILED
+                            : JournalRecord.Commit.UNKNOWN;
+                    r = r.withCommit(c);
+                }
+                return visitor.record(segment, n, r);
             } catch (IllegalArgumentException e) {
                 throw new IOException(segment.file() + ":" + n + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /**
+     * The commit outcome lines of the segments, by `id#run`; `finals` receives the ids of the
+     * records not held before a commit (a request's own record).
+     */
+    static Map<String, CommitOutcome> outcomes(List<Segment> segments, java.util.Set<String> finals) throws IOException {
+        var out = new java.util.HashMap<String, CommitOutcome>();
+        lines(segments, (segment, n, bytes) -> {
+            if (!(Chain.parse(bytes) instanceof Chain.Parsed.Line line)) return true;
+            if (isOutcome(line.record())) {
+                try {
+                    CommitOutcome o = RecordCodec.outcome(RecordCodec.tree(line.record()));
+                    if (o != null) out.put(o.id() + "#" + o.run(), o);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IOException(segment.file() + ":" + n + ": " + e.getMessage(), e);
+                }
+            } else {
+                String id = finalId(line.record());
+                if (id != null) finals.add(id);
+            }
+            return true;
+        });
+        return out;
+    }
+
+    private static final byte[] ID = "{\"id\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The id of a record that was not held before a commit, read from its head without parsing it
+     * (`{"id":"…"`, then `"commit":"pending"` before `"request"` when held); null for any other line.
+     */
+    static String finalId(byte[] record) {
+        if (!java.util.Arrays.equals(record, 0, Math.min(record.length, ID.length), ID, 0, ID.length)) return null;
+        String head = new String(record, 0, Math.min(record.length, 1024), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = head.indexOf('"', ID.length);
+        int request = head.indexOf("\"request\":");
+        if (end < 0 || request < 0 || head.substring(0, request).contains("\"commit\":\"pending\"")) return null;
+        return head.substring(ID.length, end);
+    }
+
+    private static final byte[] OUTCOME = "{\"outcome\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** True when a line's record part is an outcome line's (CommitOutcome). */
+    static boolean isOutcome(byte[] record) {
+        return java.util.Arrays.equals(record, 0, Math.min(record.length, OUTCOME.length), OUTCOME, 0, OUTCOME.length);
     }
 
     /** The segments under `path` (a folder, or one segment file) by instance, each instance's in order. */

@@ -12,8 +12,16 @@ import java.util.Map;
  * first line that breaks it — a record changed, removed, reordered or cut short, a segment missing.
  */
 public final class JournalVerifier {
-    /** One instance's chain: how many records it holds, and its first break or null. */
-    public record Result(String instance, long records, int segments, Break broken, boolean fromStart) {}
+    /**
+     * One instance's chain: how many records it holds, and its first break or null; `unknown`
+     * the ids of audit-mode records whose commit has no outcome line (the server stopped between
+     * the two: the commit may or may not have been made).
+     */
+    public record Result(String instance, long records, int segments, Break broken, boolean fromStart, List<String> unknown) {
+        public Result {
+            unknown = List.copyOf(unknown);
+        }
+    }
 
     /** Where and how a chain broke: the record's id when it can still be read. */
     public record Break(Path file, long line, String id, String why) {
@@ -34,6 +42,9 @@ public final class JournalVerifier {
     private static Result instance(String instance, List<JournalFiles.Segment> segments) throws IOException {
         boolean fromStart = segments.getFirst().number() == 1;
         long[] records = {0};
+        var pending = new java.util.LinkedHashSet<String>(); // id#run of records held before their commit
+        var outcomes = new java.util.HashSet<String>();
+        var finals = new java.util.HashSet<String>(); // ids with a record of their own (not held before a commit)
         String[] last = {fromStart ? Chain.GENESIS : null}; // a journal whose first segments were deleted (`keep`) starts later
         Break[] broken = {null};
         JournalFiles.lines(segments, (segment, n, bytes) -> {
@@ -42,7 +53,10 @@ public final class JournalVerifier {
             switch (Chain.parse(bytes)) {
                 case Chain.Parsed.Malformed m -> why = m.why();
                 case Chain.Parsed.Line line -> {
-                    id = idOf(line.record());
+                    JsonNode tree = treeOf(line.record());
+                    boolean outcome = tree != null && tree.has("outcome");
+                    id = tree == null ? null : outcome ? tree.get("outcome").path("id").asText(null)
+                            : tree.hasNonNull("id") ? tree.get("id").asText() : null;
                     if (!line.sealed()) why = "its hash does not match its content (changed)";
                     else if (last[0] != null && !line.prev().equals(last[0]))
                         why = n == 1 ? "its segment does not follow the one before (a segment is missing or out of place)"
@@ -52,7 +66,13 @@ public final class JournalVerifier {
                     else if (n > 1 && id == null) why = "it is no record";
                     else {
                         last[0] = line.hash();
-                        if (n > 1) records[0]++;
+                        if (outcome) outcomes.add(id + "#" + tree.get("outcome").path("run").asInt());
+                        else if (n > 1) {
+                            records[0]++;
+                            if ("pending".equals(tree.path("commit").asText(null)))
+                                pending.add(id + "#" + tree.path("attempts").size());
+                            else finals.add(id);
+                        }
                     }
                 }
             }
@@ -60,13 +80,16 @@ public final class JournalVerifier {
             broken[0] = new Break(segment.file(), n, id, why);
             return false;
         });
-        return new Result(instance, records[0], segments.size(), broken[0], fromStart);
+        pending.removeAll(outcomes);
+        // a later record of the request says its commit failed (a commit that succeeded leaves none)
+        var unknown = pending.stream().map(k -> k.substring(0, k.lastIndexOf('#'))).distinct().filter(i -> !finals.contains(i))
+                .toList();
+        return new Result(instance, records[0], segments.size(), broken[0], fromStart, unknown);
     }
 
-    private static String idOf(byte[] record) {
+    private static JsonNode treeOf(byte[] record) {
         try {
-            JsonNode n = RecordCodec.tree(record);
-            return n.hasNonNull("id") ? n.get("id").asText() : null;
+            return RecordCodec.tree(record);
         } catch (IOException e) {
             return null;
         }

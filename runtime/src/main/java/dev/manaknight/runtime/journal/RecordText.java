@@ -31,12 +31,19 @@ public final class RecordText {
                 else sb.append(" -> ").append(Values.show(c.result()));
                 sb.append('\n');
             }
+            if (a.commit() != null) sb.append("    commit failed: ").append(a.commit()).append('\n');
         }
         sb.append("  response ").append(r.response().status()).append('\n');
         headers(sb, "  response headers: ", r.response().headers());
         body(sb, "  response body: ", r.response().body());
         if (r.failure() != null) sb.append("  failure: ").append(r.failure()).append('\n');
         if (r.stop() != null) sb.append("  stopped: ").append(r.stop().toLowerCase()).append('\n');
+        if (r.commit() != null) sb.append("  ").append(switch (r.commit()) {
+            case PENDING -> "commit: held for this record (its outcome not read)";
+            case COMMITTED -> "commit: made once this record was durable (audit mode)";
+            case FAILED -> "commit: failed after this record was durable; the request's own record follows";
+            case UNKNOWN -> "commit: outcome not recorded (the server stopped between this record and it)";
+        }).append('\n');
         sb.append("  fuel ").append(r.fuel()).append(", memory ").append(r.memory()).append(" bytes, ").append(r.micros())
                 .append(" µs\n");
         return sb.toString();

@@ -3,8 +3,10 @@ package dev.manaknight.runtime.journal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.manaknight.lang.bytecode.EffectOp;
+import dev.manaknight.runtime.effects.CommitFault;
 import dev.manaknight.runtime.effects.EffectCall;
 import dev.manaknight.runtime.effects.RequestHost;
+import dev.manaknight.runtime.effects.Transaction;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -27,12 +29,16 @@ final class ReplayHost extends RequestHost {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Attempt attempt;
+    private final boolean transactional;
     private int next;
+    private boolean outside;
     private Divergence divergence;
 
-    ReplayHost(String requestId, int granted, Attempt attempt) {
+    /** @param transactional the app has a database: each run had a transaction to commit */
+    ReplayHost(String requestId, int granted, Attempt attempt, boolean transactional) {
         super(requestId, granted, null, null, null, NOPLogger.NOP_LOGGER, () -> 0L, new Random(0));
         this.attempt = attempt;
+        this.transactional = transactional;
     }
 
     @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
@@ -43,6 +49,7 @@ final class ReplayHost extends RequestHost {
             throw new EffectFailure("replay", "the program's effect call #" + (next + 1) + " differs from the record");
         }
         next++;
+        outside |= !staysInside(op.capability());
         if (expected.failure() == null) return expected.result();
         String f = expected.failure();
         int colon = f.indexOf(": ");
@@ -65,6 +72,14 @@ final class ReplayHost extends RequestHost {
         }
         return w.toString();
     }
+
+    /** The commit ends as the record says: committed, or failed the recorded way. */
+    @Override public CommitFault commit(Transaction tx) { return attempt.commit(); }
+
+    @Override public boolean transactional(Transaction tx) { return transactional; }
+
+    /** As the recorded run: an outbound call makes a conflicted run not run again. */
+    @Override public boolean repeatable() { return !outside; }
 
     @Override public boolean conflicted() { return attempt.conflicted(); }
 

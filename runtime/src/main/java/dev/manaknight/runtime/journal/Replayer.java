@@ -38,6 +38,10 @@ public final class Replayer implements RequestCore.Hosts {
     }
 
     private final Deployment deployment;
+    /** Secrets from the replaying configuration, sealed headers with its journal key. */
+    private final Reveal reveal;
+    /** The app has a database: each recorded run had a transaction to commit. */
+    private final boolean transactional;
     private JournalRecord current;
     private final List<ReplayHost> runs = new ArrayList<>();
 
@@ -51,12 +55,15 @@ public final class Replayer implements RequestCore.Hosts {
                 new Config.Limits(l.memory(), Duration.ZERO, l.fuel(), l.timeout(), l.body()), config.db(), config.log(),
                 config.http());
         this.deployment = Deployment.replaying(program, replayConfig, this, NOPLogger.NOP_LOGGER);
+        this.reveal = Reveal.with(config.settings().secretTexts(program.module()), config.journal().key());
+        this.transactional = RequestCore.usesDatabase(program.module());
     }
 
     @Override public RequestHost open(String requestId, int granted, Transaction tx, long deadlineNanos) {
         List<Attempt> attempts = current.attempts();
         int n = runs.size();
-        var host = new ReplayHost(requestId, granted, n < attempts.size() ? attempts.get(n) : new Attempt(List.of(), false, false));
+        Attempt recorded = n < attempts.size() ? attempts.get(n) : new Attempt(List.of(), false, false);
+        var host = new ReplayHost(requestId, granted, recorded, transactional);
         runs.add(host);
         return host;
     }
@@ -66,8 +73,9 @@ public final class Replayer implements RequestCore.Hosts {
         long[] counts = new long[4]; // replayed, identical, differ, skipped
         try (deployment) {
             for (Map.Entry<String, List<JournalFiles.Segment>> e : JournalFiles.segments(path).entrySet()) {
-                JournalFiles.records(e.getValue(), (segment, line, r) -> {
-                    if (!filter.takes(r)) return true;
+                JournalFiles.records(e.getValue(), reveal, (segment, line, r) -> {
+                    // a record held before a commit that then failed: the request's own record comes later
+                    if (!filter.takes(r) || r.commit() == JournalRecord.Commit.FAILED) return true;
                     String skip = unreplayable(r);
                     if (skip != null) {
                         counts[3]++;
@@ -75,6 +83,9 @@ public final class Replayer implements RequestCore.Hosts {
                         return true;
                     }
                     counts[0]++;
+                    if (r.commit() == JournalRecord.Commit.UNKNOWN)
+                        out.println(r.id() + " " + r.target() + ": note: its commit's outcome was not recorded (the server "
+                                + "stopped between its record and the outcome): it may or may not have been committed");
                     List<String> differences = one(r);
                     if (differences.isEmpty()) counts[1]++;
                     else {
@@ -91,6 +102,7 @@ public final class Replayer implements RequestCore.Hosts {
 
     /** Why a record cannot be replayed faithfully, or null: what stopped it was the clock, not the program. */
     static String unreplayable(JournalRecord r) {
+        if (r.hidden() != null) return r.hidden();
         if (r.stop() != null) return "the request was stopped (" + r.stop().toLowerCase() + "): its timing cannot be replayed";
         if (r.failure() != null && (r.failure().startsWith(VmError.Kind.TIMEOUT.slug + ":")
                 || r.failure().startsWith(VmError.Kind.CPU_EXHAUSTED.slug + ":")))

@@ -19,16 +19,20 @@ import java.util.Iterator;
  *   ["t", "2026-01-02T03:04:05.123456789Z"] Instant          ["dur", "PT1.5S"] Duration
  *   ["l", v…] List   ["m", k, v, k, v…] Map (order kept)
  *   ["r", type, "Name", ["field"…], [v…]] record    ["e", type, variant, "Name", [v…]] enum
+ *   ["sec", "text", "name", "text"…] a String that held a Secret's text, named instead ({@link Scrub})
  * </pre>
  * Java null (the result of a failed call) is JSON null.
  */
 public final class ValueCodec {
     private ValueCodec() {}
 
-    public static void write(JsonGenerator g, Object v) throws IOException {
+    public static void write(JsonGenerator g, Object v) throws IOException { write(g, v, Scrub.NONE); }
+
+    /** As {@link #write(JsonGenerator, Object)}, a Secret's text in a string written as its name ({@link Scrub#string}). */
+    static void write(JsonGenerator g, Object v, Scrub scrub) throws IOException {
         switch (v) {
             case null -> g.writeNull();
-            case String s -> g.writeString(s);
+            case String s -> scrub.string(g, s);
             case Long l -> g.writeNumber(l);
             case Boolean b -> g.writeBoolean(b);
             case Double d -> tagged(g, "f").writeNumber(Double.doubleToRawLongBits(d));
@@ -38,18 +42,18 @@ public final class ValueCodec {
             case Values.Unit u -> tagged(g, "u");
             case Values.None n -> tagged(g, "n");
             case Values.JsonNull n -> tagged(g, "jn");
-            case Values.Some s -> write(tagged(g, "s"), s.value());
-            case Values.Ok o -> write(tagged(g, "ok"), o.value());
-            case Values.Err e -> write(tagged(g, "err"), e.value());
+            case Values.Some s -> write(tagged(g, "s"), s.value(), scrub);
+            case Values.Ok o -> write(tagged(g, "ok"), o.value(), scrub);
+            case Values.Err e -> write(tagged(g, "err"), e.value(), scrub);
             case Values.ListValue l -> {
                 tagged(g, "l");
-                for (Object x : l.items()) write(g, x);
+                for (Object x : l.items()) write(g, x, scrub);
             }
             case Values.MapValue m -> {
                 tagged(g, "m");
                 for (int i = 0; i < m.keys().length; i++) {
-                    g.writeString(m.keys()[i]);
-                    write(g, m.values()[i]);
+                    scrub.string(g, m.keys()[i]);
+                    write(g, m.values()[i], scrub);
                 }
             }
             case Values.RecordValue r -> {
@@ -58,14 +62,16 @@ public final class ValueCodec {
                 g.writeStartArray();
                 for (String f : r.fieldNames()) g.writeString(f);
                 g.writeEndArray();
-                array(g, r.fields());
+                array(g, r.fields(), scrub);
             }
             case Values.EnumValue e -> {
                 tagged(g, "e").writeNumber(e.type());
                 g.writeNumber(e.variant());
                 g.writeString(e.variantName());
-                array(g, e.payload());
+                array(g, e.payload(), scrub);
             }
+            // never reached: the checker and the verifier keep a Secret out of effect calls; if one came, its record is lost
+            case dev.manaknight.lang.vm.Secret x -> throw new IllegalArgumentException("journal: a Secret is never written");
             default -> throw new IllegalArgumentException("journal: no encoding for a " + v.getClass().getName());
         }
         if (!(v == null || v instanceof String || v instanceof Long || v instanceof Boolean)) g.writeEndArray();
@@ -77,14 +83,17 @@ public final class ValueCodec {
         return g;
     }
 
-    private static void array(JsonGenerator g, Object[] items) throws IOException {
+    private static void array(JsonGenerator g, Object[] items, Scrub scrub) throws IOException {
         g.writeStartArray();
-        for (Object x : items) write(g, x);
+        for (Object x : items) write(g, x, scrub);
         g.writeEndArray();
     }
 
     /** The value `n` encodes; a malformed one is an {@link IllegalArgumentException} naming what is wrong. */
-    public static Object read(JsonNode n) {
+    public static Object read(JsonNode n) { return read(n, Reveal.NOTHING.pass()); }
+
+    /** As {@link #read(JsonNode)}, a string that held a Secret's text given back by `p` ({@link Reveal}). */
+    static Object read(JsonNode n, Reveal.Pass p) {
         if (n == null || n.isNull()) return null;
         if (n.isTextual()) return n.textValue();
         if (n.isBoolean()) return n.booleanValue();
@@ -95,16 +104,17 @@ public final class ValueCodec {
             case "u" -> Values.Unit.UNIT;
             case "n" -> Values.None.NONE;
             case "jn" -> Values.JsonNull.NULL;
-            case "s" -> new Values.Some(read(n.get(1)));
-            case "ok" -> new Values.Ok(read(n.get(1)));
-            case "err" -> new Values.Err(read(n.get(1)));
+            case Scrub.SECRET -> p.string(n);
+            case "s" -> new Values.Some(read(n.get(1), p));
+            case "ok" -> new Values.Ok(read(n.get(1), p));
+            case "err" -> new Values.Err(read(n.get(1), p));
             case "f" -> Double.longBitsToDouble(n.get(1).longValue());
             case "d" -> new BigDecimal(n.get(1).textValue());
             case "t" -> Instant.parse(n.get(1).textValue());
             case "dur" -> Duration.parse(n.get(1).textValue());
             case "l" -> {
                 Object[] items = new Object[n.size() - 1];
-                for (int i = 1; i < n.size(); i++) items[i - 1] = read(n.get(i));
+                for (int i = 1; i < n.size(); i++) items[i - 1] = read(n.get(i), p);
                 yield items.length == 0 ? Values.ListValue.EMPTY : new Values.ListValue(items);
             }
             case "m" -> {
@@ -112,8 +122,8 @@ public final class ValueCodec {
                 String[] keys = new String[size];
                 Object[] values = new Object[size];
                 for (int i = 0; i < size; i++) {
-                    keys[i] = n.get(1 + 2 * i).textValue();
-                    values[i] = read(n.get(2 + 2 * i));
+                    keys[i] = p.string(n.get(1 + 2 * i));
+                    values[i] = read(n.get(2 + 2 * i), p);
                 }
                 yield size == 0 ? Values.MapValue.EMPTY : new Values.MapValue(keys, values);
             }
@@ -121,17 +131,17 @@ public final class ValueCodec {
                 JsonNode names = n.get(3);
                 String[] fieldNames = new String[names.size()];
                 for (int i = 0; i < fieldNames.length; i++) fieldNames[i] = names.get(i).textValue();
-                yield new Values.RecordValue(n.get(1).intValue(), n.get(2).textValue(), fieldNames, items(n.get(4)));
+                yield new Values.RecordValue(n.get(1).intValue(), n.get(2).textValue(), fieldNames, items(n.get(4), p));
             }
-            case "e" -> new Values.EnumValue(n.get(1).intValue(), n.get(2).intValue(), n.get(3).textValue(), items(n.get(4)));
+            case "e" -> new Values.EnumValue(n.get(1).intValue(), n.get(2).intValue(), n.get(3).textValue(), items(n.get(4), p));
             default -> throw new IllegalArgumentException("unknown journal value tag \"" + tag + "\"");
         };
     }
 
-    private static Object[] items(JsonNode array) {
+    private static Object[] items(JsonNode array, Reveal.Pass p) {
         Object[] out = new Object[array.size()];
         Iterator<JsonNode> it = array.elements();
-        for (int i = 0; it.hasNext(); i++) out[i] = read(it.next());
+        for (int i = 0; it.hasNext(); i++) out[i] = read(it.next(), p);
         return out;
     }
 }

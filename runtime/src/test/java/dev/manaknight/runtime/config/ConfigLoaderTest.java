@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,6 +241,33 @@ class ConfigLoaderTest {
         assertEquals("x.toml: `journal.segment_size`: at least 64KB, got 65535", small.getMessage());
         assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[journal]\nqueue = 0\n", null));
         assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("x.toml"), "[journal]\nfsync = true\n", null));
+    }
+
+    /**
+     * Issue 18: credentials are redacted by default, the list is the config's when given; the
+     * journal key comes from the environment, 32 bytes in base64, and a message never quotes it.
+     */
+    @Test void theJournalRedactsCredentialsAndTakesItsKeyFromTheEnvironment() throws Exception {
+        Config plain = ConfigLoader.parse(Path.of("x.toml"), "[journal]\npath = \"j\"\n", null);
+        assertEquals(List.of("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"), plain.journal().redact());
+        assertNull(plain.journal().key());
+        Config mine = ConfigLoader.parse(Path.of("x.toml"), "[journal]\nredact = [\"X-Api-Key\"]\n", null);
+        assertEquals(List.of("X-Api-Key"), mine.journal().redact());
+        assertEquals(List.of(), ConfigLoader.parse(Path.of("x.toml"), "[journal]\nredact = []\n", null).journal().redact());
+        var bad = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "[journal]\nredact = [\"no spaces\"]\n", null));
+        assertTrue(bad.getMessage().contains("`journal.redact`"), bad.getMessage());
+        String key32 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Config keyed = ConfigLoader.parse(Path.of("x.toml"), "", null, Map.of(ConfigLoader.JOURNAL_KEY, key32));
+        assertEquals(32, keyed.journal().key().getEncoded().length);
+        assertTrue(keyed.journal().toString().contains("key=set"), keyed.journal().toString());
+        String key31 = java.util.Base64.getEncoder().encodeToString(new byte[31]);
+        var shortKey = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "", null, Map.of(ConfigLoader.JOURNAL_KEY, key31)));
+        assertEquals(ConfigLoader.JOURNAL_KEY + ": expected 32 bytes in base64 (make one with `openssl rand -base64 32`)",
+                shortKey.getMessage());
+        assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(Path.of("x.toml"), "", null, Map.of(ConfigLoader.JOURNAL_KEY, "not base64!")));
     }
 
     @Test void ioThreadsAreAutomaticUnlessSetWithinTheirLimits() throws Exception {

@@ -9,10 +9,14 @@ import dev.manaknight.lang.Compiler;
 import dev.manaknight.lang.source.SourceFile;
 import dev.manaknight.lang.vm.Program;
 import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
 import dev.manaknight.runtime.config.Config;
 import dev.manaknight.runtime.config.ConfigLoader;
+import dev.manaknight.runtime.effects.SingleConnectionDatabase;
+import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +81,126 @@ class AuditModeTest {
             assertEquals(1, d.journal().written());
         }
         assertEquals(1, records().size());
+    }
+
+    private static final String ORDERS = """
+            type Order { id: Int, item: Int }
+
+            type NewOrder { item: Int }
+
+            db {
+              createOrder(item: Int): Order = "INSERT INTO orders(item) VALUES (:item) RETURNING id, item"
+              countOrders(): Int = "SELECT count(*) FROM orders"
+            }
+
+            api POST /orders {
+              uses { db }
+              body o: NewOrder
+              respond status 201 json(db.createOrder(o.item))
+            }
+
+            api GET /orders/count {
+              uses { db }
+              respond text("${db.countOrders()}")
+            }
+            """;
+
+    /** An in-memory SQLite database whose orders name an item by a foreign key checked at commit. */
+    private static SingleConnectionDatabase orders() throws Exception {
+        var db = SingleConnectionDatabase.inMemorySqlite();
+        try (Statement st = db.acquire().createStatement()) {
+            st.execute("CREATE TABLE items (id INTEGER PRIMARY KEY)");
+            st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item INTEGER NOT NULL REFERENCES items(id) "
+                    + "DEFERRABLE INITIALLY DEFERRED)");
+            st.execute("INSERT INTO items(id) VALUES (1)");
+        }
+        return db;
+    }
+
+    private Deployment openOrders(boolean durable, long segmentSize, SingleConnectionDatabase db) throws Exception {
+        Program program = Program.load(Compiler.compile(List.of(new SourceFile("orders.mnk", ORDERS))));
+        return Deployment.open(program, config(durable, segmentSize), Deployment.Setup.test(db));
+    }
+
+    private Config config(boolean durable, long segmentSize) throws Exception {
+        Config base = ConfigLoader.parse(dir.resolve("x.toml"), "", null);
+        return new Config(base.source(), base.app(), base.server(), base.limits(), base.db(), base.log(), base.http(),
+                new Config.Journal(dir.resolve("journal"), durable, segmentSize, 0, 16));
+    }
+
+    private static Request post(String json) {
+        return Request.of("POST", "/orders", List.of(new Header("Content-Type", "application/json")),
+                json.getBytes(StandardCharsets.UTF_8), "test");
+    }
+
+    private List<String> lines() throws Exception {
+        var out = new ArrayList<String>();
+        try (var s = Files.list(dir.resolve("journal"))) {
+            for (Path p : s.sorted().toList()) out.addAll(Files.readAllLines(p));
+        }
+        return out;
+    }
+
+    /** Issue 18: in audit mode a change's record is on disk before its commit, the commit's outcome after, one record. */
+    @Test void aChangeIsRecordedBeforeItsCommitAndItsOutcomeAfter() throws Exception {
+        String id;
+        try (var db = orders(); Deployment d = openOrders(true, 64 << 20, db)) {
+            Reply created = d.handle(post("{\"item\":1}"));
+            assertEquals(201, created.status(), created.text());
+            id = created.header("X-Request-Id");
+        }
+        List<String> lines = lines();
+        var mine = lines.stream().filter(l -> l.contains("\"" + id + "\"")).toList();
+        assertEquals(2, mine.size(), String.join("\n", lines));
+        assertTrue(mine.get(0).contains("\"record\":{\"id\":\"" + id + "\"") && mine.get(0).contains("\"commit\":\"pending\""),
+                mine.get(0));
+        assertTrue(mine.get(1).contains("{\"outcome\":{\"id\":\"" + id + "\",\"run\":1,\"commit\":\"done\"}}"), mine.get(1));
+        var read = new ArrayList<JournalRecord>();
+        for (var segs : JournalFiles.segments(dir.resolve("journal")).values())
+            JournalFiles.records(segs, (x, n, r) -> read.add(r));
+        assertEquals(1, read.size());
+        assertEquals(JournalRecord.Commit.COMMITTED, read.getFirst().commit());
+    }
+
+    /** Issue 18: a record that cannot be written means the change is not committed (the old order committed it first). */
+    @Test void aRecordThatCannotBeWrittenCommitsNothing() throws Exception {
+        try (var db = orders(); Deployment d = openOrders(true, 1, db)) {
+            assertEquals("0", d.handle(get("/orders/count")).text()); // the first record: segment 1
+            Files.createDirectory(dir.resolve("journal").resolve(d.journal().instance() + "-000002.jsonl"));
+            Reply refused = d.handle(post("{\"item\":1}"));
+            assertEquals(503, refused.status(), refused.text());
+            assertTrue(refused.text().contains("journal-unavailable"), refused.text());
+            Files.delete(dir.resolve("journal").resolve(d.journal().instance() + "-000002.jsonl"));
+            assertEquals("0", d.handle(get("/orders/count")).text());
+        }
+    }
+
+    /**
+     * Issue 18: a commit that fails (a deferred foreign key, checked at commit) is recorded with its
+     * run and replays to the same 500, in the default mode and in audit mode (where the record held
+     * before the commit is superseded by the request's own).
+     */
+    @Test void aFailedCommitReplaysToTheSameAnswer() throws Exception {
+        for (boolean durable : new boolean[] {false, true}) {
+            Path journal = dir.resolve("journal");
+            if (Files.exists(journal)) try (var s = Files.list(journal)) { for (Path p : s.toList()) Files.delete(p); }
+            Program program = Program.load(Compiler.compile(List.of(new SourceFile("orders.mnk", ORDERS))));
+            try (var db = orders();
+                 Deployment d = Deployment.open(program, config(durable, 64 << 20), Deployment.Setup.test(db))) {
+                assertEquals(201, d.handle(post("{\"item\":1}")).status());
+                Reply failed = d.handle(post("{\"item\":999}"));
+                assertEquals(500, failed.status(), failed.text());
+                assertEquals("1", d.handle(get("/orders/count")).text());
+            }
+            var out = new java.io.StringWriter();
+            Replayer.Summary s = new Replayer(program, config(durable, 64 << 20)).replay(journal, new Replayer.Filter(null, null),
+                    new java.io.PrintWriter(out));
+            assertEquals("3 replayed, 3 identical, 0 differ", s.toString(), "durable=" + durable + ":\n" + out);
+            var read = new ArrayList<JournalRecord>();
+            for (var segs : JournalFiles.segments(journal).values()) JournalFiles.records(segs, (x, n, r) -> read.add(r));
+            JournalRecord last = read.stream().filter(r -> r.response().status() == 500).reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.attempts().getFirst().commit().toString().startsWith("statement: "), last.attempts().toString());
+        }
     }
 
     private List<String> records() throws Exception {
