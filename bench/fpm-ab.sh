@@ -12,7 +12,7 @@
 #   REPS(3) DURATION(8) CONNS(64) PREWARM(8, per instance, endpoint and mode) OUT(bench/results/ab-<stamp>)
 #   KEEPALIVE(256: nginx's idle connections per instance for keep-conn on, as RESULTS.md §8 sizes them)
 #   B_ROOT  another checkout, built: B runs its `manaknight` (a before/after of Manaknight itself)
-# Needs: nginx wrk sqlite3 curl, the peers (PEERS_DIR) for the users database and wrk script.
+# Needs: nginx wrk sqlite3 curl; bench/peers (or PEERS_DIR) for the users database and wrk script.
 # Example (section 6 of RESULTS.md):  B_TOML='transport = "epoll"' bash bench/fpm-ab.sh
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
@@ -27,7 +27,7 @@ PREWARM=${PREWARM:-8}
 OUT=${OUT:-$BENCH/results/ab-$(date +%Y%m%d-%H%M%S)}
 PORTS=(19181 19182 19281 19282)   # A off, A keep, B off, B keep
 
-find_peers wrk/users.lua || die "no peers found: set PEERS_DIR to the peer servers' folder (with wrk/users.lua)"
+find_peers wrk/users.lua || die "no wrk script in $PEERS_DIR"
 for c in nginx wrk sqlite3 curl; do command -v "$c" >/dev/null || die "missing '$c'"; done
 for p in "${PORTS[@]}"; do if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi; done
 

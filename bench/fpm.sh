@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# fpm.sh — Manaknight-FPM against the PHP-FPM 8.2 peer (PEERS_DIR), behind the same nginx.
+# fpm.sh — Manaknight-FPM against the PHP-FPM 8.2 peer (bench/peers/php), behind the same nginx.
 #
 # One private nginx (worker_processes 1, daemon off, 127.0.0.1 only) with five server blocks:
 #   mk-off    -> `manaknight fpm` on a unix socket, fastcgi_keep_conn off (a connection per request)
 #   mk-keep   -> the same socket, fastcgi_keep_conn on + upstream keepalive MK_KEEPALIVE
-#   php-off   -> php-fpm 8.2 (the peers' conf/php-fpm.conf.in, pm=static, CHILDREN children), keep_conn off
+#   php-off   -> php-fpm 8.2 (bench/peers/conf/php-fpm.conf.in, pm=static, CHILDREN children), keep_conn off
 #   php-keep  -> the same php-fpm, fastcgi_keep_conn on + upstream keepalive PHP_KEEPALIVE
-#   static    -> nginx serving the peers' static/hello.json for /hello (the ceiling of nginx itself)
+#   static    -> nginx serving bench/peers/static/hello.json for /hello (the ceiling of nginx itself)
 #   floor     -> bench/floor/fcgi-floor.c, the cheapest FastCGI responder (C, one epoll loop, a fixed
 #                /hello answer), keep_conn off: what nginx allows a backend with a connection per
 #                request. Built with cc when there is one (FLOOR=0 leaves it out); /hello only.
 # Manaknight serves bench/app with `workers = CHILDREN`, `[log] access = "off"`; both backends read
-# their own copy of the same 10,000-row SQLite table (the peers' make-db.sh).
+# their own copy of the same 10,000-row SQLite table (bench/peers/make-db.sh).
 #
-# The peers' method (the peers' own README): wrk -t2, /hello and /users/{random} (their
+# The peers' method (bench/peers/README.md): wrk -t2, /hello and /users/{random} (their
 # wrk/users.lua), a warm-up per row, RUNS timed runs of DURATION s, median of each metric, a wait
 # for a quiet machine before each run and a redo when other processes used > OTHER_MAX % of a CPU.
 # As in http.sh, the servers' runs are interleaved (mk-off, php-off, static, mk-off, …) so all see
@@ -23,7 +23,7 @@
 # RSS is sampled in the middle of every timed run (JVM; php-fpm master + children summed; nginx);
 # the table shows the largest sample. Prints a table with Manaknight/PHP-FPM and Manaknight/static
 # ratios and stops everything it started, by PID.
-# The keepalive pools follow each backend's own rule. PHP-FPM's (the peers' nginx.conf.in): keep
+# The keepalive pools follow each backend's own rule. PHP-FPM's (bench/peers/README.md): keep
 # pm.max_children idle connections, because a child serves one connection until nginx closes it
 # and more cached connections than children starve. Manaknight's (examples/nginx/
 # manaknight-fpm-keepalive.conf): as many as nginx has requests in flight, because its event loop
@@ -32,11 +32,11 @@
 #
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(30) RUNS(3) CHILDREN(8) MK_KEEPALIVE(256) PHP_KEEPALIVE(CHILDREN) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60)
-#   OUT(bench/results/fpm-<stamp>) PEERS_DIR(PEERS_DIR) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
+#   OUT(bench/results/fpm-<stamp>) PEERS_DIR(bench/peers) FPM(php-fpm8.2) MK_JAVA_OPTS MK_HEAP(128m)
 #   FLOOR(auto: 1 when cc exists)
-# Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (apt), a JDK 25 (./manaknight builds the jar);
-# gcc for the floor row.
-# Runs as root like the peers' run-all.sh (nginx and php-fpm workers run as www-data).
+# Needs: nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl (bench/peers/setup.sh --apt installs them), a
+# JDK 25 (./manaknight builds the jar); gcc for the floor row.
+# Runs as root (nginx and php-fpm workers run as www-data).
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
 
@@ -69,9 +69,9 @@ PORT_PHP_KEEP=18184
 PORT_STATIC=18185
 PORT_FLOOR=18186
 
-find_peers php/index.php || die "no PHP-FPM peer found: set PEERS_DIR to the peer servers' folder (with php/index.php)"
+find_peers php/index.php || die "no PHP-FPM peer in $PEERS_DIR"
 for c in nginx "$FPM" wrk sqlite3 curl awk ps; do
-  command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y nginx php8.2-fpm php8.2-sqlite3 wrk sqlite3 curl)"
+  command -v "$c" >/dev/null || die "missing '$c' (bench/peers/setup.sh --apt installs it)"
 done
 php -m 2>/dev/null | grep -qx sqlite3 || die "php8.2-sqlite3 is not installed"
 for p in $PORT_MK_OFF $PORT_MK_KEEP $PORT_PHP_OFF $PORT_PHP_KEEP $PORT_STATIC $PORT_FLOOR; do
@@ -120,10 +120,9 @@ url = "sqlite:$RUN_DIR/users-mk.db"
 access = "off"
 EOF
 
-sed -e "s|@RUN@|$RUN_DIR|g" -e "s|@MAXCHILD@|$CHILDREN|g" "$PEERS_DIR/conf/php-fpm.conf.in" > "$RUN_DIR/php-fpm.conf"
-cp "$PEERS_DIR/conf/fastcgi_params" "$RUN_DIR/fastcgi_params"
+php_peer_files "$RUN_DIR" "$CHILDREN"   # index.php, hello.json, php-fpm.conf, fastcgi_params, in the run directory
 mkdir -p "$RUN_DIR/nginx-tmp"
-{ echo "# Rendered by bench/fpm.sh: the peers' conf/nginx.conf.in with a second pair of FastCGI servers."
+{ echo "# Rendered by bench/fpm.sh: bench/peers/conf/nginx-head.conf.in and the servers below."
   nginx_head "$RUN_DIR"
   cat <<EOF
 
@@ -151,20 +150,11 @@ mkdir -p "$RUN_DIR/nginx-tmp"
             fastcgi_pass       mk_keepalive;
         }
     }
-    server {   # php-off
-        listen  127.0.0.1:$PORT_PHP_OFF;
-        location / {
-            include        $RUN_DIR/fastcgi_params;
-            fastcgi_param  SCRIPT_FILENAME  $PEERS_DIR/php/index.php;
-            fastcgi_param  SCRIPT_NAME      /index.php;
-            fastcgi_pass   unix:$RUN_DIR/php.sock;
-        }
-    }
     server {   # php-keep
         listen  127.0.0.1:$PORT_PHP_KEEP;
         location / {
             include            $RUN_DIR/fastcgi_params;
-            fastcgi_param      SCRIPT_FILENAME  $PEERS_DIR/php/index.php;
+            fastcgi_param      SCRIPT_FILENAME  $RUN_DIR/php/index.php;
             fastcgi_param      SCRIPT_NAME      /index.php;
             fastcgi_keep_conn  on;
             fastcgi_pass       php_keepalive;
@@ -177,18 +167,10 @@ mkdir -p "$RUN_DIR/nginx-tmp"
             fastcgi_pass   unix:$RUN_DIR/floor.sock;
         }
     }
-    server {   # static
-        listen  127.0.0.1:$PORT_STATIC;
-        location = /hello {
-            default_type  application/json;
-            alias         $PEERS_DIR/static/hello.json;
-        }
-        location / {
-            return 404;
-        }
-    }
-}
 EOF
+  php_peer_server "$PORT_PHP_OFF" "$RUN_DIR"      # php-off
+  static_peer_server "$PORT_STATIC" "$RUN_DIR"    # static
+  echo "}"
 } > "$RUN_DIR/nginx.conf"
 nginx -t -q -p "$RUN_DIR/" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" || die "nginx -t failed"
 
@@ -325,7 +307,7 @@ for s in mk-off mk-keep; do
   wrk -t"$THREADS" -c64 -d"${half}s" -s "$PEERS_DIR/wrk/users.lua" "$(url_of "$s" users)" > "$OUT/raw/${s}_prewarm_users.txt" 2>&1
 done
 # keep_conn off first, then on: php-fpm's children stay bound to nginx's cached keep-conn connections
-# (the peers' RESULTS.md), so once php-keep has run, php-off would find no free child.
+# (bench/peers/README.md, Notes), so once php-keep has run, php-off would find no free child.
 for mode in off keep; do
   for ep in $ENDPOINTS; do
     servers="mk-$mode php-$mode"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# http.sh — Manaknight `serve` against the Node.js peer (in PEERS_DIR/node), side by side.
+# http.sh — Manaknight `serve` against the Node.js peer (bench/peers/node), side by side.
 #
-# The peers' method (the peers' own README): same endpoints (/hello, /users/{random 1..10000}
-# via the peers' wrk/users.lua), same 10,000-row SQLite table (the peers' make-db.sh), wrk -t2,
+# The peers' method (bench/peers/README.md): same endpoints (/hello, /users/{random 1..10000}
+# via bench/peers/wrk/users.lua), same 10,000-row SQLite table (bench/peers/make-db.sh), wrk -t2,
 # -c64 and -c256, a warm-up then RUNS timed runs of DURATION s, median of each metric. Runs of
 # the two servers are interleaved (node, manaknight, node, …) so both see the same machine noise.
 # Before each timed run it waits (bounded) for a quiet machine and redoes a run when other
@@ -17,12 +17,13 @@
 #
 # Knobs (environment): CONNS("64 256") ENDPOINTS("hello users") THREADS(2) DURATION(10) WARMUP(3)
 #   PREWARM(60) RUNS(3) OTHER_MAX(15) RETRIES(2) QUIET_WAIT(60) OUT(bench/results/http-<stamp>)
-#   PEERS_DIR(PEERS_DIR) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
+#   PEERS_DIR(bench/peers) MK_JAVA_OPTS (extra JVM flags for serve, e.g. a JFR recording)
 #   B_JAVA_OPTS (the same for mk-b; MK_JAVA_OPTS when unset: B_ROOT=. with other flags is a flags A/B)
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
 #   B_ROOT (another checkout, built: its `manaknight` runs as a third server, `mk-b`, interleaved
 #   with the other two, for a before/after of Manaknight itself; the table adds mk/mk-b ratios)
-# Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
+# Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar);
+# bench/peers/setup.sh installs the Node peer (this script does too, when its copy is missing or stale).
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
 
@@ -50,9 +51,9 @@ B_ROOT=${B_ROOT:-}
 SERVERS="node manaknight"
 [ -n "$B_ROOT" ] && SERVERS="node manaknight mk-b"
 
-find_peers node/server.js || die "no Node peer found: set PEERS_DIR to the peer servers' folder (with node/server.js)"
+find_peers node/server.js || die "no Node peer in $PEERS_DIR"
 for c in wrk node npm sqlite3 curl awk ps; do
-  command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl; Node.js 20 with npm)"
+  command -v "$c" >/dev/null || die "missing '$c' (bench/peers/setup.sh --apt; Node.js 20 with npm)"
 done
 for p in $PORT_NODE $PORT_MK $PORT_B; do
   if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
@@ -76,14 +77,8 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- prepare
 mkdir -p "$OUT/raw"
-NODE_DIR="$BENCH/target/node-peer"   # a copy of the peer: its node_modules stay out of PEERS_DIR
-if [ ! -f "$NODE_DIR/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] \
-    || ! cmp -s "$PEERS_DIR/node/server.js" "$NODE_DIR/server.js"; then
-  log "installing the Node peer into $NODE_DIR (npm ci: better-sqlite3@12, may compile for ~80 s)"
-  mkdir -p "$NODE_DIR"
-  cp "$PEERS_DIR/node/server.js" "$PEERS_DIR/node/package.json" "$PEERS_DIR/node/package-lock.json" "$NODE_DIR/"
-  (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$RUN_DIR/npm.log" 2>&1) || { cat "$RUN_DIR/npm.log" >&2; die "npm ci failed"; }
-fi
+NODE_DIR="$BENCH/target/node-peer"   # a copy of the peer: its node_modules stay out of the repository
+"$PEERS_DIR/setup.sh" --node "$NODE_DIR" || die "the Node peer could not be installed into $NODE_DIR"
 log "building the users database (the peers' make-db.sh, 10000 rows), one copy per server"
 "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-node.db" 10000
 "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-mk.db" 10000

@@ -1,16 +1,16 @@
-# Shell helpers shared by the bench/*.sh scripts (sourced, not run):
-# logging, stopping what a script started, waiting for a socket or a quiet machine, CPU ticks of
-# processes, reading wrk's output, the peers' nginx.conf head. The callers set
-# QUIET_WAIT before they use wait_quiet, and ROOT (the repository) before find_peers.
+# Shell helpers shared by the benchmark scripts and bench/peers/check.sh (sourced, not run):
+# where the peer servers are, logging, stopping what a script started, waiting for a socket or a
+# quiet machine, CPU ticks of processes, reading wrk's output, the nginx configuration's head and
+# the PHP-FPM peer's files. The callers set QUIET_WAIT before they use wait_quiet.
+
+# The peer servers (Node.js, PHP-FPM, nginx's configs, make-db.sh, the wrk script): bench/peers,
+# unless the caller names another folder of the same layout.
+PEERS_DIR=${PEERS_DIR:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)/peers}
 
 CLK_TCK=$(getconf CLK_TCK)
 
-find_peers() { # find_peers MARKER: checks that PEERS_DIR (the peer servers' folder, given by the caller) holds MARKER
-  if [ -z "${PEERS_DIR:-}" ]; then
-    log "PEERS_DIR is not set: point it at the folder of the peer servers (Node, PHP-FPM) to compare with"
-    return 1
-  fi
-  [ -f "$PEERS_DIR/$1" ]
+find_peers() { # find_peers FILE: checks that PEERS_DIR holds FILE
+  [ -f "$PEERS_DIR/$1" ] || { log "PEERS_DIR=$PEERS_DIR has no $1"; return 1; }
 }
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -89,31 +89,45 @@ end
 EOF
 }
 
-nginx_head() { # nginx_head DIR: the peers' nginx.conf settings (1 worker, no access log, temp paths in DIR), up to inside `http {`
-  cat <<EOF
-worker_processes  1;
-user              www-data www-data;
-pid               $1/nginx.pid;
-error_log         $1/nginx-error.log warn;
-daemon            off;
-
-events {
-    worker_connections  4096;
+nginx_head() { # nginx_head DIR: bench/peers/conf/nginx-head.conf.in for a run in DIR, up to inside `http {`
+  sed "s|@RUN@|$1|g" "$PEERS_DIR/conf/nginx-head.conf.in"
 }
 
-http {
-    access_log          off;
-    server_tokens       off;
-    sendfile            on;
-    tcp_nodelay         on;
-    keepalive_timeout   65s;
-    keepalive_requests  1000000;
-    default_type        application/octet-stream;
+php_peer_files() { # php_peer_files DIR CHILDREN: the PHP-FPM peer's script, php-fpm.conf and fastcgi_params in DIR
+  # Copied, not pointed at: php-fpm's and nginx's workers (www-data) may not reach the repository.
+  mkdir -p "$1/php" "$1/static"
+  cp "$PEERS_DIR/php/index.php" "$1/php/"
+  cp "$PEERS_DIR/static/hello.json" "$1/static/"
+  cp "$PEERS_DIR/conf/fastcgi_params" "$1/"
+  sed -e "s|@RUN@|$1|g" -e "s|@MAXCHILD@|$2|g" "$PEERS_DIR/conf/php-fpm.conf.in" > "$1/php-fpm.conf"
+  chmod -R a+rX "$1/php" "$1/static"
+}
 
-    client_body_temp_path  $1/nginx-tmp/body;
-    fastcgi_temp_path      $1/nginx-tmp/fastcgi;
-    proxy_temp_path        $1/nginx-tmp/proxy;
-    uwsgi_temp_path        $1/nginx-tmp/uwsgi;
-    scgi_temp_path         $1/nginx-tmp/scgi;
+php_peer_server() { # php_peer_server PORT DIR: nginx's server block for the PHP-FPM peer of DIR, keep_conn off
+  cat <<EOF
+    server {   # php, keep_conn off
+        listen  127.0.0.1:$1;
+        location / {
+            include        $2/fastcgi_params;
+            fastcgi_param  SCRIPT_FILENAME  $2/php/index.php;
+            fastcgi_param  SCRIPT_NAME      /index.php;
+            fastcgi_pass   unix:$2/php.sock;
+        }
+    }
+EOF
+}
+
+static_peer_server() { # static_peer_server PORT DIR: nginx's server block serving DIR/static/hello.json for /hello
+  cat <<EOF
+    server {   # static
+        listen  127.0.0.1:$1;
+        location = /hello {
+            default_type  application/json;
+            alias         $2/static/hello.json;
+        }
+        location / {
+            return 404;
+        }
+    }
 EOF
 }

@@ -43,7 +43,14 @@ public record LoadedApp(Path origin, Program program, List<SourceFile> sources) 
             for (SourceFile s : sources) byName.put(s.name(), s);
             return byName::get;
         }
-        Path folder = origin.toAbsolutePath().normalize().getParent();
+        return sourcesIn(origin.toAbsolutePath().normalize().getParent());
+    }
+
+    /**
+     * Finds a source file by the name a module stores, as a file relative to `folder` (never
+     * outside it): `disasm --sources DIR` for a module built from another folder. Null when absent.
+     */
+    public static Function<String, SourceFile> sourcesIn(Path folder) {
         var cache = new HashMap<String, SourceFile>();
         return name -> {
             if (folder == null || name == null) return null;

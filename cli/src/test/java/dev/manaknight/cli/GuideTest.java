@@ -314,8 +314,9 @@ class GuideTest {
         }
 
         /**
-         * `nginx -t` over the file as a server block of an otherwise empty configuration, where
-         * nginx is installed (as `.ci/nginx.sh` installs it); said and skipped elsewhere.
+         * `nginx -t` over the file, where nginx is installed (as `.ci/nginx.sh` installs it); said
+         * and skipped elsewhere. A file with an `events` block is a whole configuration (run with a
+         * private prefix); any other is a server block, put into an otherwise empty configuration.
          */
         private void nginxAccepts(GuidePage.Block b, Path file) throws Exception {
             Path nginx = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx").map(Path::of)
@@ -328,9 +329,10 @@ class GuideTest {
             }
             Path conf = Files.createDirectories(shell().dir.resolve("nginx-check-" + b.line()));
             Files.copy(params, conf.resolve("fastcgi_params"));
+            boolean whole = Files.readString(file).lines().anyMatch(l -> l.startsWith("events "));
             Files.writeString(conf.resolve("nginx.conf"), "events {}\nhttp {\n    include " + file + ";\n}\n");
-            Shell.Run run = shell().run(nginx + " -t -q -p " + conf + " -e " + conf.resolve("error.log") + " -c "
-                    + conf.resolve("nginx.conf") + " -g 'pid " + conf.resolve("nginx.pid") + ";'");
+            Shell.Run run = shell().run(nginx + " -t -q -p " + conf + "/ -e " + conf.resolve("error.log") + " -c "
+                    + (whole ? file : conf.resolve("nginx.conf") + " -g 'pid " + conf.resolve("nginx.pid") + ";'"));
             assertEquals(0, run.exit(), b.where() + ": nginx -t refuses " + file + ":\n" + run.output());
             count("nginx: accepted by nginx -t");
         }

@@ -149,4 +149,33 @@ class RealToolchainTest {
         assertEquals(0, disasm.code(), disasm.toString());
         assertTrue(disasm.out().contains("/users/:id"), disasm.out());
     }
+
+    /**
+     * Issue 16: a module built into another folder (`build examples/users -o users.mkb`) was
+     * disassembled with file:line but without the source lines, and nothing said why.
+     */
+    @Test void disasmOfAModuleBuiltElsewhereNamesItsMissingSources() throws Exception {
+        Path app = seedApp();
+        Path mkb = dir.resolve("users.mkb");
+        assertEquals(0, run("build", app.toString(), "-o", mkb.toString()).code());
+        String line = "match db.findUser(id) {";
+
+        Cli bare = run("disasm", mkb.toString());
+        assertEquals(0, bare.code(), bare.toString());
+        assertTrue(bare.out().contains("; users.mnk:4") && !bare.out().contains(line), bare.out());
+        assertTrue(bare.err().contains("no source for users.mnk in the module's folder")
+                && bare.err().contains("--sources DIR"), bare.toString());
+
+        Cli sourced = run("disasm", mkb.toString(), "--sources", app.toString());
+        assertEquals(0, sourced.code(), sourced.toString());
+        assertTrue(sourced.out().contains("; users.mnk:4 | " + "  " + line), sourced.out());
+        assertEquals("", sourced.err(), sourced.toString());
+
+        Cli fromTheFolder = run("disasm", app.toString());
+        assertTrue(fromTheFolder.out().contains(line) && fromTheFolder.err().isEmpty(), fromTheFolder.toString());
+
+        Cli noDir = run("disasm", mkb.toString(), "--sources", dir.resolve("nope").toString());
+        assertEquals(64, noDir.code(), noDir.toString());
+        assertTrue(noDir.err().contains("--sources: " + dir.resolve("nope") + " is not a directory"), noDir.toString());
+    }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Nginx implements AutoCloseable {
     static final Path EXAMPLES = Path.of("../examples/nginx");
+    /** The socket examples/nginx/local.toml listens on, which local-nginx.conf passes requests to. */
+    static final String LOCAL_SOCKET = "/tmp/manaknight-fpm.sock";
 
     final Process process;
     final int portOff;
@@ -61,6 +63,26 @@ final class Nginx implements AutoCloseable {
         return start(dir, port, port);
     }
 
+    /**
+     * examples/nginx/local-nginx.conf, the whole workstation configuration, on a free port (in place
+     * of 8088) to `socket` (in place of local.toml's), with `dir` as nginx's prefix; under root its
+     * workers run as root, so that they reach a socket in a test's private folder.
+     */
+    static Nginx startLocal(Path dir, Path socket) throws Exception {
+        int port = freePort();
+        Files.createDirectories(dir);
+        String conf = render("local-nginx.conf", "listen 127.0.0.1:8088;", port, "unix:" + LOCAL_SOCKET, "unix:" + socket);
+        Path params = Path.of("/etc/nginx/fastcgi_params");
+        if (!Files.exists(params))
+            conf = conf.replace(params.toString(), Path.of("src/test/resources/nginx/fastcgi_params").toAbsolutePath() + "");
+        if ("root".equals(System.getProperty("user.name"))) conf = "user root root;\n" + conf;
+        Files.writeString(dir.resolve("local-nginx.conf"), conf);
+        Process p = new ProcessBuilder(binary(), "-p", dir + "/", "-c", dir.resolve("local-nginx.conf").toString(), "-e",
+                dir.resolve("error.log").toString(), "-g", "daemon off;").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        return awaitListening(new Nginx(p, dir, port, port));
+    }
+
     private static Nginx start(Path dir, int off, int keep) throws Exception {
         Files.createDirectories(dir.resolve("tmp"));
         Path params = Path.of("/etc/nginx/fastcgi_params");
@@ -86,11 +108,17 @@ final class Nginx implements AutoCloseable {
                 """.formatted(root ? "user root root;" : "", dir, dir, dir, dir, dir, dir, dir));
         Process p = new ProcessBuilder(binary(), "-p", dir + "/", "-c", dir.resolve("nginx.conf").toString(), "-e",
                 dir.resolve("error.log").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        var n = new Nginx(p, dir, off, keep);
+        return awaitListening(new Nginx(p, dir, off, keep));
+    }
+
+    /** `n` once both its ports accept connections (10 s at most). */
+    private static Nginx awaitListening(Nginx n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(off) || !accepts(keep)) {
-            if (!p.isAlive() || System.nanoTime() > deadline)
-                throw new IOException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")) + readOr(dir.resolve("error.log")));
+        while (!accepts(n.portOff) || !accepts(n.portKeep)) {
+            if (!n.process.isAlive() || System.nanoTime() > deadline) {
+                n.close();
+                throw new IOException("nginx did not start: " + readOr(n.dir.resolve("nginx.out")) + n.errorLog());
+            }
             Thread.sleep(20);
         }
         return n;
@@ -98,10 +126,15 @@ final class Nginx implements AutoCloseable {
 
     /** The example file with its `listen 80;` and socket path replaced, nothing else. */
     private static String render(String example, int port, String socket, String replacement) throws IOException {
+        return render(example, "listen 80;", port, socket, replacement);
+    }
+
+    /** The example file with its `listen` line and socket path replaced, nothing else. */
+    private static String render(String example, String listen, int port, String socket, String replacement) throws IOException {
         String text = Files.readString(EXAMPLES.resolve(example));
-        if (!text.contains("listen 80;") || !text.contains(socket))
+        if (!text.contains(listen) || !text.contains(socket))
             throw new IllegalStateException(example + " lost its listen line or socket path");
-        return text.replace("listen 80;", "listen 127.0.0.1:" + port + ";").replace(socket, replacement);
+        return text.replace(listen, "listen 127.0.0.1:" + port + ";").replace(socket, replacement);
     }
 
     private static boolean accepts(int port) {
