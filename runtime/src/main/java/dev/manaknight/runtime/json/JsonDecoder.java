@@ -226,6 +226,16 @@ public final class JsonDecoder {
     public static Object json(JsonNode n) { return json(n, "", null); }
 
     /**
+     * Any JSON as a `Json` value held to a request body's limits (see below): the value, or null
+     * with the errors in `errors` (`Json.parse` in a handler, {@link JsonText}).
+     */
+    public static Object checkedJson(JsonNode n, List<InputError> errors) {
+        int before = errors.size();
+        Object v = json(n, "", errors);
+        return errors.size() == before ? v : null;
+    }
+
+    /**
      * A request's JSON as a `Json` value, held to a Decimal's limits: a number past
      * {@link #MAX_DECIMAL_DIGITS} (`1e200000` is 8 bytes in and would be 200 KB printed) and a
      * string with a lone surrogate are errors at their pointer. With `errors` null, nothing is checked.
