@@ -69,6 +69,9 @@ public final class JsonDecoder {
     public Object decode(JsonNode node, Type type, String pointer, List<InputError> errors) {
         return switch (type) {
             case Type.Prim p -> prim(node, p, pointer, errors);
+            // `Patch<T>` (Option<Option<T>>) tells the three apart: absent none, null some(none), a value some(some(v)).
+            case Type.OptionOf o when o.value() instanceof Type.OptionOf && node != null && node.isNull() ->
+                    new Values.Some(Values.None.NONE);
             case Type.OptionOf o -> node == null || node.isNull() ? Values.None.NONE
                     : wrapSome(decode(node, o.value(), pointer, errors));
             case Type.ListOf l -> {
