@@ -67,6 +67,7 @@ final class Completions {
             }
             return;
         }
+        for (String f : MethodNames.functionsOf(receiver)) add(items, f, CompletionItemKind.Function, receiver + " function");
         for (Declarations.Named d : Declarations.of(current)) {
             if (d.kind() == Declarations.Kind.ENUM && d.name().name().equals(receiver)) {
                 for (Decl.Variant v : ((Decl.EnumDecl) d.decl()).variants())

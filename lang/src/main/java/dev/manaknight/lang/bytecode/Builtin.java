@@ -102,7 +102,19 @@ public enum Builtin {
     DURATION_TO_MILLIS(78, "Duration -> Int"),
 
     SECRET_EQUALS(79, "Secret String -> Bool"),           // constant time: depends on the lengths only
-    SECRET_HMAC_SHA256(80, "Secret String -> String");    // key, message: lowercase hex
+    SECRET_HMAC_SHA256(80, "Secret String -> String"),    // key, message: lowercase hex
+
+    JSON_GET(81, "Json String -> Option<Json>"),          // an object's member; none for a missing key or no object
+    JSON_AT(82, "Json Int -> Option<Json>"),              // an array's element; none out of range or for no array
+    JSON_AS_TEXT(83, "Json -> Option<String>"),           // a string
+    JSON_AS_INT(84, "Json -> Option<Int>"),               // a whole number in Int's range (1.0 too)
+    JSON_AS_DECIMAL(85, "Json -> Option<Decimal>"),       // any finite number, exactly
+    JSON_AS_BOOL(86, "Json -> Option<Bool>"),
+    JSON_AS_LIST(87, "Json -> Option<List<Json>>"),       // an array's elements
+    JSON_AS_MAP(88, "Json -> Option<Map<Json>>"),         // an object's members, in their order
+    JSON_IS_NULL(89, "Json -> Bool"),
+    JSON_TO_TEXT(90, "Json -> String"),                   // compact JSON text, members in their order
+    JSON_PARSE(91, "String -> Result<Json, String>");     // the host's reader, with a request body's limits
 
     /** The id in {@code BUILTIN id}: pinned. */
     private final int id;

@@ -329,6 +329,10 @@ final class FunctionGen {
                 if (never(c.ty())) neverReturns(c.function());
             }
             case TExpr.CallBuiltin c -> builtin(c);
+            case TExpr.ToJson j -> {
+                boxed(j.value());
+                out.op(Opcode.TO_JSON, module.typeRef(Codegen.type(j.value().ty())));
+            }
             case TExpr.Effect ef -> {
                 for (TExpr a : ef.args()) boxed(a);
                 out.variable(Opcode.EFFECT, ef.args().size(), "R", ef.op());

@@ -337,7 +337,7 @@ final class BodyChecker {
     }
 
     /** `e`, or E0410 and a poison when it is a Secret. */
-    private TExpr notSecret(TExpr e, String how) {
+    TExpr notSecret(TExpr e, String how) {
         if (!Ty.is(e.ty(), Checker.SECRET)) return e;
         secretAsValue(e.span(), how);
         return poison(e.span());

@@ -131,6 +131,8 @@ final class Calls {
     TExpr methodCall(Expr.MethodCall m, Ty hint) {
         Capability cap = body.capabilityName(m.target());
         if (cap != null) return effect(cap, m);
+        if (m.target() instanceof Expr.Name n && n.ident().name().equals("Json") && body.lookup("Json") == null)
+            return body.methods.jsonStatic(m);
         String typeName = body.typeName(m.target());
         if (typeName != null) {
             TypeDef.EnumDef e = body.app.enumDef(typeName);

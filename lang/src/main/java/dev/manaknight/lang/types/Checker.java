@@ -210,7 +210,7 @@ public final class Checker {
     static boolean isBuiltinTypeName(String name) {
         return switch (name) {
             case "Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option", "Result", NEVER, DB_ERROR,
-                 SECRET ->
+                 SECRET, PATCH ->
                     true;
             default -> false;
         };
@@ -227,7 +227,7 @@ public final class Checker {
     Ty resolve(TypeExpr te) {
         String name = te.name().name();
         int arity = switch (name) {
-            case "List", "Map", "Option" -> 1;
+            case "List", "Map", "Option", PATCH -> 1;
             case "Result" -> 2;
             default -> 0;
         };
@@ -259,6 +259,8 @@ public final class Checker {
             case "List" -> Ty.list(args.get(0));
             case "Map" -> Ty.map(args.get(0));
             case "Option" -> Ty.option(args.get(0));
+            // A field a PATCH body may leave out (none), set to null (some(none)) or give (some(some(v))).
+            case PATCH -> Ty.option(Ty.option(args.get(0)));
             case "Result" -> Ty.result(args.get(0), args.get(1));
             case DB_ERROR -> dbError();
             default -> {
@@ -271,7 +273,7 @@ public final class Checker {
                 var candidates = new ArrayList<>(typeIndex.keySet());
                 candidates.remove(RESPONSE_TYPE);
                 candidates.addAll(List.of("Int", "Decimal", "Float", "Bool", "String", "Unit", "Json", "List", "Map", "Option",
-                        "Result", DB_ERROR));
+                        "Result", PATCH, DB_ERROR));
                 String near = Names.nearest(name, candidates);
                 error("E0202", "unknown type `" + name + "`", te.name().span(), "no type of this name",
                         near != null ? "did you mean `" + near + "`?" : "declare it with `type " + name + " { … }` or `enum " + name + " { … }`");
@@ -418,6 +420,8 @@ public final class Checker {
 
     /** The built-in type of configured text that is never turned into text. */
     static final String SECRET = "Secret";
+    /** `Patch<T>`: `Option<Option<T>>` under a name that says what it is for (a PATCH body's field). */
+    static final String PATCH = "Patch";
 
     /** What `config.name` reads: the key's index in the module's config table and its type. */
     record SettingSlot(int index, Decl.Setting decl, Ty type) {}

@@ -10,4 +10,9 @@ public final class MethodNames {
     public static List<String> of(String type) {
         return Methods.NAMES.getOrDefault(type, List.of());
     }
+
+    /** The functions called on the type's name itself (`Json.from(v)`), or none. */
+    public static List<String> functionsOf(String type) {
+        return type.equals("Json") ? Methods.JSON_STATICS : List.of();
+    }
 }

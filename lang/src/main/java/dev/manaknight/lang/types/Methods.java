@@ -34,7 +34,11 @@ final class Methods {
                     "sortBy", "take", "drop", "reverse", "contains", "join")),
             Map.entry("Option", List.of("getOr", "isSome", "isNone", "map", "andThen", "okOr")),
             Map.entry("Result", List.of("getOr", "isOk", "isErr", "map", "mapErr", "andThen")),
-            Map.entry("Map", List.of("get", "keys", "values", "has", "with", "len")));
+            Map.entry("Map", List.of("get", "keys", "values", "has", "with", "len")),
+            Map.entry("Json", List.of("get", "asText", "asInt", "asDecimal", "asBool", "asList", "asMap", "isNull", "toString")));
+
+    /** What `Json.name(…)` may be: build, parse. */
+    static final List<String> JSON_STATICS = List.of("from", "parse", "null");
 
     /** Names other languages use for a method this one has, for "did you mean". */
     private static final Map<String, String> ALIASES = Map.ofEntries(
@@ -48,7 +52,10 @@ final class Methods {
             Map.entry("add", "plus"), Map.entry("subtract", "minus"), Map.entry("until", "since"),
             Map.entry("before", "isBefore"),
             Map.entry("after", "isAfter"), Map.entry("toEpochMilli", "epochMillis"), Map.entry("parseInstant", "toInstant"),
-            Map.entry("millis", "toMillis"), Map.entry("sec", "seconds"), Map.entry("ms", "millis"));
+            Map.entry("millis", "toMillis"), Map.entry("sec", "seconds"), Map.entry("ms", "millis"),
+            Map.entry("asString", "asText"), Map.entry("asObject", "asMap"), Map.entry("asArray", "asList"),
+            Map.entry("stringify", "toString"), Map.entry("toJson", "toString"), Map.entry("of", "from"),
+            Map.entry("decode", "parse"));
 
     Methods(BodyChecker body) {
         this.body = body;
@@ -83,6 +90,7 @@ final class Methods {
             case "Option" -> option(target, Ty.arg(t, 0), method, args, span);
             case "Result" -> result(target, Ty.arg(t, 0), Ty.arg(t, 1), method, args, span);
             case "Map" -> map(target, Ty.arg(t, 0), method, args, span);
+            case "Json" -> json(target, method, args, span);
             default -> null;
         };
         if (r != null) return r;
@@ -160,6 +168,65 @@ final class Methods {
                             new TExpr.IntC(0, span), Ty.INT, Ty.BOOL, span)
                     : body.poison(span);
             default -> null;
+        };
+    }
+
+    /** A `Json` value's methods: members and elements by `get`, typed views as Options, its text. */
+    private TExpr json(TExpr j, String method, List<Expr> args, Span span) {
+        return switch (method) {
+            case "get" -> {
+                if (!body.arity(args, 1, span, "`get`")) yield body.poison(span);
+                TExpr at = body.infer(args.getFirst(), null);
+                Ty t = Ty.prune(at.ty());
+                if (Ty.is(t, "Int")) yield new TExpr.CallBuiltin(Builtin.JSON_AT, List.of(j, at), Ty.option(Ty.JSON), span);
+                if (!Ty.is(t, "String") && !body.unifier.unify(t, Ty.STRING)) {
+                    body.error("E0401", "`Json.get` takes a member's name (String) or an element's index (Int)", at.span(),
+                            "this is `" + Ty.show(t) + "`", null);
+                    yield body.poison(span);
+                }
+                yield new TExpr.CallBuiltin(Builtin.JSON_GET, List.of(j, at), Ty.option(Ty.JSON), span);
+            }
+            case "asText" -> builtin(Builtin.JSON_AS_TEXT, j, args, List.of(), Ty.option(Ty.STRING), span, method);
+            case "asInt" -> builtin(Builtin.JSON_AS_INT, j, args, List.of(), Ty.option(Ty.INT), span, method);
+            case "asDecimal" -> builtin(Builtin.JSON_AS_DECIMAL, j, args, List.of(), Ty.option(Ty.DECIMAL), span, method);
+            case "asBool" -> builtin(Builtin.JSON_AS_BOOL, j, args, List.of(), Ty.option(Ty.BOOL), span, method);
+            case "asList" -> builtin(Builtin.JSON_AS_LIST, j, args, List.of(), Ty.option(Ty.list(Ty.JSON)), span, method);
+            case "asMap" -> builtin(Builtin.JSON_AS_MAP, j, args, List.of(), Ty.option(Ty.map(Ty.JSON)), span, method);
+            case "isNull" -> builtin(Builtin.JSON_IS_NULL, j, args, List.of(), Ty.BOOL, span, method);
+            case "toString" -> builtin(Builtin.JSON_TO_TEXT, j, args, List.of(), Ty.STRING, span, method);
+            default -> null;
+        };
+    }
+
+    /**
+     * `Json.from(v)` (any value but a Secret, E0410), `Json.null()`, `Json.parse(text)` (a
+     * `Result<Json, String>`: the error says what is wrong and where).
+     */
+    TExpr jsonStatic(Expr.MethodCall m) {
+        String name = m.name().name();
+        List<Expr> args = m.args();
+        Span span = m.span();
+        return switch (name) {
+            case "from" -> {
+                if (!body.arity(args, 1, span, "`Json.from`")) yield body.poison(span);
+                TExpr v = body.notSecret(body.infer(args.getFirst(), null), "as Json");
+                yield v instanceof TExpr.Poison ? body.poison(span) : new TExpr.ToJson(v, span);
+            }
+            case "null" -> body.arity(args, 0, span, "`Json.null`") ? new TExpr.ToJson(new TExpr.UnitC(span), span)
+                    : body.poison(span);
+            case "parse" -> {
+                if (!body.arity(args, 1, span, "`Json.parse`")) yield body.poison(span);
+                yield new TExpr.CallBuiltin(Builtin.JSON_PARSE, List.of(body.check(args.getFirst(), Ty.STRING)),
+                        Ty.result(Ty.JSON, Ty.STRING), span);
+            }
+            default -> {
+                String alias = ALIASES.get(name);
+                String near = alias != null && JSON_STATICS.contains(alias) ? alias : Names.nearest(name, JSON_STATICS);
+                body.error("E0207", "`Json` has no function `" + name + "`", m.name().span(), "unknown function",
+                        near != null ? "did you mean `Json." + near + "`?" : "its functions are from, null and parse");
+                body.inferArguments(args);
+                yield body.poison(span);
+            }
         };
     }
 

@@ -61,6 +61,9 @@ public sealed interface TExpr {
     /** A pure built-in; the receiver is the first argument. A null builtin is a list's `len()` (LIST_LEN). */
     record CallBuiltin(Builtin builtin, List<TExpr> args, Ty ty, Span span) implements TExpr {}
 
+    /** `Json.from(v)`, and `Json.null()` as the Json of `()`: `value` as a `Json` value, led by its static type. */
+    record ToJson(TExpr value, Span span) implements TExpr { public Ty ty() { return Ty.JSON; } }
+
     /** An effect operation, by index in the module's effect table. */
     record Effect(int op, List<TExpr> args, Ty ty, Span span) implements TExpr {}
 

@@ -35,6 +35,7 @@ public final class TWalk {
             case TExpr.Logic x -> { out.add(x.left()); out.add(x.right()); }
             case TExpr.Call x -> out.addAll(x.args());
             case TExpr.CallBuiltin x -> out.addAll(x.args());
+            case TExpr.ToJson x -> out.add(x.value());
             case TExpr.Effect x -> out.addAll(x.args());
             case TExpr.LambdaOp x -> { out.add(x.receiver()); if (x.extra() != null) out.add(x.extra()); out.add(x.body()); }
             case TExpr.SumOp x -> { out.add(x.receiver()); if (x.arg() != null) out.add(x.arg()); }

@@ -71,11 +71,17 @@ record Signature(List<Pattern> params, Pattern result) {
                 if (top) return actual == VType.Prim.P;
                 return actual == VType.Nothing.NOTHING || actual == scalar(p.head());
             }
-            case "String", "Decimal", "Instant", "Duration", "Secret" -> {
+            case "String", "Decimal", "Instant", "Duration", "Secret", "Json" -> {
                 return actual == VType.Nothing.NOTHING || actual == scalar(p.head());
             }
+            case "Result" -> {
+                if (actual == VType.Nothing.NOTHING)
+                    return match(p.args().get(0), actual, false, bound) && match(p.args().get(1), actual, false, bound);
+                return actual instanceof VType.ResultOf r && match(p.args().get(0), r.ok(), false, bound)
+                        && match(p.args().get(1), r.err(), false, bound);
+            }
             default -> {
-                // List, Map, Option: one argument
+                // List, Map, Option: one argument (Result, two, is above)
                 Pattern inner = p.args().getFirst();
                 if (actual == VType.Nothing.NOTHING) return match(inner, VType.Nothing.NOTHING, false, bound);
                 VType content = switch (p.head()) {
@@ -93,7 +99,9 @@ record Signature(List<Pattern> params, Pattern result) {
         return switch (p.head()) {
             case "a", "key" -> bound.getOrDefault(p.head(), VType.Nothing.NOTHING);
             case "Int", "Float", "Bool" -> top ? VType.Prim.P : scalar(p.head());
-            case "String", "Decimal", "Instant", "Duration", "Secret" -> scalar(p.head());
+            case "String", "Decimal", "Instant", "Duration", "Secret", "Json" -> scalar(p.head());
+            case "Result" -> new VType.ResultOf(instantiate(p.args().get(0), false, bound),
+                    instantiate(p.args().get(1), false, bound));
             case "List" -> new VType.ListOf(instantiate(p.args().getFirst(), false, bound));
             case "Map" -> new VType.MapOf(instantiate(p.args().getFirst(), false, bound));
             case "Option" -> new VType.OptionOf(instantiate(p.args().getFirst(), false, bound));
@@ -111,6 +119,7 @@ record Signature(List<Pattern> params, Pattern result) {
             case "Instant" -> VType.Scalar.INSTANT;
             case "Duration" -> VType.Scalar.DURATION;
             case "Secret" -> VType.Scalar.SECRET;
+            case "Json" -> VType.Scalar.JSON;
             default -> throw new IllegalStateException("signature: not a scalar " + name);
         };
     }
@@ -178,13 +187,15 @@ record Signature(List<Pattern> params, Pattern result) {
                 args.add(type());
                 while (s.charAt(i) == ',') {
                     i++;
+                    while (s.charAt(i) == ' ') i++;
                     args.add(type());
                 }
                 if (s.charAt(i++) != '>') throw new IllegalArgumentException("`>` expected in `" + s + "`");
             }
             int arity = switch (head) {
                 case "List", "Map", "Option" -> 1;
-                case "Int", "Float", "Bool", "String", "Decimal", "Instant", "Duration", "Secret", "a", "key" -> 0;
+                case "Result" -> 2;
+                case "Int", "Float", "Bool", "String", "Decimal", "Instant", "Duration", "Secret", "Json", "a", "key" -> 0;
                 default -> throw new IllegalArgumentException("unknown type `" + head + "` in `" + s + "`");
             };
             if (args.size() != arity)

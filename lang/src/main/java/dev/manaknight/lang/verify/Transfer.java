@@ -115,6 +115,7 @@ final class Transfer {
             case BUILTIN -> builtin(pc, s);
             case EFFECT -> effect(pc, s);
             case JSON -> apply(s, List.of(Want.of(types.ref(module.typeRefs().get(u16(pc + 1))))), VType.Scalar.BODY, null);
+            case TO_JSON -> apply(s, List.of(Want.of(types.ref(module.typeRefs().get(u16(pc + 1))))), VType.Scalar.JSON, null);
             case TEXT -> apply(s, List.of(Want.of(STRING)), VType.Scalar.BODY, null);
             case RESPOND, RESPOND_KEEP -> respond(pc, s);
             case FAIL -> null;

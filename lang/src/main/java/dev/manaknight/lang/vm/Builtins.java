@@ -358,6 +358,29 @@ final class Builtins {
                 r[sp - 3] = Regexes.replaceAll((String) r[sp - 3], (String) r[sp - 2], (String) r[sp - 1], budget, meter);
                 return sp - 2;
             }
+
+            case JSON_GET -> {
+                r[sp - 2] = JsonValues.get(r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
+            case JSON_AT -> {
+                r[sp - 2] = JsonValues.at(r[sp - 2], p[sp - 1], meter);
+                return sp - 1;
+            }
+            case JSON_AS_TEXT, JSON_AS_INT, JSON_AS_DECIMAL, JSON_AS_BOOL, JSON_AS_LIST, JSON_AS_MAP -> {
+                r[sp - 1] = JsonValues.view(Builtin.of(id), r[sp - 1], budget, meter);
+                return sp;
+            }
+            case JSON_IS_NULL -> {
+                p[sp - 1] = r[sp - 1] == Values.JsonNull.NULL ? 1 : 0;
+                return sp;
+            }
+            case JSON_TO_TEXT -> {
+                r[sp - 1] = JsonPrinter.print(r[sp - 1], budget, meter);
+                return sp;
+            }
+            // Reading text needs the host's JSON reader: the run loop calls it (Vm.parseJson), never this table.
+            case JSON_PARSE -> throw new Trap.Fault(VmError.Kind.INTERNAL, "json_parse is run by the VM, not the builtin table");
         }
     }
 

@@ -28,6 +28,15 @@ public interface Host {
         throw new EffectFailure("request", "`request` is only available inside `manaknight test`");
     }
 
+    /**
+     * `Json.parse(text)`: {@link Values.Ok} of a `Json` value (see {@link Values}) or
+     * {@link Values.Err} of a String saying what is wrong and where. The reader is the runtime's, the
+     * one that reads request bodies, with the same limits; the VM has none of its own.
+     */
+    default Object parseJson(String text) throws EffectFailure {
+        throw new EffectFailure("json", "`Json.parse` needs the runtime's JSON reader, which this host does not have");
+    }
+
     /** An effect that failed; the VM turns it into a 500 with this kind and message. */
     final class EffectFailure extends Exception {
         private final String kind;

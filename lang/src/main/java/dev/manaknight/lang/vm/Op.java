@@ -108,4 +108,5 @@ final class Op {
     static final int RESPOND_KEEP = 98;
     static final int CONFIG_P = 99;
     static final int CONFIG_R = 100;
+    static final int TO_JSON = 101;
 }

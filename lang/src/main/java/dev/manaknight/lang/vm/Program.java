@@ -38,6 +38,8 @@ public final class Program {
     final String[][] variantNames;
     final int[][] variantArity;
     final Values.EnumValue[][] plainVariants;
+    /** The declarations themselves, for what walks a value by its fields' types (`Json.from`). */
+    final TypeDef[] typeDefs;
 
     final Type[] typeRefs;
     final EffectOp[] effects;
@@ -82,6 +84,7 @@ public final class Program {
         }
 
         int nt = module.types().size();
+        typeDefs = module.types().toArray(TypeDef[]::new);
         typeNames = new String[nt];
         fieldNames = new String[nt][];
         variantNames = new String[nt][];
@@ -142,6 +145,7 @@ public final class Program {
         variantNames = base.variantNames;
         variantArity = base.variantArity;
         plainVariants = base.plainVariants;
+        typeDefs = base.typeDefs;
         typeRefs = base.typeRefs;
         effects = base.effects;
         this.settings = settings;

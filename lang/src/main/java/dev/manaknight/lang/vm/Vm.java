@@ -1,5 +1,6 @@
 package dev.manaknight.lang.vm;
 
+import dev.manaknight.lang.bytecode.Builtin;
 import dev.manaknight.lang.bytecode.EffectOp;
 import dev.manaknight.lang.model.HttpMethod;
 import dev.manaknight.lang.model.Type;
@@ -404,7 +405,12 @@ public final class Vm {
                     case Op.BUILTIN -> {
                         int id = u16(code, pc);
                         pc += 2;
-                        sp = Builtins.run(id, p, r, sp, budget, meter);
+                        if (id == JSON_PARSE) r[sp - 1] = parseJson((String) r[sp - 1]);
+                        else sp = Builtins.run(id, p, r, sp, budget, meter);
+                    }
+                    case Op.TO_JSON -> {
+                        r[sp - 1] = JsonValues.from(prog.typeRefs[u16(code, pc)], r[sp - 1], prog, budget, meter);
+                        pc += 2;
                     }
                     case Op.EFFECT -> {
                         EffectOp op = prog.effects[u16(code, pc)];
@@ -549,6 +555,28 @@ public final class Vm {
         budget.checkCancelled();
         r[sp] = result;
         return sp + 1;
+    }
+
+    private static final int JSON_PARSE = Builtin.JSON_PARSE.id();
+
+    /**
+     * BUILTIN json_parse: `Json.parse(text)` by the host's JSON reader (the runtime's, held to a
+     * request body's limits). Its work is this request's: the text's walk is paid before, the
+     * tree's nodes and bytes after, and the CPU clock runs through it.
+     */
+    private Object parseJson(String text) {
+        Text.walk(text.length(), budget);
+        Object result;
+        try {
+            result = host.parseJson(text);
+        } catch (Host.EffectFailure e) {
+            throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
+        }
+        if (!(result instanceof Values.Ok) && !(result instanceof Values.Err))
+            throw new Trap.Fault(VmError.Kind.INTERNAL, "the host's JSON reader answered neither ok nor err");
+        budget.charge(JsonValues.nodes(result));
+        meter.charge(MemoryMeter.deep(result));
+        return result;
     }
 
     /** RESPOND n and RESPOND_KEEP n (`keep`): status, body, then n header pairs, deepest first. */

@@ -74,6 +74,20 @@ class SecretRulesTest {
         assertEquals(List.of(), messages(module(Type.STRING, uses)));
     }
 
+    /** Issue 15 item 6: `Json.from` of a Secret is refused by the verifier as by the checker (E0410). */
+    @Test
+    void aSecretNeverBecomesJson() {
+        var code = new CodeBuilder().op(Opcode.CONFIG_R, 2).op(Opcode.TO_JSON, 0).op(Opcode.RET_R);
+        for (Type ref : List.of(Type.STRING, Type.SECRET)) {
+            var m = new Module(List.of(new Constant.StrConst("s")), List.of(), List.of(ref), List.of(SampleModules.function("f",
+                    "f.mnk", List.of(), Type.JSON, 4, 8, 0, code)), List.of(), List.of(), List.of(), KEYS);
+            var errors = messages(m);
+            assertEquals(false, errors.isEmpty(), ref.toString());
+            if (ref == Type.SECRET) assertEquals(true, errors.toString().contains("holds a Secret"), errors.toString());
+            else assertEquals(true, errors.toString().contains("TO_JSON"), errors.toString());
+        }
+    }
+
     @Test
     void aSecretIsOnlyAParameterAResultOrAKey() {
         assertEquals(List.of(), messages(module(List.of(Type.SECRET), Type.SECRET,

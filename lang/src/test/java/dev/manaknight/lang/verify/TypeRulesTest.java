@@ -232,6 +232,29 @@ class TypeRulesTest {
                 "F0 `f` at 0006 RET_P: operand 1 of 1 must be P but is Option<Int>; stack [Option<Int>]");
     }
 
+    /** Issue 15 item 6: `TO_JSON J` takes a value of type-ref J; the Json builtins take a Json. */
+    @Test
+    void jsonIsBuiltFromItsTypeRefAndReadByItsBuiltins() {
+        ok(f(Type.JSON, code().op(Opcode.CALL, 1).op(Opcode.TO_JSON, 0).op(Opcode.RET_R)));
+        ok(f(Type.JSON, code().op(Opcode.SMALL_INT, 7).op(Opcode.BOX_INT).op(Opcode.TO_JSON, 1).op(Opcode.RET_R)));
+        only(f(Type.JSON, code().op(Opcode.CONST, 0).op(Opcode.TO_JSON, 0).op(Opcode.RET_R)),
+                "F0 `f` at 0003 TO_JSON: operand 1 of 1 must be User but is String; stack [String]");
+        only(f(Type.JSON, code().op(Opcode.SMALL_INT, 7).op(Opcode.TO_JSON, 1).op(Opcode.RET_R)),
+                "F0 `f` at 0003 TO_JSON: operand 1 of 1 must be Int but is P; stack [P]");
+        ok(f(new Type.ResultOf(Type.JSON, Type.STRING), code().op(Opcode.CONST, 0).op(Opcode.BUILTIN, Builtin.JSON_PARSE.id())
+                .op(Opcode.RET_R)));
+        ok(f(Type.optionOf(Type.JSON), code().op(Opcode.CALL, 1).op(Opcode.TO_JSON, 0).op(Opcode.CONST, 0)
+                .op(Opcode.BUILTIN, Builtin.JSON_GET.id()).op(Opcode.RET_R)));
+        only(f(Type.optionOf(Type.JSON), code().op(Opcode.CONST, 0).op(Opcode.CONST, 0)
+                        .op(Opcode.BUILTIN, Builtin.JSON_GET.id()).op(Opcode.RET_R)),
+                "F0 `f` at 0006 BUILTIN: json_get (Json String -> Option<Json>): operand 1 of 2 must be Json but is String; "
+                        + "stack [String String]");
+        only(f(Type.STRING, code().op(Opcode.CONST, 0).op(Opcode.BUILTIN, Builtin.JSON_PARSE.id()).op(Opcode.RET_R)),
+                "F0 `f` at 0006 RET_R: operand 1 of 1 must be String but is Result<Json, String>; stack [Result<Json, String>]");
+        only(f(Type.JSON, code().op(Opcode.CALL, 1).op(Opcode.TO_JSON, 9).op(Opcode.RET_R)),
+                "F0 `f` at 0003 TO_JSON: type reference J9 is outside the type references (2 entries)");
+    }
+
     @Test
     void requestAnswersTheResponseRecord() {
         ok(f(Type.INT, code().op(Opcode.CONST, 0).op(Opcode.UNIT).op(Opcode.MAP_NEW, 0).op(Opcode.REQUEST, HttpMethod.GET.code())

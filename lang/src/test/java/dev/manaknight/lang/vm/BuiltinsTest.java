@@ -404,6 +404,36 @@ class BuiltinsTest {
         assertEquals("Secret(…)", Secret.of("Jefe").toString());
     }
 
+    /** Issue 15 item 6: the Json views, text and parse; a Json array and object made by TO_JSON. */
+    @Test
+    void jsonValues() {
+        int listRef = asm.typeRef(dev.manaknight.lang.model.Type.listOf(dev.manaknight.lang.model.Type.STRING));
+        int map = asm.typeRef(new dev.manaknight.lang.model.Type.MapOf(dev.manaknight.lang.model.Type.STRING));
+        int unit = asm.typeRef(dev.manaknight.lang.model.Type.UNIT);
+        int k = asm.str("k"), v = asm.str("v"), seven = asm.intConst(7), price = asm.dec("2.50");
+        java.util.function.Function<CodeBuilder, CodeBuilder> array = c -> strings(c, "a", "b").op(TO_JSON, listRef);
+        java.util.function.Function<CodeBuilder, CodeBuilder> object = c -> c.op(CONST, k).op(CONST, v).op(MAP_NEW, 1)
+                .op(TO_JSON, map);
+        assertEquals(new Values.Some("b"), ref(asm, c -> call(array.apply(c).op(SMALL_INT, 1), Builtin.JSON_AT)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(array.apply(c).op(SMALL_INT, 2), Builtin.JSON_AT)));
+        assertEquals(new Values.Some("v"), ref(asm, c -> call(object.apply(c).op(CONST, k), Builtin.JSON_GET)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(array.apply(c).op(CONST, k), Builtin.JSON_GET)));
+        assertEquals(new Values.Some("k"), str1(Builtin.JSON_AS_TEXT, "k"));
+        assertEquals(new Values.Some(7L), ref(asm, c -> call(c.op(CONST_INT, seven).op(BOX_INT), Builtin.JSON_AS_INT)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(c.op(CONST, price), Builtin.JSON_AS_INT)));
+        assertEquals(new Values.Some(new java.math.BigDecimal("2.50")), ref(asm, c -> call(c.op(CONST, price),
+                Builtin.JSON_AS_DECIMAL)));
+        assertEquals(new Values.Some(true), ref(asm, c -> call(c.op(TRUE).op(BOX_BOOL), Builtin.JSON_AS_BOOL)));
+        assertEquals(new Values.Some(list("a", "b")), ref(asm, c -> call(array.apply(c), Builtin.JSON_AS_LIST)));
+        assertSame(Values.None.NONE, ref(asm, c -> call(array.apply(c), Builtin.JSON_AS_MAP)));
+        assertEquals(1, prim(asm, c -> call(c.op(UNIT).op(TO_JSON, unit), Builtin.JSON_IS_NULL)));
+        assertEquals(0, prim(asm, c -> call(c.op(CONST, k), Builtin.JSON_IS_NULL)));
+        assertEquals("{\"k\":\"v\"}", ref(asm, c -> call(object.apply(c), Builtin.JSON_TO_TEXT)));
+        assertInstanceOf(Values.MapValue.class, ((Values.Some) ref(asm, c -> call(object.apply(c), Builtin.JSON_AS_MAP))).value());
+        // the test host has no JSON reader: it says so, as the default host does
+        assertEquals(new Values.Err("no JSON reader in this test"), str1(Builtin.JSON_PARSE, "{}"));
+    }
+
     @AfterAll
     static void everyBuiltinIsCovered() {
         assertEquals(EnumSet.allOf(Builtin.class), TESTED);

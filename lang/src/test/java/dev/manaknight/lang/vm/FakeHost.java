@@ -13,6 +13,8 @@ final class FakeHost implements Host {
     String failWith;
     long sleepMillis;
     Response response = new Response(200, new Response.Body.Text("hi"), List.of());
+    /** What `Json.parse` answers: the runtime's reader is not here, so a test says what it read. */
+    java.util.function.Function<String, Object> json = text -> new Values.Err("no JSON reader in this test");
 
     @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
         calls.add(op.qualifiedName() + java.util.Arrays.toString(args));
@@ -27,6 +29,11 @@ final class FakeHost implements Host {
                 + Values.display(body) + " " + bodyTypeRef);
         if (failWith != null) throw new EffectFailure("request", failWith);
         return response;
+    }
+
+    @Override public Object parseJson(String text) {
+        calls.add("parseJson " + text.length());
+        return json.apply(text);
     }
 
     private void sleep() {

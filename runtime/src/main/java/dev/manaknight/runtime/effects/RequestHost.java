@@ -78,6 +78,11 @@ public class RequestHost implements Host {
         this.random = random;
     }
 
+    /** `Json.parse`: no effect (nothing outside is read, nothing recorded), the body reader's work on a handler's text. */
+    @Override public Object parseJson(String text) {
+        return dev.manaknight.runtime.json.JsonText.parse(text);
+    }
+
     @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
         Capability cap = op.capability();
         if ((granted & cap.bit()) == 0)

@@ -69,6 +69,9 @@ public final class JsonDecoder {
     public Object decode(JsonNode node, Type type, String pointer, List<InputError> errors) {
         return switch (type) {
             case Type.Prim p -> prim(node, p, pointer, errors);
+            // `Patch<T>` (Option<Option<T>>) tells the three apart: absent none, null some(none), a value some(some(v)).
+            case Type.OptionOf o when o.value() instanceof Type.OptionOf && node != null && node.isNull() ->
+                    new Values.Some(Values.None.NONE);
             case Type.OptionOf o -> node == null || node.isNull() ? Values.None.NONE
                     : wrapSome(decode(node, o.value(), pointer, errors));
             case Type.ListOf l -> {
@@ -224,6 +227,16 @@ public final class JsonDecoder {
      * Unchecked: for JSON the app's own database holds (a request's goes through {@link #decode}).
      */
     public static Object json(JsonNode n) { return json(n, "", null); }
+
+    /**
+     * Any JSON as a `Json` value held to a request body's limits (see below): the value, or null
+     * with the errors in `errors` (`Json.parse` in a handler, {@link JsonText}).
+     */
+    public static Object checkedJson(JsonNode n, List<InputError> errors) {
+        int before = errors.size();
+        Object v = json(n, "", errors);
+        return errors.size() == before ? v : null;
+    }
 
     /**
      * A request's JSON as a `Json` value, held to a Decimal's limits: a number past

@@ -58,6 +58,8 @@ final class Schemas {
                 s.set("additionalProperties", of(m.value()));
                 yield s;
             }
+            case Type.OptionOf o when o.value() instanceof Type.OptionOf p -> nullable(of(p.value()))
+                    .put("description", "Patch: leave it out to keep the value, null to clear it.");
             case Type.OptionOf o -> nullable(of(o.value()));
             case Type.ResultOf r -> {
                 ObjectNode s = JSON.objectNode();
