@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 18: a load over examples/users and examples/ledger — every kind of route, 4xx answers,
- * rollbacks (a duplicate email, an overdraft in a batch), a broken memory limit — recorded by a
+ * Issue 18: a load over examples/users, examples/ledger and examples/payments — every kind of
+ * route, 4xx answers, rollbacks (a duplicate email, an overdraft in a batch), a broken memory
+ * limit, outbound calls to a local receiver and idempotent replays — recorded by a
  * real `serve` process, verified and replayed by the command line: the same program answers
  * every request byte for byte as it did; a program changed in one handler differs in exactly
  * the requests that handler answered; one that queries differently is stopped at the call; one
@@ -36,8 +37,8 @@ class JournalReplayTest {
     @TempDir Path dir;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    /** One request sent: what it was, its id, its status. */
-    record Sent(String what, String id, int status) {}
+    /** One request sent: what it was, its id, its status, its Location header (or null). */
+    record Sent(String what, String id, int status, String location) {}
 
     private void copyExample(String name) throws IOException {
         Path source = GuideTest.ROOT.resolve("examples").resolve(name);
@@ -55,12 +56,19 @@ class JournalReplayTest {
     }
 
     private Sent send(int port, String method, String path, String json, int expected) throws Exception {
+        return send(port, method, path, json, Map.of(), expected);
+    }
+
+    private Sent send(int port, String method, String path, String json, Map<String, String> headers, int expected)
+            throws Exception {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) b.header("Content-Type", "application/json");
+        headers.forEach(b::header);
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
-        return new Sent(method + " " + path, r.headers().firstValue("X-Request-Id").orElseThrow(), r.statusCode());
+        return new Sent(method + " " + path, r.headers().firstValue("X-Request-Id").orElseThrow(), r.statusCode(),
+                r.headers().firstValue("Location").orElse(null));
     }
 
     private Map<String, Sent> loadUsers(Shell sh) throws Exception {
@@ -108,19 +116,72 @@ class JournalReplayTest {
         return sent;
     }
 
+    /** The journal's key for the payments load: its requests carry `Authorization`, sealed with it. */
+    private static final String JOURNAL_KEY = "env MANAKNIGHT_JOURNAL_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= ";
+
+    /**
+     * The payments example, its events sent to a receiver of the test's own: the outbound calls,
+     * and the clock and random values in each payment's id and time, are recorded and replayed;
+     * the merchants' API keys are sealed in the journal and opened by replay with the same key.
+     */
+    private Map<String, Sent> loadPayments(Shell sh) throws Exception {
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/payment-events", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        try {
+            replace(dir.resolve("payments/manaknight.toml"), "http://127.0.0.1:9090",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort());
+            int port = Shell.freePort();
+            sh.start(JOURNAL_KEY + "./manaknight serve payments --port " + port, l -> l.contains("listening on"));
+            var sent = new LinkedHashMap<String, Sent>();
+            var acme = Map.of("Authorization", "Bearer sk_test_acme", "Idempotency-Key", "order-1");
+            String order = "{\"amount\": 12.50, \"currency\": \"EUR\", \"description\": \"Order 1\"}";
+            Sent created = send(port, "POST", "/payments", order, acme, 201);
+            sent.put("create", created);
+            sent.put("same key", send(port, "POST", "/payments", order, acme, 201));
+            sent.put("key reused", send(port, "POST", "/payments", order.replace("12.50", "13"), acme, 422));
+            sent.put("no key", send(port, "POST", "/payments", order, Map.of("Authorization", "Bearer sk_test_acme"), 400));
+            sent.put("no bearer", send(port, "POST", "/payments", order, Map.of("Idempotency-Key", "k"), 401));
+            sent.put("invalid", send(port, "POST", "/payments", "{\"amount\": 0.001, \"currency\": \"eu\"}", acme, 400));
+            String location = created.location();
+            sent.put("read", send(port, "GET", location, null, Map.of("Authorization", "Bearer sk_test_acme"), 200));
+            sent.put("theirs", send(port, "GET", location, null, Map.of("Authorization", "Bearer sk_test_globex"), 404));
+            String event = "{\"id\": \"evt_1\", \"type\": \"payment.succeeded\", \"payment\": \""
+                    + location.substring("/payments/".length()) + "\"}";
+            sent.put("webhook", send(port, "POST", "/webhooks/provider", event,
+                    Map.of("X-Signature", "sha256=" + hmacSha256("whsec_test", event)), 204));
+            sent.put("forged", send(port, "POST", "/webhooks/provider", event, Map.of("X-Signature", "sha256=00"), 401));
+            sh.stopServers();
+            return sent;
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     @Test void aRecordedLoadReplaysIdenticallyAndAChangeIsNamed() throws Exception {
         copyExample("users");
         copyExample("ledger");
+        copyExample("payments");
         try (var sh = new Shell(dir)) {
             Map<String, Sent> users = loadUsers(sh);
             Map<String, Sent> ledger = loadLedger(sh);
+            Map<String, Sent> payments = loadPayments(sh);
 
-            for (String app : List.of("users", "ledger")) {
+            for (String app : List.of("users", "ledger", "payments")) {
                 var v = sh.run("./manaknight journal verify " + app + "/journal");
                 assertEquals(0, v.exit(), v.output());
-                int n = (app.equals("users") ? users : ledger).size();
+                int n = (switch (app) {
+                    case "users" -> users;
+                    case "ledger" -> ledger;
+                    default -> payments;
+                }).size();
                 assertTrue(v.output().matches("(?s)[0-9a-z]{10}: " + n + " records in 1 segment, chain intact\n"), v.output());
-                var r = sh.run("./manaknight replay " + app + "/journal --app " + app);
+                String env = app.equals("payments") ? JOURNAL_KEY : "";
+                var r = sh.run(env + "./manaknight replay " + app + "/journal --app " + app);
                 assertEquals(0, r.exit(), r.output());
                 assertEquals(n + " replayed, " + n + " identical, 0 differ\n", r.output());
             }
@@ -177,6 +238,12 @@ class JournalReplayTest {
             assertTrue(v.output().contains("-000001.jsonl:4 (record " + ledger.get("frozen").id() + "): its hash does not match its "
                     + "content (changed)"), v.output());
         }
+    }
+
+    private static String hmacSha256(String secret, String text) throws Exception {
+        var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Path copyApp(String from, String to) throws IOException {

@@ -22,7 +22,9 @@ public record Route(HttpMethod method, String path, int handler, List<Input> inp
 
     /** Where an input comes from; the code is its pinned byte in the `.mkb` format. */
     public enum Source {
-        PATH(0), QUERY(1), HEADER(2), BODY(3);
+        PATH(0), QUERY(1), HEADER(2), BODY(3),
+        /** The body's bytes as UTF-8 text, exactly as sent: what a webhook's signature covers. */
+        RAW(4);
 
         private static final Source[] BY_CODE = Codes.table(values(), Source::code, Source[]::new);
         private final int code;

@@ -293,13 +293,14 @@ public final class Parser {
                 && in.peek(1).kind() == IDENT && in.peek(2).kind() == COLON;
     }
 
-    // input -> ('param' | 'query' | 'header' | 'body') NAME ':' type ('=' expr)?
+    // input -> ('param' | 'query' | 'header' | 'body' | 'raw') NAME ':' type ('=' expr)?
     private Decl.Input input() {
         Token kw = in.advance();
         Decl.InputKind kind = switch (kw.text()) {
             case "param" -> Decl.InputKind.PARAM;
             case "query" -> Decl.InputKind.QUERY;
             case "header" -> Decl.InputKind.HEADER;
+            case "raw" -> Decl.InputKind.RAW;
             default -> Decl.InputKind.BODY;
         };
         Ident name = in.ident("an input name");

@@ -16,7 +16,7 @@ import java.util.Set;
 /** Blocks and statements, with the statement-level error recovery. */
 final class StmtParser {
     /** Words that declare an `api` input, but only at the top of an `api` body. */
-    static final Set<String> INPUT_WORDS = Set.of("param", "query", "header", "body");
+    static final Set<String> INPUT_WORDS = Set.of("param", "query", "header", "body", "raw");
 
     private final Cursor in;
     private final ExprParser exprs;

@@ -170,7 +170,7 @@ final class BodyChecker {
                 error("E0802", "the path parameter `" + p.name().name() + "` appears twice", p.name().span(), "again here", "give each parameter its own name");
         }
         List<Decl.Input> others = new ArrayList<>();
-        Decl.Input bodyInput = null;
+        Decl.Input bodyInput = null, rawInput = null;
         for (Decl.Input in : api.inputs()) {
             if (in.kind() == Decl.InputKind.PARAM) {
                 if (!pathNames.contains(in.name().name())) {
@@ -184,6 +184,12 @@ final class BodyChecker {
                 if (in.kind() == Decl.InputKind.BODY) {
                     if (bodyInput != null) error("E0806", "a handler has at most one `body`", in.span(), "a second body", "put everything into one body type");
                     else bodyInput = in;
+                    if (api.method() == HttpMethod.GET)
+                        error("E0805", "a GET handler cannot take a body", in.span(), "GET requests have no body", "use `query` inputs, or POST");
+                }
+                if (in.kind() == Decl.InputKind.RAW) {
+                    if (rawInput != null) error("E0806", "a handler has at most one `raw`", in.span(), "a second raw body", "one `raw` holds the whole body");
+                    else rawInput = in;
                     if (api.method() == HttpMethod.GET)
                         error("E0805", "a GET handler cannot take a body", in.span(), "GET requests have no body", "use `query` inputs, or POST");
                 }
@@ -225,7 +231,7 @@ final class BodyChecker {
                 else if (checked instanceof TExpr.EnumNew en && en.payload().isEmpty())
                     def = new Constant.StrConst(((TypeDef.EnumDef) app.typeDefs.get(en.enumType())).variants().get(en.variant()).name());
                 else error("E0901", "a default must be a constant", in.defaultValue().span(), "computed at run time", null);
-                if (in.kind() == Decl.InputKind.BODY)
+                if (in.kind() == Decl.InputKind.BODY || in.kind() == Decl.InputKind.RAW)
                     error("E0804", "a body cannot have a default", in.defaultValue().span(), "not allowed here", null);
             }
             declare(in.name(), ty, false);
@@ -269,6 +275,12 @@ final class BodyChecker {
         Type t = Ty.toType(ty);
         if (t == null) return; // reported as "cannot infer"
         if (source == Route.Source.BODY) return;
+        if (source == Route.Source.RAW) {
+            if (t != Type.STRING)
+                error("E0804", "`" + name + "` cannot be a raw input of type `" + t + "`", span, "unsupported input type",
+                        "a `raw` input is the body's text as sent: `raw " + name + ": String`");
+            return;
+        }
         boolean ok = scalarInput(t)
                 || (t instanceof Type.OptionOf o && source != Route.Source.PATH && scalarInput(o.value()))
                 || (t instanceof Type.ListOf l && source == Route.Source.QUERY && scalarInput(l.element()));

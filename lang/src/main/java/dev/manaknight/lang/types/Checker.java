@@ -616,6 +616,7 @@ public final class Checker {
             case QUERY -> Route.Source.QUERY;
             case HEADER -> Route.Source.HEADER;
             case BODY -> Route.Source.BODY;
+            case RAW -> Route.Source.RAW;
         };
     }
 

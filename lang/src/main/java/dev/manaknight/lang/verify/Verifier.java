@@ -246,12 +246,17 @@ public final class Verifier {
         return "(" + String.join(", ", e.params().stream().map(p -> p.name() + ": " + p.type()).toList()) + "): " + e.result();
     }
 
-    /** Route inputs: their types resolve and their defaults are what the runtime can turn into them. */
+    /**
+     * Route inputs: their types resolve, their defaults are what the runtime can turn into them,
+     * and a `raw` input is the String the runtime hands it.
+     */
     private void routeTypes() {
         for (Route r : module.routes()) {
             String where = "route " + r.method() + " " + r.path();
             for (Route.Input in : r.inputs()) {
                 typeResolves(in.type(), where + " input " + in.name());
+                if (in.source() == Route.Source.RAW && in.type() != Type.STRING)
+                    error(where + " input " + in.name() + ": a raw input is a String, not " + in.type());
                 if (in.defaultValue() != null && in.type() != null && !defaultFits(in))
                     error(where + " input " + in.name() + ": the default " + show(in.defaultValue()) + " does not fit "
                             + in.type());
@@ -265,7 +270,7 @@ public final class Verifier {
      * a Decimal or a Float also from an Int, an enum from the name of one of its variants.
      */
     private boolean defaultFits(Route.Input in) {
-        if (in.source() == Route.Source.BODY) return false;
+        if (in.source() == Route.Source.BODY || in.source() == Route.Source.RAW) return false;
         Type base = in.type() instanceof Type.OptionOf o ? o.value() : in.type();
         return switch (in.defaultValue()) {
             case Constant.IntConst i -> base == Type.INT || base == Type.BOOL || base == Type.DECIMAL || base == Type.FLOAT;

@@ -70,7 +70,7 @@ class FormatPinTest {
 
     private static final Map<String, Integer> CAPABILITIES = table("DB=0 LOG=1 CLOCK=2 RANDOM=3 PASSWORD=4 HTTP=5");
     private static final Map<String, Integer> METHODS = table("GET=0 POST=1 PUT=2 PATCH=3 DELETE=4");
-    private static final Map<String, Integer> SOURCES = table("PATH=0 QUERY=1 HEADER=2 BODY=3");
+    private static final Map<String, Integer> SOURCES = table("PATH=0 QUERY=1 HEADER=2 BODY=3 RAW=4");
     private static final Map<String, Integer> BODY_KINDS = table("NONE=0 JSON=1 TEXT=2");
 
     @Test

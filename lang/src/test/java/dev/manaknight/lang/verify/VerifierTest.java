@@ -362,6 +362,13 @@ class VerifierTest {
                 "route GET /users/:id: handler F0 `GET /users/:id` takes [Int] but the inputs are [Float]");
     }
 
+    /** Issue 15: the runtime hands a `raw` input the body's text, a String, whatever the module says. */
+    @Test
+    void aRawInputIsAString() {
+        only(withRoute(route(0, List.of(new Route.Input(Route.Source.RAW, "id", "id", Type.INT, null)), DB)),
+                "route GET /users/:id input id: a raw input is a String, not Int");
+    }
+
     @Test
     void routeDeclaresTheHandlersCapabilities() {
         only(withRoute(route(0, List.of(new Route.Input(Route.Source.PATH, "id", "id", Type.INT, null)), Capability.LOG.bit())),

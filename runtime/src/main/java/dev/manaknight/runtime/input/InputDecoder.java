@@ -10,6 +10,10 @@ import dev.manaknight.runtime.json.JsonDecoder;
 import dev.manaknight.runtime.json.ReadError;
 import dev.manaknight.runtime.json.TypeTable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +53,7 @@ public final class InputDecoder {
                     if ((ct != null || req.body().length > 0) && !isJson(ct)) yield new Unsupported(ct);
                     yield body(in.type(), req.body(), errors);
                 }
+                case RAW -> raw(req.body(), errors);
             };
             if (args[i] instanceof Unsupported u) return new Inputs.UnsupportedMediaType(u.contentType());
         }
@@ -98,6 +103,21 @@ public final class InputDecoder {
             return null;
         }
         return json.decode(node, type, "/body", errors);
+    }
+
+    /**
+     * A `raw` input: the body's bytes as text, exactly as sent (whatever its Content-Type; a
+     * `body` beside it holds the request to JSON), so a signature over them can be checked.
+     * Bytes that are not UTF-8 are a 400: the text would not be the bytes that were signed.
+     */
+    private static Object raw(byte[] bytes, List<InputError> errors) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            errors.add(new InputError("/body", "is not UTF-8 text"));
+            return null;
+        }
     }
 
     /** `application/json`, `application/problem+json`, with any parameters. */

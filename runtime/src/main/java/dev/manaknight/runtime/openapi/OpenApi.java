@@ -83,6 +83,7 @@ public final class OpenApi {
         ArrayNode parameters = JSON.arrayNode();
         Set<String> declaredPathParams = new HashSet<>();
         Route.Input body = null;
+        boolean raw = false;
         for (Route.Input input : route.inputs()) {
             switch (input.source()) {
                 case PATH -> {
@@ -92,6 +93,7 @@ public final class OpenApi {
                 case QUERY -> parameters.add(parameter(input, "query", schemas));
                 case HEADER -> parameters.add(parameter(input, "header", schemas));
                 case BODY -> body = input;
+                case RAW -> raw = true;
             }
         }
         // Every template variable must be described; one the handler never reads is a string.
@@ -107,9 +109,14 @@ public final class OpenApi {
             ObjectNode requestBody = op.putObject("requestBody");
             requestBody.put("required", !Schemas.optional(body.type()) && body.defaultValue() == null);
             requestBody.putObject("content").putObject(JSON_MEDIA).set("schema", schemas.of(body.type()));
+        } else if (raw) {
+            // a raw body alone takes any media type: the handler reads the text as sent
+            ObjectNode requestBody = op.putObject("requestBody");
+            requestBody.put("required", false);
+            requestBody.putObject("content").putObject("*/*").putObject("schema").put("type", "string");
         }
 
-        op.set("responses", responses(route, body != null, schemas));
+        op.set("responses", responses(route, body != null, raw, schemas));
         return op;
     }
 
@@ -141,7 +148,7 @@ public final class OpenApi {
         };
     }
 
-    private static ObjectNode responses(Route route, boolean hasBody, Schemas schemas) {
+    private static ObjectNode responses(Route route, boolean hasBody, boolean hasRaw, Schemas schemas) {
         var set = new ResponseSet();
         ObjectNode problem = JSON.objectNode().put("$ref", Schemas.COMPONENTS + Schemas.PROBLEM);
         for (Route.Response r : route.responses()) {
@@ -160,10 +167,8 @@ public final class OpenApi {
         if (!route.inputs().isEmpty()) {
             set.add("400", "Invalid input: the problem document lists every error", PROBLEM_MEDIA, problem);
         }
-        if (hasBody) {
-            set.add("413", "Request body too large", PROBLEM_MEDIA, problem);
-            set.add("415", "Request body is not " + JSON_MEDIA, PROBLEM_MEDIA, problem);
-        }
+        if (hasBody || hasRaw) set.add("413", "Request body too large", PROBLEM_MEDIA, problem);
+        if (hasBody) set.add("415", "Request body is not " + JSON_MEDIA, PROBLEM_MEDIA, problem);
         set.add("500", "The handler failed: a runtime error or a broken limit", PROBLEM_MEDIA, problem);
         return set.toJson();
     }

@@ -95,6 +95,34 @@ class InputDecoderTest {
         assertEquals("late", role.payload()[0]);
     }
 
+    /** Issue 15: a `raw` input is the body's bytes as text, as sent, whatever its Content-Type. */
+    @Test void aRawInputIsTheBodyAsSent() {
+        Route hook = new Route(HttpMethod.POST, "/hook", 0, List.of(new Route.Input(Route.Source.RAW, "payload", "payload",
+                Type.STRING, null)), 0, List.of(), "app.mnk", 1);
+        String sent = "{ \"kind\" :  \"paid\",\n \"note\": \"h\u00e9\" }";
+        assertEquals(sent, valid(hook, Map.of(), Fixtures.req("POST", "/hook", sent, JSON))[0]);
+        assertEquals("plain words", valid(hook, Map.of(), Fixtures.req("POST", "/hook", "plain words",
+                new Header("Content-Type", "text/plain")))[0]);
+        assertEquals("no type", valid(hook, Map.of(), Fixtures.req("POST", "/hook", "no type"))[0]);
+        assertEquals("", valid(hook, Map.of(), Fixtures.req("POST", "/hook", null))[0]);
+        var notUtf8 = dev.manaknight.runtime.Request.of("POST", "/hook", List.of(), new byte[] {'a', (byte) 0xff}, "test");
+        assertEquals(List.of(new InputError("/body", "is not UTF-8 text")), invalid(hook, Map.of(), notUtf8));
+    }
+
+    /** Beside a `body`, the JSON rules hold for the request, and the raw input is the same bytes. */
+    @Test void aRawInputBesideABodyIsTheSameBytes() {
+        var inputs = new java.util.ArrayList<>(create.inputs());
+        inputs.add(new Route.Input(Route.Source.RAW, "payload", "payload", Type.STRING, null));
+        Route both = new Route(HttpMethod.POST, "/users", 0, inputs, 0, List.of(), "app.mnk", 1);
+        String sent = "{\"name\":\"Ada\", \"email\":\"a@x\",\"balance\":1,\"role\":\"admin\"}";
+        Object[] args = valid(both, Map.of(), Fixtures.req("POST", "/users", sent, JSON));
+        assertEquals("Ada", ((Values.RecordValue) args[0]).fields()[0]);
+        assertEquals(sent, args[1]);
+        assertInstanceOf(Inputs.UnsupportedMediaType.class, decoder.decode(both, Map.of(), Fixtures.req("POST", "/users", sent,
+                new Header("Content-Type", "text/plain"))));
+        assertEquals("/body", invalid(both, Map.of(), Fixtures.req("POST", "/users", "{", JSON)).getFirst().pointer());
+    }
+
     @Test void bodyErrorsAreAllReportedWithPointers() {
         var errors = invalid(create, Map.of(), Fixtures.req("POST", "/users",
                 "{\"name\":5,\"age\":1.5,\"balance\":\"12\",\"role\":\"boss\",\"extra\":true}", JSON));

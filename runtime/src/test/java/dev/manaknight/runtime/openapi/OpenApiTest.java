@@ -194,6 +194,23 @@ class OpenApiTest {
         assertEquals("duration", items.at("/format").asText(), items.toString());
     }
 
+    /** Issue 15: a raw input alone takes any text; beside a body, the body describes the request. */
+    @Test void aRawInputIsAnyText() throws Exception {
+        var raw = new Route.Input(Route.Source.RAW, "payload", "payload", Type.STRING, null);
+        var alone = new Route(HttpMethod.POST, "/hook", 0, List.of(raw), 0, List.of(new Route.Response(204, Route.BodyKind.NONE, null)),
+                "x.mnk", 1);
+        var beside = new Route(HttpMethod.POST, "/typed", 0, List.of(raw, new Route.Input(Route.Source.BODY, "n", "n", Type.INT, null)),
+                0, List.of(new Route.Response(204, Route.BodyKind.NONE, null)), "x.mnk", 2);
+        JsonNode paths = validDocument(Modules.module(List.of(), List.of(alone, beside))).get("paths");
+        JsonNode hook = paths.at("/~1hook/post");
+        assertFalse(hook.at("/requestBody/required").asBoolean(), hook.toString());
+        assertEquals("string", hook.at("/requestBody/content/*~1*/schema/type").asText(), hook.toString());
+        assertEquals(List.of("204", "400", "413", "500"), names(hook.get("responses")));
+        JsonNode typed = paths.at("/~1typed/post");
+        assertEquals(List.of("application/json"), names(typed.at("/requestBody/content")));
+        assertEquals(List.of("204", "400", "413", "415", "500"), names(typed.get("responses")));
+    }
+
     @Test void unreadPathParametersAreStillDeclared() throws Exception {
         var route = new Route(HttpMethod.DELETE, "/items/:itemId", 0, List.of(), 0,
                 List.of(new Route.Response(204, Route.BodyKind.NONE, Type.UNIT)), "x.mnk", 1);

@@ -21,12 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExamplesTest {
     private static final Path EXAMPLES = Path.of("..", "examples");
 
-    @ParameterizedTest @ValueSource(strings = {"users", "ledger"})
+    @ParameterizedTest @ValueSource(strings = {"users", "ledger", "payments"})
     void everyTestBlockPasses(String name) throws Exception {
         Path app = EXAMPLES.resolve(name);
         Config cfg = ConfigLoader.load(app, null);
         Program program = Program.load(Compiler.compile(Compiler.loadSources(app)));
-        // users has a schema.sql, ledger its migrations (which TestRunner applies from the config)
+        // users has a schema.sql, ledger and payments their migrations (which TestRunner applies from the config)
         String schema = cfg.db().schema() == null ? null : Files.readString(cfg.db().schema(), StandardCharsets.UTF_8);
         var out = new ByteArrayOutputStream();
         List<TestOutcome> results = new TestRunner(program, cfg, schema).run(new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -88,5 +88,5 @@ public sealed interface Decl {
     /** A declared handler input: `param id: Int`, `query dryRun: Bool = false`, `header k: String`, `body t: T`. */
     record Input(InputKind kind, Ident name, TypeExpr type, Expr defaultValue, Span span) {}
 
-    enum InputKind { PARAM, QUERY, HEADER, BODY }
+    enum InputKind { PARAM, QUERY, HEADER, BODY, RAW }
 }
