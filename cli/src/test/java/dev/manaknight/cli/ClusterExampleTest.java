@@ -54,6 +54,29 @@ class ClusterExampleTest {
                 .allMatch(l -> l.trim().startsWith("#")), "never retry a request that was sent");
     }
 
+    /**
+     * Issue 17: nginx must close an idle kept connection before a stopping `serve` does (at its
+     * `drain_delay`), or a POST nginx sends on it as it closes gets a 502.
+     */
+    @Test void nginxClosesIdleConnectionsBeforeAStoppingInstanceDoes() throws Exception {
+        String cfg = Files.readString(CLUSTER.resolve("nginx-serve.conf"));
+        var m = Pattern.compile("(?m)^\\s*keepalive_timeout (\\d+)s;").matcher(cfg);
+        assertTrue(m.find(), "the upstream's keepalive_timeout, written out (nginx's default is 60s)");
+        Duration keepalive = Duration.ofSeconds(Long.parseLong(m.group(1)));
+        Duration delay = ConfigLoader.load(null, CLUSTER.resolve("cluster.toml")).server().probes().drainDelay();
+        assertTrue(keepalive.compareTo(delay) < 0, "keepalive_timeout " + keepalive + " must be under drain_delay " + delay);
+    }
+
+    /**
+     * Issue 17: a stopping `fpm` closes kept FastCGI connections, and nginx may send a POST on one
+     * before it sees the close (a 502): the cluster opens a connection per request.
+     */
+    @Test void nginxKeepsNoFastCgiConnectionToAnInstanceThatMayStop() throws Exception {
+        String cfg = Files.readString(CLUSTER.resolve("nginx-fpm.conf"));
+        assertTrue(cfg.lines().filter(l -> l.contains("fastcgi_keep_conn on") || l.matches("\\s*keepalive \\d+;"))
+                .allMatch(l -> l.trim().startsWith("#")), "nginx-fpm.conf: no kept connections");
+    }
+
     @Test void haproxyAcceptsItsConfig() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")), "haproxy is not installed");
         run(List.of("/usr/sbin/haproxy", "-c", "-f", CLUSTER.resolve("haproxy.cfg").toString()));

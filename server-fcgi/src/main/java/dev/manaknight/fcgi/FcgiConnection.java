@@ -132,6 +132,12 @@ public final class FcgiConnection {
     /** The peer closed its side: true when it did so in the middle of a record. */
     public boolean truncated() { return state != ReadState.HEADER || headerHave > 0; }
 
+    /**
+     * Nothing is under way: no request open (its params or stdin still arriving, running, or being
+     * rejected) and no byte of a next record read. Only such a connection may be closed as idle.
+     */
+    public boolean idle() { return open.isEmpty() && !truncated(); }
+
     private void startRecord() throws FcgiException {
         current = Header.read(header, 0);
         headerHave = 0;

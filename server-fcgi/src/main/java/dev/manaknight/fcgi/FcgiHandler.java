@@ -98,12 +98,19 @@ final class FcgiHandler extends ChannelInboundHandlerAdapter implements FcgiConn
         ctx.close();
     }
 
-    /** Graceful stop: close after the last open request ends, or after `idleGrace` when idle. */
+    /**
+     * Graceful stop: close after the last open request ends, or after `idleGrace` when idle then.
+     * A connection on which a request has begun to arrive (a record's first byte) is not idle: it
+     * closes after that request's END_REQUEST (issue 17). The web server must close its idle kept
+     * connections before `idleGrace` ends (nginx: `keepalive_timeout` below `server.drain_delay`):
+     * one that sends a request just as this side closes gets a reset, and nginx answers a POST so
+     * met 502, since it never sends a non-idempotent request again.
+     */
     @Override public void drain(DrainTally tally, java.time.Duration idleGrace) {
         if (draining != null) return;
         draining = tally;
-        if (conn.openRequests() == 0) ctx.executor().schedule(() -> {
-            if (conn.openRequests() == 0 && !closing && ctx.channel().isActive()) { // still idle
+        ctx.executor().schedule(() -> {
+            if (conn.idle() && !closing && ctx.channel().isActive()) { // idle: nothing read is left unanswered
                 stopReading();
                 tally.closedIdle();
                 ctx.close();

@@ -293,8 +293,11 @@ public final class FpmServer implements AutoCloseable {
         Duration drainTimeout = current.config().server().drainTimeout();
         try {
             removeSocketIfOurs();
-            // From now on a connection closes after its next END_REQUEST (those of the backlog too).
-            endpoint.beginDrain(Duration.ZERO);
+            // From now on a connection closes after its next END_REQUEST (those of the backlog too),
+            // and an idle one once `drain_delay` (at least 500 ms) has passed: by then the web server
+            // must have closed its idle kept connections itself (nginx's `keepalive_timeout` shorter),
+            // or a request it sends on one as this side closes it is lost (issue 17).
+            endpoint.beginDrain(current.config().server().probes().drainDelay());
             Thread.sleep(BACKLOG_GRACE_MILLIS);
             endpoint.closeListener();
             var drain = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.manaknight.netty.Drainable;
 import dev.manaknight.runtime.config.ConfigLoader;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -41,7 +42,10 @@ class FpmDrainTest {
         if (server != null) server.close();
     }
 
-    private void start(String limits) throws Exception {
+    private void start(String limits) throws Exception { start("", limits); }
+
+    /** `serverLines`: more lines of the [server] section. */
+    private void start(String serverLines, String limits) throws Exception {
         sock = dir.resolve("fpm.sock");
         Path app = dir.resolve("app");
         Files.createDirectories(app);
@@ -55,6 +59,7 @@ class FpmDrainTest {
                 workers = 4
                 queue = 64
                 drain_timeout = "10s"
+                %s
                 [db]
                 url = "sqlite:%s"
                 schema = "%s"
@@ -62,7 +67,7 @@ class FpmDrainTest {
                 %s
                 [log]
                 access = "off"
-                """.formatted(sock, dir.resolve("app.db"), app.resolve("schema.sql"), limits));
+                """.formatted(sock, serverLines, dir.resolve("app.db"), app.resolve("schema.sql"), limits));
         server = FpmServer.start(() -> ConfigLoader.load(null, config), FpmServerTest.COMPILE, false);
     }
 
@@ -167,6 +172,97 @@ class FpmDrainTest {
         var report = server.drainReport();
         assertEquals(1, report.completed(), report.line());
         assertEquals(0, report.cutOff(), report.line());
+        assertEquals(0, report.closedIdle(), report.line());
+    }
+
+    private CompletableFuture<Boolean> stopInBackground() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.stop();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private void awaitListenerClosed() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.listener().isOpen()) { // the drain began 100 ms before, when the socket's name went
+            assertTrue(System.nanoTime() < deadline, "the listener closed");
+            Thread.onSpinWait();
+        }
+    }
+
+    private static byte[] note(int id, String name) throws IOException {
+        String body = "{\"name\":\"" + name + "\"}";
+        var p = FpmServerTest.req("POST", "/notes");
+        p.put("CONTENT_TYPE", "application/json");
+        p.put("CONTENT_LENGTH", String.valueOf(body.length()));
+        return new Records().request(id, true, p, body).bytes();
+    }
+
+    /**
+     * Issue 17: a stopping `fpm` keeps an idle kept connection open for `drain_delay`, so that
+     * nginx, whose `keepalive_timeout` is shorter, closes it first; a POST nginx sends on it
+     * meanwhile is answered (closed at 500 ms, the POST met a reset and nginx answered 502). At
+     * the delay the connection closes (the limit; the grace alone is 500 ms).
+     */
+    @Test void anIdleKeptConnectionStaysOpenForTheDrainDelay() throws Exception {
+        start("drain_delay = \"2s\"", "");
+        try (var used = client(); var idle = client()) {
+            used.send(note(1, "a"));
+            assertEquals("201 Created", used.answer(1).status());
+            idle.send(note(1, "b"));
+            assertEquals("201 Created", idle.answer(1).status());
+            long began = System.nanoTime();
+            var stopping = stopInBackground();
+            awaitListenerClosed();
+            var idleClosed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return idle.closedByPeer() ? System.nanoTime() : -1L;
+                } catch (IOException e) {
+                    return -1L;
+                }
+            });
+            // Past the old grace of 500 ms, within the delay: the request is read and answered.
+            Thread.sleep(Drainable.IDLE_GRACE.toMillis() + 500);
+            used.send(note(2, "c"));
+            var a = used.answer(2);
+            assertNotNull(a, "a request sent in the delay is answered, not met by a close");
+            assertEquals("201 Created", a.status());
+            assertTrue(used.closedByPeer(), "then the connection ends");
+            long closedAfter = TimeUnit.NANOSECONDS.toMillis(idleClosed.get(10, TimeUnit.SECONDS) - began);
+            assertTrue(closedAfter >= 2000, "the idle one stays open for drain_delay: closed after " + closedAfter + " ms");
+            assertTrue(closedAfter < 5000, "and then closes: after " + closedAfter + " ms");
+            assertTrue(stopping.get(20, TimeUnit.SECONDS), "drained in time");
+        }
+        var report = server.drainReport();
+        assertEquals(1, report.completed(), report.line());
+        assertEquals(1, report.closedIdle(), report.line());
+    }
+
+    /**
+     * Issue 17: a connection on which a request has begun to arrive (here 5 bytes of its first
+     * record) when the idle grace ends is not idle: the request is read, answered, and then the
+     * connection closes.
+     */
+    @Test void aRequestBegunBeforeTheGraceEndsIsAnswered() throws Exception {
+        start("");
+        try (var fc = client()) {
+            byte[] request = note(1, "slow");
+            fc.send(java.util.Arrays.copyOf(request, 5));
+            var stopping = stopInBackground();
+            awaitListenerClosed();
+            Thread.sleep(Drainable.IDLE_GRACE.toMillis() + 500); // past the grace: the test is what did not happen
+            fc.send(java.util.Arrays.copyOfRange(request, 5, request.length));
+            var a = fc.answer(1);
+            assertNotNull(a, "answered, not closed as idle");
+            assertEquals("201 Created", a.status());
+            assertTrue(fc.closedByPeer(), "then the connection ends");
+            assertTrue(stopping.get(20, TimeUnit.SECONDS), "drained in time");
+        }
+        var report = server.drainReport();
+        assertEquals(1, report.completed(), report.line());
         assertEquals(0, report.closedIdle(), report.line());
     }
 }

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     counted from when it opened or its last reply was sent: an idle keep-alive connection
  *     and one that trickles a head a byte at a time (slowloris) are closed alike, the second
  *     with a `408` problem document.</li>
- * <li>While a body arrives, no gap between two of its parts may exceed the timeout.</li>
+ * <li>While a body arrives, no gap between two reads of it may exceed the timeout: a slow upload that
+ *     progresses is never idle, one that stalls for the timeout is closed.</li>
  * <li>While a handler runs, nothing here applies: `limits.timeout` bounds it.</li>
  * <li>While it waits for a request it may be shed: closed to make room for a new connection when
  *     the table is full ({@link ConnectionCount}; counted per client by the remote address, so that
@@ -119,6 +120,12 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
 
     @Override public InetAddress client() { return client; }
 
+    /**
+     * A request has begun to arrive and is not yet all here: part of its head, or its head and not
+     * all of its body. A drain does not close such a connection as idle ({@link CoreHandler#drain}).
+     */
+    boolean arriving() { return partialHead || bodySince >= 0; }
+
     @Override public void channelActive(ChannelHandlerContext ctx) {
         client = ConnectionCount.clientOf(ctx.channel().remoteAddress());
         counted = connections.enter(client);
@@ -152,9 +159,13 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
         ctx.fireChannelRead(msg);
     }
 
-    /** Fired for every read from the socket, also one that gave the codec no whole head. */
+    /**
+     * Fired for every read from the socket, also one that gave the codec no whole head, or no part
+     * of a body (a chunk's size line): while a body arrives, every read is progress.
+     */
     @Override public void channelReadComplete(ChannelHandlerContext ctx) {
         if (counted && pending == 0 && bodySince < 0) partialHead = true;
+        if (counted && bodySince >= 0) bodySince = now();
         ctx.fireChannelReadComplete();
     }
 

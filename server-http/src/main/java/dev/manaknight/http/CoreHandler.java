@@ -126,18 +126,26 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
 
     /**
      * Graceful stop: a busy connection closes after its last answer, which says so; an idle one
-     * after `idleGrace`, unless a request came meanwhile (then after its answer).
+     * after `idleGrace`, unless a request came meanwhile (then after its answer). A request whose
+     * head or body is still arriving makes the connection busy, not idle (issue 17: a slow upload
+     * was cut at the grace); if it stalls, `server.idle_timeout` ends it ({@link ConnectionGuard}).
      */
     @Override public void drain(DrainTally tally, java.time.Duration idleGrace) {
         if (draining != null) return;
         draining = tally;
         if (pending == 0) ctx.executor().schedule(() -> {
-            if (pending == 0 && !closing && ctx.channel().isActive()) { // still idle: nothing read is left unanswered
+            if (pending == 0 && !closing && ctx.channel().isActive() && !arriving()) { // nothing read or arriving is cut
                 stopReading();
                 tally.closedIdle();
                 ctx.close();
             }
         }, idleGrace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A request has begun to arrive (part of its head, or its head and part of its body). */
+    private boolean arriving() {
+        ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
+        return guard != null && guard.arriving();
     }
 
     @Override public void channelInactive(ChannelHandlerContext ctx) {

@@ -220,4 +220,72 @@ class ConnectionTimersTest {
         release.countDown();
         assertTrue(awaitWritten(ch, "slow").startsWith("HTTP/1.1 200 OK\r\n"));
     }
+
+    /** A chunked body whose bytes are, for a while, only a chunk's size line: still progress (issue 17). */
+    @Test void aChunkedBodyProgressingInItsSizeLinesIsNotIdle() throws Exception {
+        var ch = connection();
+        send(ch, "GET /hello HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        advance(ch, IDLE.minusSeconds(1));
+        send(ch, "00");
+        advance(ch, IDLE.minusSeconds(1));
+        send(ch, "03");
+        advance(ch, IDLE.minusSeconds(1));
+        assertTrue(ch.isOpen(), "every read came within the timeout, though none was a part of the body");
+        send(ch, "\r\nabc\r\n0\r\n\r\n");
+        assertTrue(awaitWritten(ch, "hello").startsWith("HTTP/1.1 200 OK\r\n"));
+    }
+
+    // ---- a drain's idle grace (issue 17): a connection on which a request is arriving is not idle
+
+    private static final Duration GRACE = Duration.ofMillis(500);
+
+    private static void drain(EmbeddedChannel ch) {
+        ch.pipeline().get(CoreHandler.class).drain(new dev.manaknight.netty.DrainTally(), GRACE);
+    }
+
+    @Test void aDrainClosesAnIdleConnectionAtItsGrace() throws Exception {
+        var ch = connection();
+        drain(ch);
+        advance(ch, GRACE.minusMillis(1));
+        assertTrue(ch.isOpen(), "open a millisecond before the grace ends");
+        advance(ch, Duration.ofMillis(1));
+        assertFalse(ch.isOpen(), "closed at the end of the grace");
+    }
+
+    @Test void aDrainDoesNotCloseAConnectionWhoseBodyIsArriving() throws Exception {
+        var ch = connection();
+        send(ch, "GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na");
+        drain(ch);
+        advance(ch, GRACE.multipliedBy(4));
+        send(ch, "b");
+        advance(ch, IDLE.minusSeconds(1));
+        assertTrue(ch.isOpen(), "a slow upload that progresses is not idle");
+        send(ch, "c");
+        String answer = awaitWritten(ch, "hello");
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+        assertTrue(answer.contains("connection: close\r\n"), "the last answer of a draining connection says so: " + answer);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "then it closes");
+    }
+
+    @Test void aDrainDoesNotCloseAConnectionWhoseHeadIsArriving() throws Exception {
+        var ch = connection();
+        send(ch, "GET /hello HTTP/1.1\r\nHo");
+        drain(ch);
+        advance(ch, GRACE.multipliedBy(4));
+        assertTrue(ch.isOpen(), "part of a head came before the grace ended");
+        send(ch, "st: x\r\n\r\n");
+        assertTrue(awaitWritten(ch, "hello").startsWith("HTTP/1.1 200 OK\r\n"));
+    }
+
+    /** Slowloris during a drain: a body that stalls still ends at the idle timeout. */
+    @Test void aBodyStalledDuringADrainEndsAtTheIdleTimeout() throws Exception {
+        var ch = connection();
+        send(ch, "GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na");
+        drain(ch);
+        advance(ch, IDLE.minusMillis(1));
+        assertTrue(ch.isOpen());
+        advance(ch, Duration.ofMillis(1));
+        assertFalse(ch.isOpen(), "the body stalled for a whole timeout");
+    }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -89,9 +90,17 @@ public final class Endpoint implements AutoCloseable {
     /** Connections open now. */
     public int openConnections() { return connections.size(); }
 
-    /** Stops accepting; connections already accepted go on. */
+    /**
+     * Stops accepting; connections already accepted go on. Returns once every connection accepted
+     * before the close is registered on its event loop, and so counted and told to drain: one
+     * still on its way there was missed by {@link #drain}, which could end at once, and then closed
+     * under the request it had brought (a 502 from nginx as a `serve` stopped: issue 17).
+     */
     public void closeListener() {
         listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // The acceptor handed each accepted connection to its loop as a task before the close
+        // completed; a task queued now on every loop runs after those registrations.
+        for (EventExecutor loop : io) loop.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /**

@@ -97,8 +97,10 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param health     liveness: 200 while the process serves
      * @param ready      readiness: 200 once started, 503 while draining
      * @param metrics    OpenMetrics text
-     * @param drainDelay at a stop, how long readiness says 503 before the listener closes, so a
-     *                   load balancer stops sending first (0: close at once)
+     * @param drainDelay `serve`: at a stop, how long readiness says 503 before the listener closes,
+     *                   so a load balancer stops sending first (0: close at once). Both servers:
+     *                   how long an idle kept connection stays open once a stop began (at least
+     *                   500 ms), which must be longer than the balancer's own keep-alive timeout
      */
     public record Probes(String health, String ready, String metrics, Duration drainDelay) {
         public static final Probes DEFAULTS = new Probes("/-/healthy", "/-/ready", "/-/metrics", Duration.ZERO);
