@@ -443,6 +443,7 @@ public final class RequestCore {
                     case JOURNAL -> new Attempt.Done(journalUnavailable(req.rawPath(), r.id()));
                     case ABANDONED -> new Attempt.Done(failure(timeout("commit: " + fault.message(), List.of()), req, r));
                     case UNAVAILABLE -> new Attempt.Done(databaseUnavailable(error, req, r));
+                    case UNKNOWN -> new Attempt.Done(outcomeUnknown(error, req, r));
                     case CONFLICT -> live(r) ? new Attempt.Conflicted(error, host.repeatable())
                             : new Attempt.Done(failure(error, req, r));
                     case STATEMENT -> new Attempt.Done(failure(error, req, r));
@@ -483,6 +484,21 @@ public final class RequestCore {
                 : "the database is unavailable; nothing was changed, retry shortly (see the server log for request " + r.id() + ")";
         return Problem.of("database-unavailable", "Service Unavailable", 503, detail).withInstance(req.rawPath())
                 .reply(new Header("Retry-After", "1"));
+    }
+
+    /**
+     * A request whose commit was sent but whose answer never came back (the database stopped or
+     * the connection broke mid-commit): 500 `commit-outcome-unknown`, which says the change may
+     * or may not have been saved, never "nothing was changed", and no `Retry-After`: a client
+     * checks, or retries with the same idempotency key, rather than apply a change twice.
+     */
+    private Reply outcomeUnknown(VmError error, Request req, InFlight r) {
+        r.failure(error);
+        failures.failed(r.id(), req.method(), req.rawPath(), error);
+        String detail = options.dev() ? error.message()
+                : "the database connection was lost while the change was committed: it may or may not have been saved; "
+                + "check before sending it again (see the server log for request " + r.id() + ")";
+        return Problem.of("commit-outcome-unknown", "Internal Server Error", 500, detail).withInstance(req.rawPath()).reply();
     }
 
     /**

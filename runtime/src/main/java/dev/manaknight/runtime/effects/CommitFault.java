@@ -11,8 +11,10 @@ public record CommitFault(Kind kind, String message) {
     public enum Kind {
         /** The request stopped waiting for the commit (its deadline, a stop): it may still have landed. */
         ABANDONED,
-        /** The database was out of reach ({@link SqlFault#UNAVAILABLE}): nothing was kept. */
+        /** The database was out of reach ({@link SqlFault#UNAVAILABLE}) before the commit was sent: nothing was kept. */
         UNAVAILABLE,
+        /** The database went out of reach after the commit was sent: it may or may not have landed. */
+        UNKNOWN,
         /** The transaction lost a race ({@link SqlFault#CONFLICT}): nothing was kept; it may run again. */
         CONFLICT,
         /** Any other failure of the commit ({@link SqlFault#STATEMENT}): nothing was kept. */

@@ -352,6 +352,8 @@ public class RequestHost implements Host {
             return null;
         } catch (Transaction.Abandoned e) {
             return new CommitFault(CommitFault.Kind.ABANDONED, e.getMessage());
+        } catch (Transaction.OutcomeUnknown e) {
+            return new CommitFault(CommitFault.Kind.UNKNOWN, e.getMessage());
         } catch (SQLException e) {
             return CommitFault.of(SqlFault.of(e), e.getMessage());
         }

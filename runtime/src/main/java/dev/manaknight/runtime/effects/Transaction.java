@@ -46,6 +46,18 @@ public final class Transaction {
         }
     }
 
+    /**
+     * The database went out of reach after the commit was sent (a PostgreSQL stopped or a
+     * connection cut mid-commit): the change may or may not have landed, and nobody can tell
+     * until the database is back. Never "nothing was kept".
+     */
+    public static final class OutcomeUnknown extends SQLException {
+        OutcomeUnknown(SQLException cause) {
+            super("the connection was lost while the commit was sent, so it may or may not have been made: "
+                    + cause.getMessage(), cause.getSQLState(), cause);
+        }
+    }
+
     /** How often a wait for the writer's turn looks at the deadline and the stop. */
     private static final long WRITER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -234,12 +246,19 @@ public final class Transaction {
         try {
             call(c -> {
                 try {
-                    if (check) db.beforeCommit();
-                    c.commit();
+                    if (check) db.beforeCommit(); // its refusal: nothing was sent, nothing kept
                 } catch (SQLException e) {
                     note(e);
                     cleanUp();
                     throw e;
+                }
+                try {
+                    c.commit();
+                } catch (SQLException e) {
+                    note(e);
+                    cleanUp();
+                    // A conflict or a refused statement is a definite "no"; a lost connection is not.
+                    throw SqlFault.of(e) == SqlFault.UNAVAILABLE ? new OutcomeUnknown(e) : e;
                 }
                 end();
                 return null;
