@@ -51,6 +51,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$OUT/raw" "$JOURNAL_DIR"
+# Absolute: the servers' configs live in RUN_DIR, where a relative journal path would resolve
+# (and be deleted with it, unverified).
+OUT=$(cd "$OUT" && pwd); JOURNAL_DIR=$(cd "$JOURNAL_DIR" && pwd)
 
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale, outside any timing
 
