@@ -31,18 +31,8 @@ find_peers wrk/users.lua || die "no wrk script in $PEERS_DIR"
 for c in nginx wrk sqlite3 curl; do command -v "$c" >/dev/null || die "missing '$c'"; done
 for p in "${PORTS[@]}"; do if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi; done
 
-STARTED=()
-RUN=$(mktemp -d /tmp/mk-fpm-ab.XXXXXX)
-chmod 755 "$RUN"
-cleanup() {
-  local rc=$? i
-  for (( i = ${#STARTED[@]} - 1; i >= 0; i-- )); do stop_pid "${STARTED[i]}"; done
-  rm -rf "$RUN"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-mkdir -p "$OUT" "$RUN/nginx-tmp"
+start_run fpm-ab never
+mkdir -p "$OUT" "$RUN_DIR/nginx-tmp"
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale
 B_ROOT=${B_ROOT:-$ROOT}
 "$B_ROOT/manaknight" --version >/dev/null
@@ -51,37 +41,37 @@ declare -A PID
 for x in a b; do
   X=${x^^}; toml_var=${X}_TOML; opts_var=${X}_OPTS; heap_var=${X}_HEAP; root=$ROOT
   [[ $x == b ]] && root=$B_ROOT
-  "$PEERS_DIR/make-db.sh" "$RUN/users-$x.db" 10000 >/dev/null
-  cat > "$RUN/$x.toml" <<EOF
+  "$PEERS_DIR/make-db.sh" "$RUN_DIR/users-$x.db" 10000 >/dev/null
+  cat > "$RUN_DIR/$x.toml" <<EOF
 app = "$BENCH/app"
 [server]
-listen = "unix:$RUN/$x.sock"
+listen = "unix:$RUN_DIR/$x.sock"
 workers = 8
 socket_mode = "0666"
 ${!toml_var:-}
 [db]
-url = "sqlite:$RUN/users-$x.db"
+url = "sqlite:$RUN_DIR/users-$x.db"
 [log]
 access = "off"
 EOF
   env _JAVA_SR_SIGNUM=39 MANAKNIGHT_JAVA_OPTS="${!opts_var:-}" ${!heap_var:+MANAKNIGHT_HEAP=${!heap_var}} \
-    "$root/manaknight" fpm --config "$RUN/$x.toml" > "$OUT/$x.log" 2>&1 &
+    "$root/manaknight" fpm --config "$RUN_DIR/$x.toml" > "$OUT/$x.log" 2>&1 &
   PID[$x]=$!; STARTED+=("$!")
 done
-for x in a b; do wait_sock "$RUN/$x.sock"; done
-cp "$PEERS_DIR/conf/fastcgi_params" "$RUN/"
-{ nginx_head "$RUN"
+for x in a b; do wait_sock "$RUN_DIR/$x.sock"; done
+cp "$PEERS_DIR/conf/fastcgi_params" "$RUN_DIR/"
+{ nginx_head "$RUN_DIR"
   cat <<EOF
-    upstream a_keep { server unix:$RUN/a.sock; keepalive $KEEPALIVE; }
-    upstream b_keep { server unix:$RUN/b.sock; keepalive $KEEPALIVE; }
-    server { listen 127.0.0.1:${PORTS[0]}; location / { include $RUN/fastcgi_params; fastcgi_pass unix:$RUN/a.sock; } }
-    server { listen 127.0.0.1:${PORTS[1]}; location / { include $RUN/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass a_keep; } }
-    server { listen 127.0.0.1:${PORTS[2]}; location / { include $RUN/fastcgi_params; fastcgi_pass unix:$RUN/b.sock; } }
-    server { listen 127.0.0.1:${PORTS[3]}; location / { include $RUN/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass b_keep; } }
+    upstream a_keep { server unix:$RUN_DIR/a.sock; keepalive $KEEPALIVE; }
+    upstream b_keep { server unix:$RUN_DIR/b.sock; keepalive $KEEPALIVE; }
+    server { listen 127.0.0.1:${PORTS[0]}; location / { include $RUN_DIR/fastcgi_params; fastcgi_pass unix:$RUN_DIR/a.sock; } }
+    server { listen 127.0.0.1:${PORTS[1]}; location / { include $RUN_DIR/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass a_keep; } }
+    server { listen 127.0.0.1:${PORTS[2]}; location / { include $RUN_DIR/fastcgi_params; fastcgi_pass unix:$RUN_DIR/b.sock; } }
+    server { listen 127.0.0.1:${PORTS[3]}; location / { include $RUN_DIR/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass b_keep; } }
 }
 EOF
-} > "$RUN/nginx.conf"
-nginx -p "$RUN/" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" > "$RUN/nginx.out" 2>&1 &
+} > "$RUN_DIR/nginx.conf"
+nginx -p "$RUN_DIR/" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" > "$RUN_DIR/nginx.out" 2>&1 &
 STARTED+=("$!")
 for p in "${PORTS[@]}"; do wait_http "http://127.0.0.1:$p/hello"; done
 grep -h "transport" "$OUT/a.log" "$OUT/b.log" | sed 's/^/  /' >&2 || true

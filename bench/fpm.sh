@@ -79,20 +79,7 @@ for p in $PORT_MK_OFF $PORT_MK_KEEP $PORT_PHP_OFF $PORT_PHP_KEEP $PORT_STATIC $P
 done
 
 # ---------------------------------------------------------------- processes we start, stopped by PID
-STARTED=()
-RUN_DIR=$(mktemp -d /tmp/mk-fpm-bench.XXXXXX)
-chmod 755 "$RUN_DIR"   # nginx and php-fpm workers (www-data) reach the sockets and the db here
-
-
-cleanup() { # reverse start order: nginx first (its cached keep-conn connections pin the backends)
-  local rc=$? i pids=("${STARTED[@]}")
-  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
-  if [ "$rc" -ne 0 ] && [ -d "$OUT" ]; then cp "$RUN_DIR"/*.log "$OUT/" 2>/dev/null || true; fi
-  rm -rf "$RUN_DIR"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run fpm-bench failure
 
 
 # ---------------------------------------------------------------- prepare

@@ -60,19 +60,7 @@ for p in $PORT_NODE $PORT_MK $PORT_B; do
 done
 
 # ---------------------------------------------------------------- processes we start, stopped by PID
-STARTED=()
-RUN_DIR=$(mktemp -d /tmp/mk-http-bench.XXXXXX)
-
-
-cleanup() {
-  local rc=$? i pids=("${STARTED[@]}")
-  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
-  if [ "$rc" -ne 0 ] && [ -d "$OUT" ]; then cp "$RUN_DIR"/*.log "$OUT/" 2>/dev/null || true; fi
-  rm -rf "$RUN_DIR"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run http-bench failure
 
 
 # ---------------------------------------------------------------- prepare

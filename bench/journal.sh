@@ -39,17 +39,7 @@ BASE_PORT=18200
 
 for c in wrk sqlite3 curl awk; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl)"; done
 
-STARTED=()
-RUN_DIR=$(mktemp -d /tmp/mk-journal-bench.XXXXXX)
-cleanup() {
-  local rc=$? i pids=("${STARTED[@]}")
-  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
-  if [ -d "$OUT" ]; then cp "$RUN_DIR"/*.log "$OUT/" 2>/dev/null || true; fi
-  rm -rf "$RUN_DIR"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run journal-bench always
 mkdir -p "$OUT/raw" "$JOURNAL_DIR"
 # Absolute: the servers' configs live in RUN_DIR, where a relative journal path would resolve
 # (and be deleted with it, unverified).

@@ -43,18 +43,11 @@ case " $VARIANTS " in *" pg-"*) command -v psql >/dev/null || die "missing psql 
   psql "$PG_URL" -qAtc 'select 1' >/dev/null || die "no PostgreSQL at $PG_URL (.ci/postgres.sh starts one)" ;; esac
 [[ " $VARIANTS " == *" sqlite-b "* ]] && [ -z "$B_ROOT" ] && die "variant sqlite-b needs B_ROOT"
 
-STARTED=()
-RUN_DIR=$(mktemp -d /tmp/mk-ledger-bench.XXXXXX)
-cleanup() {
-  local rc=$? i pids=("${STARTED[@]}")
-  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
+run_cleanup_extra() { # the PostgreSQL variants' schemas
+  local v
   for v in $VARIANTS; do [[ $v == pg-* ]] && psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS bench_${v//-/_} CASCADE" 2>/dev/null; done
-  if [ -d "$OUT" ]; then cp "$RUN_DIR"/*.log "$OUT/" 2>/dev/null || true; fi
-  rm -rf "$RUN_DIR"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run ledger-bench always
 mkdir -p "$OUT/raw"
 
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale, outside any timing

@@ -32,6 +32,34 @@ stop_pid() { # stop_pid PID [SIGNAL=TERM]: signal, wait up to 10 s, then KILL
   log "stopped pid=$pid"
 }
 
+start_run() { # start_run NAME LOGS: a run folder and its clean-up, for a script that starts servers
+  # Sets RUN_DIR (/tmp/mk-NAME.XXXXXX, readable by nginx's and php-fpm's www-data workers) and an
+  # empty STARTED, to which the caller adds each PID it starts. On exit, even a failed or
+  # interrupted one: every started process is stopped, newest first (nginx before its backends,
+  # whose kept connections it pins); the caller's run_cleanup_extra runs if it defines one; the
+  # folder's *.log files are copied to OUT when LOGS is "always", or "failure" and the exit failed;
+  # the folder is removed; the exit status is kept.
+  STARTED=()
+  RUN_DIR=$(mktemp -d "/tmp/mk-$1.XXXXXX")
+  chmod 755 "$RUN_DIR"
+  RUN_LOGS=$2
+  trap run_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+run_cleanup() {
+  local rc=$? i pids=("${STARTED[@]}")
+  # A child signalled before it has exec'd its program is still this shell and runs the trap too.
+  [ "$BASHPID" = "$$" ] || exit "$rc"
+  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
+  if declare -F run_cleanup_extra >/dev/null; then run_cleanup_extra || true; fi
+  if [ -d "${OUT:-}" ] && { [ "$RUN_LOGS" = always ] || { [ "$RUN_LOGS" = failure ] && [ "$rc" -ne 0 ]; }; }; then
+    cp "$RUN_DIR"/*.log "$OUT/" 2>/dev/null || true
+  fi
+  rm -rf "$RUN_DIR"
+  exit "$rc"
+}
+
 wait_http() { local i; for i in $(seq 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
 
 cpu_ticks() { # cpu_ticks PID...: utime+stime of the given processes (all their threads), summed, in clock ticks

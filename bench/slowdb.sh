@@ -31,16 +31,7 @@ URL=http://127.0.0.1:$PORT
 for c in curl awk; do command -v "$c" >/dev/null || die "missing '$c'"; done
 if port_busy "$PORT"; then die "port $PORT on 127.0.0.1 is already in use"; fi
 
-STARTED=()
-RUN_DIR=$(mktemp -d /tmp/mk-slowdb.XXXXXX)
-cleanup() {
-  local rc=$? i pids=("${STARTED[@]}")
-  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do stop_pid "${pids[i]}"; done
-  rm -rf "$RUN_DIR"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run slowdb never
 
 mkdir -p "$RUN_DIR/app"
 cat > "$RUN_DIR/app/app.mnk" <<'EOF'

@@ -16,21 +16,11 @@ PORT_PHP=18291
 PORT_STATIC=18292
 NODE_DIR="$(dirname "$PEERS_DIR")/target/node-peer"
 FPM=${FPM:-php-fpm8.2}
-STARTED=()
-RUN=$(mktemp -d /tmp/mk-peers-check.XXXXXX)
-chmod 755 "$RUN"
-cleanup() {
-  local rc=$? i
-  for (( i = ${#STARTED[@]} - 1; i >= 0; i-- )); do stop_pid "${STARTED[i]}"; done
-  rm -rf "$RUN"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run peers-check never
 
 for p in $PORT_NODE $PORT_PHP $PORT_STATIC; do if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi; done
 command -v curl >/dev/null || die "curl is missing (bench/peers/setup.sh --apt)"
-"$PEERS_DIR/make-db.sh" "$RUN/users.db" 10000
+"$PEERS_DIR/make-db.sh" "$RUN_DIR/users.db" 10000
 
 FAILED=0
 CHECKED=()
@@ -58,7 +48,7 @@ answers() { # answers NAME BASE_URL: the checks every application peer must pass
 # ---------------------------------------------------------------- node
 if [ -f "$NODE_DIR/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] && command -v node >/dev/null; then
   cmp -s "$PEERS_DIR/node/server.js" "$NODE_DIR/server.js" || die "$NODE_DIR is an older copy: run bench/peers/setup.sh"
-  USERS_DB="$RUN/users.db" PORT=$PORT_NODE HOST=127.0.0.1 node "$NODE_DIR/server.js" >"$RUN/node.log" 2>&1 &
+  USERS_DB="$RUN_DIR/users.db" PORT=$PORT_NODE HOST=127.0.0.1 node "$NODE_DIR/server.js" >"$RUN_DIR/node.log" 2>&1 &
   STARTED+=("$!")
   wait_http "http://127.0.0.1:$PORT_NODE/hello"
   answers node "http://127.0.0.1:$PORT_NODE"
@@ -68,17 +58,17 @@ fi
 
 # ---------------------------------------------------------------- php-fpm and static, behind one nginx
 if command -v nginx >/dev/null && command -v "$FPM" >/dev/null; then
-  php_peer_files "$RUN" 2
-  mkdir -p "$RUN/nginx-tmp"
-  { nginx_head "$RUN"
-    php_peer_server "$PORT_PHP" "$RUN"
-    static_peer_server "$PORT_STATIC" "$RUN"
+  php_peer_files "$RUN_DIR" 2
+  mkdir -p "$RUN_DIR/nginx-tmp"
+  { nginx_head "$RUN_DIR"
+    php_peer_server "$PORT_PHP" "$RUN_DIR"
+    static_peer_server "$PORT_STATIC" "$RUN_DIR"
     echo "}"
-  } > "$RUN/nginx.conf"
-  "$FPM" -F -y "$RUN/php-fpm.conf" -d opcache.enable=1 >"$RUN/php-fpm.out" 2>&1 &
+  } > "$RUN_DIR/nginx.conf"
+  "$FPM" -F -y "$RUN_DIR/php-fpm.conf" -d opcache.enable=1 >"$RUN_DIR/php-fpm.out" 2>&1 &
   STARTED+=("$!")
-  wait_sock "$RUN/php.sock"
-  nginx -p "$RUN/" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" >"$RUN/nginx.out" 2>&1 &
+  wait_sock "$RUN_DIR/php.sock"
+  nginx -p "$RUN_DIR/" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" >"$RUN_DIR/nginx.out" 2>&1 &
   STARTED+=("$!")
   wait_http "http://127.0.0.1:$PORT_STATIC/hello"
   answers php "http://127.0.0.1:$PORT_PHP"
@@ -90,7 +80,7 @@ fi
 
 [ ${#CHECKED[@]} -gt 0 ] || { log "no peer could be checked"; exit 69; }
 if [ "$FAILED" = 1 ]; then
-  for f in "$RUN"/*.log "$RUN"/*.out; do [ -s "$f" ] && { log "-- $f"; cat "$f" >&2; }; done
+  for f in "$RUN_DIR"/*.log "$RUN_DIR"/*.out; do [ -s "$f" ] && { log "-- $f"; cat "$f" >&2; }; done
   exit 1
 fi
 log "checked: ${CHECKED[*]}"
