@@ -47,7 +47,8 @@ final class Shell implements AutoCloseable {
     Shell(Path dir) throws IOException {
         this.dir = dir;
         String java = ProcessHandle.current().info().command().orElse("java");
-        String run = quote(java) + " --enable-native-access=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC -Xms32m -Xmn24m -cp "
+        String run = quote(java) + " --enable-native-access=ALL-UNNAMED " + LauncherFlags.HEAP + " "
+                + String.join(" ", LauncherFlags.collector()) + " -cp "
                 + quote(System.getProperty("java.class.path")) + " " + Main.class.getName() + " \"$@\"\n";
         // As the launcher: HotSpot's suspend signal moved off USR2, and fpm with its six signals
         // blocked and -Xrs, so that it reads them itself (QUIT and TERM drain, USR2 reloads).

@@ -1,5 +1,6 @@
 package dev.manaknight.cli.soak;
 
+import dev.manaknight.cli.LauncherFlags;
 import dev.manaknight.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -122,8 +123,9 @@ public final class SoakRun {
     private static Process start(Path config, Path stderr, Mode mode) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         // The launcher's JVM flags (the `manaknight` script), so the soak measures what ships.
-        var command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-Xms32m", "-Xmn24m",
-                "-XX:TrimNativeHeapInterval=5000", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        var command = new ArrayList<>(List.of(java, LauncherFlags.HEAP));
+        command.addAll(LauncherFlags.collector());
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(mode == Mode.SERVE ? List.of("serve", config.getParent().toString())
                 : List.of("fpm", "--config", config.toString()));
         var pb = new ProcessBuilder(command).redirectError(stderr.toFile());
