@@ -84,6 +84,24 @@ class RealToolchainTest {
     }
 
     /**
+     * Issue 16: `fpm` on a taken TCP port opened (and warmed) the database before it found the port
+     * taken; it now says so first, with `serve`'s words and exit code, and opens nothing.
+     */
+    @Test void fpmOnATakenPortSaysSoBeforeItOpensTheDatabase() throws Exception {
+        Path app = seedApp();
+        Files.writeString(app.resolve("schema.sql"), "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, email TEXT);\n");
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = Files.writeString(dir.resolve("fpm.toml"), "app = \"users\"\n[server]\nlisten = \"127.0.0.1:"
+                    + taken.getLocalPort() + "\"\n[log]\naccess = \"off\"\n");
+            Cli busy = run("fpm", "--config", config.toString());
+            assertEquals(74, busy.code(), busy.toString());
+            assertTrue(busy.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),
+                    busy.toString());
+            assertTrue(!Files.exists(app.resolve("app.db")), "nothing was opened first");
+        }
+    }
+
+    /**
      * Issue 16: `build … -o users.mkb` then `serve users.mkb`, as the README showed, started on an
      * empty database and every request failed with `no such table`. A module that queries a
      * database, with neither a schema nor migrations named or beside it, is refused at start.

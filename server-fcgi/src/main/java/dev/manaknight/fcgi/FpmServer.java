@@ -91,6 +91,8 @@ public final class FpmServer implements AutoCloseable {
         Deployment.warnings(config).forEach(LOG::warn);
         Program program = loader.load(config);
         var s = config.server();
+        // Before the database is opened and the app warmed up: a taken address fails at once, naming it (issue 16).
+        checkListen(s, graceful);
         String pool = config.app() == null ? "www" : Objects.toString(config.app().toAbsolutePath().normalize().getFileName(), "www");
         var admission = new Admission(s.workers(), s.queue());
         var status = new FpmStatus(pool.replaceFirst("\\.mkb$", ""), s.workers(), s.queue(),
@@ -147,9 +149,7 @@ public final class FpmServer implements AutoCloseable {
         java.util.function.Consumer<Channel> init = c -> c.pipeline().addLast("fcgi", new FcgiHandler(this, limits, bodies, stopReading));
         if (listen.startsWith("unix:")) {
             Path path = Path.of(listen.substring("unix:".length())).toAbsolutePath();
-            boolean live = Files.exists(path) && live(UnixDomainSocketAddress.of(path));
-            if (live && !graceful)
-                throw new IOException(listen + " is served by a running instance (use --graceful to take over)");
+            checkListen(current.config().server(), graceful); // again: another instance may have come up while this one warmed up
             // Always bound under a private name, then renamed over the public one: with --graceful that
             // replaces a live instance's socket in one step, and Netty's delete-on-close then removes a
             // name nobody uses any more, never the socket that is now the public one.
@@ -163,8 +163,7 @@ public final class FpmServer implements AutoCloseable {
         } else {
             var cfg = current.config().server();
             var target = new InetSocketAddress(cfg.host(), cfg.port());
-            if (cfg.port() != 0 && live(target) && !graceful)
-                throw new IOException(listen + " is served by a running instance (use --graceful to take over)");
+            if (cfg.port() != 0 && live(target) && !graceful) throw servedAlready(listen);
             // SO_REUSEPORT always, so that a later --graceful instance can bind beside this one.
             endpoint = Endpoint.bind(transport, loops, target, true, init);
             if (graceful && !migratesQueuedConnections())
@@ -175,6 +174,30 @@ public final class FpmServer implements AutoCloseable {
             String host = a.getAddress().getHostAddress();
             address = (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
         }
+    }
+
+    /**
+     * Fails, naming the address, when this instance cannot listen there: a running instance answers
+     * on it (and this is no `--graceful` start), or a TCP port is taken by anything else (as
+     * `serve` says it). The bind itself comes later, once the program's database is open and warm.
+     */
+    static void checkListen(Config.Server server, boolean graceful) throws IOException {
+        String listen = server.listen();
+        if (server.unix()) {
+            Path path = Path.of(listen.substring("unix:".length())).toAbsolutePath();
+            if (!graceful && Files.exists(path) && live(UnixDomainSocketAddress.of(path))) throw servedAlready(listen);
+            return;
+        }
+        if (server.port() == 0) return;
+        if (!graceful && live(new InetSocketAddress(server.host(), server.port()))) throw servedAlready(listen);
+        // A --graceful successor binds beside its predecessor, both with SO_REUSEPORT; anything else holding the port refuses.
+        Endpoint.checkFree(server.host(), server.port(), graceful);
+    }
+
+    /** A live listener: for TCP, the words `serve` uses for a taken port, then what fpm can do about it. */
+    private static IOException servedAlready(String listen) {
+        return new IOException("cannot listen on " + listen + ": " + (listen.startsWith("unix:") ? "" : "Address already in use; ")
+                + "a running instance answers there (if it is Manaknight-FPM, use --graceful to take over)");
     }
 
     /**

@@ -124,12 +124,7 @@ public final class HttpServer implements AutoCloseable {
      * this machine's, not allowed): checked before anything else starts. Port 0 is always free.
      */
     public static void checkFree(String host, int port) throws java.io.IOException {
-        if (port == 0) return;
-        try (var probe = new java.net.ServerSocket()) {
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (java.io.IOException e) {
-            throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
+        Endpoint.checkFree(host, port, false);
     }
 
     /** The app's routes that `server.health_path`, `ready_path` or `metrics_path` would hide. */

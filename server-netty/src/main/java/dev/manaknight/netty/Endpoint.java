@@ -78,6 +78,24 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails with the address and the reason when `host:port` cannot be listened on (in use, not
+     * this machine's, not allowed): servers check before they open their database, so a taken
+     * port is said at once. Port 0 is always free.
+     *
+     * @param reusePort probe with SO_REUSEPORT, as a `--graceful` successor binds beside its predecessor
+     */
+    public static void checkFree(String host, int port, boolean reusePort) throws java.io.IOException {
+        if (port == 0) return;
+        try (var probe = new java.net.ServerSocket()) {
+            if (reusePort && probe.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT))
+                probe.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     private static boolean isUnix(SocketAddress a) {
         return a instanceof java.net.UnixDomainSocketAddress || a instanceof io.netty.channel.unix.DomainSocketAddress;
     }
