@@ -8,6 +8,7 @@ import dev.manaknight.runtime.BodyBudget;
 import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.HeapBudget;
 import dev.manaknight.runtime.InFlight;
 import dev.manaknight.runtime.Request;
@@ -63,7 +64,8 @@ public final class FpmServer implements AutoCloseable {
     private final FpmStatus status;
     private final Admission admission;
     private final BodyBudget bodies;
-    private volatile Deployment current;
+    /** The deployment new requests go to; a reload swaps it. */
+    private final DeploymentSlot slot;
     private volatile FcgiLimits limits;
     private Endpoint endpoint;
     /** The unix socket's public name, once renamed into place. */
@@ -77,7 +79,7 @@ public final class FpmServer implements AutoCloseable {
     private FpmServer(ConfigSource configs, ProgramLoader loader, Deployment first, FpmStatus status, Admission admission) {
         this.configs = configs;
         this.loader = loader;
-        this.current = first;
+        this.slot = new DeploymentSlot(first);
         this.status = status;
         this.admission = admission;
         var s = first.config().server();
@@ -120,7 +122,7 @@ public final class FpmServer implements AutoCloseable {
     Channel listener() { return endpoint.listener(); }
 
     /** The deployment new requests go to. */
-    Deployment current() { return current; }
+    Deployment current() { return slot.current(); }
 
     FcgiLimits limits() { return limits; }
 
@@ -132,24 +134,22 @@ public final class FpmServer implements AutoCloseable {
 
     /** Hands a request to the current deployment (its successor, if a reload retired it meanwhile). */
     InFlight submit(Request req, boolean mayRunHere, Consumer<InFlight> deliver) {
-        while (true) {
-            InFlight r = current.submit(req, mayRunHere, deliver);
-            if (r != null) return r;
-        }
+        return slot.submit(req, mayRunHere, deliver);
     }
 
     // ---- listening ------------------------------------------------------------------------
 
     private void bind(String listen, String socketMode, boolean graceful) throws Exception {
-        Transport transport = Transport.choose(current.config().server().transport());
-        int loops = current.config().server().ioThreads(defaultIoThreads());
+        Transport transport = Transport.choose(current().config().server().transport());
+        int loops = current().config().server().ioThreads(defaultIoThreads());
         LOG.info("transport {}, {} event loop(s), at most {} connections", transport.name().toLowerCase(java.util.Locale.ROOT),
                 loops, status.connections.max());
         boolean stopReading = transport.stopReadingBeforeClose();
         java.util.function.Consumer<Channel> init = c -> c.pipeline().addLast("fcgi", new FcgiHandler(this, limits, bodies, stopReading));
         if (listen.startsWith("unix:")) {
             Path path = Path.of(listen.substring("unix:".length())).toAbsolutePath();
-            checkListen(current.config().server(), graceful); // again: another instance may have come up while this one warmed up
+            // Again: another instance may have come up while this one warmed up.
+            checkListen(current().config().server(), graceful);
             // Always bound under a private name, then renamed over the public one: with --graceful that
             // replaces a live instance's socket in one step, and Netty's delete-on-close then removes a
             // name nobody uses any more, never the socket that is now the public one.
@@ -161,7 +161,7 @@ public final class FpmServer implements AutoCloseable {
             socket = OwnedFile.at(path);
             address = listen;
         } else {
-            var cfg = current.config().server();
+            var cfg = current().config().server();
             var target = new InetSocketAddress(cfg.host(), cfg.port());
             if (cfg.port() != 0 && live(target) && !graceful) throw servedAlready(listen);
             // SO_REUSEPORT always, so that a later --graceful instance can bind beside this one.
@@ -268,7 +268,7 @@ public final class FpmServer implements AutoCloseable {
             LOG.error("reload refused, the running program keeps serving:\n{}", loader.describe(e));
             return false;
         }
-        var was = current.config().server();
+        var was = current().config().server();
         var now = next.config().server();
         if (!was.listen().equals(now.listen()) || was.workers() != now.workers() || was.queue() != now.queue()
                 || was.maxConnections() != now.maxConnections() || !Objects.equals(was.pidFile(), now.pidFile())
@@ -276,17 +276,8 @@ public final class FpmServer implements AutoCloseable {
             LOG.warn("reload: `server.listen`, `workers`, `queue`, `max_connections`, `body_budget` and `pid` changes take "
                     + "effect at the next restart");
         limits = FcgiLimits.of(next.config().limits().body(), was.workers() + was.queue(), status.connections.max());
-        Deployment old = current;
-        current = next;
+        slot.swap(next, was.drainTimeout());
         status.reloads.incrementAndGet();
-        Thread.ofVirtual().name("manaknight-fpm-retire").start(() -> {
-            try {
-                if (!old.retire(old.config().server().drainTimeout()))
-                    LOG.warn("reload: requests still running on the old program after drain_timeout were stopped");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
         LOG.info("reloaded {}", next.config().app());
         return true;
     }
@@ -294,7 +285,7 @@ public final class FpmServer implements AutoCloseable {
     /** SIGUSR1: reopens the access log and slow log files. */
     public void reopenLogs() {
         try {
-            current.reopenLogs();
+            current().reopenLogs();
         } catch (IOException e) {
             LOG.error("reopening the logs failed: {}", e.getMessage());
         }
@@ -313,17 +304,17 @@ public final class FpmServer implements AutoCloseable {
         if (stopped) return true;
         stopped = true;
         boolean drained = false;
-        Duration drainTimeout = current.config().server().drainTimeout();
+        Duration drainTimeout = current().config().server().drainTimeout();
         try {
             removeSocketIfOurs();
             // From now on a connection closes after its next END_REQUEST (those of the backlog too),
             // and an idle one once `drain_delay` (at least 500 ms) has passed: by then the web server
             // must have closed its idle kept connections itself (nginx's `keepalive_timeout` shorter),
             // or a request it sends on one as this side closes it is lost (issue 17).
-            endpoint.beginDrain(current.config().server().probes().drainDelay());
+            endpoint.beginDrain(current().config().server().probes().drainDelay());
             Thread.sleep(BACKLOG_GRACE_MILLIS);
             endpoint.closeListener();
-            var drain = endpoint.drain(admission, drainTimeout, () -> current.stopAll(InFlight.Stop.DRAIN),
+            var drain = endpoint.drain(admission, drainTimeout, () -> current().stopAll(InFlight.Stop.DRAIN),
                     Duration.ofSeconds(1));
             drained = drain.inTime();
             drainReport = drain;
@@ -337,7 +328,7 @@ public final class FpmServer implements AutoCloseable {
             // Each step on its own: one that fails (even a class gone from a jar replaced in place)
             // must not keep the event loops, non-daemon threads, alive.
             step("closing the connections and event loops", endpoint::close);
-            step("closing the program's resources", current::close);
+            step("closing the program's resources", () -> current().close());
             if (pidFile != null) step("removing the pid file", pidFile::removeIfOurs);
         }
         return drained;

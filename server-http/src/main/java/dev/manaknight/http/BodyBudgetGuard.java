@@ -1,7 +1,7 @@
 package dev.manaknight.http;
 
 import dev.manaknight.runtime.BodyBudget;
-import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.Refusal;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +24,7 @@ import java.util.ArrayDeque;
  * {@link ConnectionGuard}; a body past `limits.body` is passed on unpaid, for the aggregator's 413.
  */
 final class BodyBudgetGuard extends ChannelDuplexHandler {
-    private final Deployment app;
+    private final DeploymentSlot app;
     private final BodyBudget budget;
     private final long bodyLimit;
     /** Bytes held for each request read and not yet answered, oldest first (pipelining). */
@@ -33,10 +33,10 @@ final class BodyBudgetGuard extends ChannelDuplexHandler {
     private long[] chunked;
     private boolean refused;
 
-    BodyBudgetGuard(Deployment app, BodyBudget budget) {
+    BodyBudgetGuard(DeploymentSlot app, BodyBudget budget) {
         this.app = app;
         this.budget = budget;
-        this.bodyLimit = app.config().limits().body();
+        this.bodyLimit = app.current().config().limits().body();
     }
 
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -79,7 +79,7 @@ final class BodyBudgetGuard extends ChannelDuplexHandler {
         if (mine != null) budget.give(mine[0]);
         var req = head != null ? CoreHandler.toRequest(ctx, head, new byte[0])
                 : dev.manaknight.runtime.Request.unread(String.valueOf(ctx.channel().remoteAddress()));
-        var reply = app.refuse(req, new Refusal.BodiesOverBudget(budget.limit()));
+        var reply = app.current().refuse(req, new Refusal.BodiesOverBudget(budget.limit()));
         ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
         guard.refuseAndClose(ctx.pipeline().context(guard), reply);
     }

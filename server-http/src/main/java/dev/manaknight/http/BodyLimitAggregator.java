@@ -1,6 +1,6 @@
 package dev.manaknight.http;
 
-import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.Refusal;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.Request;
@@ -25,10 +25,10 @@ import io.netty.handler.codec.http.HttpUtil;
  */
 final class BodyLimitAggregator extends HttpObjectAggregator {
     private final long limit;
-    private final Deployment app;
+    private final DeploymentSlot app;
     private ChannelHandlerContext ctx;
 
-    BodyLimitAggregator(int limit, Deployment app) {
+    BodyLimitAggregator(int limit, DeploymentSlot app) {
         super(limit);
         this.limit = limit;
         this.app = app;
@@ -51,12 +51,12 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     }
 
     private Reply tooLarge(HttpRequest req) {
-        return app.refuse(CoreHandler.toRequest(ctx, req, new byte[0]), new Refusal.BodyTooLarge(limit));
+        return app.current().refuse(CoreHandler.toRequest(ctx, req, new byte[0]), new Refusal.BodyTooLarge(limit));
     }
 
     @Override protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         Reply reply = oversized instanceof HttpRequest req ? tooLarge(req)
-                : app.refuse(Request.unread(String.valueOf(ctx.channel().remoteAddress())), new Refusal.BodyTooLarge(limit));
+                : app.current().refuse(Request.unread(String.valueOf(ctx.channel().remoteAddress())), new Refusal.BodyTooLarge(limit));
         FullHttpResponse res = Responses.toNetty(reply, ctx.alloc());
         boolean close = !HttpUtil.isKeepAlive(oversized) && !HttpUtil.is100ContinueExpected(oversized)
                 || oversized instanceof io.netty.handler.codec.http.FullHttpMessage;

@@ -1,7 +1,7 @@
 package dev.manaknight.http;
 
 import dev.manaknight.runtime.ConnectionCount;
-import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Refusal;
 import dev.manaknight.runtime.Reply;
@@ -52,7 +52,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     /** The same for a connection refused past `max_connections`: shorter, as a flood may bring many. */
     static final long REFUSED_LINGER_MILLIS = 2000;
 
-    private final Deployment app;
+    private final DeploymentSlot app;
     private final ConnectionCount connections;
     private final LingerBudget refusedLinger;
     private final long timeoutNanos;
@@ -79,7 +79,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
     private static final int WORKING = 1;
     private static final int SHED = 2;
 
-    ConnectionGuard(Deployment app, ConnectionCount connections, LingerBudget refusedLinger, Duration idleTimeout) {
+    ConnectionGuard(DeploymentSlot app, ConnectionCount connections, LingerBudget refusedLinger, Duration idleTimeout) {
         this.app = app;
         this.connections = connections;
         this.refusedLinger = refusedLinger;
@@ -106,7 +106,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
 
     /** Answers 503 past `max_connections` and closes, lingering while the server's budget allows. */
     private void refuseTooMany(ChannelHandlerContext ctx) {
-        var reply = withClose(app.refuse(unread(ctx), new Refusal.TooManyConnections()));
+        var reply = withClose(app.current().refuse(unread(ctx), new Refusal.TooManyConnections()));
         // A client that sent its request before this answer came would see a reset, not the
         // 503, if the socket closed with that request unread: so linger, within the budget.
         // Past it (a flood) close at once: each lingering connection holds a descriptor.
@@ -232,7 +232,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ConnectionCo
             if (pending == 0 && bodySince < 0 && partialHead) {
                 // Part of a head came, not all of it: say why (RFC 9110 §15.5.9). An idle
                 // keep-alive connection is closed without a word, as clients expect.
-                var reply = withClose(app.refuse(unread(ctx), new Refusal.HeadTimeout()));
+                var reply = withClose(app.current().refuse(unread(ctx), new Refusal.HeadTimeout()));
                 lingeringClose(ctx, reply, LINGER_MILLIS);
             } else {
                 ctx.close();

@@ -2,7 +2,7 @@ package dev.manaknight.http;
 
 import dev.manaknight.netty.DrainTally;
 import dev.manaknight.netty.Drainable;
-import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.InFlight;
 import dev.manaknight.runtime.Refusal;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> implements Drainable {
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
 
-    private final Deployment app;
+    private final DeploymentSlot app;
     private final ProbeAnswers probes;
     /** The secret of the server's own warm-up requests ({@link SelfWarmup}), answered without the core. */
     private final String warmupToken;
@@ -62,7 +62,7 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
     private boolean closing;
     private ChannelHandlerContext ctx;
 
-    CoreHandler(Deployment app, ProbeAnswers probes, String warmupToken) {
+    CoreHandler(DeploymentSlot app, ProbeAnswers probes, String warmupToken) {
         this.app = app;
         this.probes = probes;
         this.warmupToken = warmupToken;
@@ -76,7 +76,7 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
         pending++;
         if (msg.decoderResult().isFailure()) {
             // The last request of this connection (HeadCheck closes it after this answer), answered in its turn.
-            Reply bad = app.refuse(toRequest(ctx, msg, new byte[0]), refusal(msg.decoderResult().cause()));
+            Reply bad = app.current().refuse(toRequest(ctx, msg, new byte[0]), refusal(msg.decoderResult().cause()));
             previous = previous.thenRunAsync(() -> write(ctx, bad), ctx.executor());
             return;
         }
@@ -90,8 +90,7 @@ final class CoreHandler extends SimpleChannelInboundHandler<FullHttpRequest> imp
             Thread.ofVirtual().name("manaknight-warmup").start(() -> reply.complete(SelfWarmup.REPLY));
         } else {
             r = app.submit(req, false, done -> reply.complete(done.reply()));
-            if (r == null) reply.complete(app.refuse(req, new Refusal.Overloaded()));
-            else if (!r.replied()) running.add(r);
+            if (!r.replied()) running.add(r);
         }
         InFlight submitted = r;
         previous = previous.thenCombine(reply, (v, x) -> x).thenAcceptAsync(x -> {

@@ -6,6 +6,7 @@ import dev.manaknight.runtime.BodyBudget;
 import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.ConnectionLimit;
 import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.InFlight;
 import dev.manaknight.runtime.config.Config;
 import io.netty.channel.Channel;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * `serve`: HTTP/1.1 on Netty, a codec around a {@link Deployment}: a pipeline of small handlers
- * turns bytes into a `Request` and a `Reply` back into bytes; the deployment does the rest.
+ * turns bytes into a `Request` and a `Reply` back into bytes; the deployment does the rest. The
+ * handlers hold a {@link DeploymentSlot}, so that `dev` can swap the program under a running server.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("manaknight");
@@ -49,7 +51,7 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private final Deployment app;
+    private final DeploymentSlot app;
     private final Endpoint endpoint;
     private final Options options;
     private final ConnectionCount connections;
@@ -59,7 +61,7 @@ public final class HttpServer implements AutoCloseable {
     /** What the stop's drain did (tests), or null before. */
     private volatile dev.manaknight.netty.DrainTally.Report drainReport;
 
-    private HttpServer(Deployment app, Endpoint endpoint, Options options, ConnectionCount connections, BodyBudget bodies,
+    private HttpServer(DeploymentSlot app, Endpoint endpoint, Options options, ConnectionCount connections, BodyBudget bodies,
                        ProbeAnswers probes) {
         this.probes = probes;
         this.app = app;
@@ -82,17 +84,26 @@ public final class HttpServer implements AutoCloseable {
      * shows them).
      */
     public static HttpServer start(Deployment app, Options o, ServeMetrics metrics) throws InterruptedException {
+        return start(new DeploymentSlot(app), o, metrics);
+    }
+
+    /**
+     * The same over a slot whose deployment may be swapped while the server runs (`dev`); the
+     * server's own limits (body budget, probes, connections) are those of the first deployment.
+     */
+    public static HttpServer start(DeploymentSlot slot, Options o, ServeMetrics metrics) throws InterruptedException {
+        Deployment app = slot.current();
         String warmupToken = SelfWarmup.newToken();
         var connections = new ConnectionCount(o.maxConnections(), "answered 503");
         var refusedLinger = new LingerBudget(REFUSED_LINGERING);
         var bodies = new BodyBudget(app.config().server().bodyBudget(Runtime.getRuntime().maxMemory(), app.config().limits().body()));
-        var probes = new ProbeAnswers(app, metrics, connections, bodies);
+        var probes = new ProbeAnswers(slot, metrics, connections, bodies);
         Transport transport = Transport.choose(o.transport());
         Endpoint endpoint = Endpoint.bind(transport, o.ioThreads(), new InetSocketAddress(o.host(), o.port()), false,
-                c -> initChannel(c, app, connections, refusedLinger, bodies, probes, o.idleTimeout(), warmupToken));
+                c -> initChannel(c, slot, connections, refusedLinger, bodies, probes, o.idleTimeout(), warmupToken));
         LOG.info("transport {}, {} event loop(s), at most {} connections",
                 transport.name().toLowerCase(java.util.Locale.ROOT), o.ioThreads(), o.maxConnections());
-        var server = new HttpServer(app, endpoint, o, connections, bodies, probes);
+        var server = new HttpServer(slot, endpoint, o, connections, bodies, probes);
         SelfWarmup.run(server.address(), warmupToken);
         return server;
     }
@@ -103,9 +114,9 @@ public final class HttpServer implements AutoCloseable {
      * pipelined requests, hand each to the deployment. Replies go out the other way through the same
      * handlers.
      */
-    static void initChannel(Channel c, Deployment app, ConnectionCount connections, LingerBudget refusedLinger,
+    static void initChannel(Channel c, DeploymentSlot app, ConnectionCount connections, LingerBudget refusedLinger,
                             BodyBudget bodies, ProbeAnswers probes, Duration idleTimeout, String warmupToken) {
-        int bodyLimit = (int) Math.min(Integer.MAX_VALUE, app.config().limits().body());
+        int bodyLimit = (int) Math.min(Integer.MAX_VALUE, app.current().config().limits().body());
         var decoder = new RequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK);
         c.pipeline()
                 .addLast("decoder", decoder)
@@ -139,7 +150,10 @@ public final class HttpServer implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    public Deployment deployment() { return app; }
+    public Deployment deployment() { return app.current(); }
+
+    /** Where the server finds its deployment; swapping it reloads the program. */
+    public DeploymentSlot slot() { return app; }
 
     /** The transport in use. */
     public Transport transport() { return endpoint.transport(); }
@@ -168,14 +182,16 @@ public final class HttpServer implements AutoCloseable {
         // From then on every answer says `Connection: close`, so the balancer's keep-alive connections
         // end cleanly after their next answer; idle ones stay open until the delay has passed.
         probes.drain();
-        Duration delay = app.config().server().probes().drainDelay();
+        Duration delay = app.current().config().server().probes().drainDelay();
         endpoint.beginDrain(delay);
         if (!delay.isZero()) {
             LOG.info("stopping: not ready; the listener closes in {} ms (server.drain_delay)", delay.toMillis());
             Thread.sleep(delay.toMillis());
         }
         endpoint.closeListener();
-        var drain = endpoint.drain(app.admission(), options.drainTimeout(), () -> app.stopAll(InFlight.Stop.DRAIN),
+        // The admission is shared by every deployment the slot held (`dev` opens each with it).
+        var drain = endpoint.drain(app.current().admission(), options.drainTimeout(),
+                () -> app.current().stopAll(InFlight.Stop.DRAIN),
                 Duration.ofSeconds(1));
         drainReport = drain;
         endpoint.close();

@@ -3,6 +3,7 @@ package dev.manaknight.http;
 import dev.manaknight.runtime.BodyBudget;
 import dev.manaknight.runtime.ConnectionCount;
 import dev.manaknight.runtime.Deployment;
+import dev.manaknight.runtime.DeploymentSlot;
 import dev.manaknight.runtime.Header;
 import dev.manaknight.runtime.Reply;
 import dev.manaknight.runtime.config.Config;
@@ -22,14 +23,14 @@ final class ProbeAnswers {
 
     private final Config.Probes paths;
     private final ServeMetrics metrics;
-    private final Deployment app;
+    private final DeploymentSlot app;
     private final ConnectionCount connections;
     private final BodyBudget bodies;
     private volatile boolean draining;
 
-    ProbeAnswers(Deployment app, ServeMetrics metrics, ConnectionCount connections, BodyBudget bodies) {
+    ProbeAnswers(DeploymentSlot app, ServeMetrics metrics, ConnectionCount connections, BodyBudget bodies) {
         this.app = app;
-        this.paths = app.config().server().probes();
+        this.paths = app.current().config().server().probes();
         this.metrics = metrics;
         this.connections = connections;
         this.bodies = bodies;
@@ -47,10 +48,11 @@ final class ProbeAnswers {
         if (path.equals(paths.health())) r = text(200, "ok\n");
         else if (path.equals(paths.ready())) r = draining ? text(503, "draining\n") : text(200, "ready\n");
         else if (path.equals(paths.metrics())) {
-            var s = app.config().server();
+            Deployment now = app.current();
+            var s = now.config().server();
             r = new Reply(200, List.of(new Header("Content-Type", ServeMetrics.CONTENT_TYPE), new Header("Cache-Control", "no-store")),
-                    metrics.render(app.admission(), s.workers(), s.queue(), connections, bodies,
-                            app.journal()));
+                    metrics.render(now.admission(), s.workers(), s.queue(), connections, bodies,
+                            now.journal()));
         } else return null;
         if (!method.equals("HEAD")) return r;
         return new Reply(r.status(), List.of(r.headers().getFirst(), new Header("Content-Length", String.valueOf(r.body().length))),

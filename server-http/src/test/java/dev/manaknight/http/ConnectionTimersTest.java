@@ -82,8 +82,9 @@ class ConnectionTimersTest {
     private EmbeddedChannel connection() throws Exception {
         var ch = EmbeddedChannel.builder().register(false).ticker(clock).build();
         var bodies = new BodyBudget(1 << 20);
-        HttpServer.initChannel(ch, app, connections, new LingerBudget(4), bodies,
-                new ProbeAnswers(app, new ServeMetrics(), connections, bodies), IDLE, "no-warmup");
+        var slot = new dev.manaknight.runtime.DeploymentSlot(app);
+        HttpServer.initChannel(ch, slot, connections, new LingerBudget(4), bodies,
+                new ProbeAnswers(slot, new ServeMetrics(), connections, bodies), IDLE, "no-warmup");
         ch.register();
         return ch;
     }

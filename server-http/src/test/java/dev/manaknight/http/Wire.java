@@ -45,8 +45,9 @@ final class Wire {
             @Override protected void initChannel(Channel c) {
                 var connections = new ConnectionCount(16, "refused");
                 var bodies = new BodyBudget(BODY_BUDGET);
-                HttpServer.initChannel(c, app.deployment, connections, new LingerBudget(4), bodies,
-                        new ProbeAnswers(app.deployment, new ServeMetrics(), connections, bodies), Duration.ofSeconds(60),
+                var slot = new dev.manaknight.runtime.DeploymentSlot(app.deployment);
+                HttpServer.initChannel(c, slot, connections, new LingerBudget(4), bodies,
+                        new ProbeAnswers(slot, new ServeMetrics(), connections, bodies), Duration.ofSeconds(60),
                         "test-warmup-token");
             }
         });
