@@ -61,6 +61,18 @@ public final class AppLoader {
     }
 
     /**
+     * The program a server runs under `config`: its app loaded ({@link #load}), its config keys'
+     * values bound (a missing or ill-typed one stops it here, naming the key), and, for a module
+     * file, its schema required ({@link ModuleSchema}). `serve`, `dev` and `fpm` start and reload with it.
+     */
+    public Program programFor(dev.manaknight.runtime.config.Config config) throws IOException, CompileException,
+            NotAnAppException, InvalidModuleException, VerifyException, dev.manaknight.runtime.config.ConfigException {
+        Program program = config.settings().bind(load(config.app()).program());
+        ModuleSchema.require(config.app(), program, config);
+        return program;
+    }
+
+    /**
      * Compiles a directory or reads a module file, then verifies the module once. A compiled
      * module that fails verification (a compiler bug) throws the {@link VerifyException} itself.
      */

@@ -40,11 +40,7 @@ final class FpmCommand implements Callable<Integer> {
             return c;
         };
         FpmServer.ProgramLoader programs = new FpmServer.ProgramLoader() {
-            @Override public Program load(Config c) throws Exception {
-                Program program = c.settings().bind(AppLoader.standard().load(c.app()).program());
-                ModuleSchema.require(c.app(), program, c);
-                return program;
-            }
+            @Override public Program load(Config c) throws Exception { return AppLoader.standard().programFor(c); }
 
             @Override public String describe(Exception e) { return ErrorReport.describe(e); }
         };

@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new DisasmCommand(loader));
         cl.addSubcommand(new OpenApiCommand(loader));
         cl.addSubcommand(new ServeCommand());
+        cl.addSubcommand(new DevCommand());
         cl.addSubcommand(new FpmCommand());
         cl.addSubcommand(new CgiCommand());
         cl.addSubcommand(new TestCommand());

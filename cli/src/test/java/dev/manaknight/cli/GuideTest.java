@@ -47,7 +47,7 @@ import org.junit.jupiter.api.TestFactory;
  * <li>`sql`: the schema of the `mnk` blocks after it on the page; `file=PATH` as above.</li>
  * <li>`console`: each `$ command` runs with bash in the page's working directory, where
  * `./manaknight` is this build; what it prints must be the lines after it (`…` stands for any
- * text within a line), and it must exit 0 unless the next command is `echo $?`. A `serve` runs
+ * text within a line), and it must exit 0 unless the next command is `echo $?`. A `serve` (or `dev`) runs
  * until the page ends or the next server starts, on a free port that stands in for 8080 (and a
  * socket in the page's directory for /tmp/hello-fpm.sock). `needs=TOOL`: run where TOOL is
  * installed, said and skipped elsewhere.</li>
@@ -372,11 +372,12 @@ class GuideTest {
             Shell sh = shell();
             String line = local(command);
             String want = local(expected);
-            boolean server = line.matches("(?s)\\./manaknight (serve|fpm)\\b.*") && !line.contains(" -t") && !line.contains("--help");
+            boolean server = line.matches("(?s)\\./manaknight (serve|dev|fpm)\\b.*") && !line.contains(" -t")
+                    && !line.contains("--help");
             String got;
             if (server) {
                 sh.stopServers();
-                if (line.startsWith("./manaknight serve") && !line.contains("--port")) line += " --port " + port;
+                if (line.matches("\\./manaknight (serve|dev)\\b.*") && !line.contains("--port")) line += " --port " + port;
                 got = sh.start(line, l -> l.contains("listening on")).output();
                 count("console: server started");
             } else {

@@ -36,16 +36,19 @@ class MainTest {
         assertTrue(r.out().matches("(?s)manaknight \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nJava .*"), r.toString());
     }
 
+    private static final List<String> COMMANDS =
+            List.of("new", "check", "build", "disasm", "openapi", "serve", "dev", "fpm", "cgi", "test", "migrate");
+
     @Test void helpListsEveryCommand() {
         Cli r = run("--help");
         assertEquals(0, r.code(), r.toString());
-        for (String command : List.of("new", "check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test", "migrate")) {
+        for (String command : COMMANDS) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing:\n" + r.out());
         }
     }
 
     @Test void everyCommandHasItsOwnHelp() {
-        for (String command : List.of("new", "check", "build", "disasm", "openapi", "serve", "fpm", "cgi", "test", "migrate")) {
+        for (String command : COMMANDS) {
             Cli r = run(command, "--help");
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().startsWith("Usage: manaknight " + command + " "), r.toString());
