@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * editor sends `exit` (or closes stdin). Nothing else may write to stdout meanwhile.
  */
 @Command(name = "lsp", description = "Run the language server for editors (LSP on stdin/stdout): diagnostics, "
-        + "hover, go to definition, completion, formatting, symbols.")
+        + "hover, go to definition, references, rename, completion, formatting, symbols.")
 final class LspCommand implements Callable<Integer> {
     @Override public Integer call() {
         // The raw descriptors: System.out may be wrapped by whatever prints elsewhere, the protocol may not be.

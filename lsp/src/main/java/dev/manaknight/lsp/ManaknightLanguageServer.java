@@ -21,8 +21,8 @@ import org.eclipse.lsp4j.services.WorkspaceService;
 
 /**
  * `manaknight lsp`: the language server. Diagnostics as the document changes (the compiler's,
- * as `check` reports them), hover with types, go to definition, completion, formatting
- * (`manaknight fmt`'s layout) and document symbols. One instance serves one editor over a pair
+ * as `check` reports them), hover with types, go to definition, find references and rename,
+ * completion, formatting (`manaknight fmt`'s layout) and document symbols. One instance serves one editor over a pair
  * of streams.
  */
 public final class ManaknightLanguageServer implements LanguageServer, LanguageClientAware {
@@ -62,6 +62,8 @@ public final class ManaknightLanguageServer implements LanguageServer, LanguageC
         caps.setTextDocumentSync(TextDocumentSyncKind.Full);
         caps.setHoverProvider(true);
         caps.setDefinitionProvider(true);
+        caps.setReferencesProvider(true);
+        caps.setRenameProvider(true);
         caps.setCompletionProvider(new CompletionOptions(false, java.util.List.of(".")));
         caps.setDocumentFormattingProvider(true);
         caps.setDocumentSymbolProvider(true);

@@ -111,6 +111,19 @@ final class TextDocuments implements TextDocumentService {
         return CompletableFuture.completedFuture(Either.forLeft(l == null ? List.of() : List.of(l)));
     }
 
+    @Override public CompletableFuture<List<? extends Location>> references(org.eclipse.lsp4j.ReferenceParams params) {
+        At at = at(params.getTextDocument().getUri(), params.getPosition());
+        boolean declaration = params.getContext() != null && params.getContext().isIncludeDeclaration();
+        return CompletableFuture.completedFuture(at == null ? List.of()
+                : References.references(at.app(), at.name(), at.offset(), declaration));
+    }
+
+    @Override public CompletableFuture<org.eclipse.lsp4j.WorkspaceEdit> rename(org.eclipse.lsp4j.RenameParams params) {
+        At at = at(params.getTextDocument().getUri(), params.getPosition());
+        return CompletableFuture.completedFuture(at == null ? null
+                : References.rename(at.app(), at.name(), at.offset(), params.getNewName()));
+    }
+
     @Override public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
         At at = at(params.getTextDocument().getUri(), params.getPosition());
         if (at == null) return CompletableFuture.completedFuture(Either.forLeft(List.of()));

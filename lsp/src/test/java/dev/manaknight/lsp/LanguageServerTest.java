@@ -48,6 +48,8 @@ class LanguageServerTest {
         var caps = init.getCapabilities();
         assertTrue(caps.getHoverProvider().getLeft());
         assertTrue(caps.getDefinitionProvider().getLeft());
+        assertTrue(caps.getReferencesProvider().getLeft());
+        assertTrue(caps.getRenameProvider().getLeft());
         assertTrue(caps.getDocumentFormattingProvider().getLeft());
         assertTrue(caps.getDocumentSymbolProvider().getLeft());
         assertEquals(List.of("."), caps.getCompletionProvider().getTriggerCharacters());
@@ -192,6 +194,85 @@ class LanguageServerTest {
         DocumentSymbol db = symbols.stream().map(Either::getRight).filter(s -> s.getName().equals("db"))
                 .findFirst().orElseThrow();
         assertTrue(db.getChildren().stream().anyMatch(q -> q.getName().equals("findAccount")), db.toString());
+    }
+
+    /** Issue 16: find references and rename for types, functions, queries and constants, from a use or the declaration. */
+    @Test void referencesAndRenameFollowTypesFunctionsQueriesAndConstants() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("refs"));
+        Path main = app.resolve("main.mnk");
+        Path other = app.resolve("decls.mnk");
+        String otherText = """
+                const PAGE: Int = 50
+
+                type Item { id: Int, page: Int }
+
+                db {
+                  item(id: Int): Option<Item> = "SELECT id, page FROM items WHERE id = :id"
+                }
+                """;
+        String mainText = """
+                fn pages(n: Int): Int {
+                  n / PAGE + 1
+                }
+
+                fn first(i: Item): Int { pages(i.page) }
+
+                api GET /items/:id {
+                  uses { db }
+                  match db.item(id) {
+                    some(it) -> respond json(Item { id: it.id, page: pages(PAGE) })
+                    none -> respond status 404
+                  }
+                }
+                """;
+        Files.writeString(other, otherText);
+        Files.writeString(main, mainText);
+        editor.open(main, mainText);
+        assertEquals(List.of(), editor.diagnostics(main, d -> true));
+        String o = Editor.uri(other), m = Editor.uri(main);
+
+        assertEquals(List.of(o + "@0:6", m + "@1:6", m + "@9:59"), references(main, at(mainText, "PAGE + 1", 0, 2), true),
+                "a constant, from a use, across the app's files");
+        assertEquals(List.of(m + "@1:6", m + "@9:59"), references(other, new Position(0, 7), false), "from the declaration");
+        assertEquals(List.of(o + "@2:5", o + "@5:24", m + "@4:12", m + "@9:29"),
+                references(main, at(mainText, "i: Item", 0, 4), true), "a type: in a signature, a type argument and a record literal, not the fields named `id` or `page`");
+        assertEquals(List.of(o + "@5:2", m + "@8:11"), references(main, at(mainText, "db.item", 0, 4), true),
+                "a query after db.");
+        assertEquals(List.of(m + "@0:3", m + "@4:25", m + "@9:53"), references(main, at(mainText, "pages(i", 0, 1), true));
+        assertEquals(List.of(), references(main, at(mainText, "i.page", 0, 3), true), "a field is no declaration of its own");
+
+        var edit = await(editor.server.getTextDocumentService().rename(
+                new org.eclipse.lsp4j.RenameParams(doc(main), at(mainText, "fn pages", 0, 4), "pageCount")));
+        assertEquals(Set.of(m), edit.getChanges().keySet(), "only the file that uses it");
+        String renamed = apply(mainText, edit.getChanges().get(m));
+        assertEquals(mainText.replace("pages(", "pageCount("), renamed);
+        editor.change(main, renamed);
+        assertEquals(List.of(), editor.diagnostics(main, d -> true), "the renamed app still compiles");
+        for (String bad : List.of("2x", "fn", "a b", ""))
+            assertEquals(null, await(editor.server.getTextDocumentService().rename(
+                    new org.eclipse.lsp4j.RenameParams(doc(main), at(renamed, "fn pageCount", 0, 4), bad))), bad);
+    }
+
+    /** `uri@line:character` of each reference, in the server's order. */
+    private List<String> references(Path file, Position p, boolean declaration) throws Exception {
+        var params = new org.eclipse.lsp4j.ReferenceParams(doc(file), p, new org.eclipse.lsp4j.ReferenceContext(declaration));
+        return await(editor.server.getTextDocumentService().references(params)).stream()
+                .map(l -> l.getUri() + "@" + l.getRange().getStart().getLine() + ":" + l.getRange().getStart().getCharacter())
+                .toList();
+    }
+
+    /** `text` with `edits` (on distinct places of one line each) applied, last first. */
+    private static String apply(String text, List<TextEdit> edits) {
+        var sorted = edits.stream().sorted(java.util.Comparator.comparing((TextEdit e) -> e.getRange().getStart().getLine())
+                .thenComparing(e -> e.getRange().getStart().getCharacter()).reversed()).toList();
+        var lines = new java.util.ArrayList<>(List.of(text.split("\n", -1)));
+        for (TextEdit e : sorted) {
+            int line = e.getRange().getStart().getLine();
+            String l = lines.get(line);
+            lines.set(line, l.substring(0, e.getRange().getStart().getCharacter()) + e.getNewText()
+                    + l.substring(e.getRange().getEnd().getCharacter()));
+        }
+        return String.join("\n", lines);
     }
 
     @Test void shutdownThenExitEndsTheServerWithZero() throws Exception {

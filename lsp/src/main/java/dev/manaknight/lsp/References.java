@@ -1,0 +1,109 @@
+package dev.manaknight.lsp;
+
+import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.syntax.Lexer;
+import dev.manaknight.lang.syntax.Token;
+import dev.manaknight.lang.syntax.TokenKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.lsp4j.Location;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.WorkspaceEdit;
+
+/**
+ * Find references and rename, for the app's types, enums, functions, constants and `db` queries,
+ * from the name under the cursor (at a use or at the declaration). A use is found by its tokens,
+ * in every file of the app: a query's name after `db.`; any other declaration's name where it is
+ * not after a `.` (a field or method) and not before a `:` (a field, parameter or record-literal
+ * name of its own). Names are matched by kind, not by scope: a local variable that shadows a
+ * function or constant of the same name counts as a use of it (lsp.md).
+ */
+final class References {
+    private References() {}
+
+    /** Every use of the declaration at `offset` in `name`, and the declaration itself when `declaration`. */
+    static List<Location> references(Analysis app, String name, int offset, boolean declaration) {
+        Declarations.Named d = target(app, name, offset);
+        if (d == null) return List.of();
+        var out = new ArrayList<Location>();
+        for (Token t : uses(app, d, declaration)) out.add(location(app, t));
+        return out;
+    }
+
+    /**
+     * The edits that rename the declaration at `offset` and its uses to `newName`; null when the
+     * cursor is on no declared name, or `newName` is not a name the language accepts there.
+     */
+    static WorkspaceEdit rename(Analysis app, String name, int offset, String newName) {
+        Declarations.Named d = target(app, name, offset);
+        if (d == null || !isName(newName)) return null;
+        Map<String, List<TextEdit>> edits = new HashMap<>();
+        for (Token t : uses(app, d, true)) {
+            String uri = app.path(t.span().file().name()).toUri().toString();
+            edits.computeIfAbsent(uri, u -> new ArrayList<>()).add(new TextEdit(Positions.range(t.span()), newName));
+        }
+        return new WorkspaceEdit(edits);
+    }
+
+    /** One identifier, not a keyword: what a declaration may be called. */
+    static boolean isName(String text) {
+        if (text == null || text.isEmpty()) return false;
+        var lexer = new Lexer(new SourceFile("rename", text), new ArrayList<>());
+        Token first = lexer.next();
+        return first.kind() == TokenKind.IDENT && first.text().equals(text) && lexer.next().kind() == TokenKind.EOF;
+    }
+
+    /** The declaration whose name the cursor is on: at a use (as go to definition finds it) or at the declaration. */
+    private static Declarations.Named target(Analysis app, String name, int offset) {
+        SourceFile file = app.files().get(name);
+        if (file == null) return null;
+        for (Declarations.Named n : Declarations.of(app))
+            if (n.name().span().file().name().equals(name) && Positions.contains(n.name().span(), offset)) return n;
+        Tokens.NameAt at = Tokens.nameAt(file, offset);
+        if (at == null) return null;
+        Token receiver = at.receiver();
+        boolean afterDb = receiver != null && receiver.isWord("db");
+        if (receiver != null && !afterDb) return null; // a field, method or effect operation: nothing declared to follow
+        return Declarations.find(app, at.name().text(), afterDb);
+    }
+
+    /** The tokens that name `d`, file by file in the app's order, each in text order. */
+    private static List<Token> uses(Analysis app, Declarations.Named d, boolean declaration) {
+        String wanted = d.name().name();
+        boolean query = d.kind() == Declarations.Kind.QUERY;
+        var out = new ArrayList<Token>();
+        for (SourceFile f : app.files().values()) {
+            List<Token> tokens = tokens(f);
+            for (int i = 0; i < tokens.size(); i++) {
+                Token t = tokens.get(i);
+                if (t.kind() != TokenKind.IDENT || !t.text().equals(wanted)) continue;
+                boolean isDeclaration = f.name().equals(d.name().span().file().name())
+                        && t.span().start() == d.name().span().start();
+                if (isDeclaration) {
+                    if (declaration) out.add(t);
+                    continue;
+                }
+                boolean afterDot = i >= 1 && tokens.get(i - 1).kind() == TokenKind.DOT;
+                if (query) {
+                    if (afterDot && i >= 2 && tokens.get(i - 2).isWord("db")) out.add(t);
+                } else if (!afterDot && !(i + 1 < tokens.size() && tokens.get(i + 1).kind() == TokenKind.COLON)) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Token> tokens(SourceFile f) {
+        var lexer = new Lexer(f, new ArrayList<>());
+        var out = new ArrayList<Token>();
+        for (Token t = lexer.next(); t.kind() != TokenKind.EOF; t = lexer.next()) out.add(t);
+        return out;
+    }
+
+    private static Location location(Analysis app, Token t) {
+        return new Location(app.path(t.span().file().name()).toUri().toString(), Positions.range(t.span()));
+    }
+}
