@@ -177,6 +177,20 @@ class DevCommandTest {
         assertEquals("0", body("/count"));
     }
 
+    /** `dev` needs sources to watch and a first program that compiles; either missing, it starts nothing. */
+    @Test void aModuleFileOrABrokenFirstProgramIsRefusedAtStart() throws Exception {
+        Path app = Files.createDirectory(dir.resolve("app"));
+        Files.writeString(app.resolve("app.mnk"), "api GET /version { respond text(\"v1\") }\n");
+        assertEquals(0, Cli.run(AppLoader.standard(), "build", app.toString(), "-o", dir.resolve("app.mkb").toString()).code());
+        Cli module = Cli.run(AppLoader.standard(), "dev", dir.resolve("app.mkb").toString(), "--port", String.valueOf(port));
+        assertEquals(64, module.code(), module.toString());
+        assertTrue(module.err().contains("is not an app directory"), module.toString());
+        Files.writeString(app.resolve("app.mnk"), "api GET /version { respond text(nope) }\n");
+        Cli broken = Cli.run(AppLoader.standard(), "dev", app.toString(), "--port", String.valueOf(port));
+        assertEquals(65, broken.code(), broken.toString());
+        assertTrue(broken.err().contains("error[E0203]: unknown name `nope`"), broken.toString());
+    }
+
     private HttpRequest request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(DEADLINE).build();
     }
