@@ -36,6 +36,9 @@ final class SourceWatcher implements AutoCloseable {
      */
     static final Duration QUIET = Duration.ofMillis(80);
 
+    /** The longest a stop waits for a reload under way (compiling, opening the database, warming up). */
+    static final Duration FINISH_WAIT = Duration.ofSeconds(10);
+
     private final WatchService service;
     private final Map<WatchKey, Path> folders = new HashMap<>();
     private final Predicate<Path> relevant;
@@ -134,8 +137,16 @@ final class SourceWatcher implements AutoCloseable {
         return any;
     }
 
+    /**
+     * Stops watching. A reload under way is let finish (for at most {@link #FINISH_WAIT}), so that
+     * the program it opens is swapped in before the server closes the current one, not after.
+     */
     @Override public void close() throws IOException {
-        service.close();
-        thread.interrupt();
+        service.close(); // take() and poll() throw ClosedWatchServiceException: the loop ends after its callback
+        try {
+            if (Thread.currentThread() != thread) thread.join(FINISH_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -83,6 +84,19 @@ class DevCommandTest {
             Shell.Server dev = shell.start("./manaknight dev app --port " + port, l -> l.contains("listening on"));
             assertEquals("v1", get("/version").body());
 
+            // Requests all along the reloads below: none may fail, each answered by one program or the next.
+            var answers = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+            var hammering = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread hammer = Thread.ofVirtual().start(() -> {
+                while (hammering.get()) {
+                    try {
+                        HttpResponse<String> r = client.send(request("/version"), HttpResponse.BodyHandlers.ofString());
+                        answers.add(r.statusCode() + " " + r.body());
+                    } catch (IOException | InterruptedException e) {
+                        answers.add("failed: " + e);
+                    }
+                }
+            });
             // A request in flight: its handler waits on the hook's answer, across the swap.
             CompletableFuture<HttpResponse<String>> held =
                     client.sendAsync(request("/held"), HttpResponse.BodyHandlers.ofString());
@@ -112,6 +126,12 @@ class DevCommandTest {
             Files.writeString(source, app("v4"));
             await(() -> body("/version").equals("v4"), "the next good save recovers", dev);
             await(() -> dev.output().split("reloaded app in").length == 3, "the second reload is said", dev);
+            hammering.set(false);
+            hammer.join(DEADLINE.toMillis());
+            assertTrue(answers.size() > 10, "requests across the reloads: " + answers.size());
+            assertTrue(Set.of("200 v1", "200 v2", "200 v4").containsAll(answers), "nothing failed or dropped across the swaps: "
+                    + Set.copyOf(answers));
+            assertTrue(answers.contains("200 v1") && answers.contains("200 v2"), "answered before and after a swap");
             var times = RELOADED.matcher(dev.output()).results().map(m -> m.group(1)).toList();
             assertEquals(2, times.size(), dev.output());
             System.out.println("dev reload times (ms): " + times);
