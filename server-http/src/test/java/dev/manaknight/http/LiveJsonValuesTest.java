@@ -53,14 +53,14 @@ class LiveJsonValuesTest {
                 none -> respond status 404 text("no contact ${id}")
                 some(c) -> {
                   let name = match p.name {
-                    some(some(n)) -> n
-                    some(none) -> c.name
-                    none -> c.name
+                    Patch.set(n) -> n
+                    Patch.null -> c.name
+                    Patch.absent -> c.name
                   }
                   let phone = match p.phone {
-                    none -> c.phone
-                    some(none) -> none
-                    some(some(n)) -> some(n)
+                    Patch.absent -> c.phone
+                    Patch.null -> none
+                    Patch.set(n) -> some(n)
                   }
                   respond json(db.saveContact(id, name, phone))
                 }

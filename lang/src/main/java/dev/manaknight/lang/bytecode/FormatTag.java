@@ -26,6 +26,7 @@ final class FormatTag {
     static final int TYPE_INSTANT = 13;
     static final int TYPE_DURATION = 14;
     static final int TYPE_SECRET = 15;
+    static final int TYPE_PATCH = 16;
 
     // Type-table entries.
     static final int DEF_RECORD = 1;

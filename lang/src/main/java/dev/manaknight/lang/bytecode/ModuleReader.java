@@ -184,6 +184,7 @@ public final class ModuleReader {
             case FormatTag.TYPE_LIST -> new Type.ListOf(type(depth + 1));
             case FormatTag.TYPE_MAP -> new Type.MapOf(type(depth + 1));
             case FormatTag.TYPE_OPTION -> new Type.OptionOf(type(depth + 1));
+            case FormatTag.TYPE_PATCH -> new Type.PatchOf(type(depth + 1));
             case FormatTag.TYPE_RESULT -> {
                 Type ok = type(depth + 1);
                 yield new Type.ResultOf(ok, type(depth + 1));

@@ -123,6 +123,10 @@ public final class ModuleWriter {
                 out.writeByte(FormatTag.TYPE_OPTION);
                 type(o.value());
             }
+            case Type.PatchOf pa -> {
+                out.writeByte(FormatTag.TYPE_PATCH);
+                type(pa.value());
+            }
             case Type.ResultOf r -> {
                 out.writeByte(FormatTag.TYPE_RESULT);
                 type(r.ok());

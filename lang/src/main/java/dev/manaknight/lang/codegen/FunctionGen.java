@@ -613,6 +613,7 @@ final class FunctionGen {
                 out.op(t == Type.INT || t == Type.BOOL ? Opcode.EQ_INT : t == Type.FLOAT ? Opcode.EQ_FLT : Opcode.EQ_R);
                 out.jump(Opcode.JUMP_IF_FALSE, fail);
             }
+            case TPattern.Ctor c when c.kind() == TPattern.CtorKind.PATCH -> test(heldAs(c), slot, rootType, path, fail);
             case TPattern.Ctor c -> {
                 if (fail != null) {
                     loadPath(slot, rootType, path, c.ty());
@@ -635,6 +636,21 @@ final class FunctionGen {
                 }
             }
         }
+    }
+
+    /**
+     * A `Patch.…` pattern as the Option<Option<T>> the VM holds: `Patch.absent` is `none`,
+     * `Patch.null` `some(none)`, `Patch.set(p)` `some(some(p))`.
+     */
+    private static TPattern heldAs(TPattern.Ctor c) {
+        Ty inner = Ty.option(Ty.arg(c.ty(), 0));
+        var none = new TPattern.Ctor(TPattern.CtorKind.OPTION, 0, "none", List.of(), inner, c.span());
+        return switch (c.tag()) {
+            case 0 -> new TPattern.Ctor(TPattern.CtorKind.OPTION, 0, "none", List.of(), c.ty(), c.span());
+            case 1 -> new TPattern.Ctor(TPattern.CtorKind.OPTION, 1, "some", List.of(none), c.ty(), c.span());
+            default -> new TPattern.Ctor(TPattern.CtorKind.OPTION, 1, "some",
+                    List.of(new TPattern.Ctor(TPattern.CtorKind.OPTION, 1, "some", c.args(), inner, c.span())), c.ty(), c.span());
+        };
     }
 
     private static boolean binds(TPattern p) {

@@ -51,6 +51,17 @@ public sealed interface Type {
         @Override public String toString() { return "Option<" + value + ">"; }
     }
 
+    /**
+     * A PATCH body's field: left out, `null` or a value. The VM holds it as an `Option<Option<T>>`
+     * (none, some(none), some(some(v))); the name is what the checker, JSON and OpenAPI go by.
+     */
+    record PatchOf(Type value) implements Type {
+        /** The type the VM holds it as: `Option<Option<T>>`. */
+        public Type heldAs() { return new OptionOf(new OptionOf(value)); }
+
+        @Override public String toString() { return "Patch<" + value + ">"; }
+    }
+
     record ResultOf(Type ok, Type err) implements Type {
         @Override public String toString() { return "Result<" + ok + ", " + err + ">"; }
     }
@@ -65,6 +76,11 @@ public sealed interface Type {
         return this == INT || this == BOOL || this == FLOAT ? Kind.P : Kind.R;
     }
 
+    /** An Option or a Patch: a field a record literal or a JSON object may leave out (none, Patch.absent). */
+    default boolean mayBeLeftOut() {
+        return this instanceof OptionOf || this instanceof PatchOf;
+    }
+
     static Type listOf(Type t) { return new ListOf(t); }
 
     static Type optionOf(Type t) { return new OptionOf(t); }
@@ -76,6 +92,7 @@ public sealed interface Type {
             case ListOf l -> List.of(l.element());
             case MapOf m -> List.of(m.value());
             case OptionOf o -> List.of(o.value());
+            case PatchOf p -> List.of(p.value());
             case ResultOf r -> List.of(r.ok(), r.err());
             case Named n -> List.of();
         };

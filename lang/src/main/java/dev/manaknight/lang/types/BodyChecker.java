@@ -63,6 +63,7 @@ final class BodyChecker {
     final Methods methods;
     final Calls calls;
     final Records records;
+    final PatchCases patches;
 
     /** A local variable: its slot, type and mutability. */
     record Local(String name, int slot, Ty ty, boolean mutable, Span span) {}
@@ -75,6 +76,7 @@ final class BodyChecker {
         this.methods = new Methods(this);
         this.calls = new Calls(this);
         this.records = new Records(this);
+        this.patches = new PatchCases(this);
     }
 
     // ---- entry points ----------------------------------------------------------------------

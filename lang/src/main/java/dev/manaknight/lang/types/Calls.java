@@ -133,6 +133,7 @@ final class Calls {
         if (cap != null) return effect(cap, m);
         if (m.target() instanceof Expr.Name n && n.ident().name().equals("Json") && body.lookup("Json") == null)
             return body.methods.jsonStatic(m);
+        if (body.patches.isPatch(m.target())) return body.patches.call(m);
         String typeName = body.typeName(m.target());
         if (typeName != null) {
             TypeDef.EnumDef e = body.app.enumDef(typeName);

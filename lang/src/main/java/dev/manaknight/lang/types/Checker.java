@@ -259,8 +259,7 @@ public final class Checker {
             case "List" -> Ty.list(args.get(0));
             case "Map" -> Ty.map(args.get(0));
             case "Option" -> Ty.option(args.get(0));
-            // A field a PATCH body may leave out (none), set to null (some(none)) or give (some(some(v))).
-            case PATCH -> Ty.option(Ty.option(args.get(0)));
+            case PATCH -> Ty.patch(args.get(0));
             case "Result" -> Ty.result(args.get(0), args.get(1));
             case DB_ERROR -> dbError();
             default -> {
@@ -420,7 +419,7 @@ public final class Checker {
 
     /** The built-in type of configured text that is never turned into text. */
     static final String SECRET = "Secret";
-    /** `Patch<T>`: `Option<Option<T>>` under a name that says what it is for (a PATCH body's field). */
+    /** `Patch<T>`: a PATCH body's field, `Patch.absent`, `Patch.null` or `Patch.set(v)` ({@link PatchCases}). */
     static final String PATCH = "Patch";
 
     /** What `config.name` reads: the key's index in the module's config table and its type. */

@@ -51,6 +51,9 @@ final class Exhaustiveness {
             case "Bool" -> List.of(new Sig(0, "false", List.of(), TPattern.CtorKind.BOOL, null), new Sig(1, "true", List.of(), TPattern.CtorKind.BOOL, null));
             case "Option" -> List.of(new Sig(0, "none", List.of(), TPattern.CtorKind.OPTION, null),
                     new Sig(1, "some", List.of(c.args().get(0)), TPattern.CtorKind.OPTION, null));
+            case Checker.PATCH -> List.of(new Sig(0, "Patch." + PatchCases.ABSENT, List.of(), TPattern.CtorKind.PATCH, null),
+                    new Sig(1, "Patch." + PatchCases.NULL, List.of(), TPattern.CtorKind.PATCH, null),
+                    new Sig(2, "Patch." + PatchCases.SET, List.of(c.args().get(0)), TPattern.CtorKind.PATCH, null));
             case "Result" -> List.of(new Sig(0, "ok", List.of(c.args().get(0)), TPattern.CtorKind.RESULT, null),
                     new Sig(1, "err", List.of(c.args().get(1)), TPattern.CtorKind.RESULT, null));
             default -> {

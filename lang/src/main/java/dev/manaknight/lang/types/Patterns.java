@@ -73,6 +73,7 @@ final class Patterns {
 
     private TPattern variant(Pattern.Variant v, Ty t) {
         String name = v.enumName() == null ? null : v.enumName().name();
+        if (Checker.PATCH.equals(name)) return body.patches.pattern(v, t, this::check);
         TypeDef.EnumDef e = name == null ? null : app.enumDef(name);
         if (e == null) {
             body.error("E0202", "unknown enum `" + name + "`", v.enumName() == null ? v.span() : v.enumName().span(), "no enum of this name", null);

@@ -17,6 +17,7 @@ final class Records {
 
     TExpr field(Expr.Field f) {
         if (body.configName(f.target())) return config(f);
+        if (body.patches.isPatch(f.target())) return body.patches.field(f);
         String typeName = body.typeName(f.target());
         if (typeName != null) {
             TypeDef.EnumDef e = body.app.enumDef(typeName);
@@ -109,12 +110,13 @@ final class Records {
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) continue;
             Type ft = def.fields().get(i).type();
-            if (ft instanceof Type.OptionOf) values[i] = new TExpr.NoneE(Ty.of(ft), r.span());
+            // An Option field left out is none, a Patch field Patch.absent (held as none too).
+            if (ft.mayBeLeftOut()) values[i] = new TExpr.NoneE(Ty.of(ft), r.span());
             else missing.add(def.fields().get(i).name());
         }
         if (!missing.isEmpty()) {
             body.error("E0206", "missing field" + (missing.size() == 1 ? " `" : "s `") + String.join("`, `", missing) + "` in `" + name + "`", r.span(),
-                    "every field without an Option type must be given", null);
+                    "every field without an Option or Patch type must be given", null);
             return body.poison(r.span());
         }
         return new TExpr.RecordNew(body.app.typeIndexOf(name), List.of(values), Ty.named(name), r.span());

@@ -52,6 +52,9 @@ public sealed interface Ty {
 
     static Con option(Ty t) { return new Con("Option", List.of(t)); }
 
+    /** A PATCH body's field: `Patch.absent`, `Patch.null` or `Patch.set(v)`. */
+    static Con patch(Ty t) { return new Con("Patch", List.of(t)); }
+
     static Con result(Ty ok, Ty err) { return new Con("Result", List.of(ok, err)); }
 
     static Con named(String name) { return new Con(name, List.of()); }
@@ -89,6 +92,7 @@ public sealed interface Ty {
             case Type.ListOf l -> list(of(l.element()));
             case Type.MapOf m -> map(of(m.value()));
             case Type.OptionOf o -> option(of(o.value()));
+            case Type.PatchOf p -> patch(of(p.value()));
             case Type.ResultOf r -> result(of(r.ok()), of(r.err()));
             case Type.Named n -> named(n.name());
         };
@@ -124,6 +128,7 @@ public sealed interface Ty {
                     case "List" -> new Type.ListOf(args.get(0));
                     case "Map" -> new Type.MapOf(args.get(0));
                     case "Option" -> new Type.OptionOf(args.get(0));
+                    case "Patch" -> new Type.PatchOf(args.get(0));
                     case "Result" -> new Type.ResultOf(args.get(0), args.get(1));
                     default -> new Type.Named(c.name);
                 };

@@ -35,6 +35,8 @@ final class ModuleTypes {
             case Type.ListOf l -> wrap(ref(l.element()), VType.ListOf::new);
             case Type.MapOf m -> wrap(ref(m.value()), VType.MapOf::new);
             case Type.OptionOf o -> wrap(ref(o.value()), VType.OptionOf::new);
+            // The VM holds a Patch as an Option<Option<T>> (Type.PatchOf).
+            case Type.PatchOf pa -> ref(pa.heldAs());
             case Type.ResultOf r -> {
                 VType ok = ref(r.ok()), err = ref(r.err());
                 yield ok == null || err == null ? null : new VType.ResultOf(ok, err);

@@ -57,6 +57,7 @@ final class JsonValues {
                 budget.charge(1);
                 yield v instanceof Values.Some s ? from(o.value(), s.value(), prog, budget, meter, in) : Values.JsonNull.NULL;
             }
+            case Type.PatchOf pa -> from(pa.heldAs(), v, prog, budget, meter, depth); // absent and null are both null
             case Type.ResultOf r -> {
                 budget.charge(1);
                 meter.charge(MemoryMeter.map(1));

@@ -100,13 +100,14 @@ class FormatPinTest {
         pinned("body kind", BODY_KINDS, Route.BodyKind.values(), Route.BodyKind::code, Route.BodyKind::of);
     }
 
-    /** Issue 15 added Instant (13), Duration (14) and Secret (15) after the constructors: no earlier tag moved. */
+    /** Issue 15 added Instant (13), Duration (14), Secret (15) and Patch (16) after the constructors: no earlier tag moved. */
     @Test
     void typeTagsArePinned() {
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), List.of(FormatTag.TYPE_INT,
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16), List.of(FormatTag.TYPE_INT,
                 FormatTag.TYPE_DECIMAL, FormatTag.TYPE_FLOAT, FormatTag.TYPE_BOOL, FormatTag.TYPE_STRING, FormatTag.TYPE_UNIT,
                 FormatTag.TYPE_JSON, FormatTag.TYPE_LIST, FormatTag.TYPE_MAP, FormatTag.TYPE_OPTION, FormatTag.TYPE_RESULT,
-                FormatTag.TYPE_NAMED, FormatTag.TYPE_INSTANT, FormatTag.TYPE_DURATION, FormatTag.TYPE_SECRET));
+                FormatTag.TYPE_NAMED, FormatTag.TYPE_INSTANT, FormatTag.TYPE_DURATION, FormatTag.TYPE_SECRET,
+                FormatTag.TYPE_PATCH));
     }
 
     @Test

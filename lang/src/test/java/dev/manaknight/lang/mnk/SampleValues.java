@@ -70,6 +70,7 @@ final class SampleValues implements Host {
             case Type.MapOf m -> depth >= SHALLOW ? Values.MapValue.EMPTY
                     : new Values.MapValue(new String[] {"a"}, new Object[] {of(m.value(), depth + 1)});
             case Type.OptionOf o -> depth >= SHALLOW ? Values.None.NONE : new Values.Some(of(o.value(), depth + 1));
+            case Type.PatchOf pa -> of(pa.heldAs(), depth);
             case Type.ResultOf r -> depth == 0 ? new Values.Ok(of(r.ok(), depth + 1)) : new Values.Err(of(r.err(), depth + 1));
             case Type.Named n -> named(n.name(), depth);
         };

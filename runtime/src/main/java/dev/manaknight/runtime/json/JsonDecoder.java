@@ -69,11 +69,12 @@ public final class JsonDecoder {
     public Object decode(JsonNode node, Type type, String pointer, List<InputError> errors) {
         return switch (type) {
             case Type.Prim p -> prim(node, p, pointer, errors);
-            // `Patch<T>` (Option<Option<T>>) tells the three apart: absent none, null some(none), a value some(some(v)).
-            case Type.OptionOf o when o.value() instanceof Type.OptionOf && node != null && node.isNull() ->
-                    new Values.Some(Values.None.NONE);
             case Type.OptionOf o -> node == null || node.isNull() ? Values.None.NONE
                     : wrapSome(decode(node, o.value(), pointer, errors));
+            // Patch.absent, Patch.null and Patch.set(v), held as none, some(none) and some(some(v)).
+            case Type.PatchOf pa -> node == null ? Values.None.NONE
+                    : node.isNull() ? new Values.Some(Values.None.NONE)
+                    : wrapSome(wrapSome(decode(node, pa.value(), pointer, errors)));
             case Type.ListOf l -> {
                 if (!node.isArray()) yield fail(errors, pointer, "must be an array");
                 var items = new Object[node.size()];
@@ -212,7 +213,7 @@ public final class JsonDecoder {
             known.add(f.name());
             JsonNode child = node.get(f.name());
             String at = pointer + "/" + escape(f.name());
-            if (child == null && !(f.type() instanceof Type.OptionOf)) fail(errors, at, "is required");
+            if (child == null && !f.type().mayBeLeftOut()) fail(errors, at, "is required");
             else out[i] = decode(child, f.type(), at, errors);
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

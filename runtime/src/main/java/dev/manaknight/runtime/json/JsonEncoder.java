@@ -61,6 +61,7 @@ public final class JsonEncoder {
                 else if (v == Values.None.NONE) g.writeNull();
                 else throw mismatch(type, v);
             }
+            case Type.PatchOf pa -> write(g, pa.heldAs(), v); // absent and null are both written as null
             case Type.ResultOf r -> {
                 g.writeStartObject();
                 switch (v) {

@@ -58,9 +58,9 @@ final class Schemas {
                 s.set("additionalProperties", of(m.value()));
                 yield s;
             }
-            case Type.OptionOf o when o.value() instanceof Type.OptionOf p -> nullable(of(p.value()))
-                    .put("description", "Patch: leave it out to keep the value, null to clear it.");
             case Type.OptionOf o -> nullable(of(o.value()));
+            case Type.PatchOf pa -> nullable(of(pa.value()))
+                    .put("description", "Patch: leave it out to keep the value, null to clear it.");
             case Type.ResultOf r -> {
                 ObjectNode s = JSON.objectNode();
                 ArrayNode cases = s.putArray("oneOf");
@@ -80,7 +80,7 @@ final class Schemas {
 
     /** True when a field or parameter of this type may be left out. */
     static boolean optional(Type t) {
-        return t instanceof Type.OptionOf;
+        return t.mayBeLeftOut();
     }
 
     /**

@@ -58,4 +58,22 @@ class JsonEncoderTest {
         assertEquals(v, dec.decode(JsonDecoder.parse(bytes), t, "/body", errors));
         assertEquals(0, errors.size());
     }
+
+    /** Issue 15: only a `Patch<T>` tells a `null` from a field left out; an `Option<Option<T>>` reads both as none. */
+    @Test void aPatchTellsAbsentNullAndAValueApart() throws Exception {
+        var dec = new JsonDecoder(types);
+        var errors = new ArrayList<InputError>();
+        Type patch = new Type.PatchOf(Type.INT);
+        assertEquals(Values.None.NONE, dec.decode(null, patch, "/body/n", errors));
+        assertEquals(new Values.Some(Values.None.NONE), dec.decode(JsonDecoder.parse("null".getBytes()), patch, "/body/n", errors));
+        assertEquals(new Values.Some(new Values.Some(4L)), dec.decode(JsonDecoder.parse("4".getBytes()), patch, "/body/n", errors));
+        assertEquals(0, errors.size());
+        dec.decode(JsonDecoder.parse("\"4\"".getBytes()), patch, "/body/n", errors);
+        assertEquals("/body/n", errors.getFirst().pointer());
+        Type nested = Type.optionOf(Type.optionOf(Type.INT));
+        assertEquals(Values.None.NONE, dec.decode(JsonDecoder.parse("null".getBytes()), nested, "/body/n", new ArrayList<>()));
+        assertEquals("null", json(patch, new Values.Some(Values.None.NONE)));
+        assertEquals("null", json(patch, Values.None.NONE));
+        assertEquals("4", json(patch, new Values.Some(new Values.Some(4L))));
+    }
 }
