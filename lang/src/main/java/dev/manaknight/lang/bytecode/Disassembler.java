@@ -178,7 +178,7 @@ public final class Disassembler {
             case CALL -> "F" + a + "  ; " + (a < module.functions().size() ? module.functions().get(a).name() : "?");
             case BUILTIN -> a + "  ; " + (Builtin.of(a) == null ? "?" : Builtin.of(a).name().toLowerCase(java.util.Locale.ROOT));
             case EFFECT -> "E" + a + "  ; " + (a < module.effects().size() ? module.effects().get(a).qualifiedName() : "?");
-            case JSON, TO_JSON, BUILDER_NEW ->
+            case JSON, TO_JSON, FROM_JSON, BUILDER_NEW ->
                     "J" + a + "  ; " + (a < module.typeRefs().size() ? String.valueOf(module.typeRefs().get(a)) : "?");
             case REQUEST -> HttpMethod.of(a) != null ? HttpMethod.of(a).name() : a + "  ; ?";
             default -> {

@@ -150,7 +150,8 @@ public enum Opcode {
     RESPOND_KEEP(0x62, "PR", "", Operand.U8),       // n : status body (name value)*n ->  VAR; as RESPOND, a 4xx keeps writes
     CONFIG_P(0x63, "", "P", Operand.U16),           // k : -> P           config key k's value (Int, Bool)
     CONFIG_R(0x64, "", "R", Operand.U16),           // k : -> R           config key k's value (Decimal, String, Secret)
-    TO_JSON(0x65, "R", "R", Operand.U16);           // J : v -> json      a value of type-ref J as a `Json` value
+    TO_JSON(0x65, "R", "R", Operand.U16),           // J : v -> json      a value of type-ref J as a `Json` value
+    FROM_JSON(0x66, "R", "R", Operand.U16);         // J : json -> result  `T.fromJson(j)`: ok(a T of type-ref J) or err(why)
 
     /** The byte value in code: pinned, see the class comment. */
     private final int code;

@@ -333,6 +333,10 @@ final class FunctionGen {
                 boxed(j.value());
                 out.op(Opcode.TO_JSON, module.typeRef(Codegen.type(j.value().ty())));
             }
+            case TExpr.FromJson f -> {
+                expr(f.json());
+                out.op(Opcode.FROM_JSON, module.typeRef(Codegen.type(Ty.arg(f.ty(), 0))));
+            }
             case TExpr.Effect ef -> {
                 for (TExpr a : ef.args()) boxed(a);
                 out.variable(Opcode.EFFECT, ef.args().size(), "R", ef.op());

@@ -135,6 +135,7 @@ final class Calls {
             return body.methods.jsonStatic(m);
         if (body.patches.isPatch(m.target())) return body.patches.call(m);
         String typeName = body.typeName(m.target());
+        if (typeName != null && m.name().name().equals(FROM_JSON)) return fromJson(typeName, m);
         if (typeName != null) {
             TypeDef.EnumDef e = body.app.enumDef(typeName);
             if (e == null) {
@@ -155,6 +156,23 @@ final class Calls {
         }
         TExpr target = body.infer(m.target(), null);
         return body.methods.call(target, m, hint);
+    }
+
+    /** What `T.fromJson(j)` is called: read a `Json` value as a T, as a request body is read. */
+    static final String FROM_JSON = "fromJson";
+
+    /** `T.fromJson(j)`: `Result<T, String>`; an enum's variant of that name is an error (it would be ambiguous). */
+    private TExpr fromJson(String typeName, Expr.MethodCall m) {
+        TypeDef.EnumDef e = body.app.enumDef(typeName);
+        if (e != null && e.variantIndex(FROM_JSON) >= 0 || typeName.equals(Checker.DB_ERROR)) {
+            body.error("E0207", "`" + typeName + ".fromJson` is ambiguous or not allowed", m.name().span(), "not a decodable type",
+                    "decode into a record of your own");
+            body.inferArguments(m.args());
+            return body.poison(m.span());
+        }
+        if (!body.arity(m.args(), 1, m.span(), "`" + typeName + ".fromJson`")) return body.poison(m.span());
+        TExpr json = body.check(m.args().getFirst(), Ty.JSON);
+        return new TExpr.FromJson(json, Ty.result(Ty.named(typeName), Ty.STRING), m.span());
     }
 
     TExpr effect(Capability cap, Expr.MethodCall m) {

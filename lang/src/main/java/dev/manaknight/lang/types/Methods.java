@@ -2,6 +2,7 @@ package dev.manaknight.lang.types;
 
 import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.bytecode.Builtin;
+import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.source.Span;
 import dev.manaknight.lang.syntax.ast.Expr;
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ final class Methods {
             Map.entry("Option", List.of("getOr", "isSome", "isNone", "map", "andThen", "okOr")),
             Map.entry("Result", List.of("getOr", "isOk", "isErr", "map", "mapErr", "andThen")),
             Map.entry("Map", List.of("get", "keys", "values", "has", "with", "len")),
-            Map.entry("Json", List.of("get", "asText", "asInt", "asDecimal", "asBool", "asList", "asMap", "isNull", "toString")));
+            Map.entry("Json", List.of("get", "asText", "asInt", "asDecimal", "asBool", "asList", "asMap", "isNull", "toString")),
+            Map.entry(Checker.RESPONSE_TYPE, List.of("json")));
 
     /** What `Json.name(…)` may be: build, parse. */
     static final List<String> JSON_STATICS = List.of("from", "parse", "null");
@@ -91,7 +93,8 @@ final class Methods {
             case "Result" -> result(target, Ty.arg(t, 0), Ty.arg(t, 1), method, args, span);
             case "Map" -> map(target, Ty.arg(t, 0), method, args, span);
             case "Json" -> json(target, method, args, span);
-            default -> null;
+            default -> type.equals(Checker.RESPONSE_TYPE) && method.equals("json") && body.arity(args, 0, span, "`json`")
+                    ? responseJson(target, span) : null;
         };
         if (r != null) return r;
         List<String> known = NAMES.getOrDefault(type, List.of());
@@ -202,6 +205,13 @@ final class Methods {
      * `Json.from(v)` (any value but a Secret, E0410), `Json.null()`, `Json.parse(text)` (a
      * `Result<Json, String>`: the error says what is wrong and where).
      */
+    /** A response's `r.json()`: its body read as JSON, `Json.parse(r.body)`. */
+    private TExpr responseJson(TExpr response, Span span) {
+        int body = TypeDef.RESPONSE.fieldIndex("body");
+        TExpr text = new TExpr.GetField(response, this.body.app.typeIndexOf(Checker.RESPONSE_TYPE), body, Ty.STRING, span);
+        return new TExpr.CallBuiltin(Builtin.JSON_PARSE, List.of(text), Ty.result(Ty.JSON, Ty.STRING), span);
+    }
+
     TExpr jsonStatic(Expr.MethodCall m) {
         String name = m.name().name();
         List<Expr> args = m.args();

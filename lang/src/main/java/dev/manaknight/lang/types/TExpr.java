@@ -64,6 +64,9 @@ public sealed interface TExpr {
     /** `Json.from(v)`, and `Json.null()` as the Json of `()`: `value` as a `Json` value, led by its static type. */
     record ToJson(TExpr value, Span span) implements TExpr { public Ty ty() { return Ty.JSON; } }
 
+    /** `T.fromJson(j)`: `ty` is `Result<T, String>`, T a declared record or enum. */
+    record FromJson(TExpr json, Ty ty, Span span) implements TExpr {}
+
     /** An effect operation, by index in the module's effect table. */
     record Effect(int op, List<TExpr> args, Ty ty, Span span) implements TExpr {}
 

@@ -36,6 +36,7 @@ public final class TWalk {
             case TExpr.Call x -> out.addAll(x.args());
             case TExpr.CallBuiltin x -> out.addAll(x.args());
             case TExpr.ToJson x -> out.add(x.value());
+            case TExpr.FromJson x -> out.add(x.json());
             case TExpr.Effect x -> out.addAll(x.args());
             case TExpr.LambdaOp x -> { out.add(x.receiver()); if (x.extra() != null) out.add(x.extra()); out.add(x.body()); }
             case TExpr.SumOp x -> { out.add(x.receiver()); if (x.arg() != null) out.add(x.arg()); }

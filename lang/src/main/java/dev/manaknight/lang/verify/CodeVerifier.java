@@ -272,7 +272,7 @@ final class CodeVerifier {
                 if ((fn.capabilities() & Capability.DB.bit()) == 0)
                     error(pc, op, "keeps the request's database writes, but this function does not declare `db`");
             }
-            case JSON, TO_JSON, BUILDER_NEW -> {
+            case JSON, TO_JSON, FROM_JSON, BUILDER_NEW -> {
                 int t = u16(pc + 1);
                 if (t >= module.typeRefs().size())
                     refuse(pc, op, "type reference J" + t + " is outside the type references (" + module.typeRefs().size()

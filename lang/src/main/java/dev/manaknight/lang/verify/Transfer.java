@@ -116,6 +116,8 @@ final class Transfer {
             case EFFECT -> effect(pc, s);
             case JSON -> apply(s, List.of(Want.of(types.ref(module.typeRefs().get(u16(pc + 1))))), VType.Scalar.BODY, null);
             case TO_JSON -> apply(s, List.of(Want.of(types.ref(module.typeRefs().get(u16(pc + 1))))), VType.Scalar.JSON, null);
+            case FROM_JSON -> apply(s, List.of(Want.of(VType.Scalar.JSON)),
+                    new VType.ResultOf(types.ref(module.typeRefs().get(u16(pc + 1))), VType.Scalar.STRING), null);
             case TEXT -> apply(s, List.of(Want.of(STRING)), VType.Scalar.BODY, null);
             case RESPOND, RESPOND_KEEP -> respond(pc, s);
             case FAIL -> null;

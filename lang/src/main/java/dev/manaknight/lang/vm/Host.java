@@ -37,6 +37,16 @@ public interface Host {
         throw new EffectFailure("json", "`Json.parse` needs the runtime's JSON reader, which this host does not have");
     }
 
+    /**
+     * `T.fromJson(j)`: {@link Values.Ok} of a value of `type` (a record or enum of `module`) or
+     * {@link Values.Err} of a String naming each wrong member by its JSON pointer. `text` is the
+     * Json value's text; it is read as a request body of that type is read, by the same rules.
+     */
+    default Object decodeJson(String text, dev.manaknight.lang.model.Type type, dev.manaknight.lang.bytecode.Module module)
+            throws EffectFailure {
+        throw new EffectFailure("json", "`fromJson` needs the runtime's JSON decoder, which this host does not have");
+    }
+
     /** An effect that failed; the VM turns it into a 500 with this kind and message. */
     final class EffectFailure extends Exception {
         private final String kind;

@@ -109,4 +109,5 @@ final class Op {
     static final int CONFIG_P = 99;
     static final int CONFIG_R = 100;
     static final int TO_JSON = 101;
+    static final int FROM_JSON = 102;
 }

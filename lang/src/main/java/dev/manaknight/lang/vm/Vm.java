@@ -412,6 +412,10 @@ public final class Vm {
                         r[sp - 1] = JsonValues.from(prog.typeRefs[u16(code, pc)], r[sp - 1], prog, budget, meter);
                         pc += 2;
                     }
+                    case Op.FROM_JSON -> {
+                        r[sp - 1] = decodeJson(prog.typeRefs[u16(code, pc)], r[sp - 1]);
+                        pc += 2;
+                    }
                     case Op.EFFECT -> {
                         EffectOp op = prog.effects[u16(code, pc)];
                         pc += 2;
@@ -575,6 +579,26 @@ public final class Vm {
         if (!(result instanceof Values.Ok) && !(result instanceof Values.Err))
             throw new Trap.Fault(VmError.Kind.INTERNAL, "the host's JSON reader answered neither ok nor err");
         budget.charge(JsonValues.nodes(result));
+        meter.charge(MemoryMeter.deep(result));
+        return result;
+    }
+
+    /**
+     * FROM_JSON J: `T.fromJson(j)` by the host's body decoder (the rules a request body of type T
+     * is read by). Its work is this request's: the Json's text is printed and walked before, the
+     * value made is metered after.
+     */
+    private Object decodeJson(Type type, Object json) {
+        String text = JsonPrinter.print(json, budget, meter);
+        Text.walk(text.length(), budget);
+        Object result;
+        try {
+            result = host.decodeJson(text, type, program.module());
+        } catch (Host.EffectFailure e) {
+            throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
+        }
+        if (!(result instanceof Values.Ok) && !(result instanceof Values.Err))
+            throw new Trap.Fault(VmError.Kind.INTERNAL, "the host's JSON decoder answered neither ok nor err");
         meter.charge(MemoryMeter.deep(result));
         return result;
     }

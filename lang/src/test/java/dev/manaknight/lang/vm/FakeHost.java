@@ -15,6 +15,8 @@ final class FakeHost implements Host {
     Response response = new Response(200, new Response.Body.Text("hi"), List.of());
     /** What `Json.parse` answers: the runtime's reader is not here, so a test says what it read. */
     java.util.function.Function<String, Object> json = text -> new Values.Err("no JSON reader in this test");
+    /** What `T.fromJson` answers, likewise. */
+    java.util.function.Function<String, Object> decoded = text -> new Values.Err("no JSON decoder in this test");
 
     @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
         calls.add(op.qualifiedName() + java.util.Arrays.toString(args));
@@ -34,6 +36,11 @@ final class FakeHost implements Host {
     @Override public Object parseJson(String text) {
         calls.add("parseJson " + text.length());
         return json.apply(text);
+    }
+
+    @Override public Object decodeJson(String text, dev.manaknight.lang.model.Type type, dev.manaknight.lang.bytecode.Module module) {
+        calls.add("decodeJson " + type + " " + text.length());
+        return decoded.apply(text);
     }
 
     private void sleep() {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * Issue 15 item 6: `Json` values are metered like every other value: building one (`TO_JSON`),
  * writing it as text, looking into it and reading text (`Json.parse`, through the host) pay fuel
  * for what they walk and charge the meter for what they make, before they make it; exactly the
- * fuel or memory a call needs passes, one unit or byte less fails.
+ * fuel or memory a call needs passes, one unit or byte less fails. `T.fromJson` (`FROM_JSON`, issue
+ * 15 item 2 of the follow-up) pays for the text it prints and hands the host, and charges what it answers.
  */
 class JsonBuiltinBoundsTest extends AttackContract {
     /** 100,000 Ints as a list (a `List<Int>` and, the same value, a Json array). */
@@ -58,17 +59,19 @@ class JsonBuiltinBoundsTest extends AttackContract {
                         "\n\u0001".repeat(100_000)),
                 attack("toString of a long array", call(Builtin.JSON_TO_TEXT, 1, false, c -> {}), INTS),
                 attack("get on a wide object", call(Builtin.JSON_GET, 1, false, c -> c.op(CONST, missing)), WIDE),
-                attack("parse", call(Builtin.JSON_PARSE, 1, false, c -> {}), A500K));
+                attack("parse", call(Builtin.JSON_PARSE, 1, false, c -> {}), A500K),
+                attack("fromJson", c -> c.op(LOAD_R, 0).op(FROM_JSON, listOfInt).op(POP_R), INTS));
     }
 
     /** The host's reader is one call: its text is paid before it starts, so a cancel is seen after it. */
     @Override
-    boolean ticksInside(Attack a) { return !a.name().equals("parse"); }
+    boolean ticksInside(Attack a) { return !a.name().equals("parse") && !a.name().equals("fromJson"); }
 
     /** `Json.parse` here answers a tree the size the text could hold, so the VM's charges for it are what is tested. */
     private FakeHost host() {
         var h = new FakeHost();
         h.json = text -> new Values.Ok(INTS);
+        h.decoded = text -> new Values.Ok(INTS);
         return h;
     }
 
@@ -115,6 +118,20 @@ class JsonBuiltinBoundsTest extends AttackContract {
                 failed(new Vm(asm.program(), host(), new VmLimits(memory, fuel - 1, 0, 8), ALL).invoke(fn, args)).kind());
         assertEquals(VmError.Kind.MEMORY_EXHAUSTED,
                 failed(new Vm(asm.program(), host(), new VmLimits(memory - 1, fuel, 0, 8), ALL).invoke(fn, args)).kind());
+    }
+
+    /** `T.fromJson` charges the value the host answers, however small the Json it was given; an `err` is answered as is. */
+    @Test
+    void fromJsonChargesWhatTheHostAnswers() {
+        int listOfInt = asm.typeRef(Type.listOf(Type.INT));
+        int fn = asm.fn("decode").params("R").result(Kind.R).code(c -> c.op(LOAD_R, 0).op(FROM_JSON, listOfInt).op(RET_R));
+        var vm = new Vm(asm.program(), host(), UNLIMITED, ALL);
+        assertEquals(new Values.Ok(INTS), returned(vm.invoke(fn, 1L)));
+        assertTrue(vm.memoryUsed() >= MemoryMeter.deep(new Values.Ok(INTS)), "charged: " + vm.memoryUsed());
+        var failing = new FakeHost();
+        var refused = new Vm(asm.program(), failing, UNLIMITED, ALL);
+        assertEquals(new Values.Err("no JSON decoder in this test"), returned(refused.invoke(fn, 1L)));
+        assertEquals(List.of("decodeJson List<Int> 1"), failing.calls);
     }
 
     /** The text `toString` makes is charged at its exact length: `"\n"` escaped is 4 chars, a control char 8. */

@@ -83,6 +83,11 @@ public class RequestHost implements Host {
         return dev.manaknight.runtime.json.JsonText.parse(text);
     }
 
+    /** `T.fromJson(j)`: no effect either; the body decoder's rules on a handler's Json value. */
+    @Override public Object decodeJson(String text, dev.manaknight.lang.model.Type type, dev.manaknight.lang.bytecode.Module module) {
+        return dev.manaknight.runtime.json.JsonText.decode(text, type, module);
+    }
+
     @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
         Capability cap = op.capability();
         if ((granted & cap.bit()) == 0)

@@ -1,6 +1,8 @@
 package dev.manaknight.runtime.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.lang.vm.Values;
 import dev.manaknight.runtime.InputError;
 import java.io.IOException;
@@ -41,6 +43,32 @@ public final class JsonText {
         Object v = JsonDecoder.checkedJson(node, errors);
         if (v != null) return new Values.Ok(v);
         InputError first = errors.getFirst();
-        return new Values.Err((first.pointer().isEmpty() ? "the value" : first.pointer()) + " " + first.detail());
+        return new Values.Err(say(first));
+    }
+
+    /**
+     * `T.fromJson(j)`: the text of a `Json` value read as a request body of `type` is (records'
+     * unknown members refused, required fields, ranges, RFC 3339 instants, …). The answer is
+     * `ok(value)`, or `err` naming every wrong member by its pointer, `; `-separated, as a 400 lists them.
+     */
+    public static Object decode(String text, Type type, Module module) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BYTES) return new Values.Err("the value's text is longer than " + MAX_BYTES + " bytes");
+        JsonNode node;
+        try {
+            node = JsonDecoder.parse(bytes);
+        } catch (IOException e) { // the VM printed it: only the reader's limits (nesting, lengths) refuse it
+            return new Values.Err(ReadError.describe(e));
+        }
+        var errors = new ArrayList<InputError>();
+        Object v = new JsonDecoder(new TypeTable(module)).decode(node, type, "", errors);
+        if (errors.isEmpty()) return new Values.Ok(v);
+        var sb = new StringBuilder();
+        for (InputError e : errors) sb.append(sb.isEmpty() ? "" : "; ").append(say(e));
+        return new Values.Err(sb.toString());
+    }
+
+    private static String say(InputError e) {
+        return (e.pointer().isEmpty() ? "the value" : e.pointer()) + " " + e.detail();
     }
 }

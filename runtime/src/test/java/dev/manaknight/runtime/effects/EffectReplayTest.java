@@ -17,7 +17,10 @@ import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.Response;
 import dev.manaknight.lang.vm.Vm;
 import dev.manaknight.lang.vm.VmLimits;
+import dev.manaknight.lang.bytecode.Module;
+import dev.manaknight.lang.model.Type;
 import dev.manaknight.runtime.json.JsonEncoder;
+import dev.manaknight.runtime.json.JsonText;
 import dev.manaknight.runtime.json.TypeTable;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -85,6 +88,11 @@ class EffectReplayTest {
             assertEquals(c.args(), List.of(args));
             return c.result();
         }
+
+        /** Not effects: what the runtime's reader and decoder answer depends on the text alone (as `ReplayHost`'s). */
+        @Override public Object parseJson(String text) { return JsonText.parse(text); }
+
+        @Override public Object decodeJson(String text, Type type, Module module) { return JsonText.decode(text, type, module); }
     }
 
     @Test void aReplayedRequestAnswersTheSameBytes() {
@@ -193,6 +201,42 @@ class EffectReplayTest {
         assertTrue(failed.error().message().contains("no stub answers POST https://hooks.example.com/e"), failed.toString());
         assertEquals(false, refusing.repeatable(), "a call tried and refused counts too");
         assertTrue(refusing.calls().getFirst().failure().startsWith("http-refused: "), refusing.calls().toString());
+    }
+
+    /** Issue 15: an outbound answer read with `r.json()` and `T.fromJson` replays to the same bytes, an `err` too. */
+    @Test void aDecodedAnswerReplaysTheSameBytes() throws Exception {
+        Program p = Program.load(Compiler.compile(List.of(new SourceFile("quote.mnk", """
+                type Quote { currency: String, rate: Decimal }
+
+                api GET /quote {
+                  uses { http }
+                  let q = http.send("GET", "https://rates.example.com/EUR", {}, "").andThen(r -> r.json())
+                      .andThen(j -> Quote.fromJson(j))
+                  match q {
+                    ok(v) -> respond json(v)
+                    err(e) -> respond status 502 json({ "error": e })
+                  }
+                }
+                """))));
+        var enc = new JsonEncoder(new TypeTable(p.module()));
+        int handler = p.module().routes().getFirst().handler();
+        for (String answer : List.of("{\"currency\":\"EUR\",\"rate\":1.0850}", "{\"currency\":\"EUR\"}")) {
+            var stubs = new StubOutbound();
+            stubs.stub("GET", "https://rates.example.com/EUR", 200, answer);
+            var host = new RequestHost("r1", all(), null, new QueryCatalog(p.module().effects()), null,
+                    LoggerFactory.getLogger("test"), () -> NOW, new SecureRandom(), stubs, Long.MAX_VALUE);
+            Outcome first = new Vm(p, host, LIMITS, all()).invoke(handler);
+            byte[] bytes = bodyOf(enc, first);
+            var replay = new Replay(host.calls(), new ArrayList<>());
+            Outcome again = new Vm(p, replay, LIMITS, all()).invoke(handler);
+            assertArrayEquals(bytes, bodyOf(enc, again), new String(bytes, StandardCharsets.UTF_8));
+            assertEquals(statusOf(first), statusOf(again));
+            assertEquals(answer.contains("rate") ? 200 : 502, statusOf(first), new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static int statusOf(Outcome o) {
+        return assertInstanceOf(Outcome.Responded.class, o, o.toString()).response().status();
     }
 
     /** `http.send`'s method is 1 to 16 capital letters (a token the client sends as is); anything else fails the request. */

@@ -6,16 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import dev.manaknight.lang.Compiler;
-import dev.manaknight.lang.bytecode.EffectOp;
-import dev.manaknight.lang.bytecode.Module;
-import dev.manaknight.lang.source.SourceFile;
-import dev.manaknight.lang.vm.Host;
-import dev.manaknight.lang.vm.Outcome;
-import dev.manaknight.lang.vm.Program;
 import dev.manaknight.lang.vm.Values;
-import dev.manaknight.lang.vm.Vm;
-import dev.manaknight.lang.vm.VmLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,25 +27,7 @@ class JsonTextTest {
               }
             }
             """;
-    private static final Module MODULE;
-    private static final Program PROGRAM;
-
-    static {
-        try {
-            MODULE = Compiler.compile(List.of(new SourceFile("t.mnk", APP)));
-            PROGRAM = Program.load(MODULE);
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static final Host HOST = new Host() {
-        @Override public Object effect(EffectOp op, Object[] args) throws EffectFailure {
-            throw new EffectFailure("test", "no effects here");
-        }
-
-        @Override public Object parseJson(String text) { return JsonText.parse(text); }
-    };
+    private static final JsonTestApp RUN = new JsonTestApp(APP);
 
     private static Object ok(String text) {
         return assertInstanceOf(Values.Ok.class, JsonText.parse(text), text).value();
@@ -66,10 +39,7 @@ class JsonTextTest {
 
     /** The VM's parse then `toString`. */
     private static String roundTrip(String text) {
-        int fn = MODULE.functions().stream().map(f -> f.name()).toList().indexOf("roundTrip");
-        var vm = new Vm(PROGRAM, HOST, new VmLimits(64L << 20, 100_000_000, 0, 64), 0);
-        Outcome o = vm.invoke(fn, text);
-        return (String) assertInstanceOf(Outcome.Returned.class, o, o.toString()).value();
+        return RUN.run("roundTrip", text);
     }
 
     /** What the response encoder writes for the same tree. */
