@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15, outbound answers over real sockets: a handler calls a local provider (the JDK's
  * HttpServer on 127.0.0.1) through the `http` effect and reads its answer with `r.json()` and
  * `Quote.fromJson(j)`; an answer of another shape, or not JSON at all, is an `err` the handler
- * answers itself, never a 500.
+ * answers itself, never a 500. A call to a host the configuration does not allow fails the
+ * request with a problem document of its own type, `outbound-refused`.
  */
 class LiveOutboundTest {
     private static final String APP = """
@@ -39,6 +40,14 @@ class LiveOutboundTest {
               match answer.andThen(r -> r.json()).andThen(j -> Quote.fromJson(j)) {
                 ok(q) -> respond json(q)
                 err(e) -> respond status 502 json({ "error": e })
+              }
+            }
+
+            api GET /elsewhere {
+              uses { http }
+              match http.send("GET", "http://127.0.0.2:9/x", {}, "") {
+                ok(r) -> respond status r.status
+                err(e) -> respond status 502 text(e)
               }
             }
             """;
@@ -95,5 +104,14 @@ class LiveOutboundTest {
         HttpResponse<String> html = app.send("GET", "/quotes/GBP");
         assertEquals(502, html.statusCode(), html.body());
         assertEquals(true, LiveApp.json(html).get("error").asText().startsWith("Unexpected character ('<'"), html.body());
+    }
+
+    @Test void aCallToAHostNotAllowedIsAnOutboundRefusedProblem() throws Exception {
+        HttpResponse<String> r = app.send("GET", "/elsewhere");
+        assertEquals(500, r.statusCode(), r.body());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+        var doc = LiveApp.json(r);
+        assertEquals("https://manaknight.dev/problems/outbound-refused", doc.get("type").asText(), r.body());
+        assertEquals(500, doc.get("status").asInt());
     }
 }

@@ -49,6 +49,12 @@ public interface Host {
 
     /** An effect that failed; the VM turns it into a 500 with this kind and message. */
     final class EffectFailure extends Exception {
+        /**
+         * The kind of an outbound call the configuration does not allow (its host, a private
+         * address, a URL that is none): the request fails as `outbound-refused`, not `effect-failed`.
+         */
+        public static final String OUTBOUND_REFUSED = "http-refused";
+
         private final String kind;
 
         public EffectFailure(String kind, String message) {
@@ -63,5 +69,10 @@ public interface Host {
 
         /** A short machine name: `db`, `row-count`, … */
         public String kind() { return kind; }
+
+        /** How the request fails when this effect does: by its kind, so a replay that rebuilds the failure fails alike. */
+        public VmError.Kind vmKind() {
+            return kind.equals(OUTBOUND_REFUSED) ? VmError.Kind.OUTBOUND_REFUSED : VmError.Kind.EFFECT_FAILED;
+        }
     }
 }

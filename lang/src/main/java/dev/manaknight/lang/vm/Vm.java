@@ -545,7 +545,7 @@ public final class Vm {
         try {
             result = host.effect(op, args);
         } catch (Host.EffectFailure e) {
-            throw new Trap.Fault(VmError.Kind.EFFECT_FAILED, e.getMessage());
+            throw new Trap.Fault(e.vmKind(), e.getMessage());
         } finally {
             hostCalls++;
             budget.resumeCpu();

@@ -23,6 +23,8 @@ public record VmError(Kind kind, String message, List<StackFrame> stack) {
         STACK_OVERFLOW("stack-overflow"),
         CAPABILITY_DENIED("capability-denied"),
         EFFECT_FAILED("effect-failed"),
+        /** An outbound call the configuration does not allow: a host not in `http.allowed_hosts`, a private address. */
+        OUTBOUND_REFUSED("outbound-refused"),
         EXPLICIT("failure"),
         INTERNAL("internal");
 

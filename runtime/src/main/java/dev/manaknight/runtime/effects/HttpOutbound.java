@@ -86,7 +86,7 @@ public final class HttpOutbound implements Outbound {
     @Override public Result send(Call call, long deadlineNanos, Stop stop) throws EffectFailure {
         URI url = call.url();
         String why = policy.refusal(url);
-        if (why != null) throw new EffectFailure("http-refused", "http.send: " + why);
+        if (why != null) throw new EffectFailure(EffectFailure.OUTBOUND_REFUSED, "http.send: " + why);
         long start = System.nanoTime();
         boolean deadlineFirst = deadlineNanos - (start + timeout.toNanos()) <= 0;
         long end = deadlineFirst ? deadlineNanos : start + timeout.toNanos();
@@ -99,7 +99,7 @@ public final class HttpOutbound implements Outbound {
             return new Result.Failure("http.send: " + host + ": " + f.getMessage());
         }
         why = policy.refusal(host, List.of(addresses));
-        if (why != null) throw new EffectFailure("http-refused", "http.send: " + why);
+        if (why != null) throw new EffectFailure(EffectFailure.OUTBOUND_REFUSED, "http.send: " + why);
         OutboundPolicy.Origin origin = OutboundPolicy.Origin.of(url);
         if (origin.scheme().equals("http"))
             pins.put(key(origin.host(), origin.port()), new InetSocketAddress(addresses[0], origin.port()));

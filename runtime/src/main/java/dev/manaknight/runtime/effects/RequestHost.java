@@ -279,12 +279,12 @@ public class RequestHost implements Host {
                 try {
                     url = new java.net.URI((String) args[1]);
                 } catch (java.net.URISyntaxException e) {
-                    throw new EffectFailure("http-refused", "http.send: `" + args[1] + "` is not a URL: " + e.getReason());
+                    throw new EffectFailure(EffectFailure.OUTBOUND_REFUSED, "http.send: `" + args[1] + "` is not a URL: " + e.getReason());
                 }
                 var m = (Values.MapValue) args[2];
                 var headers = new java.util.LinkedHashMap<String, String>();
                 for (int i = 0; i < m.size(); i++) headers.put(m.keys()[i], (String) m.values()[i]);
-                if (outbound == null) throw new EffectFailure("http-refused", "http.send: http.allowed_hosts allows no host");
+                if (outbound == null) throw new EffectFailure(EffectFailure.OUTBOUND_REFUSED, "http.send: http.allowed_hosts allows no host");
                 Outbound.Result r = outbound.send(new Outbound.Call(method, url, headers, (String) args[3]), deadlineNanos,
                         outboundStop);
                 return switch (r) {

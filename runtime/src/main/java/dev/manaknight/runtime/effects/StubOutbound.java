@@ -29,7 +29,7 @@ public final class StubOutbound implements Outbound {
         for (Stub s : stubs)
             if (s.method.equals(m) && s.url.equals(call.url().toString()))
                 return new Result.Answer(s.status, List.of(), s.body);
-        throw new EffectFailure("http-refused", "no stub answers " + m + " " + call.url()
+        throw new EffectFailure(EffectFailure.OUTBOUND_REFUSED, "no stub answers " + m + " " + call.url()
                 + "; declare one in the test: http.stub(\"" + m + "\", \"" + call.url() + "\", 200, \"…\")");
     }
 

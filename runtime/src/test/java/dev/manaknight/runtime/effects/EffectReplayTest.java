@@ -201,6 +201,11 @@ class EffectReplayTest {
         assertTrue(failed.error().message().contains("no stub answers POST https://hooks.example.com/e"), failed.toString());
         assertEquals(false, refusing.repeatable(), "a call tried and refused counts too");
         assertTrue(refusing.calls().getFirst().failure().startsWith("http-refused: "), refusing.calls().toString());
+        // Issue 15: a refusal has a problem type of its own, and a replay that rebuilds it from its record fails alike.
+        assertEquals(dev.manaknight.lang.vm.VmError.Kind.OUTBOUND_REFUSED, failed.error().kind());
+        String recorded = refusing.calls().getFirst().failure();
+        assertEquals(dev.manaknight.lang.vm.VmError.Kind.OUTBOUND_REFUSED,
+                new Host.EffectFailure(recorded.substring(0, recorded.indexOf(": ")), "").vmKind());
     }
 
     /** Issue 15: an outbound answer read with `r.json()` and `T.fromJson` replays to the same bytes, an `err` too. */

@@ -144,7 +144,7 @@ class OutboundHttpTest {
     void aHostNotAllowedIsRefusedBeforeAnyByteIsSent() throws Exception {
         Reply none = send(app(origin), Config.Http.DEFAULTS, Duration.ofSeconds(10), "POST", "/notify");
         assertEquals(500, none.status());
-        assertTrue(none.text().contains("effect-failed"), none.text());
+        assertTrue(none.text().contains("\"type\":\"https://manaknight.dev/problems/outbound-refused\""), none.text()); // issue 15
         assertTrue(none.text().contains("is not in http.allowed_hosts, which allows no host"), none.text());
         // another port of the same host is another origin
         Reply other = send(app(origin), allow("http://127.0.0.1:1"), Duration.ofSeconds(10), "POST", "/notify");
