@@ -111,6 +111,13 @@ final class LiveApp implements AutoCloseable {
         return send("POST", path, body, "application/json");
     }
 
+    /** A POST of `body` (JSON) with one more header, `name: value`. */
+    HttpResponse<String> postJson(String path, String body, String name, String value) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header(name, value).POST(HttpRequest.BodyPublishers.ofString(body));
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static JsonNode json(HttpResponse<String> r) throws IOException { return JSON.readTree(r.body()); }
 
     @Override public void close() {

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * over a real socket: many concurrent transfers on SQLite (a transfer reads, then writes: its
  * snapshot may be stale when it gets the writer's turn) and at PostgreSQL's `serializable`; and
  * one conflict made on purpose on PostgreSQL, run again with `db.retries = 1` and answered 503
- * with `db.retries = 0`.
+ * with `db.retries = 0`. Issue 17: one transfer sent many times at once with one Idempotency-Key
+ * (a client's retries racing the request they repeat) is applied once, and every answer is its 201.
  */
 class LiveConflictTest {
     private static final String PG = System.getenv("MANAKNIGHT_TEST_PG_URL");
@@ -73,6 +74,7 @@ class LiveConflictTest {
             st.execute("CREATE SCHEMA " + SCHEMA);
             st.execute("SET search_path TO " + SCHEMA);
             st.execute(Files.readString(Path.of("../examples/ledger/migrations/postgresql/V1__accounts_and_transfers.sql")));
+            st.execute(Files.readString(Path.of("../examples/ledger/migrations/postgresql/V3__transfer_idempotency_keys.sql")));
         }
         return LiveApp.start(ledger(), dir, "[db]\nurl = \"" + url() + "\"\npool = 8\n" + toml);
     }
@@ -111,6 +113,42 @@ class LiveConflictTest {
         assertEquals(statuses.getOrDefault(201, 0), recorded, "every 201 and only those was recorded: " + statuses);
         long expected = bothWays ? 100_000 - 100 * (WRITERS / 2) + 70 * (WRITERS / 2) : 100_000 - 100 * WRITERS;
         assertEquals(expected, balance(1), statuses.toString());
+    }
+
+    /**
+     * WRITERS copies of one transfer at once, all with one Idempotency-Key: one is applied, and
+     * every answer is that transfer's 201, byte for byte (the others replayed). The key's primary
+     * key decides, not a read before the write: every copy reads "unused" before any commits.
+     */
+    private void oneKeyAtOnceAppliesOnce() throws Exception {
+        String body = "{\"fromId\": 1, \"toId\": 2, \"amountCents\": 100, \"memo\": \"once\"}";
+        List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < WRITERS; i++) sent.add(pool.submit(() -> app.postJson("/transfers", body, "Idempotency-Key", "k-1")));
+        }
+        var bodies = new TreeMap<String, Integer>();
+        int replayed = 0;
+        for (var f : sent) {
+            HttpResponse<String> r = f.get();
+            assertEquals(201, r.statusCode(), r.body());
+            bodies.merge(r.body(), 1, Integer::sum);
+            if (r.headers().firstValue("Idempotent-Replayed").isPresent()) replayed++;
+        }
+        assertEquals(1, bodies.size(), "one answer, byte for byte: " + bodies);
+        assertEquals(WRITERS - 1, replayed, "all but the first answer are replays");
+        assertEquals(100_000 - 100, balance(1), "applied once");
+        assertEquals(25_100, balance(2));
+        assertEquals(1, LiveApp.json(app.send("GET", "/accounts/1/transfers?limit=100")).size());
+    }
+
+    @Test void oneIdempotencyKeyAtOnceOnSqliteIsAppliedOnce() throws Exception {
+        app = sqlite("");
+        oneKeyAtOnceAppliesOnce();
+    }
+
+    @Test void oneIdempotencyKeyAtOnceAtSerializableOnPostgresIsAppliedOnce() throws Exception {
+        app = postgres("isolation = \"serializable\"\n");
+        oneKeyAtOnceAppliesOnce();
     }
 
     @Test void concurrentTransfersOnSqliteGetNo5xxAndTheMoneyAddsUp() throws Exception {
