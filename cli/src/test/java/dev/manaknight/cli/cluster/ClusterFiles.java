@@ -27,7 +27,8 @@ final class ClusterFiles {
 
     /**
      * cluster.toml or fpm.toml for `url` (its own database), the ledger by absolute path, and for
-     * fpm its own listen port.
+     * fpm its own listen port and its access log on (as `serve`'s is in cluster.toml): the test
+     * reads it to see that the balancer sends to an instance again after its restart.
      */
     static Path instanceConfig(Path dir, String shipped, String url, String listen) throws IOException {
         var r = new java.util.LinkedHashMap<String, String>();
@@ -35,7 +36,10 @@ final class ClusterFiles {
         r.put("\"../ledger\"", "\"" + ledger + "\"");
         r.put("\"../ledger/migrations\"", "\"" + ledger.resolve("migrations") + "\"");
         r.put("\"postgresql://127.0.0.1:5432/manaknight?user=manaknight&password=manaknight\"", "\"" + url + "\"");
-        if (listen != null) r.put("listen = \"127.0.0.1:9001\"", "listen = \"" + listen + "\"");
+        if (listen != null) {
+            r.put("listen = \"127.0.0.1:9001\"", "listen = \"" + listen + "\"");
+            r.put("access = \"off\"", "access = \"stdout\"");
+        }
         Path out = dir.resolve(listen == null ? shipped : listen.replace(':', '-') + "-" + shipped);
         Files.writeString(out, replace(DIR.resolve(shipped), r));
         return out;

@@ -25,6 +25,9 @@ final class Instance {
     /** How long a start (the database may be down: `db.startup_wait`) or a drain may take before it is a failure. */
     static final Duration DEADLINE = Duration.ofSeconds(90);
 
+    /** The line written to the log before each start. */
+    private static final String START_MARK = "---- start";
+
     /** The server an instance runs. */
     enum Kind { SERVE, FPM }
 
@@ -50,7 +53,7 @@ final class Instance {
             case SERVE -> List.of("serve", "--config", config.toString(), "--port", String.valueOf(port));
             case FPM -> List.of("fpm", "--config", config.toString());
         });
-        Files.writeString(log, "---- start\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(log, START_MARK + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -101,6 +104,26 @@ final class Instance {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Whether a request that is not a probe has been answered since the latest start: its access
+     * line (`{"id":…`; probes write none) is in the log after the start's mark. Only the balancer
+     * sends such requests, so it has seen this instance back. Lines are written every 200 ms.
+     */
+    boolean servedSinceStart() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String l = lines.get(i);
+            if (l.equals(START_MARK)) return false;
+            if (l.startsWith("{\"id\":")) return true;
+        }
+        return false;
+    }
+
+    /** The log's lines that name request `id` (`[id] …`), at most `max`. */
+    List<String> linesOf(String id, int max) throws IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.contains("[" + id + "]")).limit(max).toList();
     }
 
     /** The end of the log: what the last runs said. */

@@ -10,9 +10,11 @@ import java.util.TreeSet;
 
 /**
  * What the database holds after the load, held against what the clients were answered: every
- * transfer answered 201 is stored once, under the id it was answered with; nothing is stored that
- * was not answered 201; the accounts' balances add up to what was opened. Read straight from
- * PostgreSQL, not through the app.
+ * write was settled by its client (sent again with its Idempotency-Key until an answer settled
+ * it); every transfer answered 201 is stored once, under the id it was answered with, and every
+ * answer of it named that id; nothing is stored that was not answered 201; no transfer the server
+ * said it kept nothing of (every attempt before its replay) was applied; the accounts' balances add
+ * up to what was opened. Read straight from PostgreSQL, not through the app.
  */
 record LedgerAudit(List<String> problems, int present) {
     /** How many of each kind of problem the report quotes. */
@@ -35,9 +37,29 @@ record LedgerAudit(List<String> problems, int present) {
             }
         }
         var answered = new HashMap<String, Long>();
-        for (LedgerLoad.Exchange e : exchanges) if (e.write() && e.status() == 201) answered.put(e.memo(), e.transferId());
+        var attempts = new HashMap<String, List<LedgerLoad.Exchange>>();
+        var twoIds = new TreeSet<String>();
+        for (LedgerLoad.Exchange e : exchanges) {
+            if (!e.write()) continue;
+            attempts.computeIfAbsent(e.memo(), k -> new ArrayList<>()).add(e);
+            if (e.status() != 201) continue;
+            Long before = answered.put(e.memo(), e.transferId());
+            if (before != null && before != e.transferId()) twoIds.add(e.memo() + " answered " + before + " and " + e.transferId());
+        }
+        var unsettled = new TreeSet<String>();
+        var untrue = new TreeSet<String>();
+        for (List<LedgerLoad.Exchange> tries : attempts.values()) {
+            LedgerLoad.Exchange last = tries.getLast();
+            if (!last.settles()) unsettled.add(last.memo() + " after " + tries.size() + " attempt(s), last: (" + last + ")");
+            // A replay says an earlier attempt applied it: one of them must not have said it kept nothing.
+            if (last.replayed() && tries.subList(0, tries.size() - 1).stream().allMatch(LedgerLoad.Exchange::nothingKept))
+                untrue.add(last.memo() + " " + tries);
+        }
 
         var problems = new ArrayList<String>();
+        quote(problems, "never settled", unsettled);
+        quote(problems, "answered with two ids", twoIds);
+        quote(problems, "replayed, but every earlier answer said nothing was kept", untrue);
         var lost = new TreeSet<String>();
         var wrongId = new TreeSet<String>();
         for (Map.Entry<String, Long> a : answered.entrySet()) {
@@ -61,7 +83,8 @@ record LedgerAudit(List<String> problems, int present) {
     }
 
     private static String howAnswered(String memo, List<LedgerLoad.Exchange> exchanges) {
-        return exchanges.stream().filter(e -> memo.equals(e.memo())).map(e -> "(" + e + ")").findFirst().orElse("(never sent)");
+        var tries = exchanges.stream().filter(e -> memo.equals(e.memo())).map(e -> "(" + e + ")").toList();
+        return tries.isEmpty() ? "(never sent)" : String.join(" ", tries);
     }
 
     private static void quote(List<String> problems, String what, TreeSet<String> memos) {
