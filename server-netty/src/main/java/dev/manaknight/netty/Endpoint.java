@@ -30,6 +30,8 @@ import java.util.function.Consumer;
 public final class Endpoint implements AutoCloseable {
     /** Connections a listener keeps queued before the kernel refuses more. */
     static final int BACKLOG = 1024;
+    /** At most this long for the acceptor to take the connections queued when the listener closes. */
+    static final Duration QUEUE_DRAIN = Duration.ofSeconds(2);
 
     private final Transport transport;
     private final EventLoopGroup io;
@@ -115,6 +117,19 @@ public final class Endpoint implements AutoCloseable {
      * under the request it had brought (a 502 from nginx as a `serve` stopped: issue 17).
      */
     public void closeListener() {
+        // Connections queued in the kernel would be reset by the close: shut the door, let the
+        // acceptor take who is inside, then close (ListenerGate).
+        if (ListenerGate.shut(listener)) {
+            long deadline = System.nanoTime() + QUEUE_DRAIN.toNanos();
+            while (ListenerGate.queued(listener) > 0 && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         // The acceptor handed each accepted connection to its loop as a task before the close
         // completed; a task queued now on every loop runs after those registrations.
