@@ -92,6 +92,8 @@ public final class RequestCore {
     private static final long RETRY_MIN_LEFT = TimeUnit.MILLISECONDS.toNanos(20);
     /** How often a pause looks at the request's stop. */
     private static final long RETRY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long a `database-unavailable` answer keeps first runs from queueing for the retry turn. */
+    static final long UNREACHABLE_HOLD = TimeUnit.SECONDS.toNanos(1);
 
     private final Module module;
     private final HandlerExecutor executor;
@@ -121,6 +123,17 @@ public final class RequestCore {
 
     /** A run after a conflict holds the retry turn or waits for it. */
     private boolean contended() { return retryTurn.availablePermits() == 0 || retryTurn.hasQueuedThreads(); }
+
+    /**
+     * Until when (System.nanoTime) the database counts as out of reach: set for
+     * {@link #UNREACHABLE_HOLD} by every request answered `database-unavailable`. Meanwhile a first
+     * run does not queue for the retry turn: with no connection to be had, each holder of the turn
+     * would keep it for `db.connect_timeout` before its 503, and the queue behind it would move at
+     * one request per timeout until the last ones met their deadline (ClusterTest, issue 17).
+     */
+    private volatile long unreachableUntil = System.nanoTime();
+
+    private boolean unreachable() { return unreachableUntil - System.nanoTime() > 0; }
 
     private final Hosts hosts;
     /** Audit mode's hold on commits, or null. */
@@ -251,15 +264,16 @@ public final class RequestCore {
             Attempt result;
             if (attempt == 1 && !(db != null && (route.capabilities() & Capability.DB.bit()) != 0 && contended())) {
                 result = attempt(route, args, req, r, false, head);
-            } else if (takeRetryTurn(r)) {
+            } else {
+                Turn turn = takeRetryTurn(r, attempt == 1);
+                if (turn == Turn.MISSED)
+                    return conflict(lastConflict != null ? lastConflict : new VmError(VmError.Kind.EFFECT_FAILED,
+                            "no turn to run before the deadline: requests that conflicted ran first", List.of()), attempt - 1, req, r);
                 try {
                     result = attempt(route, args, req, r, attempt > 1, head);
                 } finally {
-                    retryTurn.release();
+                    if (turn == Turn.HELD) retryTurn.release();
                 }
-            } else {
-                return conflict(lastConflict != null ? lastConflict : new VmError(VmError.Kind.EFFECT_FAILED,
-                        "no turn to run before the deadline: requests that conflicted ran first", List.of()), attempt - 1, req, r);
             }
             switch (result) {
                 case Attempt.Done d -> { return d.reply(); }
@@ -319,19 +333,31 @@ public final class RequestCore {
         }
     }
 
+    /** What a wait for the retry turn came to. */
+    private enum Turn {
+        /** The request holds the turn: release it after the run. */
+        HELD,
+        /** A first run that stopped waiting because the database is out of reach: it runs without the turn. */
+        PASSED,
+        /** Deadline (less {@link #RETRY_MIN_LEFT}) or stop came first. */
+        MISSED
+    }
+
     /**
      * Waits for the retry turn until the request's deadline (less {@link #RETRY_MIN_LEFT}) or its
-     * stop; true when it has it.
+     * stop; a first run (`firstRun`) stops waiting as soon as the database is out of reach
+     * ({@link #unreachable}).
      */
-    private boolean takeRetryTurn(InFlight r) {
+    private Turn takeRetryTurn(InFlight r, boolean firstRun) {
         try {
             while (!retryTurn.tryAcquire(RETRY_POLL_NANOS, TimeUnit.NANOSECONDS)) {
-                if (r.stopped() != null || r.deadlineNanos() - System.nanoTime() < RETRY_MIN_LEFT) return false;
+                if (r.stopped() != null || r.deadlineNanos() - System.nanoTime() < RETRY_MIN_LEFT) return Turn.MISSED;
+                if (firstRun && unreachable()) return Turn.PASSED;
             }
-            return true;
+            return Turn.HELD;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Turn.MISSED;
         }
     }
 
@@ -478,6 +504,7 @@ public final class RequestCore {
      * did kept, so the client may simply retry. The cause goes to the log (and the body in dev mode).
      */
     private Reply databaseUnavailable(VmError error, Request req, InFlight r) {
+        unreachableUntil = System.nanoTime() + UNREACHABLE_HOLD;
         r.failure(error);
         failures.failed(r.id(), req.method(), req.rawPath(), error);
         String detail = options.dev() ? error.message()
