@@ -114,7 +114,9 @@ public enum Builtin {
     JSON_AS_MAP(88, "Json -> Option<Map<Json>>"),         // an object's members, in their order
     JSON_IS_NULL(89, "Json -> Bool"),
     JSON_TO_TEXT(90, "Json -> String"),                   // compact JSON text, members in their order
-    JSON_PARSE(91, "String -> Result<Json, String>");     // the host's reader, with a request body's limits
+    JSON_PARSE(91, "String -> Result<Json, String>"),     // the host's reader, with a request body's limits
+
+    RE_CAPTURES(92, "String String -> Option<Map<String>>"); // the leftmost match's groups: "0", "1".., names
 
     /** The id in {@code BUILTIN id}: pinned. */
     private final int id;

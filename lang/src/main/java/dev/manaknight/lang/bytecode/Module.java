@@ -17,7 +17,7 @@ public record Module(List<Constant> constants, List<TypeDef> types, List<Type> t
     /** `MKB` + format byte 0x01. */
     public static final int MAGIC = 0x4D4B4201;
     /** Changes whenever the bytes a module is written as change (mkb-format.md, "Versions"). */
-    public static final int VERSION = 10;
+    public static final int VERSION = 11;
 
     public Module {
         constants = List.copyOf(constants);

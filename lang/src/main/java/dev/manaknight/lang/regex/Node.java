@@ -20,6 +20,9 @@ sealed interface Node {
 
     record Alt(List<Node> items) implements Node {}
 
+    /** A capturing group `(…)` or `(?<name>…)`: `index` counts from 1 by its `(`; `name` is null when unnamed. */
+    record Group(Node item, int index, String name) implements Node {}
+
     /** `max` is -1 for no upper bound. */
     record Repeat(Node item, int min, int max, boolean greedy) implements Node {}
 }

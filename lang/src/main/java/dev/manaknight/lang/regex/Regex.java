@@ -12,7 +12,8 @@ public final class Regex {
     /** The most instructions a pattern may compile to, counted repetitions expanded. */
     public static final int MAX_SIZE = 10_000;
 
-    static final int CHAR = 0, ANY = 1, CLASS = 2, SPLIT = 3, JMP = 4, ASSERT = 5, MATCH = 6;
+    /** SAVE x: records the position in capture slot x (group x / 2's start when even, its end when odd). */
+    static final int CHAR = 0, ANY = 1, CLASS = 2, SPLIT = 3, JMP = 4, ASSERT = 5, MATCH = 6, SAVE = 7;
     /** Assertion kinds: start and end of the text, word boundary (ASCII word chars) and its opposite. */
     static final int BEGIN = 0, END = 1, WORD_BOUNDARY = 2, NOT_WORD_BOUNDARY = 3;
 
@@ -20,32 +21,52 @@ public final class Regex {
     final int[] x;
     final int[] y;
     final int[][] classes;
+    private final List<String> names;
+    private final boolean capturing;
 
-    private Regex(int[] op, int[] x, int[] y, int[][] classes) {
+    private Regex(int[] op, int[] x, int[] y, int[][] classes, List<String> names, boolean capturing) {
         this.op = op;
         this.x = x;
         this.y = y;
         this.classes = classes;
+        this.names = names;
+        this.capturing = capturing;
     }
 
-    /** Compiles `pattern`, or throws a {@link PatternError} saying where it is wrong. */
-    public static Regex compile(String pattern) {
-        Node n = RegexParser.parse(pattern);
-        var b = new Builder(pattern.length());
-        b.emit(n);
+    /** Compiles `pattern` for matching only (groups just group), or throws a {@link PatternError} saying where it is wrong. */
+    public static Regex compile(String pattern) { return compile(pattern, false); }
+
+    /** Compiles `pattern`; with `capturing`, its groups record where they matched ({@link Pike#group}). */
+    public static Regex compile(String pattern, boolean capturing) {
+        RegexParser.Parsed parsed = RegexParser.parse(pattern);
+        var b = new Builder(pattern.length(), capturing);
+        b.emit(parsed.node());
         b.add(MATCH, 0, 0);
-        return new Regex(b.ops(0), b.ops(1), b.ops(2), b.classes.toArray(int[][]::new));
+        return new Regex(b.ops(0), b.ops(1), b.ops(2), b.classes.toArray(int[][]::new), parsed.names(), capturing);
     }
 
     /** Instructions: the matcher's work per code point is at most this. */
     public int size() { return op.length; }
 
+    /** The capturing groups, not counting group 0 (the whole match). */
+    public int groups() { return names.size(); }
+
+    /** Group `i`'s name (1 ≤ i ≤ {@link #groups()}), or null when it has none. */
+    public String name(int i) { return names.get(i - 1); }
+
+    /** Capture slots a matcher thread carries: two per group when compiled capturing, else none. */
+    int slots() { return capturing ? 2 * names.size() : 0; }
+
     private static final class Builder {
         private final List<int[]> code = new ArrayList<>();
         private final List<int[]> classes = new ArrayList<>();
         private final int patternLength;
+        private final boolean capturing;
 
-        Builder(int patternLength) { this.patternLength = patternLength; }
+        Builder(int patternLength, boolean capturing) {
+            this.patternLength = patternLength;
+            this.capturing = capturing;
+        }
 
         int add(int op, int x, int y) {
             if (code.size() >= MAX_SIZE)
@@ -92,6 +113,11 @@ public final class Regex {
                     for (int j : jumps) patch(j, 1, pc());
                 }
                 case Node.Repeat r -> repeat(r);
+                case Node.Group g -> {
+                    if (capturing) add(SAVE, 2 * g.index() - 2, 0);
+                    emit(g.item());
+                    if (capturing) add(SAVE, 2 * g.index() - 1, 0);
+                }
             }
         }
 

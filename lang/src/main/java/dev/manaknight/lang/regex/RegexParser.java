@@ -13,20 +13,26 @@ final class RegexParser {
     static final int MAX_REPEAT = 1000;
     /** Groups nested deeper than this are refused: the parser and the compiler recurse per level. */
     static final int MAX_NESTING = 100;
+    /** Capturing groups beyond this are refused: each costs every matcher thread two ints. */
+    static final int MAX_GROUPS = 100;
+
+    /** A parsed pattern and its capturing groups' names, group 1 first (null for an unnamed one). */
+    record Parsed(Node node, List<String> names) {}
 
     private final String p;
     private int at;
     private int depth;
+    private final List<String> names = new ArrayList<>();
 
     private RegexParser(String pattern) { this.p = pattern; }
 
-    static Node parse(String pattern) {
+    static Parsed parse(String pattern) {
         var parser = new RegexParser(pattern);
         Node n = parser.alternation();
         if (parser.at < pattern.length()) {
             throw new PatternError(parser.at, parser.at + 1, "unexpected `)`: no group is open", "escape it: `\\\\)`");
         }
-        return n;
+        return new Parsed(n, java.util.Collections.unmodifiableList(parser.names));
     }
 
     private boolean more() { return at < p.length(); }
@@ -131,12 +137,14 @@ final class RegexParser {
     private Node group() {
         int open = at;
         at++;
+        boolean capturing = true;
+        String name = null;
         if (p.startsWith("?", at)) {
-            if (p.startsWith("?:", at)) at += 2;
-            else if (p.startsWith("?P<", at) || p.startsWith("?<", at) && !p.startsWith("?<=", at) && !p.startsWith("?<!", at)) {
-                int close = p.indexOf('>', at);
-                if (close < 0) throw new PatternError(open, p.length(), "a group name without its closing `>`", null);
-                at = close + 1;
+            if (p.startsWith("?:", at)) {
+                at += 2;
+                capturing = false;
+            } else if (p.startsWith("?P<", at) || p.startsWith("?<", at) && !p.startsWith("?<=", at) && !p.startsWith("?<!", at)) {
+                name = groupName(open);
             } else if (p.startsWith("?=", at) || p.startsWith("?!", at) || p.startsWith("?<=", at) || p.startsWith("?<!", at)) {
                 int end = at + (p.startsWith("?<", at) ? 3 : 2);
                 throw new PatternError(open, end, "lookaround `(" + p.substring(at, end) + "…)` is not supported",
@@ -146,12 +154,37 @@ final class RegexParser {
                         "write a plain group `(…)` or `(?:…)`; for case, list both: `[Aa]`");
             }
         }
+        int index = 0;
+        if (capturing) {
+            if (names.size() >= MAX_GROUPS)
+                throw new PatternError(open, open + 1, "more than " + MAX_GROUPS + " capturing groups",
+                        "write `(?:…)` for a group whose text you do not read");
+            names.add(name);
+            index = names.size();
+        }
         if (++depth > MAX_NESTING) throw new PatternError(open, open + 1, "groups nested deeper than " + MAX_NESTING, null);
         Node inner = alternation();
         depth--;
         if (!more()) throw new PatternError(open, open + 1, "this group is never closed: a `)` is missing", null);
         at++; // ')'
-        return inner;
+        return capturing ? new Node.Group(inner, index, name) : inner;
+    }
+
+    /** `?<name>` or `?P<name>` at `at` (just after the group's `(`): the name, an identifier used by no other group. */
+    private String groupName(int open) {
+        int from = at + (p.startsWith("?P<", at) ? 3 : 2);
+        int close = p.indexOf('>', from);
+        if (close < 0) throw new PatternError(open, p.length(), "a group name without its closing `>`", null);
+        at = close + 1;
+        String name = p.substring(from, close);
+        boolean identifier = !name.isEmpty() && !Character.isDigit(name.charAt(0))
+                && name.chars().allMatch(ch -> ch < 128 && Classes.isWord(ch));
+        if (!identifier)
+            throw new PatternError(from, close, "`" + name + "` is not a group name",
+                    "a name is letters, digits and `_`, not starting with a digit: `(?<year>\\\\d{4})`");
+        if (names.contains(name))
+            throw new PatternError(from, close, "two groups are named `" + name + "`", "give each group its own name");
+        return name;
     }
 
     /** An escape outside or inside a class: a code point, or a class / assertion (outside only). */

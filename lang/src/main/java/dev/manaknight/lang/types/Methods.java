@@ -22,7 +22,7 @@ final class Methods {
             Map.entry("String", List.of("len", "isEmpty", "upper", "lower", "trim", "contains", "startsWith", "endsWith",
                     "split", "replace", "toInt", "toDecimal", "toString", "slice", "indexOf", "padStart", "padEnd", "repeat",
                     "sha256", "sha512", "hmacSha256", "constantTimeEquals", "base64", "base64url", "hex", "fromBase64",
-                    "fromBase64url", "fromHex", "matches", "find", "findAll", "replaceAll", "toInstant")),
+                    "fromBase64url", "fromHex", "matches", "find", "findAll", "replaceAll", "captures", "toInstant")),
             Map.entry("Int", List.of("toString", "toDecimal", "toFloat", "abs", "min", "max", "format", "millis", "seconds",
                     "minutes", "hours", "days")),
             Map.entry("Decimal", List.of("toString", "toDecimal", "toFloat", "toInt", "abs", "min", "max", "round", "format")),
@@ -49,6 +49,7 @@ final class Methods {
             Map.entry("substr", "slice"), Map.entry("padLeft", "padStart"), Map.entry("padRight", "padEnd"),
             Map.entry("toFixed", "format"), Map.entry("find", "indexOf"), Map.entry("test", "matches"),
             Map.entry("match", "find"), Map.entry("matchAll", "findAll"), Map.entry("replaceRegex", "replaceAll"),
+            Map.entry("pregMatch", "captures"), Map.entry("groups", "captures"),
             Map.entry("btoa", "base64"), Map.entry("atob", "fromBase64"), Map.entry("hmac", "hmacSha256"),
             Map.entry("secureEquals", "constantTimeEquals"), Map.entry("timingSafeEqual", "constantTimeEquals"),
             Map.entry("add", "plus"), Map.entry("subtract", "minus"), Map.entry("until", "since"),
@@ -164,6 +165,8 @@ final class Methods {
             case "matches" -> regex(Builtin.RE_MATCHES, s, args, List.of(Ty.STRING), Ty.BOOL, span, method);
             case "find" -> regex(Builtin.RE_FIND, s, args, List.of(Ty.STRING), Ty.option(Ty.STRING), span, method);
             case "findAll" -> regex(Builtin.RE_FIND_ALL, s, args, List.of(Ty.STRING), Ty.list(Ty.STRING), span, method);
+            case "captures" ->
+                    regex(Builtin.RE_CAPTURES, s, args, List.of(Ty.STRING), Ty.option(Ty.map(Ty.STRING)), span, method);
             case "replaceAll" -> regex(Builtin.RE_REPLACE_ALL, s, args, List.of(Ty.STRING, Ty.STRING), Ty.STRING, span, method);
             case "toString" -> body.arity(args, 0, span, "`toString`") ? s : body.poison(span);
             case "isEmpty" -> body.arity(args, 0, span, "`isEmpty`")

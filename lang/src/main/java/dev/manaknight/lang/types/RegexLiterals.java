@@ -6,8 +6,8 @@ import dev.manaknight.lang.source.Span;
 import dev.manaknight.lang.syntax.ast.Expr;
 
 /**
- * The compile-time check of a regular expression: the pattern of `matches`, `find`, `findAll`
- * and `replaceAll` must be a string literal, and is compiled here by the same {@link Regex} the
+ * The compile-time check of a regular expression: the pattern of `matches`, `find`, `findAll`,
+ * `replaceAll` and `captures` must be a string literal, and is compiled here by the same {@link Regex} the
  * VM runs, so a bad pattern is error E0407 with a caret on the offending chars inside the literal
  * (the pattern's offsets mapped back through the literal's escapes).
  */
@@ -24,7 +24,7 @@ final class RegexLiterals {
         }
         String pattern = lit.constantText();
         try {
-            Regex.compile(pattern);
+            Regex.compile(pattern, method.equals("captures"));
         } catch (PatternError e) {
             body.error("E0407", "bad regular expression: " + e.getMessage(), inside(lit, e.start(), e.end()), "here", e.hint());
         }

@@ -354,6 +354,10 @@ final class Builtins {
                 r[sp - 2] = Regexes.findAll((String) r[sp - 2], (String) r[sp - 1], budget, meter);
                 return sp - 1;
             }
+            case RE_CAPTURES -> {
+                r[sp - 2] = Regexes.captures((String) r[sp - 2], (String) r[sp - 1], budget, meter);
+                return sp - 1;
+            }
             case RE_REPLACE_ALL -> {
                 r[sp - 3] = Regexes.replaceAll((String) r[sp - 3], (String) r[sp - 2], (String) r[sp - 1], budget, meter);
                 return sp - 2;

@@ -5,7 +5,7 @@ import dev.manaknight.lang.regex.Pike;
 import dev.manaknight.lang.regex.Regex;
 
 /**
- * The regular-expression builtins: `matches`, `find`, `findAll`, `replaceAll`. The pattern is
+ * The regular-expression builtins: `matches`, `find`, `findAll`, `replaceAll`, `captures`. The pattern is
  * compiled at every call (the compiler has checked it; a forged module's bad pattern is a
  * `bad-value` trap), paying fuel for the pattern and the meter for the program and the matcher.
  * Matching pays one unit of fuel per {@link #STEPS_PER_FUEL} steps of the matcher as it goes
@@ -24,11 +24,15 @@ final class Regexes {
 
     /** A matcher over `s` whose steps are paid to `budget`. */
     private static Pike matcher(String s, String pattern, Budget budget, MemoryMeter meter) {
+        return matcher(s, pattern, false, budget, meter);
+    }
+
+    private static Pike matcher(String s, String pattern, boolean capturing, Budget budget, MemoryMeter meter) {
         Text.walk(pattern.length(), budget);
         meter.charge((long) PARSE_BYTES_PER_CHAR * pattern.length());
         Regex re;
         try {
-            re = Regex.compile(pattern);
+            re = Regex.compile(pattern, capturing);
         } catch (PatternError e) {
             throw new Trap.Fault(VmError.Kind.BAD_VALUE, "bad pattern: " + e.getMessage());
         }
@@ -109,6 +113,37 @@ final class Regexes {
         sb.append(s, last, s.length());
         Text.pay(paid, sb.length(), budget);
         return sb.toString();
+    }
+
+    /**
+     * `s.captures(re)`: the first (leftmost) match's groups as a map, PHP's `preg_match` `$m`:
+     * "0" the whole match, "1".. each group by its `(`, a named group under its name too (before
+     * its number, as PHP orders them); a group that took no part in the match is absent.
+     */
+    static Object captures(String s, String pattern, Budget budget, MemoryMeter meter) {
+        Pike pike = matcher(s, pattern, true, budget, meter);
+        long m = pike.search(0, false);
+        if (m < 0) return Values.None.NONE;
+        Regex re = pike.regex();
+        var keys = new java.util.ArrayList<String>();
+        var values = new java.util.ArrayList<Object>();
+        keys.add("0");
+        values.add(part(s, (int) (m >>> 32), (int) m, budget, meter));
+        for (int i = 1; i <= re.groups(); i++) {
+            long g = pike.group(i);
+            if (g < 0) continue;
+            String text = part(s, (int) (g >>> 32), (int) g, budget, meter);
+            if (re.name(i) != null) {
+                keys.add(re.name(i));
+                values.add(text);
+            }
+            String number = Integer.toString(i);
+            meter.charge(MemoryMeter.string(number.length()));
+            keys.add(number);
+            values.add(text);
+        }
+        meter.charge(MemoryMeter.map(keys.size()) + MemoryMeter.BOX);
+        return new Values.Some(new Values.MapValue(keys.toArray(String[]::new), values.toArray()));
     }
 
     private static String part(String s, int start, int end, Budget budget, MemoryMeter meter) {

@@ -356,6 +356,13 @@ class BuiltinsTest {
         assertEquals(new Values.Some("22"), strR(Builtin.RE_FIND, "a22b333", "\\d+"));
         assertEquals(list("22", "333"), strR(Builtin.RE_FIND_ALL, "a22b333", "\\d+"));
         assertEquals("a#b#", strR(Builtin.RE_REPLACE_ALL, "a22b333", "\\d+", "#"));
+        assertEquals(new Values.Some(new Values.MapValue(new String[] {"0", "n", "1"}, new Object[] {"b22", "22", "22"})),
+                strR(Builtin.RE_CAPTURES, "a22b22", "b(?<n>\\d+)(x)?"));
+        assertSame(Values.None.NONE, strR(Builtin.RE_CAPTURES, "a22", "b(\\d)"));
+        int dup = asm.str("(?<n>x)(?<n>y)");
+        VmError twice = error(asm, c -> call(c.op(CONST, asm.str("xy")).op(CONST, dup), Builtin.RE_CAPTURES));
+        assertEquals(VmError.Kind.BAD_VALUE, twice.kind());
+        assertTrue(twice.message().contains("two groups are named `n`"), twice.message());
         int text = asm.str("x"), bad = asm.str("(x");
         VmError e = error(asm, c -> call(c.op(CONST, text).op(CONST, bad), Builtin.RE_MATCHES));
         assertEquals(VmError.Kind.BAD_VALUE, e.kind());

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 15: the linear-time matcher gives the answers of a well-known engine. Random patterns of
  * the syntax both share (literals, `.`, classes, `^`, `$`, `\b`, groups, alternation, greedy and
- * lazy `*`, `+`, `?`, `{n,m}`) run against random texts, and `matches`, `findAll` and
- * `replaceAll` must agree with java.util.regex on every one. Repeated parts never match the empty
+ * lazy `*`, `+`, `?`, `{n,m}`) run against random texts, and `matches`, `findAll`,
+ * `replaceAll` and `captures` (every group of the first match) must agree with java.util.regex on
+ * every one. Repeated parts never match the empty
  * text: there the two engines' rules for an empty iteration differ, by design (RE2's).
  */
 class RegexDifferentialTest {
@@ -77,6 +78,20 @@ class RegexDifferentialTest {
         return out;
     }
 
+    /** The first match's groups as `captures` gives them: "0", "1".. for each group that took part. */
+    private static Object javaCaptures(Pattern p, String s) {
+        Matcher m = p.matcher(s);
+        if (!m.find()) return Values.None.NONE;
+        var keys = new ArrayList<String>();
+        var values = new ArrayList<Object>();
+        for (int i = 0; i <= m.groupCount(); i++) {
+            if (m.group(i) == null) continue;
+            keys.add(Integer.toString(i));
+            values.add(m.group(i));
+        }
+        return new Values.Some(new Values.MapValue(keys.toArray(String[]::new), values.toArray()));
+    }
+
     @Test
     void agreesWithJavaOnRandomPatternsAndTexts() {
         int compared = 0;
@@ -93,6 +108,7 @@ class RegexDifferentialTest {
                         where + ": findAll");
                 assertEquals(java.matcher(s).replaceAll("#"), Regexes.replaceAll(s, pattern, "#", budget, meter),
                         where + ": replaceAll");
+                assertEquals(javaCaptures(java, s), Regexes.captures(s, pattern, budget, meter), where + ": captures");
                 compared++;
             }
         }

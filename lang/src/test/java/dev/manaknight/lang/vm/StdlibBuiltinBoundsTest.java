@@ -36,6 +36,7 @@ class StdlibBuiltinBoundsTest extends AttackContract {
     @Override
     List<Attack> attacks() {
         int word = asm.str("\\w+"), star = asm.str("(a|aa)*b"), dash = asm.str("-"), anything = asm.str("(?:a*)*c");
+        int groups = asm.str("(?<head>a)(a*)(x)?");
         return List.of(
                 attack("sha256", call(Builtin.STR_SHA256, 1, false), A500K),
                 attack("sha512", call(Builtin.STR_SHA512, 1, false), A500K),
@@ -53,7 +54,9 @@ class StdlibBuiltinBoundsTest extends AttackContract {
                 attack("find", call(Builtin.RE_FIND, 1, false, c -> c.op(CONST, anything)), A500K),
                 attack("findAll", call(Builtin.RE_FIND_ALL, 1, false, c -> c.op(CONST, word)), "ab cd ".repeat(80_000)),
                 attack("replaceAll", call(Builtin.RE_REPLACE_ALL, 1, false, c -> c.op(CONST, word).op(CONST, dash)),
-                        "ab cd ".repeat(80_000)));
+                        "ab cd ".repeat(80_000)),
+                // issue 15 item 5: captures pays for the slots it copies and the groups' text and map
+                attack("captures", call(Builtin.RE_CAPTURES, 1, false, c -> c.op(CONST, groups)), A500K));
     }
 
     @Test
@@ -91,17 +94,31 @@ class StdlibBuiltinBoundsTest extends AttackContract {
                 new VmLimits(measured.memoryUsed() - 1, 2, 0, 8), ALL).invoke(fn)).kind());
     }
 
+    /**
+     * Issue 15: captures stay linear too. `(a*)*b` with its group on 100,000 `a`s (no `b`: every
+     * start is tried) backtracks forever in Perl-style engines; here 2 × the text takes about 2 × the fuel.
+     */
+    @Test
+    void capturesOfACatastrophicPatternAreLinear() {
+        linear("(a*)*b", Builtin.RE_CAPTURES, Kind.R, 100_000, Values.None.NONE, Duration.ofSeconds(20));
+    }
+
     /** A pattern that backtracking engines take exponential time on is linear here: 2 × the text takes about 2 × the fuel. */
     @Test
     void aCatastrophicPatternForBacktrackingIsLinear() {
-        int pattern = asm.str("(a|a)*(a|a)*(a|a)*b");
-        int fn = asm.fn("m").params("R").result(Kind.P).code(c -> c.op(LOAD_R, 0).op(CONST, pattern)
-                .op(BUILTIN, Builtin.RE_MATCHES.id()).op(RET_P));
+        linear("(a|a)*(a|a)*(a|a)*b", Builtin.RE_MATCHES, Kind.P, 20_000, 0L, Duration.ofSeconds(5));
+    }
+
+    /** `b` with `pattern` on n then 2n `a`s answers `expected` in time, the second for about twice the fuel. */
+    private void linear(String pattern, Builtin b, Kind result, int n, Object expected, Duration timeout) {
+        int p = asm.str(pattern);
+        int fn = asm.fn("m").params("R").result(result).code(c -> c.op(LOAD_R, 0).op(CONST, p)
+                .op(BUILTIN, b.id()).op(result == Kind.P ? RET_P : RET_R));
         long[] fuel = new long[2];
         for (int i = 0; i < 2; i++) {
             var vm = new Vm(asm.program(), new FakeHost(), UNLIMITED, ALL);
-            String text = "a".repeat(20_000 * (i + 1));
-            assertEquals(0L, returned(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> vm.invoke(fn, text))));
+            String text = "a".repeat(n * (i + 1));
+            assertEquals(expected, returned(assertTimeoutPreemptively(timeout, () -> vm.invoke(fn, text))));
             fuel[i] = vm.fuelUsed();
         }
         assertTrue(fuel[1] > 19 * fuel[0] / 10 && fuel[1] < 21 * fuel[0] / 10, fuel[0] + " then " + fuel[1]);
