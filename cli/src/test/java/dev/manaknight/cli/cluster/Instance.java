@@ -1,5 +1,6 @@
 package dev.manaknight.cli.cluster;
 
+import dev.manaknight.cli.LauncherFlags;
 import dev.manaknight.cli.Main;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,8 +48,10 @@ final class Instance {
     /** Starts the process and returns once it serves: `serve`'s readiness answers 200, `fpm` accepts. */
     void start() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        var cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        // The launcher's heap and collector; C1 only, so that six JVMs start quickly on a small machine.
+        var cmd = new ArrayList<>(List.of(java, LauncherFlags.HEAP, "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(LauncherFlags.collector());
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(switch (kind) {
             case SERVE -> List.of("serve", "--config", config.toString(), "--port", String.valueOf(port));
             case FPM -> List.of("fpm", "--config", config.toString());
