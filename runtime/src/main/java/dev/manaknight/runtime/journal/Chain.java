@@ -26,14 +26,10 @@ public final class Chain {
 
     /** SHA-256 over the previous hash (hex, ASCII) and the record's bytes, hex. */
     public static String hash(String prev, byte[] record) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(prev.getBytes(StandardCharsets.US_ASCII));
-            md.update(record);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        MessageDigest md = sha256();
+        md.update(prev.getBytes(StandardCharsets.US_ASCII));
+        md.update(record);
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** The line that follows a line whose hash is `prev`, newline included. */
@@ -48,6 +44,56 @@ public final class Chain {
         out[at] = '}';
         out[at + 1] = '\n';
         return out;
+    }
+
+    /**
+     * Begins a line at the end of `c`, its `prev` and `hash` left blank, so that the record can be
+     * encoded straight after it; answers where the line begins. {@link #close} ends it.
+     */
+    static int open(Chunk c) {
+        int line = c.size();
+        c.write(HEAD, 0, HEAD.length);
+        c.skip(64);
+        c.write(MID, 0, MID.length);
+        c.skip(64);
+        c.write(REC, 0, REC.length);
+        return line;
+    }
+
+    /** Ends the line {@link #open} began: its record is what was written since. */
+    static void close(Chunk c) {
+        c.write('}');
+        c.write('\n');
+    }
+
+    /**
+     * Fills in the frame of the line from `line` to `end` (newline included) in `buf`: `prev`,
+     * and the hash over it and the record as they lie there ({@link #hash}); answers the hash.
+     */
+    static String seal(byte[] buf, int line, int end, String prev, MessageDigest md) {
+        int prevAt = line + HEAD.length;
+        int hashAt = prevAt + 64 + MID.length;
+        for (int i = 0; i < 64; i++) buf[prevAt + i] = (byte) prev.charAt(i);
+        md.reset();
+        md.update(buf, prevAt, 64);
+        md.update(buf, line + RECORD_AT, end - 2 - line - RECORD_AT);
+        byte[] digest = md.digest();
+        for (int i = 0; i < digest.length; i++) {
+            buf[hashAt + 2 * i] = HEX[(digest[i] >> 4) & 0xf];
+            buf[hashAt + 2 * i + 1] = HEX[digest[i] & 0xf];
+        }
+        return new String(buf, hashAt, 64, StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** A SHA-256 digest for one thread's {@link #seal}s. */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static int put(byte[] out, int at, byte[] part) {

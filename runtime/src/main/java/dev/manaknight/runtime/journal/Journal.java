@@ -2,7 +2,6 @@ package dev.manaknight.runtime.journal;
 
 import dev.manaknight.runtime.LogThrottle;
 import dev.manaknight.runtime.config.Config;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -53,6 +52,8 @@ public final class Journal implements AutoCloseable {
     private final Segments segments;
     private final Scrub scrub;
     private final Thread writer;
+    /** The writer thread's buffer of lines. */
+    private final Chunk chunk = new Chunk();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     /** Dropped since the last record queued: the next one queued says so. */
@@ -159,12 +160,12 @@ public final class Journal implements AutoCloseable {
 
     private void run() {
         var batch = new ArrayList<Pending>(MAX_BATCH);
+        var items = new ArrayList<Object>(MAX_BATCH);
         boolean stopping = false;
         while (!stopping) {
             try {
-                Object first = queue.take();
-                var items = new ArrayList<Object>(MAX_BATCH);
-                items.add(first);
+                items.clear();
+                items.add(queue.take());
                 queue.drainTo(items, MAX_BATCH - 1);
                 for (Object o : items) {
                     if (o == STOP) stopping = true;
@@ -186,25 +187,30 @@ public final class Journal implements AutoCloseable {
     /**
      * Writes a batch as one chunk (one write, one fsync in audit mode), or two when the segment
      * fills; on failure nothing of the unwritten chunk stays, and its records fail (audit mode) or
-     * are counted as dropped.
+     * are counted as dropped. Each record is encoded straight into its line in the {@link Chunk}.
      */
     private void write(List<Pending> all) {
         var batch = new ArrayList<Pending>(all.size());
-        var records = new ArrayList<byte[]>(all.size());
+        int[] lines = new int[all.size() + 1]; // where each encoded record's line begins; the last one's end
+        chunk.cut(0);
         for (Pending p : all) { // a record that cannot be encoded is lost alone, never its batch
+            int line = Chain.open(chunk);
             try {
-                records.add(p.entry() instanceof JournalRecord r ? RecordCodec.encode(r, scrub)
-                        : RecordCodec.encode((CommitOutcome) p.entry(), scrub));
+                if (p.entry() instanceof JournalRecord r) RecordCodec.encode(r, scrub, chunk);
+                else RecordCodec.encode((CommitOutcome) p.entry(), scrub, chunk);
+                Chain.close(chunk);
+                lines[batch.size()] = line;
                 batch.add(p);
             } catch (RuntimeException e) {
+                chunk.cut(line);
                 if (failureLog.due()) log.error("journal: the record of request {} cannot be encoded: {}", p.id(), e.toString());
                 if (p.durable() != null) p.durable().completeExceptionally(e);
                 else drop(1);
             }
         }
-        var chunk = new ByteArrayOutputStream();
+        lines[batch.size()] = chunk.size();
         int done = 0; // records of the batch written (and in audit mode fsynced)
-        int sealed = 0;
+        int from = 0; // the chunk's first byte not written yet
         try {
             if (reopen) {
                 reopen = false;
@@ -214,18 +220,16 @@ public final class Journal implements AutoCloseable {
                 Pending p = batch.get(i);
                 if (p.dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
                         + "write failed)", p.dropped(), p.id());
-                byte[] record = records.get(i);
-                if (segments.full(record.length)) { // the segment is full: what it has goes first
-                    segments.flush(chunk.toByteArray(), config.durable());
-                    done = complete(batch, done, sealed);
-                    chunk.reset();
+                if (segments.full(lines[i + 1] - lines[i] - Chain.RECORD_AT - 2)) { // the segment is full: what it has goes first
+                    segments.flush(chunk, from, lines[i], config.durable());
+                    done = complete(batch, done, i);
+                    from = lines[i];
                     segments.rotate();
                 }
-                chunk.writeBytes(segments.seal(record));
-                sealed++;
+                segments.seal(chunk, lines[i], lines[i + 1]);
             }
-            segments.flush(chunk.toByteArray(), config.durable());
-            complete(batch, done, sealed);
+            segments.flush(chunk, from, chunk.size(), config.durable());
+            complete(batch, done, batch.size());
         } catch (IOException | RuntimeException e) {
             segments.undo();
             if (failureLog.due()) log.error("journal: cannot write to {}: {}", config.path(), e.toString());
@@ -234,6 +238,8 @@ public final class Journal implements AutoCloseable {
                 else drop(1);
             }
         }
+        chunk.cut(0);
+        chunk.trim();
     }
 
     /** Lines `from` to `to` of the batch are on disk: their records counted, their requests answered. */

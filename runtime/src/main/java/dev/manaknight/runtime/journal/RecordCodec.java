@@ -11,6 +11,7 @@ import dev.manaknight.runtime.effects.CommitFault;
 import dev.manaknight.runtime.effects.EffectCall;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -37,8 +38,14 @@ public final class RecordCodec {
 
     /** The record's JSON, with what `scrub` keeps out of the journal named, sealed or left out. */
     static byte[] encode(JournalRecord r, Scrub all) {
-        Scrub scrub = all.forRequest(r.request().headers());
         var out = new ByteArrayOutputStream(512 + r.request().body().length + r.response().body().length);
+        encode(r, all, out);
+        return out.toByteArray();
+    }
+
+    /** {@link #encode(JournalRecord, Scrub)} onto the end of `out` (the writer's {@link Chunk}). */
+    static void encode(JournalRecord r, Scrub all, OutputStream out) {
+        Scrub scrub = all.forRequest(r.request().headers());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", r.id());
@@ -103,12 +110,17 @@ public final class RecordCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
-        return out.toByteArray();
     }
 
     /** An outcome line's JSON (CommitOutcome). */
     static byte[] encode(CommitOutcome o, Scrub scrub) {
         var out = new ByteArrayOutputStream(128);
+        encode(o, scrub, out);
+        return out.toByteArray();
+    }
+
+    /** {@link #encode(CommitOutcome, Scrub)} onto the end of `out`. */
+    static void encode(CommitOutcome o, Scrub scrub, OutputStream out) {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeObjectFieldStart("outcome");
@@ -124,7 +136,6 @@ public final class RecordCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     private static void headers(JsonGenerator g, Scrub scrub, String id, String side, List<Header> headers) throws IOException {
@@ -134,10 +145,20 @@ public final class RecordCodec {
     }
 
     private static void body(JsonGenerator g, Scrub scrub, byte[] body) throws IOException {
+        if (scrub.none() && ascii(body)) { // the common case, without a String made of it: the same JSON string
+            g.writeFieldName("body");
+            g.writeUTF8String(body, 0, body.length);
+            return;
+        }
         String text = utf8(body);
         g.writeFieldName(text != null ? "body" : "body64");
         if (text != null) scrub.string(g, text);
         else scrub.bytes(g, body);
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) if (b < 0) return false;
+        return true;
     }
 
     /** The bytes as text when they are well-formed UTF-8, else null. */

@@ -123,7 +123,13 @@ final class Scrub {
     private static void piece(Set<String> out, String s) { if (s.length() >= MIN_PIECE) out.add(s); }
 
     /** True when headers of this name are sealed or left out. */
-    boolean redacts(String header) { return redact.contains(header.toLowerCase(Locale.ROOT)); }
+    /** True when no text is kept out of strings: {@link #string} writes every string as it is. */
+    boolean none() { return secrets.isEmpty(); }
+
+    boolean redacts(String header) {
+        for (String r : redact) if (r.equalsIgnoreCase(header)) return true; // a few names: no lower-cased copy per header
+        return false;
+    }
 
     /** `s` as a JSON string, or as `["sec", text, name, text, …]` when a Secret's text occurs in it. */
     void string(JsonGenerator g, String s) throws IOException {

@@ -80,25 +80,23 @@ final class Segments implements AutoCloseable {
 
     private long headerSize;
 
-    /** The record's chain line, after the last one sealed. */
-    byte[] seal(byte[] record) {
-        String h = Chain.hash(hash, record);
-        byte[] line = Chain.line(hash, h, record);
-        hash = h;
-        size += line.length;
-        return line;
+    private final java.security.MessageDigest md = Chain.sha256();
+
+    /** Seals the line from `line` to `end` of the chunk ({@link Chain#open}) after the last one sealed. */
+    void seal(Chunk c, int line, int end) {
+        hash = Chain.seal(c.array(), line, end, hash, md);
+        size += end - line;
     }
 
-    /** Writes the sealed lines, then fsyncs when `durable`. */
-    void flush(byte[] lines, boolean durable) throws IOException {
-        if (lines.length > 0) {
-            ByteBuffer b = ByteBuffer.wrap(lines);
-            while (b.hasRemaining()) channel.write(b);
+    /** Writes bytes `from` to `to` of the chunk, sealed lines, then fsyncs when `durable`. */
+    void flush(Chunk c, int from, int to, boolean durable) throws IOException {
+        if (to > from) {
+            c.writeTo(channel, from, to);
             if (durable) channel.force(false);
         }
         flushedHash = hash;
         flushedSize = size;
-        bytes += lines.length;
+        bytes += to - from;
     }
 
     /** Forgets the lines sealed since the last flush, and cuts off any of them that reached the file. */
