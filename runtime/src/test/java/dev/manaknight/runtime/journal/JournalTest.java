@@ -263,6 +263,55 @@ class JournalTest {
         }
     }
 
+    /**
+     * Issue 18, audit mode's two waits: a record waited for as written (a read's) and an outcome
+     * line are answered while every fsync is held; the writer fsyncs them by itself soon after;
+     * a record waited for as durable (a change's, before its commit) is answered only once its
+     * fsync is over, and one fsync covers what came with it.
+     */
+    @Test void auditModeWaitsForAnFsyncOnlyForARecordBeforeItsCommit() throws Exception {
+        var gated = new ArrayList<GatedChannel>();
+        Segments.Opener opener = file -> {
+            var c = new GatedChannel(Segments.DISK.create(file));
+            c.permits.release(); // the segment's header is fsynced as it begins
+            gated.add(c);
+            return c;
+        };
+        Journal j = open(1 << 20, 0, true, 16, opener);
+        try {
+            GatedChannel segment = gated.getFirst();
+            assertEquals(1, segment.ended.get());
+            // every fsync held from here on: what does not wait for one is still answered
+            j.append(record("r-01")).get(10, TimeUnit.SECONDS);
+            j.append(new CommitOutcome("r-00", 1, null)).get(10, TimeUnit.SECONDS);
+            assertTrue(new String(Files.readAllBytes(files().getFirst()), StandardCharsets.UTF_8).contains("\"id\":\"r-01\""));
+            await(() -> segment.begun.get() == 2); // the writer's own fsync of them, within SYNC_INTERVAL
+            CompletableFuture<Void> durable = j.appendDurable(record("r-02"));
+            CompletableFuture<Void> read = j.append(record("r-03"));
+            assertTrue(!durable.isDone() && !read.isDone(), "answered while the writer is in an fsync");
+            segment.permits.release(); // the writer's own fsync ends; then r-02's (r-03 in it or in the next)
+            await(() -> segment.begun.get() == 3);
+            assertTrue(!durable.isDone(), "answered before its fsync");
+            segment.permits.release(10);
+            durable.get(10, TimeUnit.SECONDS);
+            read.get(10, TimeUnit.SECONDS);
+            assertEquals(3, j.written());
+        } finally {
+            gated.forEach(c -> c.permits.release(100));
+            j.close();
+        }
+        assertEquals(List.of("r-01", "r-02", "r-03"), readAll().stream().map(JournalRecord::id).toList());
+        assertNull(JournalVerifier.verify(dir).getFirst().broken());
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the condition did not come within 10 s");
+            Thread.sleep(1);
+        }
+    }
+
     /** A full disk (/dev/full: every write fails with ENOSPC): audit mode's future fails, the default mode counts a drop. */
     @Test void aFullDiskFailsAuditModeAndDropsOtherwise() throws Exception {
         Segments.Opener fullAfterFirst = file -> file.getFileName().toString().endsWith("000001.jsonl") ? Segments.DISK.create(file)
