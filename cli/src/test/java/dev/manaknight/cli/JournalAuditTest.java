@@ -20,6 +20,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,22 +154,29 @@ class JournalAuditTest {
      * A kill -9 at the worst moments of audit mode: after the record is durable and before the
      * commit (the request is in the journal, not in the database), and after the commit and before
      * its outcome (in both). Either way `journal verify` accepts the journal and names the request
-     * whose outcome it lacks; replay answers it as recorded and says so.
+     * whose outcome it lacks; replay answers it as recorded and says so. The moment is made by the
+     * test's own database (PausingServe), which stops the commit there.
      */
     @ParameterizedTest @ValueSource(strings = {"before-commit", "after-commit"})
     void aKillAtTheWorstMomentLeavesAJournalThatVerifies(String moment) throws Exception {
         copyUsers(true);
         try (var sh = new Shell(dir)) {
             int port = Shell.freePort();
-            Shell.Server server = sh.start("env JAVA_TOOL_OPTIONS=-Dmanaknight.test.journal.pause=" + moment
-                    + " ./manaknight serve users --port " + port, l -> l.contains("listening on"));
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Shell.Server server = sh.start(java + " --enable-native-access=ALL-UNNAMED -cp '"
+                    + System.getProperty("java.class.path") + "' " + PausingServe.class.getName() + " users " + port + " "
+                    + moment, l -> l.contains("listening on"));
             CompletableFuture<HttpResponse<String>> pending = http.sendAsync(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/users")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(user("radia"))).build(), HttpResponse.BodyHandlers.ofString());
-            awaitOutput(server, "test pause " + moment + " of request ", 1);
-            String out = server.output();
-            int at = out.indexOf("test pause " + moment + " of request ") + ("test pause " + moment + " of request ").length();
-            String id = out.substring(at, out.indexOf('\n', at)).strip();
+            awaitOutput(server, "test pause " + moment, 1);
+            // The commit is held: the request's record is on disk already, pending.
+            List<String> held = lines(dir.resolve("users/journal")).stream().filter(l -> l.contains("\"commit\":\"pending\""))
+                    .toList();
+            assertEquals(1, held.size(), server.output());
+            Matcher m = Pattern.compile("\"record\":\\{\"id\":\"([^\"]+)\"").matcher(held.getFirst());
+            assertTrue(m.find(), held.getFirst());
+            String id = m.group(1);
             server.process.destroyForcibly(); // SIGKILL
             assertTrue(server.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
             assertTrue(pending.handle((r, e) -> e != null).join(), "the paused request was answered");

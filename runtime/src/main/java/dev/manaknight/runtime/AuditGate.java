@@ -6,7 +6,6 @@ import dev.manaknight.runtime.journal.Journal;
 import dev.manaknight.runtime.journal.JournalRecord;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 
@@ -20,18 +19,10 @@ import org.slf4j.Logger;
  * is unknown, and the request is answered as committed.
  */
 final class AuditGate implements RequestCore.CommitGate {
-    /**
-     * Tests only: with the system property `manaknight.test.journal.pause` set to `before-commit`
-     * or `after-commit`, a request stops for good at that moment and says so on stderr, so that a
-     * test can kill the process there (kill -9) and look at the journal and the database.
-     */
-    static final String PAUSE_PROPERTY = "manaknight.test.journal.pause";
-
     private final Journal journal;
     private final BiFunction<InFlight, Reply, JournalRecord> record;
     private final FailureLog failures;
     private final Logger log;
-    private final String pause;
 
     /** @param record the request's record, answering the reply given (X-Request-Id included) */
     AuditGate(Journal journal, BiFunction<InFlight, Reply, JournalRecord> record, FailureLog failures, Logger log) {
@@ -39,7 +30,6 @@ final class AuditGate implements RequestCore.CommitGate {
         this.record = record;
         this.failures = failures;
         this.log = log;
-        this.pause = System.getProperty(PAUSE_PROPERTY);
     }
 
     @Override public boolean before(InFlight r, Reply reply) {
@@ -50,12 +40,10 @@ final class AuditGate implements RequestCore.CommitGate {
             failures.internal(r.id(), req.method(), req.rawPath(), e.getCause() != null ? e.getCause() : e);
             return false;
         }
-        pauseAt("before-commit", r);
         return true;
     }
 
     @Override public void after(InFlight r, CommitFault fault) {
-        pauseAt("after-commit", r);
         try {
             journal.append(new CommitOutcome(r.id(), r.attempts().size(), fault)).join();
         } catch (CompletionException | CancellationException e) {
@@ -64,12 +52,5 @@ final class AuditGate implements RequestCore.CommitGate {
                     + "as unknown: {}", r.id(), fault == null ? "committed" : fault, (e.getCause() != null ? e.getCause() : e));
         }
         if (fault == null) r.journaledAtCommit();
-    }
-
-    private void pauseAt(String moment, InFlight r) {
-        if (!moment.equals(pause)) return;
-        System.err.println("manaknight: test pause " + moment + " of request " + r.id());
-        System.err.flush();
-        while (true) LockSupport.park(this); // until the test kills the process
     }
 }
