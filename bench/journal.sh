@@ -7,8 +7,8 @@
 # endpoint on every variant in turn, so they share the machine's noise:
 #   off     no [journal]
 #   on      [journal] path: records written off the request path by the buffered writer
-#   audit   the same with durable = true: a transaction that wrote commits only once its record is
-#           fsynced; every reply waits until its record (and outcome) is written, fsynced by the next group
+#   audit   the same with durable = true: a reply waits for its record's fsync, and a transaction
+#           that wrote commits only once its record is on disk, its outcome fsynced after
 # Each server gets PREWARM seconds of load per endpoint first (the JIT); before each timed run it
 # waits (bounded) for a quiet machine. Every round is printed; the summary gives the median req/s
 # and p99 per variant and endpoint, and the median of the per-round ratios to `off` (the issue's

@@ -12,11 +12,10 @@ import org.slf4j.Logger;
 /**
  * Audit mode's order around a commit (journal.md, "Commits"): the request's record, saying the
  * reply it will have, is made durable first (`"commit":"pending"`); then the transaction
- * commits; then the commit's outcome is written as a line of its own (fsynced with the next
- * group, within {@link Journal#SYNC_INTERVAL}); only then is the request answered. A record that
- * cannot be made durable means no commit (the request is answered 503 and nothing it wrote is
- * kept); an outcome that cannot be written after a commit leaves the record saying its outcome
- * is unknown, and the request is answered as committed.
+ * commits; then the commit's outcome is made durable as a line of its own; only then is the
+ * request answered. A record that cannot be made durable means no commit (the request is
+ * answered 503 and nothing it wrote is kept); an outcome that cannot be written after a commit
+ * leaves the record saying its outcome is unknown, and the request is answered as committed.
  */
 final class AuditGate implements RequestCore.CommitGate {
     private final Journal journal;
@@ -34,7 +33,7 @@ final class AuditGate implements RequestCore.CommitGate {
 
     @Override public boolean before(InFlight r, Reply reply) {
         try {
-            journal.appendDurable(record.apply(r, r.withId(reply)).withCommit(JournalRecord.Commit.PENDING)).join();
+            journal.append(record.apply(r, r.withId(reply)).withCommit(JournalRecord.Commit.PENDING)).join();
         } catch (CompletionException | CancellationException e) {
             Request req = r.request();
             failures.internal(r.id(), req.method(), req.rawPath(), e.getCause() != null ? e.getCause() : e);

@@ -38,18 +38,8 @@ public final class Journal implements AutoCloseable {
     /** 36^10: how many instance names there are. */
     static final long INSTANCES = 3_656_158_440_062_976L;
 
-    /**
-     * Audit mode: how long lines that nobody waits on to be fsynced (reads' records, commits'
-     * outcomes) may stay in the OS's cache before the writer fsyncs them by itself; the next
-     * record held before its commit fsyncs them sooner.
-     */
-    public static final Duration SYNC_INTERVAL = Duration.ofMillis(50);
-
-    /**
-     * A line to write: a {@link JournalRecord} or a {@link CommitOutcome}; `durable` (null in the
-     * default mode) completes once the line is written, or once it is also fsynced when `sync`.
-     */
-    private record Pending(Object entry, CompletableFuture<Void> durable, boolean sync) {
+    /** A line to write: a {@link JournalRecord} or a {@link CommitOutcome}; `durable` null in the default mode. */
+    private record Pending(Object entry, CompletableFuture<Void> durable) {
         String id() { return entry instanceof JournalRecord r ? r.id() : ((CommitOutcome) entry).id(); }
 
         long dropped() { return entry instanceof JournalRecord r ? r.dropped() : 0; }
@@ -70,8 +60,6 @@ public final class Journal implements AutoCloseable {
     private final AtomicLong droppedSince = new AtomicLong();
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean reopen;
-    /** Audit mode, the writer's: when lines were first written and not fsynced since, or -1 (none are). */
-    private long unsynced = -1;
     private volatile boolean closed;
 
     private Journal(Config.Journal config, String instance, Segments segments, Scrub scrub, Logger log) {
@@ -116,46 +104,35 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Hands a record to the writer. Default mode: never blocks, answers null; a full queue drops
-     * the record (counted). Audit mode: the future completes when the record is written to its
-     * segment (in the OS's cache: a crash of the process no longer loses it; it is fsynced within
-     * {@link #SYNC_INTERVAL}) and fails when it cannot be put there (or the queue stayed full
-     * {@link #DURABLE_QUEUE_WAIT}, or the write took longer than {@link #DURABLE_WRITE_WAIT}).
+     * the record (counted). Audit mode: the future completes when the record is on disk and
+     * fails when it cannot be put there (or the queue stayed full {@link #DURABLE_QUEUE_WAIT}, or
+     * the write took longer than {@link #DURABLE_WRITE_WAIT}).
      */
     public CompletableFuture<Void> append(JournalRecord r) {
         if (!config.durable()) {
             long before = droppedSince.getAndSet(0); // the first record queued after a drop says how many
-            if (closed || !queue.offer(new Pending(before > 0 ? r.withDropped(before) : r, null, false))) {
+            if (closed || !queue.offer(new Pending(before > 0 ? r.withDropped(before) : r, null))) {
                 droppedSince.addAndGet(before);
                 drop(1);
             }
             return null;
         }
-        return audited(r, false);
-    }
-
-    /**
-     * Audit mode: hands over the record of a request whose commit waits for it; the future
-     * completes once it is written and fsynced (with whatever else the writer has, one fsync for
-     * them all), and fails as {@link #append}'s does.
-     */
-    public CompletableFuture<Void> appendDurable(JournalRecord r) {
-        if (!config.durable()) throw new IllegalStateException("records are made durable in audit mode only");
-        return audited(r, true);
+        return durably(r);
     }
 
     /**
      * Audit mode: hands the outcome of a commit that a record held back to the writer; the future
-     * completes when it is written, as {@link #append}'s does (fsynced within {@link #SYNC_INTERVAL}).
+     * completes when it is on disk, as {@link #append}'s does.
      */
     public CompletableFuture<Void> append(CommitOutcome o) {
         if (!config.durable()) throw new IllegalStateException("commit outcomes are written in audit mode only");
-        return audited(o, false);
+        return durably(o);
     }
 
-    private CompletableFuture<Void> audited(Object entry, boolean sync) {
+    private CompletableFuture<Void> durably(Object entry) {
         var done = new CompletableFuture<Void>();
         try {
-            if (closed || !queue.offer(new Pending(entry, done, sync), DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
+            if (closed || !queue.offer(new Pending(entry, done), DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 done.completeExceptionally(new IOException("journal: the writer is behind; the record was not written"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -188,13 +165,7 @@ public final class Journal implements AutoCloseable {
         while (!stopping) {
             try {
                 items.clear();
-                Object first = unsynced < 0 ? queue.take() : queue.poll(unsynced + SYNC_INTERVAL.toNanos() - System.nanoTime(),
-                        TimeUnit.NANOSECONDS);
-                if (first == null) { // lines wait to be fsynced and nothing came meanwhile
-                    sync();
-                    continue;
-                }
-                items.add(first);
+                items.add(queue.take());
                 queue.drainTo(items, MAX_BATCH - 1);
                 for (Object o : items) {
                     if (o == STOP) stopping = true;
@@ -205,7 +176,6 @@ public final class Journal implements AutoCloseable {
             }
             if (!batch.isEmpty()) write(batch);
             batch.clear();
-            if (unsynced >= 0 && System.nanoTime() - unsynced >= SYNC_INTERVAL.toNanos()) sync();
         }
         try {
             segments.close();
@@ -215,25 +185,9 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Audit mode: fsyncs lines already answered for ({@link #SYNC_INTERVAL}). A failure cannot be
-     * undone (their requests were answered): it is logged, and the next fsync tries again.
-     */
-    private void sync() {
-        try {
-            segments.sync();
-            unsynced = -1;
-        } catch (IOException | RuntimeException e) {
-            unsynced = System.nanoTime();
-            if (failureLog.due()) log.error("journal: cannot fsync {}: {}", config.path(), e.toString());
-        }
-    }
-
-    /**
-     * Writes a batch as one chunk (one write), or two when the segment fills; in audit mode fsyncs
-     * it when a line of it is waited for so, else leaves that to {@link #sync} within
-     * {@link #SYNC_INTERVAL}. On failure nothing of the unwritten chunk stays, and its records fail
-     * (audit mode) or are counted as dropped. Each record is encoded straight into its line in the
-     * {@link Chunk}.
+     * Writes a batch as one chunk (one write, one fsync in audit mode), or two when the segment
+     * fills; on failure nothing of the unwritten chunk stays, and its records fail (audit mode) or
+     * are counted as dropped. Each record is encoded straight into its line in the {@link Chunk}.
      */
     private void write(List<Pending> all) {
         var batch = new ArrayList<Pending>(all.size());
@@ -255,8 +209,6 @@ public final class Journal implements AutoCloseable {
             }
         }
         lines[batch.size()] = chunk.size();
-        boolean force = false;
-        for (Pending p : batch) force |= p.sync();
         int done = 0; // records of the batch written (and in audit mode fsynced)
         int from = 0; // the chunk's first byte not written yet
         try {
@@ -269,16 +221,14 @@ public final class Journal implements AutoCloseable {
                 if (p.dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
                         + "write failed)", p.dropped(), p.id());
                 if (segments.full(lines[i + 1] - lines[i] - Chain.RECORD_AT - 2)) { // the segment is full: what it has goes first
-                    segments.flush(chunk, from, lines[i], config.durable()); // a segment ends fsynced
+                    segments.flush(chunk, from, lines[i], config.durable());
                     done = complete(batch, done, i);
                     from = lines[i];
                     segments.rotate();
                 }
                 segments.seal(chunk, lines[i], lines[i + 1]);
             }
-            segments.flush(chunk, from, chunk.size(), force);
-            if (force) unsynced = -1;
-            else if (config.durable() && unsynced < 0 && !batch.isEmpty()) unsynced = System.nanoTime();
+            segments.flush(chunk, from, chunk.size(), config.durable());
             complete(batch, done, batch.size());
         } catch (IOException | RuntimeException e) {
             segments.undo();

@@ -99,9 +99,6 @@ final class Segments implements AutoCloseable {
         bytes += to - from;
     }
 
-    /** Fsyncs what was written. */
-    void sync() throws IOException { channel.force(false); }
-
     /** Forgets the lines sealed since the last flush, and cuts off any of them that reached the file. */
     void undo() {
         hash = flushedHash;
