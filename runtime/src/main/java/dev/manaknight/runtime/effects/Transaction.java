@@ -257,8 +257,9 @@ public final class Transaction {
                 } catch (SQLException e) {
                     note(e);
                     cleanUp();
-                    // A conflict or a refused statement is a definite "no"; a lost connection is not.
-                    throw SqlFault.of(e) == SqlFault.UNAVAILABLE ? new OutcomeUnknown(e) : e;
+                    // A conflict or a refused statement is a definite "no"; a lost connection is
+                    // not, unless nothing was written: then no outcome can have changed anything.
+                    throw check && SqlFault.of(e) == SqlFault.UNAVAILABLE ? new OutcomeUnknown(e) : e;
                 }
                 end();
                 return null;

@@ -47,6 +47,15 @@ class CommitOutcomeTest {
         }
     }
 
+    /** ClusterTest saw a GET answered commit-outcome-unknown: a transaction that only read changed nothing either way. */
+    @Test void aLostCommitOfATransactionThatOnlyReadIsUnavailableNotUnknown() throws Exception {
+        var tx = new Transaction(new SingleConnectionDatabase(failingCommit("57P01")));
+        tx.read(c -> c.createStatement().execute("SELECT 1"));
+        var e = assertThrows(SQLException.class, tx::commit);
+        assertFalse(e instanceof Transaction.OutcomeUnknown, "nothing was written: " + e);
+        assertEquals(SqlFault.UNAVAILABLE, SqlFault.of(e));
+    }
+
     @Test void aDefiniteNoFromTheDatabaseIsNotUnknown() throws Exception {
         var tx = wrote(new SingleConnectionDatabase(failingCommit("40001")));
         var e = assertThrows(SQLException.class, tx::commit);
