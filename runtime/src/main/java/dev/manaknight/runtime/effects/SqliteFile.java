@@ -162,6 +162,10 @@ final class SqliteFile {
         if (!closing) {
             LOG.warn("the database file {} was replaced by another file: closing every connection to the old one", path);
             closeAll();
+        } else if (connections.open() > 0) {
+            // Again: the pool's filler may have opened one since (a task begun before the first
+            // closeAll), which nothing would close, and the file would never be used again.
+            connections.closeAll();
         }
         if (connections.open() > 0) {
             problem = "the database file " + path + " is back; the connections to the file that was there before are closing";
