@@ -91,7 +91,13 @@ class ListenerGateTest {
                     c -> accepted.incrementAndGet());
             var q = new Queued(endpoint, new CountDownLatch(1), accepted, new ArrayList<>(),
                     ((InetSocketAddress) endpoint.listener().localAddress()).getPort());
-            endpoint.listener().eventLoop().execute(() -> awaitQuietly(q.hold)); // the acceptor is busy: connections queue
+            var holding = new CountDownLatch(1);
+            endpoint.listener().eventLoop().execute(() -> { // the acceptor is busy: connections queue
+                holding.countDown();
+                awaitQuietly(q.hold);
+            });
+            // Connect only once it holds: an accept handled before the task would leave fewer queued.
+            if (!holding.await(10, TimeUnit.SECONDS)) throw new AssertionError("the acceptor never ran the holding task");
             for (int i = 0; i < 3; i++) q.clients.add(connectAndSend(q.port));
             await(() -> ListenerGate.queued(endpoint.listener()) == 3, "three connections in the accept queue");
             return q;
