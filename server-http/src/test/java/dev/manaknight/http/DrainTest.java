@@ -150,9 +150,12 @@ class DrainTest {
     private static void awaitRefused(int port) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try (var probe = new Socket("127.0.0.1", port)) {
+            // Refused, or unanswered: a closing listener first drops new attempts (ListenerGate),
+            // whose SYN would otherwise be sent again a second later, past the idle grace.
+            try (var probe = new Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 100);
                 Thread.onSpinWait();
-            } catch (IOException refused) {
+            } catch (IOException refusedOrUnanswered) {
                 return;
             }
         }

@@ -116,11 +116,23 @@ final class PrivatePostgres implements AutoCloseable {
         frozen = false;
     }
 
-    /** Signals the postmaster and every process under it (one that ended meanwhile is no error). */
+    /**
+     * Signals the postmaster and every process under it (one that ended meanwhile is no error).
+     * The postmaster first, then its children listed after it: a backend it forked between a
+     * listing and the signal (the pool filling itself) would otherwise go on answering while the
+     * server is "frozen" (a CI run saw a read answered 200).
+     */
     private void signal(String sig) throws Exception {
         long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
-        var cmd = new ArrayList<>(List.of("kill", sig, String.valueOf(postmaster)));
-        ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(d -> cmd.add(String.valueOf(d.pid()))));
+        kill(sig, List.of(postmaster), postmaster);
+        var children = new ArrayList<Long>();
+        ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid())));
+        if (!children.isEmpty()) kill(sig, children, postmaster);
+    }
+
+    private void kill(String sig, List<Long> pids, long postmaster) throws Exception {
+        var cmd = new ArrayList<>(List.of("kill", sig));
+        for (long pid : pids) cmd.add(String.valueOf(pid));
         try {
             run(cmd);
         } catch (IOException e) {
