@@ -3,9 +3,11 @@ package dev.manaknight.runtime.effects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -108,17 +110,48 @@ final class SqliteFile {
         if (Files.exists(path)) return false;
         for (String side : new String[] {"-wal", "-shm"}) {
             Path p = Path.of(path + side);
-            if (Files.exists(p))
+            if (Files.exists(p) && !Files.exists(path)) // (the path again: another process may have made it since)
                 throw new SQLException("the database file " + path + " does not exist but " + p + " does: the database was "
                         + "deleted while in use; restore it, or move " + p + " away (it holds its last writes) to start empty");
         }
-        LOG.warn("the database file {} does not exist: creating a new, empty database there", path.toAbsolutePath());
-        var create = new Properties();
-        create.putAll(props);
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + path, create)) {
-            c.getMetaData(); // opening with the create flag (sqlite-jdbc's default) made the file
+        // Made whole beside the path, then linked into place: instances started at once on a
+        // missing file each made it and switched it to WAL, and two switching at once were
+        // answered SQLITE_BUSY without a wait (each held a shared lock and wanted an exclusive
+        // one), so one did not start. Linking fails when the path exists: one creation wins, and
+        // every process sees the file only once it is in WAL mode.
+        // (A name of our own, and SQLite creates the file: its mode is the one SQLite gives, as before.)
+        Path tmp = Path.of(path + ".creating-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
+        try {
+            var create = new Properties();
+            create.putAll(props); // journal_mode=WAL is kept in the file's header
+            try (var c = DriverManager.getConnection("jdbc:sqlite:" + tmp, create)) {
+                c.getMetaData();
+            }
+            try {
+                Files.createLink(path, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return false; // another process made it first
+            } catch (UnsupportedOperationException | IOException e) {
+                // no hard links here (some network or FUSE filesystems): a rename, which could
+                // only replace a file made in the last instant by another process starting too
+                if (Files.exists(path)) return false;
+                try {
+                    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException m) {
+                    throw new SQLException("cannot create the database file " + path + ": " + m.getMessage(), m);
+                }
+            }
+            LOG.warn("the database file {} does not exist: creating a new, empty database there", path.toAbsolutePath());
+            return true;
+        } finally {
+            for (String side : new String[] {"", "-wal", "-shm", "-journal"}) {
+                try {
+                    Files.deleteIfExists(Path.of(tmp + side));
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless; its name says what it is
+                }
+            }
         }
-        return true;
     }
 
     /**

@@ -165,6 +165,48 @@ class SqliteFileTest {
         assertFalse(Files.exists(orphan));
     }
 
+    /**
+     * Issue 17 (a CI failure): instances started at once on a missing file. Each created it and
+     * switched it to WAL; two switching at once both hold a shared lock and want an exclusive one,
+     * and SQLite answers one of them SQLITE_BUSY at once, without waiting (it would deadlock), so
+     * that process did not start. Now one creation wins and the file appears in WAL mode already.
+     */
+    @Test void manyOpeningAMissingFileAtOnceAllStartAndOneCreatesIt() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Path file = dir.resolve("race-" + round + ".db");
+            int n = 6;
+            var start = new java.util.concurrent.CyclicBarrier(n);
+            var pools = new java.util.concurrent.ConcurrentLinkedQueue<PooledDatabase>();
+            var created = new java.util.concurrent.atomic.AtomicInteger();
+            var failures = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+            var threads = new java.util.ArrayList<Thread>();
+            for (int i = 0; i < n; i++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        if (SqliteFile.createIfMissing(file, PooledDatabase.sqliteProperties(1000))) created.incrementAndGet();
+                        pools.add(PooledDatabase.open("sqlite:" + file, 1, Duration.ofSeconds(5), 2));
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(30));
+            pools.forEach(PooledDatabase::close);
+            assertTrue(failures.isEmpty(), "round " + round + ": " + failures);
+            assertEquals(1, created.get(), "round " + round + ": one creation");
+            try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement();
+                 var rs = st.executeQuery("PRAGMA journal_mode")) {
+                rs.next();
+                assertEquals("wal", rs.getString(1));
+            }
+            try (var files = Files.list(dir)) {
+                assertEquals(java.util.List.of(), files.filter(f -> f.getFileName().toString().contains(".creating")).toList(),
+                        "no half-made file left");
+            }
+        }
+    }
+
     @Test void theWatchedPathOfAUrl() {
         assertEquals(Path.of("/srv/app.db"), SqliteFile.pathOf("sqlite:/srv/app.db?cache_size=1"));
         assertNull(SqliteFile.pathOf("sqlite::memory:"));
