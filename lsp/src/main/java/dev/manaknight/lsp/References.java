@@ -1,13 +1,16 @@
 package dev.manaknight.lsp;
 
 import dev.manaknight.lang.source.SourceFile;
+import dev.manaknight.lang.source.Span;
 import dev.manaknight.lang.syntax.Lexer;
 import dev.manaknight.lang.syntax.Token;
 import dev.manaknight.lang.syntax.TokenKind;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.lsp4j.Location;
 import org.eclipse.lsp4j.TextEdit;
 import org.eclipse.lsp4j.WorkspaceEdit;
@@ -17,8 +20,9 @@ import org.eclipse.lsp4j.WorkspaceEdit;
  * from the name under the cursor (at a use or at the declaration). A use is found by its tokens,
  * in every file of the app: a query's name after `db.`; any other declaration's name where it is
  * not after a `.` (a field or method) and not before a `:` (a field, parameter or record-literal
- * name of its own). Names are matched by kind, not by scope: a local variable that shadows a
- * function or constant of the same name counts as a use of it (lsp.md).
+ * name of its own) and not where the checker found a local variable of that name (a parameter,
+ * `let`, loop, pattern or lambda binding that shadows it, and its reads and assignments). When
+ * the app does not check, locals are not known and every such token counts (lsp.md).
  */
 final class References {
     private References() {}
@@ -73,6 +77,9 @@ final class References {
     private static List<Token> uses(Analysis app, Declarations.Named d, boolean declaration) {
         String wanted = d.name().name();
         boolean query = d.kind() == Declarations.Kind.QUERY;
+        Set<String> locals = new HashSet<>();
+        if (app.checked() != null)
+            for (Span s : app.checked().localNames()) locals.add(s.file().name() + ":" + s.start());
         var out = new ArrayList<Token>();
         for (SourceFile f : app.files().values()) {
             List<Token> tokens = tokens(f);
@@ -85,6 +92,7 @@ final class References {
                     if (declaration) out.add(t);
                     continue;
                 }
+                if (locals.contains(f.name() + ":" + t.span().start())) continue; // a local of the same name
                 boolean afterDot = i >= 1 && tokens.get(i - 1).kind() == TokenKind.DOT;
                 if (query) {
                     if (afterDot && i >= 2 && tokens.get(i - 2).isWord("db")) out.add(t);

@@ -253,6 +253,45 @@ class LanguageServerTest {
                     new org.eclipse.lsp4j.RenameParams(doc(main), at(renamed, "fn pageCount", 0, 4), bad))), bad);
     }
 
+    /** A local of the same name (parameter, `let`, `var` assigned, lambda, pattern) is not a use, nor renamed. */
+    @Test void referencesAndRenameSkipLocalsThatShadowADeclaration() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("shadow"));
+        Path main = app.resolve("main.mnk");
+        String text = """
+                const limit: Int = 10
+
+                fn total(n: Int): Int { n * limit }
+
+                fn scaled(total: Int): Int {
+                  var limit = total
+                  limit = limit + 1
+                  let xs = [1, 2].map(limit -> limit * 2)
+                  match some(limit) {
+                    some(total) -> total
+                    none -> limit
+                  }
+                }
+
+                api GET /n/:n {
+                  respond json(total(n) + scaled(limit))
+                }
+                """;
+        Files.writeString(main, text);
+        editor.open(main, text);
+        assertEquals(List.of(), editor.diagnostics(main, d -> true));
+        String m = Editor.uri(main);
+        assertEquals(List.of(m + "@0:6", m + "@2:28", m + "@15:33"), references(main, at(text, "limit: Int", 0, 1), true),
+                "the constant, not the var, the lambda's parameter or their uses");
+        assertEquals(List.of(m + "@2:3", m + "@15:15"), references(main, at(text, "fn total", 0, 4), true),
+                "the function, not the parameter or the pattern binding named `total`");
+        var edit = await(editor.server.getTextDocumentService().rename(
+                new org.eclipse.lsp4j.RenameParams(doc(main), at(text, "fn total", 0, 4), "sum")));
+        String renamed = apply(text, edit.getChanges().get(m));
+        assertEquals(text.replace("fn total(", "fn sum(").replace("json(total(", "json(sum("), renamed);
+        editor.change(main, renamed);
+        assertEquals(List.of(), editor.diagnostics(main, d -> true), "the renamed app still compiles");
+    }
+
     /** `uri@line:character` of each reference, in the server's order. */
     private List<String> references(Path file, Position p, boolean declaration) throws Exception {
         var params = new org.eclipse.lsp4j.ReferenceParams(doc(file), p, new org.eclipse.lsp4j.ReferenceContext(declaration));

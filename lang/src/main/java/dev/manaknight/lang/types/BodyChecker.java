@@ -397,6 +397,7 @@ final class BodyChecker {
                     "a function may use at most " + dev.manaknight.lang.bytecode.Limits.MAX_LOCALS + " local slots; split it into functions");
         Local l = new Local(name.name(), slot, ty, mutable, name.span());
         scope.put(name.name(), l);
+        app.localName(name.span());
         return l;
     }
 
@@ -473,6 +474,7 @@ final class BodyChecker {
                     unknownName(a.target());
                     yield new TStmt.Eval(infer(a.value(), null), a.span());
                 }
+                app.localName(a.target().span());
                 if (!l.mutable()) {
                     app.report(Diagnostic.error("E0404", "cannot assign twice to `" + l.name() + "`", a.target().span(), "assigned here")
                             .withLabel(l.span(), "declared with `let`, so it cannot change")
@@ -752,7 +754,10 @@ final class BodyChecker {
     TExpr name(Expr.Name n) {
         String name = n.ident().name();
         Local l = lookup(name);
-        if (l != null) return new TExpr.Local(l.slot(), l.ty(), n.span());
+        if (l != null) {
+            app.localName(n.span());
+            return new TExpr.Local(l.slot(), l.ty(), n.span());
+        }
         if (name.equals("none")) return new TExpr.NoneE(Ty.option(unifier.fresh("option value")), n.span());
         Checker.ConstSlot c = app.constSlot(name);
         if (c != null) {

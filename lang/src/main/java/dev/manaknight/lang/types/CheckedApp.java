@@ -8,9 +8,16 @@ import dev.manaknight.lang.bytecode.TypeDef;
 import dev.manaknight.lang.source.Span;
 import java.util.List;
 
-/** Everything the checker proved, in the shape code generation consumes. */
+/**
+ * Everything the checker proved, in the shape code generation consumes.
+ *
+ * @param localNames where a local variable (a parameter, a `let` or `var`, a loop, pattern or
+ *                   lambda binding) is named: at its binding, each read and each assignment. Not
+ *                   compiled; for editors, which tell a local from a declaration of the same name.
+ */
 public record CheckedApp(List<TypeDef> types, List<EffectOp> effects, List<Fn> functions,
-                         List<RouteInfo> routes, List<TestInfo> tests, List<Setting> settings) {
+                         List<RouteInfo> routes, List<TestInfo> tests, List<Setting> settings,
+                         List<Span> localNames) {
 
     /**
      * One function body to compile. `params` are slots 0..n-1; `locals` is the number of slots

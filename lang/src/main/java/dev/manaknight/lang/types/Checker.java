@@ -90,6 +90,13 @@ public final class Checker {
 
     void report(Diagnostic d) { diags.add(d); }
 
+    /** Where local variables are named (bound, read, assigned), for {@link CheckedApp#localNames}. */
+    private final List<Span> localNames = new ArrayList<>();
+
+    void localName(Span span) {
+        if (span != null) localNames.add(span);
+    }
+
     private CheckedApp run(List<SourceUnit> units) {
         List<Decl> all = new ArrayList<>();
         for (SourceUnit u : units) all.addAll(u.decls());
@@ -121,7 +128,8 @@ public final class Checker {
             tests.add(new CheckedApp.TestInfo(t.name(), functions.size() - 1, caps, t.span().file().name(), t.span().line()));
         }
         for (ConstSlot c : consts.values()) constValue(c);
-        return new CheckedApp(List.copyOf(typeDefs), List.copyOf(effects), functions, routes, tests, settingTable());
+        return new CheckedApp(List.copyOf(typeDefs), List.copyOf(effects), functions, routes, tests, settingTable(),
+                List.copyOf(localNames));
     }
 
     // ---- types ----------------------------------------------------------------------------
