@@ -31,15 +31,11 @@ public final class Admission {
         }
     }
 
-    /** Runs `work` once a worker is free (the caller must have been admitted); blocks meanwhile. */
-    public <T> T run(java.util.function.Supplier<T> work) throws InterruptedException {
-        running.acquire();
-        try {
-            return work.get();
-        } finally {
-            running.release();
-        }
-    }
+    /**
+     * Takes a worker once one is free (the caller must have been admitted), waiting in arrival
+     * order meanwhile. {@link #finishRun} must follow.
+     */
+    public void startRun() throws InterruptedException { running.acquire(); }
 
     /**
      * Takes a free worker without waiting, for the inline path, which must not block an I/O
@@ -55,7 +51,7 @@ public final class Admission {
         }
     }
 
-    /** Gives back the worker taken by {@link #tryStartRun}. */
+    /** Gives back the worker taken by {@link #tryStartRun} or {@link #startRun}. */
     public void finishRun() { running.release(); }
 
     /** Gives back the place taken by {@link #tryAdmit}. */

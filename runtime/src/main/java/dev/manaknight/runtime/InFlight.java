@@ -44,6 +44,8 @@ public final class InFlight {
     private final Completion completion;
     private final java.util.concurrent.Executor cancels;
     private final AtomicBoolean replied = new AtomicBoolean();
+    /** The thread holding the admission's worker for this request, or null (Deployment). */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Stop stopped;
     private volatile HandlerExecutor.Run run;
     private volatile Runnable hostCancel;
@@ -163,6 +165,15 @@ public final class InFlight {
 
     /** True once a worker took the request. */
     public boolean started() { return started; }
+
+    /** The calling thread took one of the admission's workers for this request. */
+    void holdWorker() { worker.set(Thread.currentThread()); }
+
+    /**
+     * True once, on the thread that holds the request's worker: the caller gives the worker back.
+     * False on any other thread (a watchdog's answer must not free a worker whose VM still runs).
+     */
+    boolean releaseWorker() { return worker.compareAndSet(Thread.currentThread(), null); }
 
     /** True while the request's VM exists (it got a worker and passed input validation). */
     public boolean running() { return running; }

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,13 +20,6 @@ import java.util.regex.Pattern;
  * one record alone is larger; past `keep` segments (0: no limit) the oldest is deleted.
  */
 final class Segments implements AutoCloseable {
-    /** Creates a segment's file (tests put a full disk behind it). */
-    interface Opener {
-        FileChannel create(Path file) throws IOException;
-    }
-
-    static final Opener DISK = file -> FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-
     /** A segment's file name: the instance, its number. */
     static final Pattern NAME = Pattern.compile("([0-9a-z]{10})-([0-9]{6,})\\.jsonl");
 
@@ -46,9 +38,9 @@ final class Segments implements AutoCloseable {
     private long size;
     private volatile long bytes;
 
-    private final Opener opener;
+    private final SegmentFiles opener;
 
-    private Segments(Path dir, String instance, long segmentSize, int keep, Opener opener) {
+    private Segments(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener) {
         this.opener = opener;
         this.dir = dir;
         this.instance = instance;
@@ -56,7 +48,7 @@ final class Segments implements AutoCloseable {
         this.keep = keep;
     }
 
-    static Segments create(Path dir, String instance, long segmentSize, int keep, Opener opener) throws IOException {
+    static Segments create(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener) throws IOException {
         Files.createDirectories(dir);
         var s = new Segments(dir, instance, segmentSize, keep, opener);
         s.rotate();

@@ -83,6 +83,40 @@ class AuditModeTest {
         assertEquals(1, records().size());
     }
 
+    /**
+     * Audit mode with one worker: a request whose handler is done and whose record waits for the
+     * disk gives its worker back, so the next request runs meanwhile and its record can share the
+     * fsync (before, every worker sat out an fsync: audit mode's throughput was workers / fsync).
+     */
+    @Test void aRequestWaitingForItsRecordLetsTheNextOneRun() throws Exception {
+        Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", """
+                api GET /hello { respond text("hello") }
+                """))));
+        var disk = new HeldFsync();
+        var started = new java.util.concurrent.atomic.AtomicInteger();
+        var setup = new Deployment.Setup(Deployment.Setup.test(null).mode(), new dev.manaknight.runtime.Admission(1, 16),
+                new dev.manaknight.runtime.RequestObserver() {
+                    @Override public void started(dev.manaknight.runtime.InFlight r) { started.incrementAndGet(); }
+                }, null, null, System.err, false, null, null, dev.manaknight.runtime.effects.EffectSources.real(), disk);
+        try (Deployment d = Deployment.open(program, config(true, 64 << 20), setup)) {
+            assertEquals(200, d.handle(get("/hello")).status()); // the segment's first fsyncs, not held
+            disk.hold();
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/hello")));
+            assertTrue(disk.awaitHeld(10), "the first request's record reached the disk");
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/hello")));
+            // well within Journal.DURABLE_WRITE_WAIT (10 s), after which the first would be answered 503
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (started.get() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
+            assertEquals(3, started.get(), "the second request ran while the first one's fsync was held");
+            assertTrue(!first.isDone() && !second.isDone(), "neither is answered before its record is durable");
+            disk.release();
+            assertEquals(200, first.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertEquals(200, second.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertEquals(3, d.journal().written());
+        }
+        assertNull(JournalVerifier.verify(dir.resolve("journal")).getFirst().broken());
+    }
+
     private static final String ORDERS = """
             type Order { id: Int, item: Int }
 

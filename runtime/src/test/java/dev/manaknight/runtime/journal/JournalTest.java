@@ -55,7 +55,7 @@ class JournalTest {
                 "effect-failed: db: constraint failed", null, 0);
     }
 
-    private Journal open(long segmentSize, int keep, boolean durable, int queue, Segments.Opener opener) throws IOException {
+    private Journal open(long segmentSize, int keep, boolean durable, int queue, SegmentFiles opener) throws IOException {
         return Journal.open(new Config.Journal(dir, durable, segmentSize, keep, queue), INSTANCE, opener, NOPLogger.NOP_LOGGER);
     }
 
@@ -80,7 +80,7 @@ class JournalTest {
     }
 
     @Test void aRecordComesBackAsWritten() throws IOException {
-        try (Journal j = open(1 << 20, 0, false, 16, Segments.DISK)) {
+        try (Journal j = open(1 << 20, 0, false, 16, SegmentFiles.DISK)) {
             j.append(record("r-01"));
         }
         List<JournalRecord> back = readAll();
@@ -106,7 +106,7 @@ class JournalTest {
         long line = lineSize("r-01");
         for (long extra : new long[] {0, -1}) {
             for (Path p : files()) Files.delete(p);
-            try (Journal j = open(header + 3 * line + extra, 0, false, 16, Segments.DISK)) {
+            try (Journal j = open(header + 3 * line + extra, 0, false, 16, SegmentFiles.DISK)) {
                 for (int i = 1; i <= 6; i++) j.append(record("r-0" + i));
             }
             List<Path> segs = files();
@@ -125,7 +125,7 @@ class JournalTest {
     }
 
     private long headerSize() throws IOException {
-        try (Journal j = open(1 << 20, 0, false, 16, Segments.DISK)) {
+        try (Journal j = open(1 << 20, 0, false, 16, SegmentFiles.DISK)) {
             assertNotNull(j);
         }
         long size = Files.size(files().getFirst());
@@ -135,7 +135,7 @@ class JournalTest {
 
     @Test void aRecordLargerThanASegmentGetsOneAlone() throws IOException {
         long header = headerSize();
-        try (Journal j = open(header + 10, 0, false, 16, Segments.DISK)) {
+        try (Journal j = open(header + 10, 0, false, 16, SegmentFiles.DISK)) {
             for (int i = 1; i <= 3; i++) j.append(record("r-0" + i));
         }
         assertEquals(3, files().size());
@@ -144,7 +144,7 @@ class JournalTest {
 
     @Test void keepDeletesTheOldestSegmentsAndVerifyStartsAtTheFirstLeft() throws IOException {
         long header = headerSize();
-        try (Journal j = open(header + lineSize("r-01"), 2, false, 16, Segments.DISK)) {
+        try (Journal j = open(header + lineSize("r-01"), 2, false, 16, SegmentFiles.DISK)) {
             for (int i = 1; i <= 5; i++) j.append(record("r-0" + i));
         }
         List<Path> segs = files();
@@ -158,7 +158,7 @@ class JournalTest {
 
     /** One byte flipped anywhere in a record's line — its content, its hash, its prev — and verify names that record. */
     @Test void verifyNamesTheFirstBrokenRecord() throws IOException {
-        try (Journal j = open(1 << 20, 0, false, 16, Segments.DISK)) {
+        try (Journal j = open(1 << 20, 0, false, 16, SegmentFiles.DISK)) {
             for (int i = 1; i <= 5; i++) j.append(record("r-0" + i));
         }
         Path seg = files().getFirst();
@@ -194,7 +194,7 @@ class JournalTest {
 
     @Test void aMissingSegmentBreaksTheChain() throws IOException {
         long header = headerSize();
-        try (Journal j = open(header + lineSize("r-01"), 0, false, 16, Segments.DISK)) {
+        try (Journal j = open(header + lineSize("r-01"), 0, false, 16, SegmentFiles.DISK)) {
             for (int i = 1; i <= 3; i++) j.append(record("r-0" + i));
         }
         Files.delete(dir.resolve(INSTANCE + "-000002.jsonl"));
@@ -207,7 +207,7 @@ class JournalTest {
     @Test void aFullQueueDropsAndCounts() throws Exception {
         var holding = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        Segments.Opener slow = file -> {
+        SegmentFiles slow = file -> {
             if (!file.getFileName().toString().endsWith("000001.jsonl")) {
                 holding.countDown();
                 try {
@@ -216,7 +216,7 @@ class JournalTest {
                     throw new IOException(e);
                 }
             }
-            return Segments.DISK.create(file);
+            return SegmentFiles.DISK.create(file);
         };
         try (Journal j = open(1 << 20, 0, false, 4, slow)) {
             j.reopen();
@@ -243,7 +243,7 @@ class JournalTest {
         var bad = new JournalRecord("r-02", good.time(), good.program(), good.config(), good.request(), good.route(),
                 List.of(new Attempt(List.of(new EffectCall("x.y", List.of(new Object()), Values.Unit.UNIT, null)), false, false)),
                 good.response(), 0, 0, 0, null, null, 0);
-        try (Journal j = open(1 << 20, 0, true, 16, Segments.DISK)) {
+        try (Journal j = open(1 << 20, 0, true, 16, SegmentFiles.DISK)) {
             CompletableFuture<Void> a = j.append(good), b = j.append(bad), c = j.append(record("r-03"));
             a.get(10, TimeUnit.SECONDS);
             c.get(10, TimeUnit.SECONDS);
@@ -255,7 +255,7 @@ class JournalTest {
     }
 
     @Test void auditModeAnswersOnceTheRecordIsOnDisk() throws Exception {
-        try (Journal j = open(1 << 20, 0, true, 16, Segments.DISK)) {
+        try (Journal j = open(1 << 20, 0, true, 16, SegmentFiles.DISK)) {
             CompletableFuture<Void> done = j.append(record("r-01"));
             done.get(10, TimeUnit.SECONDS);
             assertEquals(1, j.written());
@@ -269,8 +269,8 @@ class JournalTest {
      */
     @Test void auditModeAnswersNothingBeforeItsFsyncAndOneFsyncCoversWhatQueued() throws Exception {
         var gated = new ArrayList<GatedChannel>();
-        Segments.Opener opener = file -> {
-            var c = new GatedChannel(Segments.DISK.create(file));
+        SegmentFiles opener = file -> {
+            var c = new GatedChannel(SegmentFiles.DISK.create(file));
             c.permits.release(); // the segment's header is fsynced as it begins
             gated.add(c);
             return c;
@@ -311,7 +311,7 @@ class JournalTest {
 
     /** A full disk (/dev/full: every write fails with ENOSPC): audit mode's future fails, the default mode counts a drop. */
     @Test void aFullDiskFailsAuditModeAndDropsOtherwise() throws Exception {
-        Segments.Opener fullAfterFirst = file -> file.getFileName().toString().endsWith("000001.jsonl") ? Segments.DISK.create(file)
+        SegmentFiles fullAfterFirst = file -> file.getFileName().toString().endsWith("000001.jsonl") ? SegmentFiles.DISK.create(file)
                 : FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE);
         for (boolean durable : new boolean[] {true, false}) {
             for (Path p : files()) Files.delete(p);
