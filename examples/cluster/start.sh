@@ -63,9 +63,41 @@ start_fpm() {
     await_port "900$i"
 }
 
+# HAProxy's view of server `name` (a, b, c): its status column in `show stat` (UP, DOWN, MAINT,
+# "DOWN 1/2" while rising, ...), through the stats socket start.sh gives it.
+haproxy_status() {
+    python3 - "$state/haproxy.sock" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect(sys.argv[1])
+s.sendall(b"show stat\n")
+out = b""
+while chunk := s.recv(65536):
+    out += chunk
+lines = out.decode().splitlines()
+head = lines[0].lstrip("# ").split(",")
+for line in lines[1:]:
+    row = dict(zip(head, line.split(",")))
+    if row.get("pxname") == "manaknight" and row.get("svname") == sys.argv[2]:
+        print(row["status"])
+PY
+}
+
+# Waits until HAProxy marks server `name` UP again (its checks passed), at most 60 s.
+await_haproxy_up() {
+    for _ in $(seq 600); do
+        [[ $(haproxy_status "$1" 2>/dev/null) == UP ]] && return 0
+        sleep 0.1
+    done
+    say "HAProxy did not mark $1 up again; see $state/balancer.log" >&2
+    return 1
+}
+
 # Each instance in turn: TERM (it drains), wait for its exit, start it again, wait until ready,
-# then until the balancer sees it too (HAProxy: 2 checks 1 s apart; nginx: fail_timeout=2s after
-# its last failed connect) before the next one stops: else both are out at once.
+# then until the balancer sees it too before the next one stops (else two are out at once):
+# HAProxy is asked through its stats socket; nginx has no such interface, so a fixed wait
+# (fail_timeout=2s after its last failed connect, plus a margin).
 settle=${MANAKNIGHT_CLUSTER_SETTLE:-3}
 restart() {
     local kind=serve n=3
@@ -77,7 +109,12 @@ restart() {
         kill -TERM "$pid"
         while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
         "start_$kind" "$i"
-        sleep "$settle"
+        if [[ $(cat "$state/balancer.kind" 2>/dev/null) == haproxy ]]; then
+            local names=(- a b c) # haproxy.cfg's server names
+            await_haproxy_up "${names[$i]}"
+        else
+            sleep "$settle"
+        fi
     done
     say "every instance restarted"
 }
@@ -89,6 +126,7 @@ fi
 
 rm -rf "$state"
 mkdir -p "$state"
+echo "$mode" >"$state/balancer.kind"
 # Every instance (also those a `restart` started) and the balancer: TERM, then wait until each has exited.
 stop() {
     trap - EXIT INT TERM
@@ -113,7 +151,9 @@ esac
 
 case $mode in
     haproxy)
-        haproxy -db -f "$here/haproxy.cfg" >>"$state/balancer.log" 2>&1 &
+        # The stats socket `restart` asks, in a file of its own: haproxy.cfg stays the one to copy.
+        printf 'global\n    stats socket %s mode 600 level user\n' "$state/haproxy.sock" >"$state/haproxy-stats.cfg"
+        haproxy -db -f "$here/haproxy.cfg" -f "$state/haproxy-stats.cfg" >>"$state/balancer.log" 2>&1 &
         echo $! >"$state/balancer.pid" ;;
     nginx | nginx-fpm)
         mkdir -p "$state/nginx/tmp"
