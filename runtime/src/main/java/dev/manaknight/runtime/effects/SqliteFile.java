@@ -121,11 +121,16 @@ final class SqliteFile {
         // every process sees the file only once it is in WAL mode.
         // (A name of our own, and SQLite creates the file: its mode is the one SQLite gives, as before.)
         Path tmp = Path.of(path + ".creating-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
+        Path folder = path.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder))
+            throw new SQLException("the database file " + path + " cannot be created: its folder " + folder + " does not exist");
         try {
             var create = new Properties();
             create.putAll(props); // journal_mode=WAL is kept in the file's header
             try (var c = DriverManager.getConnection("jdbc:sqlite:" + tmp, create)) {
                 c.getMetaData();
+            } catch (SQLException e) {
+                throw new SQLException("the database file " + path + " cannot be created in " + folder + ": " + e.getMessage(), e);
             }
             try {
                 Files.createLink(path, tmp);

@@ -158,6 +158,11 @@ class SqliteFileTest {
         assertTrue(Files.exists(file));
         assertFalse(SqliteFile.createIfMissing(file, props), "an existing file is left alone");
 
+        var noFolder = assertThrows(SQLException.class,
+                () -> SqliteFile.createIfMissing(dir.resolve("nowhere").resolve("app.db"), props));
+        assertEquals("the database file " + dir.resolve("nowhere").resolve("app.db") + " cannot be created: its folder "
+                + dir.resolve("nowhere") + " does not exist", noFolder.getMessage());
+
         Path orphan = dir.resolve("gone.db");
         Files.writeString(Path.of(orphan + "-wal"), "the last writes of a deleted database");
         var e = assertThrows(SQLException.class, () -> PooledDatabase.open("sqlite:" + orphan, 1, Duration.ofSeconds(1), 8));
