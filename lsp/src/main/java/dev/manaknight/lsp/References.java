@@ -5,6 +5,7 @@ import dev.manaknight.lang.source.Span;
 import dev.manaknight.lang.syntax.Lexer;
 import dev.manaknight.lang.syntax.Token;
 import dev.manaknight.lang.syntax.TokenKind;
+import dev.manaknight.lang.types.CheckedApp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,9 @@ import java.util.Set;
 import org.eclipse.lsp4j.Location;
 import org.eclipse.lsp4j.TextEdit;
 import org.eclipse.lsp4j.WorkspaceEdit;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
 /**
  * Find references and rename, for the app's types, enums, functions, constants and `db` queries,
@@ -43,12 +47,50 @@ final class References {
     static WorkspaceEdit rename(Analysis app, String name, int offset, String newName) {
         Declarations.Named d = target(app, name, offset);
         if (d == null || !isName(newName)) return null;
+        List<Token> uses = uses(app, d, true);
+        String clash = clash(app, d, newName, uses);
+        if (clash != null)
+            throw new ResponseErrorException(new ResponseError(ResponseErrorCode.InvalidParams, clash, null));
         Map<String, List<TextEdit>> edits = new HashMap<>();
-        for (Token t : uses(app, d, true)) {
+        for (Token t : uses) {
             String uri = app.path(t.span().file().name()).toUri().toString();
             edits.computeIfAbsent(uri, u -> new ArrayList<>()).add(new TextEdit(Positions.range(t.span()), newName));
         }
         return new WorkspaceEdit(edits);
+    }
+
+    /**
+     * Why renaming `d` to `newName` would change what the program means, or null: another
+     * declaration of that name (a query among queries, else a type, enum, function or constant),
+     * or, for a function or constant, a local of that name in a function that uses `d`, which
+     * would capture the renamed use. Checked only where the app checks (locals known).
+     */
+    private static String clash(Analysis app, Declarations.Named d, String newName, List<Token> uses) {
+        boolean query = d.kind() == Declarations.Kind.QUERY;
+        Declarations.Named other = Declarations.find(app, newName, query);
+        if (other != null && other != d)
+            return "`" + newName + "` is declared already, at " + where(other.name().span());
+        if (app.checked() == null || (d.kind() != Declarations.Kind.FUNCTION && d.kind() != Declarations.Kind.CONSTANT))
+            return null;
+        for (Span local : app.checked().localNames()) {
+            if (!local.file().text().startsWith(newName, local.start()) || local.end() - local.start() != newName.length()) continue;
+            for (CheckedApp.Fn f : app.checked().functions()) {
+                if (f.span() == null || !inside(local, f.span())) continue;
+                for (Token t : uses)
+                    if (t.span().start() != d.name().span().start() && inside(t.span(), f.span())) // a use, not the name declared
+                        return "a local `" + newName + "` at " + where(local) + " would take the place of `"
+                                + d.name().name() + "` at " + where(t.span());
+            }
+        }
+        return null;
+    }
+
+    private static boolean inside(Span s, Span outer) {
+        return s.file().name().equals(outer.file().name()) && s.start() >= outer.start() && s.end() <= outer.end();
+    }
+
+    private static String where(Span s) {
+        return s.file().name() + ":" + s.line();
     }
 
     /** One identifier, not a keyword: what a declaration may be called. */

@@ -120,8 +120,12 @@ final class TextDocuments implements TextDocumentService {
 
     @Override public CompletableFuture<org.eclipse.lsp4j.WorkspaceEdit> rename(org.eclipse.lsp4j.RenameParams params) {
         At at = at(params.getTextDocument().getUri(), params.getPosition());
-        return CompletableFuture.completedFuture(at == null ? null
-                : References.rename(at.app(), at.name(), at.offset(), params.getNewName()));
+        try {
+            return CompletableFuture.completedFuture(at == null ? null
+                    : References.rename(at.app(), at.name(), at.offset(), params.getNewName()));
+        } catch (org.eclipse.lsp4j.jsonrpc.ResponseErrorException e) { // a name that clashes: the editor shows why
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {

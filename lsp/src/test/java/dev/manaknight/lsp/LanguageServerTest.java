@@ -5,6 +5,7 @@ import static dev.manaknight.lsp.Editor.await;
 import static dev.manaknight.lsp.Editor.doc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -290,6 +291,16 @@ class LanguageServerTest {
         assertEquals(text.replace("fn total(", "fn sum(").replace("json(total(", "json(sum("), renamed);
         editor.change(main, renamed);
         assertEquals(List.of(), editor.diagnostics(main, d -> true), "the renamed app still compiles");
+
+        for (var clash : List.of(List.of("fn sum", "scaled", "`scaled` is declared already, at main.mnk:5"),
+                List.of("fn sum", "n", "a local `n` at main.mnk:15 would take the place of `sum` at main.mnk:16"),
+                List.of("const limit", "n", "a local `n` at main.mnk:3 would take the place of `limit` at main.mnk:3"))) {
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> editor.server.getTextDocumentService()
+                    .rename(new org.eclipse.lsp4j.RenameParams(doc(main), at(renamed, clash.get(0), 0, clash.get(0).length() - 1),
+                            clash.get(1)))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS), clash.get(1));
+            assertEquals(clash.get(2), e.getCause().getMessage());
+        }
     }
 
     /** `uri@line:character` of each reference, in the server's order. */
