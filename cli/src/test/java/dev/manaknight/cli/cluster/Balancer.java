@@ -1,8 +1,7 @@
 package dev.manaknight.cli.cluster;
 
+import dev.manaknight.cli.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,19 +78,9 @@ final class Balancer implements AutoCloseable {
 
     private static Balancer started(Process p, Path log, int port) throws Exception {
         var b = new Balancer(p, log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (var s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return b;
-            } catch (IOException notYet) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    b.close();
-                    throw new IOException("the balancer did not start:\n" + b.tail());
-                }
-                Thread.sleep(20);
-            }
-        }
+        if (Ports.awaitListening(p, port, Duration.ofSeconds(20))) return b;
+        b.close();
+        throw new IOException("the balancer did not start:\n" + b.tail());
     }
 
     /** The end of its log (nginx's error log: each 502 says why). */

@@ -2,9 +2,8 @@ package dev.manaknight.cli.cluster;
 
 import dev.manaknight.cli.LauncherFlags;
 import dev.manaknight.cli.Main;
+import dev.manaknight.cli.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,14 +73,7 @@ final class Instance {
     }
 
     private boolean ready(HttpClient client) throws InterruptedException {
-        if (kind == Kind.FPM) {
-            try (var s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        }
+        if (kind == Kind.FPM) return Ports.accepting(port, 500);
         try {
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
                     .timeout(Duration.ofSeconds(2)).build();

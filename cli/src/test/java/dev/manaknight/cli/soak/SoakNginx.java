@@ -1,11 +1,10 @@
 package dev.manaknight.cli.soak;
 
+import dev.manaknight.cli.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /** nginx in front of `fpm` for the soak run: the shipped server block (examples/nginx), its listen and socket replaced. */
 final class SoakNginx {
@@ -48,18 +47,8 @@ final class SoakNginx {
         Process p = new ProcessBuilder(binary(), "-p", root + "/", "-c", root.resolve("nginx.conf").toString(), "-e",
                 root.resolve("error.log").toString()).redirectErrorStream(true).redirectOutput(root.resolve("nginx.out").toFile())
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (var s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return p;
-            } catch (IOException notYet) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    p.destroyForcibly();
-                    throw new IOException("nginx did not start: " + Files.readString(root.resolve("nginx.out")));
-                }
-                Thread.sleep(20);
-            }
-        }
+        if (Ports.awaitListening(p, port, Duration.ofSeconds(10))) return p;
+        p.destroyForcibly();
+        throw new IOException("nginx did not start: " + Files.readString(root.resolve("nginx.out")));
     }
 }
