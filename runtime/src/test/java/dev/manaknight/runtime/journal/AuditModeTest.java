@@ -92,29 +92,47 @@ class AuditModeTest {
         Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", """
                 api GET /hello { respond text("hello") }
                 """))));
-        var disk = new HeldFsync();
+        var segments = new java.util.concurrent.CopyOnWriteArrayList<GatedChannel>();
+        SegmentFiles disk = file -> {
+            var c = new GatedChannel(SegmentFiles.DISK.create(file));
+            c.permits.release(1_000_000); // fsyncs pass until the test drains the permits
+            segments.add(c);
+            return c;
+        };
         var started = new java.util.concurrent.atomic.AtomicInteger();
         var setup = new Deployment.Setup(Deployment.Setup.test(null).mode(), new dev.manaknight.runtime.Admission(1, 16),
                 new dev.manaknight.runtime.RequestObserver() {
                     @Override public void started(dev.manaknight.runtime.InFlight r) { started.incrementAndGet(); }
                 }, null, null, System.err, false, null, null, dev.manaknight.runtime.effects.EffectSources.real(), disk);
         try (Deployment d = Deployment.open(program, config(true, 64 << 20), setup)) {
-            assertEquals(200, d.handle(get("/hello")).status()); // the segment's first fsyncs, not held
-            disk.hold();
-            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/hello")));
-            assertTrue(disk.awaitHeld(10), "the first request's record reached the disk");
-            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/hello")));
-            // well within Journal.DURABLE_WRITE_WAIT (10 s), after which the first would be answered 503
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (started.get() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
-            assertEquals(3, started.get(), "the second request ran while the first one's fsync was held");
-            assertTrue(!first.isDone() && !second.isDone(), "neither is answered before its record is durable");
-            disk.release();
-            assertEquals(200, first.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
-            assertEquals(200, second.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertEquals(200, d.handle(get("/hello")).status()); // the segment's first fsyncs pass
+            GatedChannel segment = segments.getFirst();
+            segment.permits.drainPermits(); // from now on each fsync waits
+            try {
+                heldFsyncLetsTheNextRequestRun(d, segment, started);
+            } finally {
+                segment.permits.release(1_000_000); // a failed check must not leave the journal's close waiting
+            }
             assertEquals(3, d.journal().written());
         }
         assertNull(JournalVerifier.verify(dir.resolve("journal")).getFirst().broken());
+    }
+
+    private static void heldFsyncLetsTheNextRequestRun(Deployment d, GatedChannel segment,
+                                                       java.util.concurrent.atomic.AtomicInteger started) throws Exception {
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/hello")));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (segment.begun.get() == segment.ended.get() && System.nanoTime() < deadline) Thread.sleep(1);
+        assertTrue(segment.begun.get() > segment.ended.get(), "the first request's record reached the disk");
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/hello")));
+        // well within Journal.DURABLE_WRITE_WAIT (10 s), after which the first would be answered 503
+        deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (started.get() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
+        assertEquals(3, started.get(), "the second request ran while the first one's fsync was held");
+        assertTrue(!first.isDone() && !second.isDone(), "neither is answered before its record is durable");
+        segment.permits.release(1_000_000);
+        assertEquals(200, first.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+        assertEquals(200, second.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
     }
 
     private static final String ORDERS = """
