@@ -182,9 +182,42 @@ final class FunctionGen {
 
     /** The value in `slot` in source form (a String quoted), for a failed `expect`. */
     private void show(int slot, Ty type) {
+        if (Codegen.type(type) instanceof Type.PatchOf) {
+            showPatch(slot);
+            return;
+        }
         load(slot, type);
         box(type);
         out.variable(Opcode.BUILTIN, 1, "R", Builtin.VALUE_SHOW.id());
+    }
+
+    /**
+     * A `Patch` in `slot` by its case, `Patch.absent`, `Patch.null` or `Patch.set(v)`, not as the
+     * `none`, `some(none)`, `some(some(v))` the VM holds it as (VALUE_SHOW sees no types).
+     */
+    private void showPatch(int slot) {
+        Label some = out.label(), set = out.label(), end = out.label();
+        out.op(Opcode.LOAD_R, slot);
+        out.op(Opcode.VARIANT); // none 0, some 1
+        out.jump(Opcode.JUMP_IF_TRUE, some);
+        string("Patch.absent");
+        out.jump(Opcode.JUMP, end);
+        out.bind(some);
+        out.op(Opcode.LOAD_R, slot);
+        out.op(Opcode.PAYLOAD, 1, 0);
+        out.op(Opcode.VARIANT);
+        out.jump(Opcode.JUMP_IF_TRUE, set);
+        string("Patch.null");
+        out.jump(Opcode.JUMP, end);
+        out.bind(set);
+        string("Patch.set(");
+        out.op(Opcode.LOAD_R, slot);
+        out.op(Opcode.PAYLOAD, 1, 0);
+        out.op(Opcode.PAYLOAD, 1, 0);
+        out.variable(Opcode.BUILTIN, 1, "R", Builtin.VALUE_SHOW.id());
+        string(")");
+        out.variable(Opcode.CONCAT, 3, "R", 3);
+        out.bind(end);
     }
 
     private void respond(TStmt.Respond r) {

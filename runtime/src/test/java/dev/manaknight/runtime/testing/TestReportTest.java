@@ -116,4 +116,45 @@ class TestReportTest {
                 3 passed, 1 failed
                 """, out.toString(StandardCharsets.UTF_8));
     }
+
+    /** A Patch in a failed expect is shown by its case, not as the some(some(…)) the VM holds. */
+    @Test
+    void aFailedExpectShowsAPatchByItsCase() throws Exception {
+        String app = """
+                type NotePatch { title: Patch<String>, pages: Patch<Int> }
+
+                api PATCH /notes/:id {
+                  param id: Int
+                  body p: NotePatch
+                  respond json(p)
+                }
+
+                fn read(body: String): NotePatch {
+                  match NotePatch.fromJson(Json.parse(body).getOr(Json.from(0))) {
+                    ok(p) -> p
+                    err(_) -> NotePatch { title: Patch.absent, pages: Patch.absent }
+                  }
+                }
+
+                test "patches" {
+                  let p = read("{\\"title\\": \\"milk\\", \\"pages\\": null}")
+                  expect p.title == Patch.set("tea")
+                  expect p.pages == Patch.set(3)
+                  let q = read("{}")
+                  expect q.title == Patch.null
+                  expect p.pages == Patch.null
+                }
+                """;
+        Program program = Program.load(Compiler.compile(List.of(new SourceFile("app.mnk", app))));
+        var out = new ByteArrayOutputStream();
+        new TestRunner(program, Fixtures.config(1024, Duration.ofSeconds(10), true), null)
+                .run(new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("""
+                FAIL patches
+                  app.mnk:18: expect p.title == Patch.set("tea"): expected Patch.set("tea"), got Patch.set("milk")
+                  app.mnk:19: expect p.pages == Patch.set(3): expected Patch.set(3), got Patch.null
+                  app.mnk:21: expect q.title == Patch.null: expected Patch.null, got Patch.absent
+                0 passed, 1 failed
+                """, out.toString(StandardCharsets.UTF_8));
+    }
 }
