@@ -123,7 +123,9 @@ final class SqliteFile {
         Path tmp = Path.of(path + ".creating-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
         Path folder = path.toAbsolutePath().getParent();
         if (folder != null && !Files.isDirectory(folder))
-            throw new SQLException("the database file " + path + " cannot be created: its folder " + folder + " does not exist");
+            // 08001, "cannot establish a connection": unavailable (503), as SQLITE_CANTOPEN was before
+            throw new java.sql.SQLNonTransientConnectionException("the database file " + path + " cannot be created: its folder "
+                    + folder + " does not exist", "08001");
         try {
             var create = new Properties();
             create.putAll(props); // journal_mode=WAL is kept in the file's header
