@@ -105,16 +105,6 @@ public final class Deployment implements AutoCloseable {
         public Setup withLog(Logger l) {
             return new Setup(mode, admission, observer, executor, database, stderr, training, accessLog, l, sources, journalFiles);
         }
-
-        /** The same set-up with the journal's segment files made by `f` (tests: a disk that holds an fsync). */
-        public Setup withJournalFiles(SegmentFiles f) {
-            return new Setup(mode, admission, observer, executor, database, stderr, training, accessLog, log, sources, f);
-        }
-
-        /** The same set-up with its own admission (tests: one worker). */
-        public Setup withAdmission(Admission a) {
-            return new Setup(mode, a, observer, executor, database, stderr, training, accessLog, log, sources, journalFiles);
-        }
     }
 
     /** Cancels of running queries that may run at once. */
