@@ -72,15 +72,20 @@ final class References {
             return "`" + newName + "` is declared already, at " + where(other.name().span());
         if (app.checked() == null || (d.kind() != Declarations.Kind.FUNCTION && d.kind() != Declarations.Kind.CONSTANT))
             return null;
-        for (Span local : app.checked().localNames()) {
-            if (!local.file().text().startsWith(newName, local.start()) || local.end() - local.start() != newName.length()) continue;
-            for (CheckedApp.Fn f : app.checked().functions()) {
-                if (f.span() == null || !inside(local, f.span())) continue;
-                for (Token t : uses)
-                    if (t.span().start() != d.name().span().start() && inside(t.span(), f.span())) // a use, not the name declared
-                        return "a local `" + newName + "` at " + where(local) + " would take the place of `"
-                                + d.name().name() + "` at " + where(t.span());
-            }
+        for (CheckedApp.Fn f : app.checked().functions()) {
+            if (f.span() == null) continue;
+            Token use = null; // the first use of `d` in f (not the name declared)
+            for (Token t : uses)
+                if (t.span().start() != d.name().span().start() && inside(t.span(), f.span())) {
+                    use = t;
+                    break;
+                }
+            if (use == null) continue;
+            for (Span local : app.checked().localNames())
+                if (local.end() - local.start() == newName.length() && local.file().text().startsWith(newName, local.start())
+                        && inside(local, f.span()))
+                    return "a local `" + newName + "` at " + where(local) + " would take the place of `"
+                            + d.name().name() + "` at " + where(use.span());
         }
         return null;
     }
