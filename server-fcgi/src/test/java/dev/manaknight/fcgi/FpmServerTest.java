@@ -430,7 +430,15 @@ class FpmServerTest {
             c.send(new Records().request(2, true, req("GET", "/hello"), "").bytes());
             assertEquals("hello", c.answer(2).body(), "the connection goes on");
         }
-        assertTrue(get("/fpm-status?json").body().contains("\"vm failures timeout\":1"));
+        // The VM's failure is counted when its worker finishes stopping it (RequestObserver.finished),
+        // which may come after the END_REQUEST the abort was answered with: wait for it, bounded.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String status = get("/fpm-status?json").body();
+        while (!status.contains("\"vm failures timeout\":1") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            status = get("/fpm-status?json").body();
+        }
+        assertTrue(status.contains("\"vm failures timeout\":1"), status);
     }
 
     @Test void statusPageAndPing() throws Exception {
