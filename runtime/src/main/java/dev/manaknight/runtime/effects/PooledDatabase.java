@@ -105,9 +105,15 @@ public final class PooledDatabase implements Database {
         };
     }
 
-    /** SQLite's connection settings: WAL lets readers run beside one writer; the busy timeout queues writers. */
+    /**
+     * SQLite's connection settings: WAL lets readers run beside one writer; the busy timeout
+     * queues writers. Generated keys are off: nothing asks for them (an insert that needs its id
+     * says `RETURNING`), and with them on the driver matches every statement's text against a
+     * regular expression and runs `SELECT last_insert_rowid()` after each insert.
+     */
     static Properties sqliteProperties(long busyMs) {
         var p = new Properties();
+        p.setProperty("jdbc.get_generated_keys", "false");
         p.setProperty("journal_mode", "WAL");
         p.setProperty("busy_timeout", String.valueOf(busyMs));
         p.setProperty("foreign_keys", "true");

@@ -27,6 +27,7 @@ public final class SingleConnectionDatabase implements Database {
     public static SingleConnectionDatabase inMemorySqlite() {
         var props = new Properties();
         props.setProperty("foreign_keys", "true");
+        props.setProperty("jdbc.get_generated_keys", "false"); // as PooledDatabase.sqliteProperties
         try {
             return new SingleConnectionDatabase(DriverManager.getConnection("jdbc:sqlite::memory:", props));
         } catch (SQLException e) {

@@ -44,6 +44,25 @@ class PooledDatabaseTest {
         assertEquals("jdbc:postgresql://h:5432/d", PooledDatabase.jdbcUrl("postgres://h:5432/d"));
     }
 
+    /**
+     * The driver's generated keys are off, on pooled connections and on the single one: with them
+     * on, every statement's text is matched against a regular expression and every insert is
+     * followed by a `SELECT last_insert_rowid()` (10 % of `serve`'s allocation on GET /users/{id}).
+     */
+    @Test void sqliteConnectionsDoNotFetchGeneratedKeys() throws Exception {
+        try (var db = PooledDatabase.open("sqlite:" + dir.resolve("keys.db"), 1, TIMEOUT, 8)) {
+            var c = db.acquire();
+            try {
+                assertFalse(c.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys());
+            } finally {
+                db.release(c);
+            }
+        }
+        try (var db = SingleConnectionDatabase.inMemorySqlite()) {
+            assertFalse(db.acquire().unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys());
+        }
+    }
+
     @Test void sqliteStatementsArePreparedOncePerConnectionAndSurviveThePool() throws Exception {
         String url = "sqlite:" + dir.resolve("cache.db");
         try (var db = PooledDatabase.open(url, 1, TIMEOUT, 8)) { // one connection: every transaction gets the same one
