@@ -18,6 +18,7 @@
 # Knobs (environment): ENDPOINTS("users transfer") VARIANTS("off on audit") ACCOUNTS(1000) CONNS(32)
 #   THREADS(2) DURATION(10) PREWARM(20) RUNS(5) QUIET_WAIT(60) JOURNAL_DIR (where the journals go;
 #   default: under OUT, i.e. the disk the repository is on) OUT(bench/results/journal-<stamp>)
+#   B_ROOT (another checkout: a variant with `-b`, e.g. audit-b, runs its build, for a before/after)
 # Needs: wrk, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
@@ -36,6 +37,7 @@ QUIET_WAIT=${QUIET_WAIT:-60}
 OUT=${OUT:-$BENCH/results/journal-$(date +%Y%m%d-%H%M%S)}
 JOURNAL_DIR=${JOURNAL_DIR:-$OUT/journals}
 BASE_PORT=18200
+B_ROOT=${B_ROOT:-}   # a checkout of another build: variants named `<variant>-b` (off-b, on-b, audit-b) run it
 
 for c in wrk sqlite3 curl awk; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl)"; done
 
@@ -46,6 +48,8 @@ mkdir -p "$OUT/raw" "$JOURNAL_DIR"
 OUT=$(cd "$OUT" && pwd); JOURNAL_DIR=$(cd "$JOURNAL_DIR" && pwd)
 
 "$ROOT/manaknight" --version >/dev/null   # builds the jar first if it is stale, outside any timing
+if [ -n "$B_ROOT" ]; then "$B_ROOT/manaknight" --version >/dev/null; fi
+bin_of() { case $1 in *-b) [ -n "$B_ROOT" ] || die "variant $1 needs B_ROOT"; echo "$B_ROOT/manaknight" ;; *) echo "$ROOT/manaknight" ;; esac; }
 
 app_of() { case $1 in users) echo "$BENCH/app" ;; transfer) echo "$ROOT/examples/ledger" ;; *) die "unknown endpoint $1" ;; esac; }
 path_of() { case $1 in users) echo "/users/1" ;; transfer) echo "/transfers" ;; esac; }
@@ -66,7 +70,7 @@ for ep in $ENDPOINTS; do
       transfer) db="url = \"sqlite:$RUN_DIR/$k.db\"
 migrations = \"$ROOT/examples/ledger/migrations\"" ;;
     esac
-    case $v in
+    case ${v%-b} in
       off) journal='' ;;
       on) journal="[journal]
 path = \"$JOURNAL_DIR/$k\"" ;;
@@ -87,7 +91,7 @@ access = "off"
 
 $journal
 EOT
-    "$ROOT/manaknight" serve "$(app_of "$ep")" --config "$RUN_DIR/$k.toml" >"$RUN_DIR/$k.log" 2>&1 &
+    "$(bin_of "$v")" serve "$(app_of "$ep")" --config "$RUN_DIR/$k.toml" >"$RUN_DIR/$k.log" 2>&1 &
     PID[$k]=$!; STARTED+=("${PID[$k]}"); log "started $k pid=${PID[$k]} port ${PORT[$k]}"
     wait_http "http://127.0.0.1:${PORT[$k]}/-/healthy"
     if [ "$ep" = transfer ]; then

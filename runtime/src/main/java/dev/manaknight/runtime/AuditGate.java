@@ -42,14 +42,18 @@ final class AuditGate implements RequestCore.CommitGate {
         return true;
     }
 
+    /**
+     * Hands the commit's outcome to the writer without waiting: the request's reply waits for it
+     * (Deployment), its worker and connection do not, so the next request's record shares the fsync.
+     */
     @Override public void after(InFlight r, CommitFault fault) {
-        try {
-            journal.append(new CommitOutcome(r.id(), r.attempts().size(), fault)).join();
-        } catch (CompletionException | CancellationException e) {
+        var written = journal.append(new CommitOutcome(r.id(), r.attempts().size(), fault)).whenComplete((v, e) -> {
             // Committed or not, the request is answered as the commit went: its record says "unknown".
-            log.error("journal: the outcome of request {}'s commit ({}) could not be written; its record's outcome reads "
-                    + "as unknown: {}", r.id(), fault == null ? "committed" : fault, (e.getCause() != null ? e.getCause() : e));
-        }
+            if (e != null) log.error("journal: the outcome of request {}'s commit ({}) could not be written; its record's "
+                    + "outcome reads as unknown: {}", r.id(), fault == null ? "committed" : fault,
+                    (e.getCause() != null ? e.getCause() : e).toString());
+        });
+        r.outcomeWrite(written.exceptionally(e -> null));
         if (fault == null) r.journaledAtCommit();
     }
 }

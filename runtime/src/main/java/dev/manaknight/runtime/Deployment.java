@@ -303,6 +303,7 @@ public final class Deployment implements AutoCloseable {
             r.complete(problem(req, new Refusal.Overloaded()));
             return r;
         }
+        r.admitted();
         observer.queued(r);
         watchdog.watch(r);
         // Audit mode waits for the disk before it answers: never on the transport's I/O thread.
@@ -313,7 +314,7 @@ public final class Deployment implements AutoCloseable {
                 internal(r, e);
             } finally {
                 admission.finishRun();
-                leave();
+                if (r.letGo()) leave();
             }
             return r;
         }
@@ -331,7 +332,7 @@ public final class Deployment implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 internal(r, e);
             } finally {
-                leave();
+                if (r.letGo()) leave();
             }
         });
         return r;
@@ -410,10 +411,51 @@ public final class Deployment implements AutoCloseable {
         r.complete(reply);
     }
 
-    /** The one reply of a request: its access-log line, its slow-log entry, then the transport. */
+    /**
+     * The one reply of a request: in audit mode once its record is durable, then its access-log
+     * line, its slow-log entry, the transport. A reply that waits for the disk waits on the journal's
+     * writer, not on a thread: the writer's fsync delivers it.
+     */
     private void completed(InFlight r, Reply reply, Consumer<InFlight> deliver) {
-        // Audit mode keeps the record of a committed request before its commit (AuditGate), not here.
-        if (journal != null && r.started() && !r.isJournaledAtCommit()) reply = journaled(r, reply);
+        CompletableFuture<Void> durable = null;
+        boolean record = false;
+        if (journal != null && r.started()) {
+            // Audit mode keeps the record of a committed request before its commit (AuditGate), and
+            // then the outcome of the commit: the reply waits for that line instead.
+            if (r.isJournaledAtCommit()) durable = r.outcomeWrite();
+            else {
+                durable = journal.append(record(r, reply)); // null in the default mode
+                record = true;
+            }
+        }
+        if (durable == null) {
+            finish(r, reply, deliver);
+            return;
+        }
+        // The VM is done and the request holds no connection: waiting for the disk is not work, so
+        // its worker runs the next request meanwhile, whose record can then share this fsync.
+        // (Eight workers each waiting out an fsync were the whole of audit mode's throughput.)
+        releaseWorker(r);
+        boolean recorded = record;
+        durable.whenComplete((v, e) -> finish(r, e == null || !recorded ? reply : unrecorded(r, e), deliver));
+    }
+
+    /**
+     * Audit mode: the request's record could not be made durable (the disk full, the writer stuck):
+     * it is answered 503 instead, never unrecorded. Nothing it wrote was committed: a commit that
+     * wrote waits for its record first (AuditGate), so a request recorded here changed nothing.
+     */
+    private Reply unrecorded(InFlight r, Throwable e) {
+        Request req = r.request();
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        failures.internal(r.id(), req.method(), req.rawPath(), cause);
+        Reply refused = r.withId(RequestCore.journalUnavailable(req.rawPath(), r.id()));
+        r.replaceReply(refused);
+        return refused;
+    }
+
+    /** Logs and delivers the reply; the request leaves the deployment once its thread is done too. */
+    private void finish(InFlight r, Reply reply, Consumer<InFlight> deliver) {
         long now = System.nanoTime();
         Request req = r.request();
         // nginx's convention: 499 for a request whose client closed the connection before the answer.
@@ -424,33 +466,12 @@ public final class Deployment implements AutoCloseable {
             slowLog.ended(r, status, now);
             observer.completed(r, status, (now - r.startNanos()) / 1000);
         } finally {
-            watchdog.done(r);
-            deliver.accept(r);
-        }
-    }
-
-    /**
-     * Hands the request's record to the journal. In audit mode waits until it is on disk, and
-     * answers 503 instead when it cannot be (the disk full): a request is not answered
-     * unrecorded. Nothing it wrote was committed: a commit that wrote waits for its record first
-     * (AuditGate), so a request that reaches this point in audit mode changed nothing.
-     */
-    private Reply journaled(InFlight r, Reply reply) {
-        CompletableFuture<Void> durable = journal.append(record(r, reply));
-        if (durable == null) return reply;
-        // The VM is done and the request holds no connection: waiting for the disk is not work, so
-        // its worker runs the next request meanwhile, whose record can then share this fsync.
-        // (Eight workers each waiting out an fsync were the whole of audit mode's throughput.)
-        releaseWorker(r);
-        try {
-            durable.join();
-            return reply;
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-            Request req = r.request();
-            failures.internal(r.id(), req.method(), req.rawPath(), e.getCause() != null ? e.getCause() : e);
-            Reply refused = r.withId(RequestCore.journalUnavailable(req.rawPath(), r.id()));
-            r.replaceReply(refused);
-            return refused;
+            try {
+                watchdog.done(r);
+                deliver.accept(r);
+            } finally {
+                if (r.letGo()) leave();
+            }
         }
     }
 

@@ -70,6 +70,16 @@ public final class InFlight {
     /** The runs of the handler for the journal, or null when no journal keeps them. */
     private volatile List<dev.manaknight.runtime.journal.Attempt> attempts;
     private volatile boolean journaledAtCommit;
+    /** Audit mode: the line saying how the request's commit went, while the writer has it (AuditGate). */
+    private volatile java.util.concurrent.CompletableFuture<Void> outcomeWrite;
+    /**
+     * What still holds the request's place in the deployment once it was admitted: the thread that
+     * took it (its worker's, or the transport's for an inline run) and, from when it is decided,
+     * its reply until delivered (in audit mode that waits for the disk). The last one to let go
+     * makes the request leave (Deployment). 0 for a request never admitted.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean admitted;
 
     /** @param cancels where a running query's cancel runs (it may block): never the caller's thread */
     InFlight(String id, Request request, long startNanos, long timeoutNanos, Completion completion,
@@ -166,6 +176,19 @@ public final class InFlight {
     /** True once a worker took the request. */
     public boolean started() { return started; }
 
+    /** The request has a place (running or waiting): held by the admitting thread until it {@link #letGo}es. */
+    void admitted() {
+        holds.set(1);
+        admitted = true;
+    }
+
+    /**
+     * One holder of an admitted request's place lets go: the thread that took it, when done, and
+     * the reply, once delivered. True for the last one (the request leaves then); always false for
+     * a request never admitted.
+     */
+    boolean letGo() { return admitted && holds.decrementAndGet() == 0; }
+
     /** The calling thread took one of the admission's workers for this request. */
     void holdWorker() { worker.set(Thread.currentThread()); }
 
@@ -193,6 +216,7 @@ public final class InFlight {
      */
     boolean complete(Reply r) {
         if (!replied.compareAndSet(false, true)) return false;
+        if (admitted) holds.incrementAndGet(); // the reply holds the place until it is delivered
         Reply withId = withId(r);
         reply = withId;
         completion.complete(this, withId);
@@ -248,6 +272,12 @@ public final class InFlight {
     void journaledAtCommit() { journaledAtCommit = true; }
 
     boolean isJournaledAtCommit() { return journaledAtCommit; }
+
+    /** Audit mode: the reply waits for this outcome line too (the last one, when a conflict made the commit run again). */
+    void outcomeWrite(java.util.concurrent.CompletableFuture<Void> written) { outcomeWrite = written; }
+
+    /** The outcome line the reply waits for, or null. */
+    java.util.concurrent.CompletableFuture<Void> outcomeWrite() { return outcomeWrite; }
 
     /** The runs of the handler so far (empty when the journal is off or none ran). */
     public List<dev.manaknight.runtime.journal.Attempt> attempts() {

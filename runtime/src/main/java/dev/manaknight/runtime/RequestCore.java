@@ -70,7 +70,10 @@ public final class RequestCore {
          */
         boolean before(InFlight r, Reply reply);
 
-        /** The commit's outcome, durable before the request is answered: `fault` null when it committed. */
+        /**
+         * Hands over the commit's outcome (`fault` null when it committed) without waiting: it is
+         * durable before the request is answered, which waits for it ({@link InFlight#outcomeWrite}).
+         */
         void after(InFlight r, CommitFault fault);
     }
 

@@ -130,9 +130,62 @@ class AuditModeTest {
         while (started.get() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
         assertEquals(3, started.get(), "the second request ran while the first one's fsync was held");
         assertTrue(!first.isDone() && !second.isDone(), "neither is answered before its record is durable");
+        // A reply waiting for the disk keeps its request in the deployment: a drain waits for it.
+        assertEquals(2, d.admission().inFlight(), "both requests are still in flight");
         segment.permits.release(1_000_000);
         assertEquals(200, first.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
         assertEquals(200, second.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+        deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (d.admission().inFlight() > 0 && System.nanoTime() < deadline) Thread.sleep(1);
+        assertEquals(0, d.admission().inFlight(), "answered requests leave");
+    }
+
+    /**
+     * Audit mode with one worker: once a change is committed (its record durable before), the
+     * request waits for the commit's outcome line without its worker or its connection, so the next
+     * request runs meanwhile; it is answered only once that line is durable.
+     */
+    @Test void aCommittedRequestWaitingForItsOutcomeLetsTheNextOneRun() throws Exception {
+        Program program = Program.load(Compiler.compile(List.of(new SourceFile("orders.mnk", ORDERS))));
+        var segments = new java.util.concurrent.CopyOnWriteArrayList<GatedChannel>();
+        SegmentFiles disk = file -> {
+            var c = new GatedChannel(SegmentFiles.DISK.create(file));
+            c.permits.release(1_000_000);
+            segments.add(c);
+            return c;
+        };
+        var started = new java.util.concurrent.atomic.AtomicInteger();
+        try (var db = orders()) {
+            var setup = new Deployment.Setup(Deployment.Setup.test(db).mode(), new dev.manaknight.runtime.Admission(1, 16),
+                    new dev.manaknight.runtime.RequestObserver() {
+                        @Override public void started(dev.manaknight.runtime.InFlight r) { started.incrementAndGet(); }
+                    }, null, db, System.err, false, null, null, dev.manaknight.runtime.effects.EffectSources.real(), disk);
+            try (Deployment d = Deployment.open(program, config(true, 64 << 20), setup)) {
+                assertEquals("0", d.handle(get("/orders/count")).text());
+                GatedChannel segment = segments.getFirst();
+                segment.permits.drainPermits();
+                segment.permits.release(1); // the order's record passes before its commit; its outcome's fsync waits
+                try {
+                    int before = segment.begun.get();
+                    var order = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(post("{\"item\":1}")));
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                    while ((segment.begun.get() < before + 2 || segment.ended.get() < before + 1) && System.nanoTime() < deadline)
+                        Thread.sleep(1);
+                    assertEquals(before + 2, segment.begun.get(), "the record's fsync and the outcome's began");
+                    var count = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/orders/count")));
+                    deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+                    while (started.get() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
+                    assertEquals(3, started.get(), "the count ran while the order's outcome waited for the disk");
+                    assertTrue(!order.isDone(), "the order is not answered before its outcome is durable");
+                    segment.permits.release(1_000_000);
+                    assertEquals(201, order.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+                    assertEquals("1", count.get(10, java.util.concurrent.TimeUnit.SECONDS).text());
+                } finally {
+                    segment.permits.release(1_000_000);
+                }
+            }
+        }
+        assertNull(JournalVerifier.verify(dir.resolve("journal")).getFirst().broken());
     }
 
     private static final String ORDERS = """
