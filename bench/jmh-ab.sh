@@ -8,7 +8,7 @@
 #
 # Build each side's jar in its own checkout (`mvn -B -Pbench -pl bench -am -DskipTests package`).
 # Knobs (environment): ROUNDS(3) QUIET_WAIT(60) OUT(bench/results/jmh-ab-<stamp>).
-# Needs: a JDK 25 (JAVA_HOME or java on PATH), python3 for the summary.
+# Needs: a JDK 25 (found as the launcher finds it), python3 for the summary.
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, wait_quiet
 
@@ -20,7 +20,9 @@ ROUNDS=${ROUNDS:-3}
 QUIET_WAIT=${QUIET_WAIT:-60}
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 OUT=${OUT:-$BENCH/results/jmh-ab-$(date +%Y%m%d-%H%M%S)}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# the JDK the launcher finds (JAVA_HOME if it is 25+, else one under /usr/lib/jvm): the jars need 25
+. "$BENCH/../bin/toolchain.sh" && manaknight_find_jdk || die "no JDK 25 found"
+JAVA=$JAVA_HOME/bin/java
 command -v python3 >/dev/null || die "missing python3"
 mkdir -p "$OUT"
 
@@ -34,6 +36,8 @@ for r in $(seq "$ROUNDS"); do
     log "round $r side $side"
     "$JAVA" -jar "$jar" "$@" -rf json -rff "$OUT/$side-$r.json" >"$OUT/$side-$r.txt" 2>&1 \
       || die "JMH failed; see $OUT/$side-$r.txt"
+    # JMH exits 0 when a benchmark throws (a jar built for a newer JDK than the one running it)
+    if grep -q '<failure>' "$OUT/$side-$r.txt"; then die "a benchmark failed; see $OUT/$side-$r.txt"; fi
   done
 done
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
