@@ -2,6 +2,7 @@ package dev.manaknight.runtime.journal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.manaknight.runtime.Header;
@@ -33,6 +34,44 @@ public final class RecordCodec {
 
     private RecordCodec() {}
 
+    /**
+     * The record's field names, their JSON form made once: the writer encodes every record on one
+     * thread, and spelling each name out again (Jackson checks every character for escaping) was a
+     * good part of its time per record (bench/RESULTS.md §21).
+     */
+    private static final SerializedString ARGS = new SerializedString("args");
+    private static final SerializedString ATTEMPTS = new SerializedString("attempts");
+    private static final SerializedString BODY = new SerializedString("body");
+    private static final SerializedString CALLS = new SerializedString("calls");
+    private static final SerializedString COMMIT = new SerializedString("commit");
+    private static final SerializedString CONFIG = new SerializedString("config");
+    private static final SerializedString CONFLICTED = new SerializedString("conflicted");
+    private static final SerializedString DROPPED = new SerializedString("dropped");
+    private static final SerializedString FAILURE = new SerializedString("failure");
+    private static final SerializedString FUEL = new SerializedString("fuel");
+    private static final SerializedString HEADERS = new SerializedString("headers");
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString MEMORY = new SerializedString("memory");
+    private static final SerializedString METHOD = new SerializedString("method");
+    private static final SerializedString MICROS = new SerializedString("micros");
+    private static final SerializedString OP = new SerializedString("op");
+    private static final SerializedString PATH = new SerializedString("path");
+    private static final SerializedString PROGRAM = new SerializedString("program");
+    private static final SerializedString QUERY = new SerializedString("query");
+    private static final SerializedString REQUEST = new SerializedString("request");
+    private static final SerializedString RESPONSE = new SerializedString("response");
+    private static final SerializedString RESULT = new SerializedString("result");
+    private static final SerializedString ROUTE = new SerializedString("route");
+    private static final SerializedString STATUS = new SerializedString("status");
+    private static final SerializedString STOP = new SerializedString("stop");
+    private static final SerializedString TIME = new SerializedString("time");
+    private static final SerializedString UNAVAILABLE = new SerializedString("unavailable");
+
+    private static JsonGenerator field(JsonGenerator g, SerializedString name) throws IOException {
+        g.writeFieldName(name);
+        return g;
+    }
+
     /** The record's JSON, UTF-8, on one line; nothing kept out of the journal is in it. */
     public static byte[] encode(JournalRecord r) { return encode(r, Scrub.NONE); }
 
@@ -48,43 +87,43 @@ public final class RecordCodec {
         Scrub scrub = all.forRequest(r.request().headers());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("id", r.id());
-            g.writeStringField("time", r.time().toString());
-            g.writeStringField("program", r.program());
-            g.writeStringField("config", r.config());
-            if (r.dropped() > 0) g.writeNumberField("dropped", r.dropped());
-            if (r.commit() != null) g.writeStringField("commit", r.commit().name().toLowerCase(Locale.ROOT));
-            g.writeObjectFieldStart("request");
-            g.writeStringField("method", r.request().method());
-            g.writeFieldName("path");
+            field(g, ID).writeString(r.id());
+            field(g, TIME).writeString(r.time().toString());
+            field(g, PROGRAM).writeString(r.program());
+            field(g, CONFIG).writeString(r.config());
+            if (r.dropped() > 0) field(g, DROPPED).writeNumber(r.dropped());
+            if (r.commit() != null) field(g, COMMIT).writeString(r.commit().name().toLowerCase(Locale.ROOT));
+            field(g, REQUEST).writeStartObject();
+            field(g, METHOD).writeString(r.request().method());
+            g.writeFieldName(PATH);
             scrub.string(g, r.request().rawPath());
-            g.writeFieldName("query");
+            g.writeFieldName(QUERY);
             scrub.string(g, r.request().query());
             headers(g, scrub, r.id(), "request", r.request().headers());
             body(g, scrub, r.request().body());
             g.writeEndObject();
-            if (r.route() != null) g.writeStringField("route", r.route());
-            g.writeArrayFieldStart("attempts");
+            if (r.route() != null) field(g, ROUTE).writeString(r.route());
+            field(g, ATTEMPTS).writeStartArray();
             for (Attempt a : r.attempts()) {
                 g.writeStartObject();
-                if (a.conflicted()) g.writeBooleanField("conflicted", true);
-                if (a.unavailable()) g.writeBooleanField("unavailable", true);
+                if (a.conflicted()) field(g, CONFLICTED).writeBoolean(true);
+                if (a.unavailable()) field(g, UNAVAILABLE).writeBoolean(true);
                 if (a.commit() != null) {
-                    g.writeFieldName("commit");
+                    g.writeFieldName(COMMIT);
                     scrub.string(g, a.commit().toString());
                 }
-                g.writeArrayFieldStart("calls");
+                field(g, CALLS).writeStartArray();
                 for (EffectCall c : a.calls()) {
                     g.writeStartObject();
-                    g.writeStringField("op", c.op());
-                    g.writeArrayFieldStart("args");
+                    field(g, OP).writeString(c.op());
+                    field(g, ARGS).writeStartArray();
                     for (Object v : c.args()) ValueCodec.write(g, v, scrub);
                     g.writeEndArray();
                     if (c.failure() != null) {
-                        g.writeFieldName("failure");
+                        g.writeFieldName(FAILURE);
                         scrub.string(g, c.failure());
                     } else {
-                        g.writeFieldName("result");
+                        g.writeFieldName(RESULT);
                         ValueCodec.write(g, c.result(), scrub);
                     }
                     g.writeEndObject();
@@ -93,19 +132,19 @@ public final class RecordCodec {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeObjectFieldStart("response");
-            g.writeNumberField("status", r.response().status());
+            field(g, RESPONSE).writeStartObject();
+            field(g, STATUS).writeNumber(r.response().status());
             headers(g, scrub, r.id(), "response", r.response().headers());
             body(g, scrub, r.response().body());
             g.writeEndObject();
-            g.writeNumberField("fuel", r.fuel());
-            g.writeNumberField("memory", r.memory());
-            g.writeNumberField("micros", r.micros());
+            field(g, FUEL).writeNumber(r.fuel());
+            field(g, MEMORY).writeNumber(r.memory());
+            field(g, MICROS).writeNumber(r.micros());
             if (r.failure() != null) {
-                g.writeFieldName("failure");
+                g.writeFieldName(FAILURE);
                 scrub.string(g, r.failure());
             }
-            if (r.stop() != null) g.writeStringField("stop", r.stop());
+            if (r.stop() != null) field(g, STOP).writeString(r.stop());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
@@ -139,14 +178,14 @@ public final class RecordCodec {
     }
 
     private static void headers(JsonGenerator g, Scrub scrub, String id, String side, List<Header> headers) throws IOException {
-        g.writeArrayFieldStart("headers");
+        field(g, HEADERS).writeStartArray();
         for (Header h : headers) scrub.header(g, id, side, h);
         g.writeEndArray();
     }
 
     private static void body(JsonGenerator g, Scrub scrub, byte[] body) throws IOException {
         if (scrub.none() && ascii(body)) { // the common case, without a String made of it: the same JSON string
-            g.writeFieldName("body");
+            g.writeFieldName(BODY);
             g.writeUTF8String(body, 0, body.length);
             return;
         }
