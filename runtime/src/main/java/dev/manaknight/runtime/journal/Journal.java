@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -36,6 +37,12 @@ public final class Journal implements AutoCloseable {
      */
     static final Duration DURABLE_WRITE_WAIT = Duration.ofSeconds(10);
     /**
+     * How often audit mode looks for records past {@link #DURABLE_WRITE_WAIT}: one thread looks
+     * for all of them, instead of a timer scheduled and cancelled per record (`orTimeout`, whose
+     * scheduler thread cost 5.8 µs of CPU and a context switch per request, bench/RESULTS.md §23).
+     */
+    static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
      * Default mode: how long the writer lets records gather after the first of a batch. Waiting
      * in `take()` it was woken once per record (a futex wake on a request thread, one on the
      * writer's) whenever it kept up, which on /users was most of the time; lingering makes that
@@ -47,8 +54,13 @@ public final class Journal implements AutoCloseable {
     /** 36^10: how many instance names there are. */
     static final long INSTANCES = 3_656_158_440_062_976L;
 
-    /** A line to write: a {@link JournalRecord} or a {@link CommitOutcome}; `durable` null in the default mode. */
-    private record Pending(Object entry, CompletableFuture<Void> durable) {
+    /**
+     * A line to write: a {@link JournalRecord} or a {@link CommitOutcome}; `durable` null in the
+     * default mode; `deadline` ({@link System#nanoTime}) when audit mode gives up waiting for it.
+     */
+    private record Pending(Object entry, CompletableFuture<Void> durable, long deadline) {
+        Pending(Object entry) { this(entry, null, 0); }
+
         String id() { return entry instanceof JournalRecord r ? r.id() : ((CommitOutcome) entry).id(); }
 
         long dropped() { return entry instanceof JournalRecord r ? r.dropped() : 0; }
@@ -61,6 +73,11 @@ public final class Journal implements AutoCloseable {
     private final Segments segments;
     private final Scrub scrub;
     private final Thread writer;
+    /** Audit mode: fails the requests whose records are not on disk within {@link #writeWait}; else null. */
+    private final Thread sweeper;
+    private final Duration writeWait;
+    /** The batch the writer has in hand (taken from the queue, not yet on disk), for the sweeper; else null. */
+    private volatile Pending[] inHand;
     /** The writer thread's buffer of lines. */
     private final Chunk chunk = new Chunk();
     private final AtomicLong written = new AtomicLong();
@@ -71,14 +88,16 @@ public final class Journal implements AutoCloseable {
     private volatile boolean reopen;
     private volatile boolean closed;
 
-    private Journal(Config.Journal config, String instance, Segments segments, Scrub scrub, Logger log) {
+    private Journal(Config.Journal config, String instance, Segments segments, Scrub scrub, Duration writeWait, Logger log) {
         this.config = config;
+        this.writeWait = writeWait;
         this.scrub = scrub;
         this.instance = instance;
         this.segments = segments;
         this.log = log;
         this.queue = new ArrayBlockingQueue<>(config.queue());
         this.writer = Thread.ofPlatform().daemon().name("manaknight-journal").start(this::run);
+        this.sweeper = config.durable() ? Thread.ofPlatform().daemon().name("manaknight-journal-sweeper").start(this::sweep) : null;
     }
 
     /**
@@ -97,13 +116,24 @@ public final class Journal implements AutoCloseable {
     }
 
     static Journal open(Config.Journal config, String instance, SegmentFiles opener, Logger log) throws IOException {
-        return open(config, instance, opener, Map.of(), log);
+        return open(config, instance, opener, Map.of(), DURABLE_WRITE_WAIT, log);
+    }
+
+    /** Tests: audit mode giving up on a record after `writeWait` instead of {@link #DURABLE_WRITE_WAIT}. */
+    static Journal open(Config.Journal config, String instance, SegmentFiles opener, Duration writeWait, Logger log)
+            throws IOException {
+        return open(config, instance, opener, Map.of(), writeWait, log);
     }
 
     private static Journal open(Config.Journal config, String instance, SegmentFiles opener, Map<String, String> secrets,
                                 Logger log) throws IOException {
+        return open(config, instance, opener, secrets, DURABLE_WRITE_WAIT, log);
+    }
+
+    private static Journal open(Config.Journal config, String instance, SegmentFiles opener, Map<String, String> secrets,
+                                Duration writeWait, Logger log) throws IOException {
         return new Journal(config, instance, Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener),
-                new Scrub(secrets, config.redact(), config.key()), log);
+                new Scrub(secrets, config.redact(), config.key()), writeWait, log);
     }
 
     /** Ten base-36 characters from the CSPRNG: instances that share a folder never share a name. */
@@ -126,7 +156,7 @@ public final class Journal implements AutoCloseable {
     public CompletableFuture<Void> append(JournalRecord r) {
         if (!config.durable()) {
             long before = droppedSince.getAndSet(0); // the first record queued after a drop says how many
-            if (closed || !queue.offer(new Pending(before > 0 ? r.withDropped(before) : r, null))) {
+            if (closed || !queue.offer(new Pending(before > 0 ? r.withDropped(before) : r))) {
                 droppedSince.addAndGet(before);
                 drop(1);
             }
@@ -147,13 +177,43 @@ public final class Journal implements AutoCloseable {
     private CompletableFuture<Void> durably(Object entry) {
         var done = new CompletableFuture<Void>();
         try {
-            if (closed || !queue.offer(new Pending(entry, done), DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
+            var p = new Pending(entry, done, System.nanoTime() + writeWait.toNanos());
+            if (closed || !queue.offer(p, DURABLE_QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 done.completeExceptionally(new IOException("journal: the writer is behind; the record was not written"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
         }
-        return done.orTimeout(DURABLE_WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return done;
+    }
+
+    /**
+     * Audit mode's sweeper: every {@link #SWEEP_NANOS} fails the futures of records that are not
+     * on disk by their deadline (a hung disk, a stuck writer), those in the writer's hand first and
+     * then the queue's from its head, which holds the oldest. A record written later still
+     * completes nothing: its request was answered 503 already.
+     */
+    private void sweep() {
+        while (!closed || writer.isAlive()) {
+            LockSupport.parkNanos(SWEEP_NANOS);
+            long now = System.nanoTime();
+            Pending[] held = inHand;
+            if (held != null) for (Pending p : held) expire(p, now);
+            // peek first: an iterator over the queue would burden every take while it is registered
+            if (queue.peek() instanceof Pending head && expire(head, now)) {
+                for (Object o : queue) {
+                    if (!(o instanceof Pending p) || !expire(p, now)) break;
+                }
+            }
+        }
+    }
+
+    /** Fails `p`'s future when it is past its deadline; answers whether it was. */
+    private boolean expire(Pending p, long now) {
+        if (now - p.deadline() < 0) return false;
+        if (!p.durable().isDone()) p.durable().completeExceptionally(new TimeoutException("journal: the record was not on "
+                + "disk within " + writeWait.toMillis() + " ms (the disk or the writer is stuck)"));
+        return true;
     }
 
     private void drop(long n) {
@@ -190,7 +250,11 @@ public final class Journal implements AutoCloseable {
             } catch (InterruptedException e) {
                 stopping = true;
             }
-            if (!batch.isEmpty()) write(batch);
+            if (!batch.isEmpty()) {
+                if (sweeper != null) inHand = batch.toArray(Pending[]::new);
+                write(batch);
+                inHand = null;
+            }
             batch.clear();
         }
         try {

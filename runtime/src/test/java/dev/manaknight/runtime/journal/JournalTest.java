@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -297,6 +298,45 @@ class JournalTest {
             gated.forEach(c -> c.permits.release(100));
             j.close();
         }
+        assertEquals(List.of("r-01", "r-02", "r-03"), readAll().stream().map(JournalRecord::id).toList());
+        assertNull(JournalVerifier.verify(dir).getFirst().broken());
+    }
+
+    /**
+     * Audit mode's limit on a record's wait for the disk: one fsynced within it is answered; one
+     * held past it fails with a timeout, the record in the writer's hand and the one queued behind
+     * it alike (a hung disk answers 503, not never), and the records still reach the file later.
+     */
+    @Test void auditModeGivesUpOnARecordNotOnDiskWithinItsWait() throws Exception {
+        var gated = new ArrayList<GatedChannel>();
+        SegmentFiles opener = file -> {
+            var c = new GatedChannel(SegmentFiles.DISK.create(file));
+            c.permits.release(2); // the segment's header and the first record
+            gated.add(c);
+            return c;
+        };
+        Duration wait = Duration.ofMillis(300);
+        Journal j = Journal.open(new Config.Journal(dir, true, 1 << 20, 0, 16), INSTANCE, opener, wait, NOPLogger.NOP_LOGGER);
+        try {
+            j.append(record("r-01")).get(10, TimeUnit.SECONDS); // within the wait
+            GatedChannel segment = gated.getFirst();
+            long start = System.nanoTime();
+            CompletableFuture<Void> held = j.append(record("r-02"));
+            await(() -> segment.begun.get() == 3); // in the writer's hand: its fsync holds
+            CompletableFuture<Void> queued = j.append(record("r-03"));
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("300 ms"), e.getCause().getMessage());
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= wait.toNanos(), "failed before its wait was over");
+            assertTrue(waited < wait.toNanos() + TimeUnit.SECONDS.toNanos(5), "failed long after its wait");
+            e = assertThrows(java.util.concurrent.ExecutionException.class, () -> queued.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+        } finally {
+            gated.forEach(c -> c.permits.release(100));
+            j.close();
+        }
+        assertEquals(3, j.written(), "the disk took them in the end");
         assertEquals(List.of("r-01", "r-02", "r-03"), readAll().stream().map(JournalRecord::id).toList());
         assertNull(JournalVerifier.verify(dir).getFirst().broken());
     }
