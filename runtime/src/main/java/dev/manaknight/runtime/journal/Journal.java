@@ -80,6 +80,8 @@ public final class Journal implements AutoCloseable {
     private volatile Pending[] inHand;
     /** The writer thread's buffer of lines. */
     private final Chunk chunk = new Chunk();
+    /** The writer thread's texts repeated from record to record. */
+    private final RecordTexts texts = new RecordTexts();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     /** Dropped since the last record queued: the next one queued says so. */
@@ -276,7 +278,7 @@ public final class Journal implements AutoCloseable {
         for (Pending p : all) { // a record that cannot be encoded is lost alone, never its batch
             int line = Chain.open(chunk);
             try {
-                if (p.entry() instanceof JournalRecord r) RecordCodec.encode(r, scrub, chunk);
+                if (p.entry() instanceof JournalRecord r) RecordCodec.encode(r, scrub, texts, chunk);
                 else RecordCodec.encode((CommitOutcome) p.entry(), scrub, chunk);
                 Chain.close(chunk);
                 lines[batch.size()] = line;

@@ -73,24 +73,34 @@ public final class RecordCodec {
     }
 
     /** The record's JSON, UTF-8, on one line; nothing kept out of the journal is in it. */
-    public static byte[] encode(JournalRecord r) { return encode(r, Scrub.NONE); }
+    public static byte[] encode(JournalRecord r) { return encode(r, new RecordTexts()); }
+
+    /** {@link #encode(JournalRecord)} by a thread that encodes many and keeps `texts` for them. */
+    public static byte[] encode(JournalRecord r, RecordTexts texts) { return encode(r, Scrub.NONE, texts); }
 
     /** The record's JSON, with what `scrub` keeps out of the journal named, sealed or left out. */
-    static byte[] encode(JournalRecord r, Scrub all) {
+    static byte[] encode(JournalRecord r, Scrub all) { return encode(r, all, new RecordTexts()); }
+
+    private static byte[] encode(JournalRecord r, Scrub all, RecordTexts texts) {
         var out = new ByteArrayOutputStream(512 + r.request().body().length + r.response().body().length);
-        encode(r, all, out);
+        encode(r, all, texts, out);
         return out.toByteArray();
     }
 
-    /** {@link #encode(JournalRecord, Scrub)} onto the end of `out` (the writer's {@link Chunk}). */
-    static void encode(JournalRecord r, Scrub all, OutputStream out) {
+    /** {@link #encode(JournalRecord, Scrub)} onto the end of `out` (the writer's {@link Chunk}), by the thread that keeps `texts`. */
+    static void encode(JournalRecord r, Scrub all, RecordTexts texts, OutputStream out) {
         Scrub scrub = all.forRequest(r.request().headers());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             field(g, ID).writeString(r.id());
-            field(g, TIME).writeString(r.time().toString());
-            field(g, PROGRAM).writeString(r.program());
-            field(g, CONFIG).writeString(r.config());
+            g.writeFieldName(TIME);
+            int n = texts.time(r.time());
+            if (n >= 0) g.writeRawUTF8String(texts.timeBuffer(), 0, n);
+            else g.writeString(r.time().toString());
+            g.writeFieldName(PROGRAM);
+            plain(g, r.program(), texts.program(r.program()));
+            g.writeFieldName(CONFIG);
+            plain(g, r.config(), texts.config(r.config()));
             if (r.dropped() > 0) field(g, DROPPED).writeNumber(r.dropped());
             if (r.commit() != null) field(g, COMMIT).writeString(r.commit().name().toLowerCase(Locale.ROOT));
             field(g, REQUEST).writeStartObject();
@@ -175,6 +185,12 @@ public final class RecordCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** `text` as a JSON string, from `json` (its bytes, which need no escaping) when there is one. */
+    private static void plain(JsonGenerator g, String text, byte[] json) throws IOException {
+        if (json != null) g.writeRawUTF8String(json, 0, json.length);
+        else g.writeString(text);
     }
 
     private static void headers(JsonGenerator g, Scrub scrub, String id, String side, List<Header> headers) throws IOException {
