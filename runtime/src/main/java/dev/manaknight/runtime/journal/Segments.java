@@ -29,7 +29,11 @@ final class Segments implements AutoCloseable {
     private final int keep;
     private final Deque<Path> onDisk = new ArrayDeque<>();
     private FileChannel channel;
+    /** The file {@link #channel} writes. */
+    private Path file;
     private int number;
+    /** The segment's bytes below this have been given to {@link PageCache#drop} (twice, see there). */
+    private long dropped;
     /** The chain's end and the segment's size as written and flushed ({@link #undo} returns to them). */
     private String flushedHash = Chain.GENESIS;
     private long flushedSize;
@@ -80,6 +84,13 @@ final class Segments implements AutoCloseable {
         size += end - line;
     }
 
+    /**
+     * The page cache's share of a segment: the last this many bytes written stay cached, the
+     * ones before are given back ({@link PageCache}), each range twice: the first call starts the
+     * writeback of pages still dirty, the next one, this many bytes later, drops them.
+     */
+    static final long CACHED = 4L << 20;
+
     /** Writes bytes `from` to `to` of the chunk, sealed lines, then fsyncs when `durable`. */
     void flush(Chunk c, int from, int to, boolean durable) throws IOException {
         if (to > from) {
@@ -89,6 +100,10 @@ final class Segments implements AutoCloseable {
         flushedHash = hash;
         flushedSize = size;
         bytes += to - from;
+        if (flushedSize - dropped >= 2 * CACHED) {
+            PageCache.drop(file, Math.max(0, dropped - CACHED), flushedSize - CACHED);
+            dropped = flushedSize - CACHED;
+        }
     }
 
     /** Forgets the lines sealed since the last flush, and cuts off any of them that reached the file. */
@@ -119,8 +134,11 @@ final class Segments implements AutoCloseable {
             if (channel != null) {
                 channel.force(false);
                 channel.close();
+                PageCache.drop(file, Math.max(0, dropped - CACHED), flushedSize); // all of it is on disk now
             }
             channel = c;
+            file = next;
+            dropped = 0;
             number++;
             hash = flushedHash = h;
             size = flushedSize = headerSize = line.length;
@@ -141,5 +159,6 @@ final class Segments implements AutoCloseable {
         channel.force(false);
         channel.close();
         channel = null;
+        PageCache.drop(file, Math.max(0, dropped - CACHED), flushedSize);
     }
 }
