@@ -19,7 +19,9 @@
 #   THREADS(2) DURATION(10) PREWARM(20) RUNS(5) QUIET_WAIT(60) JOURNAL_DIR (where the journals go;
 #   default: under OUT, i.e. the disk the repository is on) OUT(bench/results/journal-<stamp>)
 #   B_ROOT (another checkout: a variant with `-b`, e.g. audit-b, runs its build, for a before/after)
-# Needs: wrk, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar).
+#   DB(sqlite) the transfers' database: sqlite (a file per variant) or postgres (a schema per variant
+#   in PG_URL's database; PG_URL defaults to .ci/postgres.sh's, which starts one). /users stays on SQLite.
+# Needs: wrk, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar); psql for DB=postgres.
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"   # log, die, stop_pid, wait_quiet, parse_wrk, …
 
@@ -38,8 +40,22 @@ OUT=${OUT:-$BENCH/results/journal-$(date +%Y%m%d-%H%M%S)}
 JOURNAL_DIR=${JOURNAL_DIR:-$OUT/journals}
 BASE_PORT=18200
 B_ROOT=${B_ROOT:-}   # a checkout of another build: variants named `<variant>-b` (off-b, on-b, audit-b) run it
+DB=${DB:-sqlite}
+PG_URL=${PG_URL:-"postgresql://127.0.0.1:5432/manaknight?user=manaknight&password=manaknight"}
 
 for c in wrk sqlite3 curl awk; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl)"; done
+case $DB in
+  sqlite) ;;
+  postgres) command -v psql >/dev/null || die "missing psql (apt-get install -y postgresql-client)"
+    psql "$PG_URL" -qAtc 'select 1' >/dev/null || die "no PostgreSQL at $PG_URL (.ci/postgres.sh starts one)" ;;
+  *) die "DB is sqlite or postgres, not $DB" ;;
+esac
+schema_of() { echo "jbench_${1//-/_}"; }   # schema_of VARIANT: a transfer variant's schema on PostgreSQL
+run_cleanup_extra() { # the PostgreSQL variants' schemas
+  local v
+  [ "$DB" = postgres ] || return 0
+  for v in $VARIANTS; do psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $(schema_of "$v") CASCADE" 2>/dev/null; done
+}
 
 start_run journal-bench always
 mkdir -p "$OUT/raw" "$JOURNAL_DIR"
@@ -67,7 +83,14 @@ for ep in $ENDPOINTS; do
           WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 10000)
           INSERT INTO users (id, name, email) SELECT g, 'user' || g, 'user' || g || '@example.com' FROM s"
         db="url = \"sqlite:$RUN_DIR/$k.db\"" ;;
-      transfer) db="url = \"sqlite:$RUN_DIR/$k.db\"
+      transfer)
+        if [ "$DB" = postgres ]; then
+          psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $(schema_of "$v") CASCADE; CREATE SCHEMA $(schema_of "$v")"
+          db="url = \"$PG_URL&currentSchema=$(schema_of "$v")\""
+        else
+          db="url = \"sqlite:$RUN_DIR/$k.db\""
+        fi
+        db="$db
 migrations = \"$ROOT/examples/ledger/migrations\"" ;;
     esac
     case ${v%-b} in
@@ -94,14 +117,20 @@ EOT
     "$(bin_of "$v")" serve "$(app_of "$ep")" --config "$RUN_DIR/$k.toml" >"$RUN_DIR/$k.log" 2>&1 &
     PID[$k]=$!; STARTED+=("${PID[$k]}"); log "started $k pid=${PID[$k]} port ${PORT[$k]}"
     wait_http "http://127.0.0.1:${PORT[$k]}/-/healthy"
-    if [ "$ep" = transfer ]; then
+    if [ "$ep" = transfer ] && [ "$DB" = postgres ]; then
+      psql "$PG_URL&options=-csearch_path%3D$(schema_of "$v")" -qc "INSERT INTO accounts (owner, balance_cents, frozen)
+        SELECT 'bench ' || g, 1000000, false FROM generate_series(1, $ACCOUNTS) g"
+    elif [ "$ep" = transfer ]; then
       sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$k.db" "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $ACCOUNTS)
         INSERT INTO accounts (owner, balance_cents, frozen) SELECT 'bench ' || g, 1000000, 0 FROM s"
     fi
   done
 done
 
-total_of() { sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$1.db" "SELECT sum(balance_cents) FROM accounts"; }
+total_of() { # total_of transfer-VARIANT: the sum of all balances, read from the database itself
+  if [ "$DB" = postgres ]; then psql "$PG_URL&options=-csearch_path%3D$(schema_of "${1#transfer-}")" -qAtc "SELECT sum(balance_cents) FROM accounts"
+  else sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$1.db" "SELECT sum(balance_cents) FROM accounts"; fi
+}
 declare -A TOTAL
 if [[ " $ENDPOINTS " == *" transfer "* ]]; then for v in $VARIANTS; do TOTAL[$v]=$(total_of "transfer-$v"); done; fi
 
@@ -118,6 +147,7 @@ transfer_lua "$ACCOUNTS" > "$RUN_DIR/transfer.lua"
   echo "kernel: $(uname -r)  cpus: $(nproc)  load before: $(cat /proc/loadavg)"
   echo "manaknight: $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "journals on: $(df -PT "$JOURNAL_DIR" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
+  echo "transfers on: $DB$([ "$DB" = postgres ] && echo " $(psql "$PG_URL" -qAtc 'show server_version'), synchronous_commit $(psql "$PG_URL" -qAtc 'show synchronous_commit')")"
   echo "load: wrk -t$THREADS -c$CONNS, pre-warm ${PREWARM}s per server, $RUNS x ${DURATION}s, interleaved: $ENDPOINTS x $VARIANTS"
 } > "$OUT/env.txt"
 cat "$OUT/env.txt" >&2
