@@ -134,7 +134,8 @@ public final class Journal implements AutoCloseable {
 
     private static Journal open(Config.Journal config, String instance, SegmentFiles opener, Map<String, String> secrets,
                                 Duration writeWait, Logger log) throws IOException {
-        return new Journal(config, instance, Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener),
+        return new Journal(config, instance, Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener,
+                config.durable()),
                 new Scrub(secrets, config.redact(), config.key()), writeWait, log);
     }
 

@@ -143,21 +143,35 @@ public final class JournalFiles {
         return out;
     }
 
-    /** Every line of the segments in order; stops when the visitor says so. */
+    /**
+     * Every line of the segments in order; stops when the visitor says so. Zero bytes that run to
+     * the end of a file are no line: audit mode writes its lines into zeros written ahead of them
+     * (Segments), which stay after a crash. A line they interrupt is a line cut short; zeros
+     * followed by anything else are part of a line (which then is no journal line).
+     */
     public static void lines(List<Segment> segments, LineVisitor visitor) throws IOException {
         for (Segment s : segments) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(s.file()), 1 << 16)) {
                 var line = new ByteArrayOutputStream(1024);
                 long n = 0;
-                int b;
+                int b = in.read();
                 boolean any = false;
-                while ((b = in.read()) >= 0) {
+                while (b >= 0) {
+                    if (b == 0) {
+                        long zeros = 0;
+                        while ((b = in.read()) == 0) zeros++;
+                        if (b < 0) break; // the zeros ahead of the last line
+                        for (long i = 0; i <= zeros; i++) line.write(0);
+                        any = true;
+                        continue;
+                    }
                     any = true;
                     if (b == '\n') {
                         if (!visitor.line(s, ++n, line.toByteArray())) return;
                         line.reset();
                         any = false;
                     } else line.write(b);
+                    b = in.read();
                 }
                 if (any && !visitor.line(s, ++n, line.toByteArray())) return; // a last line without its newline: cut short
             }

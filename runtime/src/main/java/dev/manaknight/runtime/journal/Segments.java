@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  * it began) and is chained like a record, its `prev` the last hash of the segment before, so that
  * the segments of an instance form one chain. A segment holds at most `segmentSize` bytes, unless
  * one record alone is larger; past `keep` segments (0: no limit) the oldest is deleted.
+ *
+ * <p>In audit mode (`preallocate`) a segment is written into zeros written ahead of it
+ * ({@link #EXTEND} at a time): an fdatasync then flushes the record's pages only, not also the
+ * file's new size and blocks, which made it 1.7 times as long under load (bench/RESULTS.md §24).
+ * The zeros past the last line are cut off when the segment ends or closes; after a crash they
+ * stay, and readers take them for the segment's end ({@link JournalFiles#lines}).
  */
 final class Segments implements AutoCloseable {
     /** A segment's file name: the instance, its number. */
@@ -43,9 +49,23 @@ final class Segments implements AutoCloseable {
     private volatile long bytes;
 
     private final SegmentFiles opener;
+    /** Audit mode: lines are written into zeros written ahead of them. */
+    private final boolean preallocate;
+    /** The segment file's size: its lines and the zeros written ahead of them. */
+    private long allocated;
 
-    private Segments(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener) {
+    /**
+     * How far past a write that would reach beyond them the zeros are extended: a new segment by
+     * {@link #FIRST_EXTEND}, then by as much as it has, up to this (a segment of one record, as a
+     * CGI request's, does not write and flush a megabyte of zeros).
+     */
+    static final int EXTEND = 1 << 20;
+    static final int FIRST_EXTEND = 64 << 10;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+
+    private Segments(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener, boolean preallocate) {
         this.opener = opener;
+        this.preallocate = preallocate;
         this.dir = dir;
         this.instance = instance;
         this.segmentSize = segmentSize;
@@ -53,8 +73,14 @@ final class Segments implements AutoCloseable {
     }
 
     static Segments create(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener) throws IOException {
+        return create(dir, instance, segmentSize, keep, opener, false);
+    }
+
+    /** @param preallocate write lines into zeros written ahead (audit mode: see the class's comment) */
+    static Segments create(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener, boolean preallocate)
+            throws IOException {
         Files.createDirectories(dir);
-        var s = new Segments(dir, instance, segmentSize, keep, opener);
+        var s = new Segments(dir, instance, segmentSize, keep, opener, preallocate);
         s.rotate();
         return s;
     }
@@ -94,6 +120,7 @@ final class Segments implements AutoCloseable {
     /** Writes bytes `from` to `to` of the chunk, sealed lines, then fsyncs when `durable`. */
     void flush(Chunk c, int from, int to, boolean durable) throws IOException {
         if (to > from) {
+            if (preallocate && flushedSize + (to - from) > allocated) extend(flushedSize + (to - from));
             c.writeTo(channel, from, to);
             if (durable) channel.force(false);
         }
@@ -106,10 +133,26 @@ final class Segments implements AutoCloseable {
         }
     }
 
-    /** Forgets the lines sealed since the last flush, and cuts off any of them that reached the file. */
+    /**
+     * Writes zeros from the end of the file to past `end` (to a multiple of 4 KB, see
+     * {@link #EXTEND}), not fsynced: the next fdatasync flushes them and the file's new size once.
+     */
+    private void extend(long end) throws IOException {
+        long to = ((end + Math.clamp(allocated, FIRST_EXTEND, EXTEND)) | 4095) + 1;
+        long at = allocated;
+        while (at < to) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), to - at));
+            at += channel.write(z, at);
+        }
+        allocated = to;
+    }
+
+    /** Forgets the lines sealed since the last flush, and cuts off any of them that reached the file (and any zeros ahead). */
     void undo() {
         hash = flushedHash;
         size = flushedSize;
+        allocated = flushedSize;
         try {
             if (channel != null && channel.size() > flushedSize) channel.truncate(flushedSize);
         } catch (IOException ignored) {
@@ -132,6 +175,7 @@ final class Segments implements AutoCloseable {
             while (b.hasRemaining()) c.write(b);
             c.force(true);
             if (channel != null) {
+                if (preallocate) channel.truncate(flushedSize); // the zeros ahead of the last line
                 channel.force(false);
                 channel.close();
                 PageCache.drop(file, Math.max(0, dropped - CACHED), flushedSize); // all of it is on disk now
@@ -141,7 +185,7 @@ final class Segments implements AutoCloseable {
             dropped = 0;
             number++;
             hash = flushedHash = h;
-            size = flushedSize = headerSize = line.length;
+            size = flushedSize = headerSize = allocated = line.length;
             bytes += line.length;
         } catch (IOException | RuntimeException e) {
             c.close();
@@ -156,6 +200,7 @@ final class Segments implements AutoCloseable {
 
     @Override public void close() throws IOException {
         if (channel == null) return;
+        if (preallocate) channel.truncate(flushedSize);
         channel.force(false);
         channel.close();
         channel = null;

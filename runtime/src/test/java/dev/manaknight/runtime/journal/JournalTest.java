@@ -187,6 +187,94 @@ class JournalTest {
         assertTrue(broken.why().contains("does not follow"), broken.why());
     }
 
+    /**
+     * Audit mode writes its lines into zeros written ahead: while it runs (or after a crash) the
+     * segment ends in zeros, which readers take for its end; an ended or closed segment has none.
+     */
+    @Test void auditModeWritesIntoZerosAheadAndCutsThemOffWhenASegmentEnds() throws Exception {
+        long header = headerSize();
+        Path crashed = Files.createDirectories(dir.resolve("crashed"));
+        try (Journal j = open(header + 3 * lineSize("r-01"), 0, true, 16, SegmentFiles.DISK)) {
+            for (int i = 1; i <= 4; i++) j.append(record("r-0" + i)).get(10, TimeUnit.SECONDS);
+            List<Path> segs = segments();
+            assertEquals(2, segs.size());
+            assertEquals(header + 3 * lineSize("r-01"), Files.size(segs.get(0)), "the ended segment's zeros are cut off");
+            Path open = segs.get(1);
+            long written = header + lineSize("r-04");
+            assertEquals(((written + Segments.FIRST_EXTEND) | 4095) + 1, Files.size(open), "a new segment's first zeros");
+            byte[] bytes = Files.readAllBytes(open);
+            assertEquals(0, bytes[bytes.length - 1]);
+            for (Path p : segs) Files.copy(p, crashed.resolve(p.getFileName())); // what a crash would leave
+        }
+        var result = JournalVerifier.verify(crashed).getFirst();
+        assertNull(result.broken(), String.valueOf(result.broken()));
+        assertEquals(4, result.records());
+        var back = new ArrayList<String>();
+        for (var segs : JournalFiles.segments(crashed).values()) JournalFiles.records(segs, (s, n, r) -> back.add(r.id()));
+        assertEquals(List.of("r-01", "r-02", "r-03", "r-04"), back);
+        Path last = segments().get(1);
+        byte[] closed = Files.readAllBytes(last);
+        assertEquals('\n', closed[closed.length - 1], "a closed segment ends with its last line");
+        assertEquals(header + lineSize("r-04"), closed.length);
+    }
+
+    /** The zeros ahead grow with the segment, to at most {@link Segments#EXTEND} past its last line. */
+    @Test void auditModesZerosAheadGrowToAMegabyte() throws Exception {
+        try (Journal j = open(1L << 30, 0, true, 4096, SegmentFiles.DISK)) {
+            long before = 0;
+            for (int round = 0; round < 6; round++) {
+                var done = new ArrayList<CompletableFuture<Void>>();
+                for (int i = 0; i < 500; i++) done.add(j.append(record("r-" + round + "-" + i)));
+                for (var f : done) f.get(10, TimeUnit.SECONDS);
+                long ahead = Files.size(segments().getFirst()) - j.bytes();
+                assertTrue(ahead > 0 && ahead <= Segments.EXTEND + 4096, ahead + " bytes of zeros ahead after " + j.bytes());
+                assertTrue(Files.size(segments().getFirst()) >= before);
+                before = Files.size(segments().getFirst());
+            }
+            assertTrue(j.bytes() > 2 * Segments.EXTEND, "wrote " + j.bytes());
+        }
+        assertEquals(Files.size(segments().getFirst()), Files.readAllBytes(segments().getFirst()).length);
+        assertNull(JournalVerifier.verify(dir).getFirst().broken());
+    }
+
+    /** Zeros to a file's end are its end, a line they interrupt is cut short, and zeros inside a line are bytes of it. */
+    @Test void zerosEndASegmentOnlyWhenNothingFollowsThem() throws Exception {
+        try (Journal j = open(1 << 20, 0, false, 16, SegmentFiles.DISK)) {
+            for (int i = 1; i <= 3; i++) j.append(record("r-0" + i));
+        }
+        Path seg = files().getFirst();
+        byte[] clean = Files.readAllBytes(seg);
+        byte[] lastLine = java.util.Arrays.copyOfRange(clean, lineStarts(clean).get(3), clean.length);
+
+        Files.write(seg, concat(clean, new byte[5000]));
+        var result = JournalVerifier.verify(dir).getFirst();
+        assertNull(result.broken(), String.valueOf(result.broken()));
+        assertEquals(3, result.records());
+
+        Files.write(seg, concat(clean, java.util.Arrays.copyOf(lastLine, 100)));
+        var cut = JournalVerifier.verify(dir).getFirst().broken();
+        assertNotNull(cut);
+        Files.write(seg, concat(concat(clean, java.util.Arrays.copyOf(lastLine, 100)), new byte[5000]));
+        var cutThenZeros = JournalVerifier.verify(dir).getFirst().broken();
+        assertNotNull(cutThenZeros, "a line the zeros interrupt is cut short");
+        assertEquals(cut.toString(), cutThenZeros.toString());
+
+        Files.write(seg, concat(concat(clean, new byte[10]), lastLine));
+        var zerosThenData = JournalVerifier.verify(dir).getFirst().broken();
+        assertNotNull(zerosThenData, "zeros with a line after them are no end");
+        assertEquals(5, zerosThenData.line(), zerosThenData.toString());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private List<Path> segments() throws IOException {
+        return files().stream().filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList();
+    }
+
     static List<Integer> lineStarts(byte[] bytes) {
         var starts = new ArrayList<Integer>(List.of(0));
         for (int i = 0; i < bytes.length - 1; i++) if (bytes[i] == '\n') starts.add(i + 1);
