@@ -304,14 +304,14 @@ public final class Journal implements AutoCloseable {
                 if (p.dropped() > 0) log.warn("journal: {} record(s) dropped before request {} (queue full or a "
                         + "write failed)", p.dropped(), p.id());
                 if (segments.full(lines[i + 1] - lines[i] - Chain.RECORD_AT - 2)) { // the segment is full: what it has goes first
-                    segments.flush(chunk, from, lines[i], config.durable());
+                    segments.flush(chunk, from, lines[i]);
                     done = complete(batch, done, i);
                     from = lines[i];
                     segments.rotate();
                 }
                 segments.seal(chunk, lines[i], lines[i + 1]);
             }
-            segments.flush(chunk, from, chunk.size(), config.durable());
+            segments.flush(chunk, from, chunk.size());
             complete(batch, done, batch.size());
         } catch (IOException | RuntimeException e) {
             segments.undo();

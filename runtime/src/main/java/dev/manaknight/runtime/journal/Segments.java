@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * the segments of an instance form one chain. A segment holds at most `segmentSize` bytes, unless
  * one record alone is larger; past `keep` segments (0: no limit) the oldest is deleted.
  *
- * <p>In audit mode (`preallocate`) a segment is written into zeros written ahead of it
+ * <p>In audit mode (`durable`: every flush fsynced) a segment is written into zeros written ahead of it
  * ({@link #EXTEND} at a time): an fdatasync then flushes the record's pages only, not also the
  * file's new size and blocks, which made it 1.7 times as long under load (bench/RESULTS.md §24).
  * The zeros past the last line are cut off when the segment ends or closes; after a crash they
@@ -49,8 +49,8 @@ final class Segments implements AutoCloseable {
     private volatile long bytes;
 
     private final SegmentFiles opener;
-    /** Audit mode: lines are written into zeros written ahead of them. */
-    private final boolean preallocate;
+    /** Audit mode: every flush is fsynced, and lines are written into zeros written ahead of them. */
+    private final boolean durable;
     /** The segment file's size: its lines and the zeros written ahead of them. */
     private long allocated;
 
@@ -63,24 +63,20 @@ final class Segments implements AutoCloseable {
     static final int FIRST_EXTEND = 64 << 10;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
-    private Segments(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener, boolean preallocate) {
+    private Segments(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener, boolean durable) {
         this.opener = opener;
-        this.preallocate = preallocate;
+        this.durable = durable;
         this.dir = dir;
         this.instance = instance;
         this.segmentSize = segmentSize;
         this.keep = keep;
     }
 
-    static Segments create(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener) throws IOException {
-        return create(dir, instance, segmentSize, keep, opener, false);
-    }
-
-    /** @param preallocate write lines into zeros written ahead (audit mode: see the class's comment) */
-    static Segments create(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener, boolean preallocate)
+    /** @param durable audit mode: fsync every flush, into zeros written ahead (see the class's comment) */
+    static Segments create(Path dir, String instance, long segmentSize, int keep, SegmentFiles opener, boolean durable)
             throws IOException {
         Files.createDirectories(dir);
-        var s = new Segments(dir, instance, segmentSize, keep, opener, preallocate);
+        var s = new Segments(dir, instance, segmentSize, keep, opener, durable);
         s.rotate();
         return s;
     }
@@ -117,10 +113,10 @@ final class Segments implements AutoCloseable {
      */
     static final long CACHED = 4L << 20;
 
-    /** Writes bytes `from` to `to` of the chunk, sealed lines, then fsyncs when `durable`. */
-    void flush(Chunk c, int from, int to, boolean durable) throws IOException {
+    /** Writes bytes `from` to `to` of the chunk, sealed lines, then fsyncs in audit mode (`durable`). */
+    void flush(Chunk c, int from, int to) throws IOException {
         if (to > from) {
-            if (preallocate && flushedSize + (to - from) > allocated) extend(flushedSize + (to - from));
+            if (durable && flushedSize + (to - from) > allocated) extend(flushedSize + (to - from));
             c.writeTo(channel, from, to);
             if (durable) channel.force(false);
         }
@@ -175,7 +171,7 @@ final class Segments implements AutoCloseable {
             while (b.hasRemaining()) c.write(b);
             c.force(true);
             if (channel != null) {
-                if (preallocate) channel.truncate(flushedSize); // the zeros ahead of the last line
+                if (durable) channel.truncate(flushedSize); // the zeros ahead of the last line
                 channel.force(false);
                 channel.close();
                 PageCache.drop(file, Math.max(0, dropped - CACHED), flushedSize); // all of it is on disk now
@@ -200,7 +196,7 @@ final class Segments implements AutoCloseable {
 
     @Override public void close() throws IOException {
         if (channel == null) return;
-        if (preallocate) channel.truncate(flushedSize);
+        if (durable) channel.truncate(flushedSize);
         channel.force(false);
         channel.close();
         channel = null;
