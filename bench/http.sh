@@ -22,6 +22,10 @@
 #   MK_CONFIG_EXTRA (TOML lines appended to the generated serve config, e.g. 'workers = 2' under [server])
 #   B_ROOT (another checkout, built: its `manaknight` runs as a third server, `mk-b`, interleaved
 #   with the other two, for a before/after of Manaknight itself; the table adds mk/mk-b ratios)
+#   LOADGEN(wrk) the timed runs' load: wrk, or clientload (bench's ClientLoad, built with the bench
+#   profile): the same closed loop, but each request timed from when its client wanted it,
+#   connecting included, and every client counted, those never answered too; wrk times from the
+#   write, so clients kept waiting to connect are in its socket errors, not its latencies (RESULTS §20)
 # Needs: wrk, node 20 + npm, sqlite3, curl, a JDK 25 (the ./manaknight launcher builds the jar);
 # bench/peers/setup.sh installs the Node peer (this script does too, when its copy is missing or stale).
 set -euo pipefail
@@ -48,6 +52,7 @@ PORT_NODE=18090
 PORT_MK=18091
 PORT_B=18092
 B_ROOT=${B_ROOT:-}
+LOADGEN=${LOADGEN:-wrk}
 SERVERS="node manaknight"
 [ -n "$B_ROOT" ] && SERVERS="node manaknight mk-b"
 
@@ -55,6 +60,17 @@ find_peers node/server.js || die "no Node peer in $PEERS_DIR"
 for c in wrk node npm sqlite3 curl awk ps; do
   command -v "$c" >/dev/null || die "missing '$c' (bench/peers/setup.sh --apt; Node.js 20 with npm)"
 done
+case $LOADGEN in
+  wrk) ;;
+  clientload)
+    CLIENTLOAD_JAR="$BENCH/target/benchmarks.jar"
+    log "building bench's ClientLoad (mvn -Pbench -pl bench -am package)"
+    (cd "$ROOT" && . bin/toolchain.sh && manaknight_find_jdk && export JAVA_HOME \
+      && mkdir -p bench/target && mvn -B -Pbench -pl bench -am -DskipTests package > bench/target/clientload-build.log 2>&1) \
+      || die "building bench/target/benchmarks.jar failed (bench/target/clientload-build.log)"
+    CLIENTLOAD_JAVA=$(. "$ROOT/bin/toolchain.sh" && manaknight_find_jdk && echo "$JAVA_HOME/bin/java") ;;
+  *) die "LOADGEN is wrk or clientload, not $LOADGEN" ;;
+esac
 for p in $PORT_NODE $PORT_MK $PORT_B; do
   if port_busy "$p"; then die "port $p on 127.0.0.1 is already in use"; fi
 done
@@ -153,7 +169,12 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
     TIMEFORMAT='%R %U %S'
     ( while kill -0 "$pid" 2>/dev/null; do rss_kb "$pid"; sleep 0.5; done ) > "$f.rss" 2>/dev/null &
     local sampler=$!
-    { time wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url" > "$f" 2>&1; } 2> "$f.time"
+    if [ "$LOADGEN" = clientload ]; then # its URL's /users/ gets a random id per request
+      { time "$CLIENTLOAD_JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$CLIENTLOAD_JAR" \
+          dev.manaknight.bench.ClientLoad "$([ "$ep" = users ] && echo "${url%1}" || echo "$url")" "$c" "$DURATION" "$THREADS" > "$f" 2>&1; } 2> "$f.time"
+    else
+      { time wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url" > "$f" 2>&1; } 2> "$f.time"
+    fi
     s1=$(sys_busy_ticks); t1=$(cpu_ticks "$pid")
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     read -r real usr sys < "$f.time"
@@ -179,7 +200,7 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
   echo "manaknight: $("$ROOT/manaknight" --version 2>/dev/null | head -n 1) on $(. "$ROOT/bin/toolchain.sh" && manaknight_find_jdk && "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
   echo "node: $(node -v)  better-sqlite3: $(node -p "require('$NODE_DIR/node_modules/better-sqlite3/package.json').version")"
   echo "wrk: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-3)"
-  echo "load: wrk -t$THREADS, conns {$CONNS}, pre-warm ${PREWARM}s per server, warm-up ${WARMUP}s per server and row, $RUNS x ${DURATION}s timed, node and manaknight interleaved"
+  echo "load: $LOADGEN -t$THREADS, conns {$CONNS}, pre-warm ${PREWARM}s per server, warm-up ${WARMUP}s per server and row, $RUNS x ${DURATION}s timed, node and manaknight interleaved"
   echo "manaknight serve config:"; sed 's/^/  /' "$RUN_DIR/serve.toml"
   echo "MK_JAVA_OPTS: ${MK_JAVA_OPTS:-(none)}"
 } > "$OUT/env.txt"
@@ -258,7 +279,7 @@ awk -F'\t' -v OFS='\t' '
   }' "$RUNS_TSV" > "$OUT/ratios.tsv"
 
 {
-  echo "== Manaknight serve vs Node.js peer: median of $RUNS x ${DURATION}s wrk -t$THREADS runs each, interleaved, after a ${PREWARM}s pre-warm and a ${WARMUP}s warm-up per row."
+  echo "== Manaknight serve vs Node.js peer: median of $RUNS x ${DURATION}s $LOADGEN -t$THREADS runs each, interleaved, after a ${PREWARM}s pre-warm and a ${WARMUP}s warm-up per row."
   echo "   ratio req/s = manaknight / node (target >= 1.5); ratio p99 = manaknight / node (target <= 1). Latencies in ms."
   echo "   wrk and the servers share the same $(nproc) CPUs; cpu% are of one CPU (max $(( $(nproc) * 100 ))%); err = non-2xx + socket errors over all runs."
   column -t -s $'\t' "$OUT/summary.tsv"
@@ -270,6 +291,11 @@ awk -F'\t' -v OFS='\t' '
   column -t -s $'\t' "$OUT/ratios.tsv"
   echo
   column -t -s $'\t' "$OUT/memory.tsv"
+  if [ "$LOADGEN" = clientload ]; then
+    echo
+    echo "== ClientLoad: requests in flight at the end (counted in the percentiles at their age), clients never answered"
+    for f in "$OUT"/raw/*_run*.txt; do printf '%s\t%s\n' "$(basename "$f" .txt)" "$(grep 'In flight' "$f" | sed 's/^ *//')"; done
+  fi
   echo
   grep '^load' "$OUT/env.txt"
 } | tee "$OUT/table.txt"
