@@ -41,20 +41,19 @@ JOURNAL_DIR=${JOURNAL_DIR:-$OUT/journals}
 BASE_PORT=18200
 B_ROOT=${B_ROOT:-}   # a checkout of another build: variants named `<variant>-b` (off-b, on-b, audit-b) run it
 DB=${DB:-sqlite}
-PG_URL=${PG_URL:-"postgresql://127.0.0.1:5432/manaknight?user=manaknight&password=manaknight"}
+PG_URL=${PG_URL:-$PG_URL_DEFAULT}
 
 for c in wrk sqlite3 curl awk; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl)"; done
 case $DB in
   sqlite) ;;
-  postgres) command -v psql >/dev/null || die "missing psql (apt-get install -y postgresql-client)"
-    psql "$PG_URL" -qAtc 'select 1' >/dev/null || die "no PostgreSQL at $PG_URL (.ci/postgres.sh starts one)" ;;
+  postgres) pg_ready "$PG_URL" ;;
   *) die "DB is sqlite or postgres, not $DB" ;;
 esac
 schema_of() { echo "jbench_${1//-/_}"; }   # schema_of VARIANT: a transfer variant's schema on PostgreSQL
 run_cleanup_extra() { # the PostgreSQL variants' schemas
   local v
   [ "$DB" = postgres ] || return 0
-  for v in $VARIANTS; do psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $(schema_of "$v") CASCADE" 2>/dev/null; done
+  for v in $VARIANTS; do pg_schema_drop "$PG_URL" "$(schema_of "$v")"; done
 }
 
 start_run journal-bench always
@@ -85,7 +84,7 @@ for ep in $ENDPOINTS; do
         db="url = \"sqlite:$RUN_DIR/$k.db\"" ;;
       transfer)
         if [ "$DB" = postgres ]; then
-          psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $(schema_of "$v") CASCADE; CREATE SCHEMA $(schema_of "$v")"
+          pg_schema_new "$PG_URL" "$(schema_of "$v")"
           db="url = \"$PG_URL&currentSchema=$(schema_of "$v")\""
         else
           db="url = \"sqlite:$RUN_DIR/$k.db\""
@@ -117,19 +116,15 @@ EOT
     "$(bin_of "$v")" serve "$(app_of "$ep")" --config "$RUN_DIR/$k.toml" >"$RUN_DIR/$k.log" 2>&1 &
     PID[$k]=$!; STARTED+=("${PID[$k]}"); log "started $k pid=${PID[$k]} port ${PORT[$k]}"
     wait_http "http://127.0.0.1:${PORT[$k]}/-/healthy"
-    if [ "$ep" = transfer ] && [ "$DB" = postgres ]; then
-      psql "$PG_URL&options=-csearch_path%3D$(schema_of "$v")" -qc "INSERT INTO accounts (owner, balance_cents, frozen)
-        SELECT 'bench ' || g, 1000000, false FROM generate_series(1, $ACCOUNTS) g"
-    elif [ "$ep" = transfer ]; then
-      sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$k.db" "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $ACCOUNTS)
-        INSERT INTO accounts (owner, balance_cents, frozen) SELECT 'bench ' || g, 1000000, 0 FROM s"
+    if [ "$ep" = transfer ] && [ "$DB" = postgres ]; then ledger_seed "$ACCOUNTS" postgres "$PG_URL" "$(schema_of "$v")"
+    elif [ "$ep" = transfer ]; then ledger_seed "$ACCOUNTS" sqlite "$RUN_DIR/$k.db"
     fi
   done
 done
 
 total_of() { # total_of transfer-VARIANT: the sum of all balances, read from the database itself
-  if [ "$DB" = postgres ]; then psql "$PG_URL&options=-csearch_path%3D$(schema_of "${1#transfer-}")" -qAtc "SELECT sum(balance_cents) FROM accounts"
-  else sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$1.db" "SELECT sum(balance_cents) FROM accounts"; fi
+  if [ "$DB" = postgres ]; then ledger_total postgres "$PG_URL" "$(schema_of "${1#transfer-}")"
+  else ledger_total sqlite "$RUN_DIR/$1.db"; fi
 }
 declare -A TOTAL
 if [[ " $ENDPOINTS " == *" transfer "* ]]; then for v in $VARIANTS; do TOTAL[$v]=$(total_of "transfer-$v"); done; fi

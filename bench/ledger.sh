@@ -34,18 +34,17 @@ DURATION=${DURATION:-10}
 PREWARM=${PREWARM:-30}
 RUNS=${RUNS:-5}
 QUIET_WAIT=${QUIET_WAIT:-60}
-PG_URL=${PG_URL:-"postgresql://127.0.0.1:5432/manaknight?user=manaknight&password=manaknight"}
+PG_URL=${PG_URL:-$PG_URL_DEFAULT}
 OUT=${OUT:-$BENCH/results/ledger-$(date +%Y%m%d-%H%M%S)}
 BASE_PORT=18100
 
 for c in wrk sqlite3 curl awk; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install -y wrk sqlite3 curl)"; done
-case " $VARIANTS " in *" pg-"*) command -v psql >/dev/null || die "missing psql (apt-get install -y postgresql-client)"
-  psql "$PG_URL" -qAtc 'select 1' >/dev/null || die "no PostgreSQL at $PG_URL (.ci/postgres.sh starts one)" ;; esac
+case " $VARIANTS " in *" pg-"*) pg_ready "$PG_URL" ;; esac
 [[ " $VARIANTS " == *" sqlite-b "* ]] && [ -z "$B_ROOT" ] && die "variant sqlite-b needs B_ROOT"
 
 run_cleanup_extra() { # the PostgreSQL variants' schemas
   local v
-  for v in $VARIANTS; do [[ $v == pg-* ]] && psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS bench_${v//-/_} CASCADE" 2>/dev/null; done
+  for v in $VARIANTS; do if [[ $v == pg-* ]]; then pg_schema_drop "$PG_URL" "bench_${v//-/_}"; fi; done
 }
 start_run ledger-bench always
 mkdir -p "$OUT/raw"
@@ -64,7 +63,7 @@ for v in $VARIANTS; do
     sqlite-b) url="sqlite:$RUN_DIR/$v.db"; extra=''; root=$B_ROOT ;;
     pg-ser|pg-rc)
       schema=bench_${v//-/_}
-      psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
+      pg_schema_new "$PG_URL" "$schema"
       url="$PG_URL&currentSchema=$schema"
       iso=serializable; [ "$v" = pg-rc ] && iso=read_committed
       extra="migrations = \"$ROOT/examples/ledger/migrations\"
@@ -85,17 +84,16 @@ EOF
   "$root/manaknight" serve "$root/examples/ledger" --config "$RUN_DIR/$v.toml" >"$RUN_DIR/$v.log" 2>&1 &
   PID[$v]=$!; STARTED+=("${PID[$v]}"); log "started $v ($root) pid=${PID[$v]} port ${PORT[$v]}"
   wait_http "http://127.0.0.1:${PORT[$v]}/accounts/1"
-  seed="INSERT INTO accounts (owner, balance_cents, frozen) SELECT 'bench ' || g, 1000000, false FROM generate_series(1, $ACCOUNTS) g"
   case $v in
-    sqlite*) sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$v.db" "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $ACCOUNTS) INSERT INTO accounts (owner, balance_cents, frozen) SELECT 'bench ' || g, 1000000, 0 FROM s" ;;
-    *) psql "$PG_URL&options=-csearch_path%3D$schema" -qc "$seed" ;;
+    sqlite*) ledger_seed "$ACCOUNTS" sqlite "$RUN_DIR/$v.db" ;;
+    *) ledger_seed "$ACCOUNTS" postgres "$PG_URL" "$schema" ;;
   esac
 done
 
 total_of() { # total_of VARIANT: the sum of all balances, read from the database itself
   case $1 in
-    sqlite*) sqlite3 -cmd ".timeout 5000" "$RUN_DIR/$1.db" "SELECT sum(balance_cents) FROM accounts" ;;
-    *) psql "$PG_URL&options=-csearch_path%3Dbench_${1//-/_}" -qAtc "SELECT sum(balance_cents) FROM accounts" ;;
+    sqlite*) ledger_total sqlite "$RUN_DIR/$1.db" ;;
+    *) ledger_total postgres "$PG_URL" "bench_${1//-/_}" ;;
   esac
 }
 declare -A TOTAL

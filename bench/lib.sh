@@ -117,6 +117,37 @@ end
 EOF
 }
 
+# ---- the ledger's database (ledger.sh, journal.sh): a SQLite file, or a schema of PG_URL's database
+PG_URL_DEFAULT="postgresql://127.0.0.1:5432/manaknight?user=manaknight&password=manaknight"   # .ci/postgres.sh's
+
+pg_ready() { # pg_ready URL: dies unless psql is there and the database answers
+  command -v psql >/dev/null || die "missing psql (apt-get install -y postgresql-client)"
+  psql "$1" -qAtc 'select 1' >/dev/null || die "no PostgreSQL at $1 (.ci/postgres.sh starts one)"
+}
+
+pg_schema_new() { psql "$1" -qc "DROP SCHEMA IF EXISTS $2 CASCADE; CREATE SCHEMA $2"; }   # pg_schema_new URL SCHEMA: empty
+
+pg_schema_drop() { psql "$1" -qc "DROP SCHEMA IF EXISTS $2 CASCADE" 2>/dev/null || true; }   # pg_schema_drop URL SCHEMA
+
+pg_in() { echo "$1&options=-csearch_path%3D$2"; }   # pg_in URL SCHEMA: a psql URL whose tables are SCHEMA's
+
+ledger_seed() { # ledger_seed ACCOUNTS sqlite FILE | ledger_seed ACCOUNTS postgres URL SCHEMA: the bench's accounts
+  # (ids 4 … ACCOUNTS+3 after the ledger's three, as transfer_lua picks them), 1,000,000 cents each
+  case $2 in
+    sqlite) sqlite3 -cmd ".timeout 5000" "$3" "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $1)
+      INSERT INTO accounts (owner, balance_cents, frozen) SELECT 'bench ' || g, 1000000, 0 FROM s" ;;
+    postgres) psql "$(pg_in "$3" "$4")" -qc "INSERT INTO accounts (owner, balance_cents, frozen)
+      SELECT 'bench ' || g, 1000000, false FROM generate_series(1, $1) g" ;;
+  esac
+}
+
+ledger_total() { # ledger_total sqlite FILE | ledger_total postgres URL SCHEMA: the sum of all balances, from the database
+  case $1 in
+    sqlite) sqlite3 -cmd ".timeout 5000" "$2" "SELECT sum(balance_cents) FROM accounts" ;;
+    postgres) psql "$(pg_in "$2" "$3")" -qAtc "SELECT sum(balance_cents) FROM accounts" ;;
+  esac
+}
+
 nginx_head() { # nginx_head DIR: bench/peers/conf/nginx-head.conf.in for a run in DIR, up to inside `http {`
   sed "s|@RUN@|$1|g" "$PEERS_DIR/conf/nginx-head.conf.in"
 }
