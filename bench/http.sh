@@ -64,11 +64,11 @@ case $LOADGEN in
   wrk) ;;
   clientload)
     CLIENTLOAD_JAR="$BENCH/target/benchmarks.jar"
+    CLIENTLOAD_JDK=$(. "$ROOT/bin/toolchain.sh" && manaknight_find_jdk && echo "$JAVA_HOME") || die "no JDK 25 for ClientLoad"
     log "building bench's ClientLoad (mvn -Pbench -pl bench -am package)"
-    (cd "$ROOT" && . bin/toolchain.sh && manaknight_find_jdk && export JAVA_HOME \
-      && mkdir -p bench/target && mvn -B -Pbench -pl bench -am -DskipTests package > bench/target/clientload-build.log 2>&1) \
-      || die "building bench/target/benchmarks.jar failed (bench/target/clientload-build.log)"
-    CLIENTLOAD_JAVA=$(. "$ROOT/bin/toolchain.sh" && manaknight_find_jdk && echo "$JAVA_HOME/bin/java") ;;
+    mkdir -p "$BENCH/target"
+    (cd "$ROOT" && JAVA_HOME=$CLIENTLOAD_JDK mvn -B -Pbench -pl bench -am -DskipTests package > "$BENCH/target/clientload-build.log" 2>&1) \
+      || die "building bench/target/benchmarks.jar failed (bench/target/clientload-build.log)" ;;
   *) die "LOADGEN is wrk or clientload, not $LOADGEN" ;;
 esac
 for p in $PORT_NODE $PORT_MK $PORT_B; do
@@ -162,6 +162,12 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
   local script=()
   [ "$ep" = users ] && script=(-s "$PEERS_DIR/wrk/users.lua")
   pid=$(pid_of "$server"); url=$(url_of "$server" "$ep")
+  local load=(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url")
+  if [ "$LOADGEN" = clientload ]; then # a URL ending in /users/ gets a random id per request
+    [ "$ep" = users ] && url=${url%1}
+    load=("$CLIENTLOAD_JDK/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$CLIENTLOAD_JAR"
+      dev.manaknight.bench.ClientLoad "$url" "$c" "$DURATION" "$THREADS")
+  fi
   for (( try = 1; try <= RETRIES + 1; try++ )); do
     wait_quiet
     f="$OUT/raw/${server}_${ep}_c${c}_run$r.txt"
@@ -169,12 +175,7 @@ timed_run() { # timed_run SERVER ENDPOINT CONNS RUN
     TIMEFORMAT='%R %U %S'
     ( while kill -0 "$pid" 2>/dev/null; do rss_kb "$pid"; sleep 0.5; done ) > "$f.rss" 2>/dev/null &
     local sampler=$!
-    if [ "$LOADGEN" = clientload ]; then # its URL's /users/ gets a random id per request
-      { time "$CLIENTLOAD_JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$CLIENTLOAD_JAR" \
-          dev.manaknight.bench.ClientLoad "$([ "$ep" = users ] && echo "${url%1}" || echo "$url")" "$c" "$DURATION" "$THREADS" > "$f" 2>&1; } 2> "$f.time"
-    else
-      { time wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$url" > "$f" 2>&1; } 2> "$f.time"
-    fi
+    { time "${load[@]}" > "$f" 2>&1; } 2> "$f.time"
     s1=$(sys_busy_ticks); t1=$(cpu_ticks "$pid")
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     read -r real usr sys < "$f.time"
