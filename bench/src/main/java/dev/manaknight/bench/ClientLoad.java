@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * appears in the percentiles.
  *
  * <p>Prints wrk's summary lines (bench/lib.sh's {@code parse_wrk} reads them) and one of its own:
- * how many requests were still waiting at the end and the oldest's age.
+ * the requests in flight at the end, the oldest's age, and how many clients were never answered.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.manaknight.bench.ClientLoad URL CLIENTS SECONDS [THREADS]</pre>
  *
