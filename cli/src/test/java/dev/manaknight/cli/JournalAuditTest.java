@@ -30,10 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 18, audit mode and what a journal must not hold, over real `serve` processes and sockets:
- * a change is committed only once its record is durable — a record that cannot be written means
- * a 503 and nothing committed; a kill -9 between the record and the commit, or between the
- * commit and its outcome, leaves a journal `journal verify` accepts, the request in it with its
- * outcome unknown, and the database as the moment says. A Secret config value and the
+ * a change commits with its record — a journal that cannot write means a 503 and nothing
+ * committed; a kill -9 just before the commit leaves neither, just after it leaves the record in
+ * the database, which the next start writes into the journal. A Secret config value and the
  * credentials in Authorization and Cookie never reach the journal's files, yet replay with the
  * Secret and the journal key answers every request as it was answered, a failed commit included.
  */
@@ -103,11 +102,14 @@ class JournalAuditTest {
             assertEquals(201, created.statusCode(), created.body());
             String createdId = created.headers().firstValue("X-Request-Id").orElseThrow();
 
-            // The next segment cannot be created (as on a full disk), and SIGUSR1 makes the next record start it.
+            // The next segment cannot be created (as on a full disk), and SIGUSR1 makes the next record start it:
+            // a read's record then fails, and while the journal cannot write no change is committed.
             Path blocked = dir.resolve("users/journal").resolve(instance + "-000002.jsonl");
             Files.createDirectory(blocked);
             assertEquals(0, sh.run("kill -USR1 " + pid).exit());
             awaitOutput(server, "SIGUSR1: logs reopened", 1);
+            HttpResponse<String> unread = send(port, "GET", "/users/1", null);
+            assertEquals(503, unread.statusCode(), unread.body());
             HttpResponse<String> refused = send(port, "POST", "/users", user("hedy"));
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("journal-unavailable"), refused.body());
@@ -123,27 +125,20 @@ class JournalAuditTest {
             assertEquals(200, send(port, "GET", "/users/2", null).statusCode());
             sh.stopServers();
 
-            // The created user's record came before its commit, its outcome after; it is its only record.
+            // The created user's record committed with it: one line, no other.
             List<String> lines = lines(dir.resolve("users/journal"));
-            int record = -1, outcome = -1, records = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                String l = lines.get(i);
-                if (l.contains("\"record\":{\"id\":\"" + createdId + "\"")) {
-                    records++;
-                    record = i;
-                    assertTrue(l.contains("\"commit\":\"pending\""), l);
-                }
-                if (l.contains("{\"outcome\":{\"id\":\"" + createdId + "\",\"run\":1,\"commit\":\"done\"}")) outcome = i;
-            }
-            assertEquals(1, records, String.join("\n", lines));
-            assertTrue(record >= 0 && outcome > record, String.join("\n", lines));
+            var mine = lines.stream().filter(l -> l.contains("\"" + createdId + "\"")).toList();
+            assertEquals(1, mine.size(), String.join("\n", lines));
+            assertTrue(mine.getFirst().contains("\"commit\":\"committed\""), mine.getFirst());
+            assertTrue(lines.stream().filter(l -> l.contains("hedy@example.com")).noneMatch(l -> l.contains("\"commit\":\"committed\"")),
+                    "the refused change's record says it committed");
 
             var v = sh.run("./manaknight journal verify users/journal");
             assertEquals(0, v.exit(), v.output());
             assertTrue(v.output().matches("(?s)[0-9a-z]{10}: 5 records in 2 segments, chain intact\n"), v.output());
             var shown = sh.run("./manaknight journal show users/journal --id " + createdId);
-            assertTrue(shown.output().contains("  commit: made once this record was durable (audit mode)\n"), shown.output());
-            // The refused request's own record got in (the segment it could not begin was not needed): it replays to its 503.
+            assertTrue(shown.output().contains("  commit: made, this record durable with it (audit mode)\n"), shown.output());
+            // The refused change's own record got in (the segment it could not begin was not needed): it replays to its 503.
             var r = sh.run("./manaknight replay users/journal --app users");
             assertEquals(0, r.exit(), r.output());
             assertEquals("5 replayed, 5 identical, 0 differ\n", r.output());
@@ -151,51 +146,59 @@ class JournalAuditTest {
     }
 
     /**
-     * A kill -9 at the worst moments of audit mode: after the record is durable and before the
-     * commit (the request is in the journal, not in the database), and after the commit and before
-     * its outcome (in both). Either way `journal verify` accepts the journal and names the request
-     * whose outcome it lacks; replay answers it as recorded and says so. The moment is made by the
-     * test's own database (PausingServe), which stops the commit there.
+     * A kill -9 at the worst moments of audit mode: just before the commit (neither the change nor
+     * its record is kept anywhere) and just after it (both are in the database; the record is not
+     * in the journal's file yet). Then `journal verify` accepts the journal, and the next start
+     * writes the kept record into its journal, where `journal show` and `replay` find it. The
+     * moment is made by the test's own database (PausingServe), which stops the commit there.
      */
     @ParameterizedTest @ValueSource(strings = {"before-commit", "after-commit"})
-    void aKillAtTheWorstMomentLeavesAJournalThatVerifies(String moment) throws Exception {
+    void aKillAtTheWorstMomentLosesNoRecordOfAChange(String moment) throws Exception {
         copyUsers(true);
         try (var sh = new Shell(dir)) {
             int port = Shell.freePort();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Shell.Server server = sh.start(java + " --enable-native-access=ALL-UNNAMED -cp '"
+            String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Shell.Server server = sh.start(jvm + " --enable-native-access=ALL-UNNAMED -cp '"
                     + System.getProperty("java.class.path") + "' " + PausingServe.class.getName() + " users " + port + " "
                     + moment, l -> l.contains("listening on"));
             CompletableFuture<HttpResponse<String>> pending = http.sendAsync(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/users")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(user("radia"))).build(), HttpResponse.BodyHandlers.ofString());
             awaitOutput(server, "test pause " + moment, 1);
-            // The commit is held: the request's record is on disk already, pending.
-            List<String> held = lines(dir.resolve("users/journal")).stream().filter(l -> l.contains("\"commit\":\"pending\""))
-                    .toList();
-            assertEquals(1, held.size(), server.output());
-            Matcher m = Pattern.compile("\"record\":\\{\"id\":\"([^\"]+)\"").matcher(held.getFirst());
-            assertTrue(m.find(), held.getFirst());
-            String id = m.group(1);
             server.process.destroyForcibly(); // SIGKILL
             assertTrue(server.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
             assertTrue(pending.handle((r, e) -> e != null).join(), "the paused request was answered");
-
+            assertTrue(lines(dir.resolve("users/journal")).stream().noneMatch(l -> l.contains("radia")),
+                    "the journal's file has the record before its commit was over");
             var v = sh.run("./manaknight journal verify users/journal");
             assertEquals(0, v.exit(), v.output());
-            assertTrue(v.output().endsWith("; 1 commit outcome not recorded, committed or not (" + id + ")\n"), v.output());
+
+            // The next start writes what the database kept (at once: recover_after 0s, one instance).
+            Files.writeString(dir.resolve("users/manaknight.toml"), "recover_after = \"0s\"\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            int again = Shell.freePort();
+            Shell.Server next = sh.start("./manaknight serve users --port " + again, l -> l.contains("listening on"));
+            String all = send(again, "GET", "/users?limit=100", null).body();
+            boolean committed = moment.equals("after-commit");
+            assertEquals(committed, all.contains("radia@example.com"), all);
+            assertEquals(committed, next.output().contains("journal: wrote 1 record(s) of committed changes"), next.output());
+            sh.stopServers();
+            var radia = lines(dir.resolve("users/journal")).stream()
+                    .filter(l -> l.contains("\"method\":\"POST\"") && l.contains("radia")).toList();
+            assertEquals(committed ? 1 : 0, radia.size(), String.join("\n", radia));
+            v = sh.run("./manaknight journal verify users/journal");
+            assertEquals(0, v.exit(), v.output());
+            assertFalse(v.output().contains("not recorded"), v.output());
+            if (!committed) return;
+            Matcher m = Pattern.compile("\"record\":\\{\"id\":\"([^\"]+)\"").matcher(radia.getFirst());
+            assertTrue(m.find(), radia.getFirst());
+            String id = m.group(1);
             var shown = sh.run("./manaknight journal show users/journal --id " + id);
             assertTrue(shown.output().contains("POST /users"), shown.output());
-            assertTrue(shown.output().contains("  commit: outcome not recorded"), shown.output());
+            assertTrue(shown.output().contains("  commit: made, this record durable with it (audit mode)"), shown.output());
             var r = sh.run("./manaknight replay users/journal --app users --id " + id);
             assertEquals(0, r.exit(), r.output());
-            assertTrue(r.output().contains(id + " POST /users: note: its commit's outcome was not recorded"), r.output());
             assertTrue(r.output().endsWith("1 replayed, 1 identical, 0 differ\n"), r.output());
-
-            int again = Shell.freePort();
-            sh.start("./manaknight serve users --port " + again, l -> l.contains("listening on"));
-            String all = send(again, "GET", "/users?limit=100", null).body();
-            assertEquals(moment.equals("after-commit"), all.contains("radia@example.com"), all);
         }
     }
 

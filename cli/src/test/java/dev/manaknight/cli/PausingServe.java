@@ -17,7 +17,7 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A test's `serve` whose database stops every commit that wrote for good, just before it is sent
+ * A test's `serve` whose database stops every commit of a request that wrote for good, just before it is sent
  * (`before-commit`) or just after it landed (`after-commit`), and says so on stderr, so that
  * JournalAuditTest can kill -9 the process at that moment and look at the journal and the
  * database. The pause lives here, in a Database of the test's, not in the server's code.
@@ -31,9 +31,10 @@ final class PausingServe {
         String moment = args[2];
         Config cfg = ConfigLoader.load(app, null).withListen("127.0.0.1", Integer.parseInt(args[1]));
         Program program = cfg.settings().bind(AppLoader.standard().load(cfg.app()).program());
-        Database db = new Pausing(SingleConnectionDatabase.open(cfg.db().url(), cfg.limits().timeout(),
+        var db = new Pausing(SingleConnectionDatabase.open(cfg.db().url(), cfg.limits().timeout(),
                 cfg.db().connectTimeout(), cfg.db().schema(), cfg.db().migrations()), moment);
         Deployment deployment = Deployment.open(program, cfg, Deployment.Setup.test(db));
+        db.requests = true; // the server's own commits at its start (audit mode's table) go through
         HttpServer server = HttpServer.start(deployment, HttpServer.Options.of(cfg));
         System.out.println("manaknight: listening on " + server.url());
         System.out.flush();
@@ -52,6 +53,8 @@ final class PausingServe {
         private final String moment;
         /** A commit that wrote is under way (beforeCommit came): `after-commit` stops once it is made. */
         private volatile boolean armed;
+        /** The deployment is open: commits from here on are requests'. */
+        private volatile boolean requests;
 
         Pausing(Database db, String moment) {
             this.db = db;
@@ -70,6 +73,7 @@ final class PausingServe {
 
         @Override public void beforeCommit() throws SQLException {
             db.beforeCommit();
+            if (!requests) return;
             if (moment.equals("before-commit")) pause(moment);
             armed = true;
         }

@@ -136,6 +136,10 @@ public final class Deployment implements AutoCloseable {
     private final String idPrefix;
     /** The request journal, or null when `[journal]` is off. */
     private final Journal journal;
+    /** Audit mode with a database: the records of changes kept in it until the journal's file holds them; else null. */
+    private final PendingRecords pending;
+    /** Their upkeep, once opened ({@link #open}); else null. */
+    private PendingSweep sweep;
     /** SHA-256 of the module and of the configuration, for journal records. */
     private final String programDigest;
     private final String configDigest;
@@ -173,8 +177,8 @@ public final class Deployment implements AutoCloseable {
         this.outbound = setup.sources().outbound() != null || !usesHttp(program.module()) ? null : HttpOutbound.of(config.http());
         var sources = outbound == null ? setup.sources()
                 : new EffectSources(setup.sources().clock(), setup.sources().random(), outbound);
-        var gate = journal != null && journal.durable() ? new AuditGate(journal, (r, reply) -> record(r, reply), failures, log)
-                : null;
+        this.pending = journal != null && journal.durable() && db != null ? new PendingRecords() : null;
+        var gate = pending != null ? new AuditGate(journal, pending, (r, reply) -> record(r, reply), log) : null;
         this.core = new RequestCore(program.module(), executor, db, options, failures, log, sources, hosts, gate);
         this.watchdog = new Watchdog(slowLog, this::hardStop);
         this.cancels = new java.util.concurrent.ThreadPoolExecutor(CANCEL_THREADS, CANCEL_THREADS, 30,
@@ -211,6 +215,8 @@ public final class Deployment implements AutoCloseable {
                 journal = Journal.open(config.journal(), config.settings().secretTexts(program.module()),
                         setup.journalFiles(), setup.log() != null ? setup.log() : LOG);
             var d = new Deployment(program, config, setup, db, log, journal, null);
+            if (d.pending != null) d.sweep = PendingSweep.start(db, d.pending, journal, config.journal().recoverAfter(),
+                    setup.log() != null ? setup.log() : LOG, setup.mode() == Mode.SERVER);
             if (setup.mode() == Mode.SERVER || setup.training()) Warmup.run(program.module(), db);
             return d;
         } catch (IOException | SQLException | RuntimeException e) {
@@ -576,6 +582,7 @@ public final class Deployment implements AutoCloseable {
         accessLog.close();
         slowLog.close();
         if (journal != null) journal.close();
+        if (sweep != null) sweep.close(); // after the journal: the rows of the last records it wrote go
         if (db != null && mode != Mode.TEST) db.close();
         if (outbound != null) outbound.close();
     }

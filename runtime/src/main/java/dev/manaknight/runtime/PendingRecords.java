@@ -31,7 +31,7 @@ final class PendingRecords {
     /** Writes recovered records into the journal and answers once they are durable (or throws). */
     @FunctionalInterface
     interface Sink {
-        void write(List<Row> rows) throws Exception;
+        void write(List<Row> rows) throws java.io.IOException;
     }
 
     /** One row: a request's id, its record's line, and when it was inserted (ms since the epoch). */
@@ -137,7 +137,7 @@ final class PendingRecords {
      * commit that fails after the sink wrote them leaves them to be written again (twice, never
      * lost). Answers how many rows were recovered.
      */
-    static int recover(Database db, long olderThanMillis, Sink sink) throws Exception {
+    static int recover(Database db, long olderThanMillis, Sink sink) throws SQLException, java.io.IOException {
         int total = 0;
         while (true) {
             var tx = new Transaction(db);
@@ -164,6 +164,8 @@ final class PendingRecords {
                 tx.commit();
                 total += rows.size();
                 if (rows.size() < RECOVER_BATCH) return total;
+            } catch (EffectFailure e) {
+                throw new SQLException(e.getMessage(), e);
             } finally {
                 tx.rollback();
             }

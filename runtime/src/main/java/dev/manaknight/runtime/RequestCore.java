@@ -60,20 +60,18 @@ public final class RequestCore {
     }
 
     /**
-     * Audit mode's hold on a commit (journal.md, "Commits"): a transaction that wrote is committed
-     * only once its request's record is durable, and the commit's outcome is made durable after it.
+     * Audit mode's hold on a commit (journal.md, "Commits"): a transaction that wrote commits its
+     * request's record with its change, and the record goes to the journal's file after.
      */
     public interface CommitGate {
         /**
-         * Makes the record of `r` durable, saying it answers `reply` once committed; false when it
-         * cannot (the commit is then not made, and the request is answered 503).
+         * Puts the record of `r`, saying it answers `reply`, into `tx`, so that the commit makes
+         * both durable; null when it did, else why the commit is not to be made (the transaction
+         * then rolls back): the journal failing ({@link CommitFault.Kind#JOURNAL}), or the database.
          */
-        boolean before(InFlight r, Reply reply);
+        CommitFault before(InFlight r, Reply reply, Transaction tx);
 
-        /**
-         * Hands over the commit's outcome (`fault` null when it committed) without waiting: it is
-         * durable before the request is answered, which waits for it ({@link InFlight#outcomeWrite}).
-         */
+        /** How the commit went (`fault` null when it committed); called whenever {@link #before} answered null. */
         void after(InFlight r, CommitFault fault);
     }
 
@@ -454,16 +452,13 @@ public final class RequestCore {
                 if (!commits(reply.status(), resp.response().keep(), head)) yield new Attempt.Done(reply);
                 // Audit mode: a change is committed only once its record is durable (journal.md, "Commits").
                 boolean gated = gate != null && tx != null && tx.wrote();
-                CommitFault fault;
-                if (gated && !gate.before(r, reply)) {
-                    fault = new CommitFault(CommitFault.Kind.JOURNAL, "the request's record could not be made durable");
-                } else if (gated && !live(r)) { // its deadline passed while the record was written: its client hears so
-                    fault = new CommitFault(CommitFault.Kind.ABANDONED, "not made: the deadline passed while its record was "
-                            + "written");
+                CommitFault fault = gated ? gate.before(r, reply, tx) : null;
+                if (gated && fault == null) {
+                    fault = live(r) ? host.commit(tx) // its deadline passed while the record was written: its client hears so
+                            : new CommitFault(CommitFault.Kind.ABANDONED, "not made: the deadline passed while its record was written");
                     gate.after(r, fault);
-                } else {
+                } else if (!gated) {
                     fault = host.commit(tx);
-                    if (gated) gate.after(r, fault);
                 }
                 if (fault == null) yield new Attempt.Done(reply);
                 r.commitFailed(fault);

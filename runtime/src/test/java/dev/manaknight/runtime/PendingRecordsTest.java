@@ -161,7 +161,11 @@ class PendingRecordsTest {
                     runs.add(pool.submit(() -> PendingRecords.recover(db, Long.MAX_VALUE, rows -> {
                         rows.forEach(r -> written.add(r.id()));
                         both.countDown();
-                        both.await(5, TimeUnit.SECONDS); // each holds its rows while the other takes its own
+                        try {
+                            both.await(5, TimeUnit.SECONDS); // each holds its rows while the other takes its own
+                        } catch (InterruptedException e) {
+                            throw new java.io.IOException(e);
+                        }
                     })));
                 }
                 int total = 0;

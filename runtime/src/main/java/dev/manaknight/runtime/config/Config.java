@@ -178,11 +178,16 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
      * @param key         the journal key (AES-256, from `MANAKNIGHT_JOURNAL_KEY`), or null
      */
     public record Journal(Path path, boolean durable, long segmentSize, int keep, int queue, java.util.List<String> redact,
-                          javax.crypto.SecretKey key) {
+                          javax.crypto.SecretKey key, java.time.Duration recoverAfter) {
         /** The headers whose values are credentials: never written in clear unless `redact` says otherwise. */
         public static final java.util.List<String> REDACT = java.util.List.of("Authorization", "Proxy-Authorization", "Cookie",
                 "Set-Cookie");
-        public static final Journal OFF = new Journal(null, false, 64L << 20, 0, 8192, REDACT, null);
+        /**
+         * Audit mode: how old a change's record kept in the database must be before an instance
+         * writes it into its own journal, its writer having stopped (journal.md, "Commits").
+         */
+        public static final java.time.Duration RECOVER_AFTER = java.time.Duration.ofMinutes(1);
+        public static final Journal OFF = new Journal(null, false, 64L << 20, 0, 8192, REDACT, null, RECOVER_AFTER);
 
         public Journal {
             redact = java.util.List.copyOf(redact);
@@ -190,7 +195,7 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
 
         /** The default headers redacted, no key. */
         public Journal(Path path, boolean durable, long segmentSize, int keep, int queue) {
-            this(path, durable, segmentSize, keep, queue, REDACT, null);
+            this(path, durable, segmentSize, keep, queue, REDACT, null, RECOVER_AFTER);
         }
 
         public boolean on() { return path != null; }
@@ -198,7 +203,8 @@ public record Config(Path source, Path app, Server server, Limits limits, Db db,
         /** The key's presence, never its bytes. */
         @Override public String toString() {
             return "Journal[path=" + path + ", durable=" + durable + ", segmentSize=" + segmentSize + ", keep=" + keep
-                    + ", queue=" + queue + ", redact=" + redact + ", key=" + (key == null ? "none" : "set") + "]";
+                    + ", queue=" + queue + ", redact=" + redact + ", key=" + (key == null ? "none" : "set") + ", recoverAfter="
+                    + recoverAfter + "]";
         }
     }
 

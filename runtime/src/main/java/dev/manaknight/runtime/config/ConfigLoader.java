@@ -40,7 +40,7 @@ public final class ConfigLoader {
             "db", Set.of("url", "pool", "schema", "migrations", "retries", "isolation", "connect_timeout", "startup_wait"),
             "log", Set.of("access", "slowlog", "slowlog_timeout", "dev"),
             "http", Set.of("allowed_hosts", "allow_private", "timeout", "max_response"),
-            "journal", Set.of("path", "durable", "segment_size", "keep", "queue", "redact"));
+            "journal", Set.of("path", "durable", "segment_size", "keep", "queue", "redact", "recover_after"));
     /** The environment variable that holds the journal key: 32 bytes in base64 (`openssl rand -base64 32`). */
     public static final String JOURNAL_KEY = "MANAKNIGHT_JOURNAL_KEY";
     /** A header name (RFC 9110's token). */
@@ -189,7 +189,8 @@ public final class ConfigLoader {
         var jd = Config.Journal.OFF;
         var journal = new Config.Journal(r.path("journal.path", jd.path()), r.bool("journal.durable", jd.durable()),
                 r.size("journal.segment_size", jd.segmentSize()), (int) r.nonNegative("journal.keep", jd.keep()),
-                (int) r.positive("journal.queue", jd.queue()), redact(r), journalKey(env.get(JOURNAL_KEY)));
+                (int) r.positive("journal.queue", jd.queue()), redact(r), journalKey(env.get(JOURNAL_KEY)),
+                r.duration("journal.recover_after", jd.recoverAfter()));
         if (journal.segmentSize() < MIN_SEGMENT)
             throw r.error("journal.segment_size", "at least " + (MIN_SEGMENT >> 10) + "KB, got " + journal.segmentSize());
         return new Config(file, app, server, limits, db, log, http(r), journal, settings);

@@ -51,17 +51,20 @@ public final class Journal implements AutoCloseable {
      */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final Object STOP = new Object();
+
+    /** A record encoded already ({@link #encode}): audit mode's record of a change, or one recovered from the database. */
+    private record Line(String id, byte[] json) {}
     /** 36^10: how many instance names there are. */
     static final long INSTANCES = 3_656_158_440_062_976L;
 
     /**
-     * A line to write: a {@link JournalRecord} or a {@link CommitOutcome}; `durable` null in the
+     * A line to write: a {@link JournalRecord} or a {@link Line}; `durable` null in the
      * default mode; `deadline` ({@link System#nanoTime}) when audit mode gives up waiting for it.
      */
     private record Pending(Object entry, CompletableFuture<Void> durable, long deadline) {
         Pending(Object entry) { this(entry, null, 0); }
 
-        String id() { return entry instanceof JournalRecord r ? r.id() : ((CommitOutcome) entry).id(); }
+        String id() { return entry instanceof JournalRecord r ? r.id() : ((Line) entry).id(); }
 
         long dropped() { return entry instanceof JournalRecord r ? r.dropped() : 0; }
     }
@@ -88,6 +91,8 @@ public final class Journal implements AutoCloseable {
     private final AtomicLong droppedSince = new AtomicLong();
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean reopen;
+    /** The last write failed, and none has succeeded since (a full disk): audit mode refuses changes meanwhile. */
+    private volatile boolean failing;
     private volatile boolean closed;
 
     private Journal(Config.Journal config, String instance, Segments segments, Scrub scrub, Duration writeWait, Logger log) {
@@ -169,13 +174,27 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Audit mode: hands the outcome of a commit that a record held back to the writer; the future
-     * completes when it is on disk, as {@link #append}'s does.
+     * A record's line as the writer would write it (secrets kept out, headers redacted or sealed),
+     * made on the caller's thread: audit mode puts it into a change's transaction ({@link #append(String, byte[])}).
      */
-    public CompletableFuture<Void> append(CommitOutcome o) {
-        if (!config.durable()) throw new IllegalStateException("commit outcomes are written in audit mode only");
-        return durably(o);
+    public byte[] encode(JournalRecord r) {
+        var c = new Chunk();
+        RecordCodec.encode(r, scrub, new RecordTexts(), c);
+        return java.util.Arrays.copyOf(c.array(), c.size());
     }
+
+    /**
+     * Audit mode: hands a record encoded already ({@link #encode}) to the writer, the request `id`'s;
+     * the future completes when it is on disk, as {@link #append(JournalRecord)}'s does, and fails
+     * for a line that is not one line of JSON.
+     */
+    public CompletableFuture<Void> append(String id, byte[] json) {
+        if (!config.durable()) throw new IllegalStateException("records encoded ahead are written in audit mode only");
+        return durably(new Line(id, json));
+    }
+
+    /** True while the writer's last write failed (a full disk): audit mode refuses changes then. */
+    public boolean failing() { return failing; }
 
     private CompletableFuture<Void> durably(Object entry) {
         var done = new CompletableFuture<Void>();
@@ -280,7 +299,7 @@ public final class Journal implements AutoCloseable {
             int line = Chain.open(chunk);
             try {
                 if (p.entry() instanceof JournalRecord r) RecordCodec.encode(r, scrub, texts, chunk);
-                else RecordCodec.encode((CommitOutcome) p.entry(), scrub, chunk);
+                else line((Line) p.entry());
                 Chain.close(chunk);
                 lines[batch.size()] = line;
                 batch.add(p);
@@ -312,8 +331,10 @@ public final class Journal implements AutoCloseable {
                 segments.seal(chunk, lines[i], lines[i + 1]);
             }
             segments.flush(chunk, from, chunk.size());
+            failing = false;
             complete(batch, done, batch.size());
         } catch (IOException | RuntimeException e) {
+            failing = true;
             segments.undo();
             if (failureLog.due()) log.error("journal: cannot write to {}: {}", config.path(), e.toString());
             for (Pending p : batch.subList(done, batch.size())) {
@@ -325,10 +346,20 @@ public final class Journal implements AutoCloseable {
         chunk.trim();
     }
 
+    /** A line encoded ahead, into the chunk: one JSON object on one line, or nothing and an IllegalArgumentException. */
+    private void line(Line l) {
+        byte[] b = l.json();
+        if (b.length < 2 || b[0] != '{' || b[b.length - 1] != '}')
+            throw new IllegalArgumentException("the record of request " + l.id() + " is not a JSON object");
+        for (byte x : b)
+            if (x == '\n' || x == '\r') throw new IllegalArgumentException("the record of request " + l.id() + " spans lines");
+        chunk.write(b, 0, b.length);
+    }
+
     /** Lines `from` to `to` of the batch are on disk: their records counted, their requests answered. */
     private int complete(List<Pending> batch, int from, int to) {
         for (Pending p : batch.subList(from, to)) {
-            if (p.entry() instanceof JournalRecord) written.incrementAndGet();
+            written.incrementAndGet();
             if (p.durable() != null) p.durable().complete(null);
         }
         return to;

@@ -40,7 +40,7 @@ public final class RecordText {
         if (r.stop() != null) sb.append("  stopped: ").append(r.stop().toLowerCase()).append('\n');
         if (r.commit() != null) sb.append("  ").append(switch (r.commit()) {
             case PENDING -> "commit: held for this record (its outcome not read)";
-            case COMMITTED -> "commit: made once this record was durable (audit mode)";
+            case COMMITTED -> "commit: made, this record durable with it (audit mode)";
             case FAILED -> "commit: failed after this record was durable; the request's own record follows";
             case UNKNOWN -> "commit: outcome not recorded (the server stopped between this record and it)";
         }).append('\n');

@@ -141,11 +141,11 @@ class AuditModeTest {
     }
 
     /**
-     * Audit mode with one worker: once a change is committed (its record durable before), the
-     * request waits for the commit's outcome line without its worker or its connection, so the next
-     * request runs meanwhile; it is answered only once that line is durable.
+     * Audit mode with one worker: a committed change's record is durable in the database with it,
+     * so the request is answered while the journal's fsync of that record is still held; a read,
+     * whose record has only the journal, waits for it. Once the file holds the record its row goes.
      */
-    @Test void aCommittedRequestWaitingForItsOutcomeLetsTheNextOneRun() throws Exception {
+    @Test void aCommittedChangeIsAnsweredBeforeItsRecordReachesTheFile() throws Exception {
         Program program = Program.load(Compiler.compile(List.of(new SourceFile("orders.mnk", ORDERS))));
         var segments = new java.util.concurrent.CopyOnWriteArrayList<GatedChannel>();
         SegmentFiles disk = file -> {
@@ -155,6 +155,7 @@ class AuditModeTest {
             return c;
         };
         var started = new java.util.concurrent.atomic.AtomicInteger();
+        String id;
         try (var db = orders()) {
             var setup = new Deployment.Setup(Deployment.Setup.test(db).mode(), new dev.manaknight.runtime.Admission(1, 16),
                     new dev.manaknight.runtime.RequestObserver() {
@@ -163,29 +164,45 @@ class AuditModeTest {
             try (Deployment d = Deployment.open(program, config(true, 64 << 20), setup)) {
                 assertEquals("0", d.handle(get("/orders/count")).text());
                 GatedChannel segment = segments.getFirst();
-                segment.permits.drainPermits();
-                segment.permits.release(1); // the order's record passes before its commit; its outcome's fsync waits
+                segment.permits.drainPermits(); // every fsync held from here on
                 try {
-                    int before = segment.begun.get();
-                    var order = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(post("{\"item\":1}")));
-                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-                    while ((segment.begun.get() < before + 2 || segment.ended.get() < before + 1) && System.nanoTime() < deadline)
-                        Thread.sleep(1);
-                    assertEquals(before + 2, segment.begun.get(), "the record's fsync and the outcome's began");
+                    int ended = segment.ended.get();
+                    Reply created = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(post("{\"item\":1}")))
+                            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    assertEquals(201, created.status(), created.text());
+                    id = created.header("X-Request-Id");
+                    assertEquals(ended, segment.ended.get(), "answered while its record's fsync was held");
+                    assertEquals(List.of(id), pendingIds(db), "its record committed with it");
                     var count = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.handle(get("/orders/count")));
-                    deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
                     while (started.get() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
-                    assertEquals(3, started.get(), "the count ran while the order's outcome waited for the disk");
-                    assertTrue(!order.isDone(), "the order is not answered before its outcome is durable");
+                    assertEquals(3, started.get(), "the count ran");
+                    assertTrue(!count.isDone(), "a read is not answered before its record is durable");
                     segment.permits.release(1_000_000);
-                    assertEquals(201, order.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
                     assertEquals("1", count.get(10, java.util.concurrent.TimeUnit.SECONDS).text());
                 } finally {
                     segment.permits.release(1_000_000);
                 }
             }
+            assertEquals(List.of(), pendingIds(db), "the file holds the record: its row is gone");
         }
+        var read = new ArrayList<JournalRecord>();
+        for (var segs : JournalFiles.segments(dir.resolve("journal")).values())
+            JournalFiles.records(segs, (x, n, r) -> read.add(r));
+        assertEquals(JournalRecord.Commit.COMMITTED, read.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().commit());
         assertNull(JournalVerifier.verify(dir.resolve("journal")).getFirst().broken());
+    }
+
+    /** The request ids of the records kept in the database, in order. */
+    private static List<String> pendingIds(SingleConnectionDatabase db) throws Exception {
+        var c = db.acquire();
+        try (var rs = c.createStatement().executeQuery("SELECT id FROM manaknight_journal_pending ORDER BY id")) {
+            var out = new ArrayList<String>();
+            while (rs.next()) out.add(rs.getString(1));
+            return out;
+        } finally {
+            db.release(c);
+        }
     }
 
     private static final String ORDERS = """
@@ -246,20 +263,22 @@ class AuditModeTest {
         return out;
     }
 
-    /** Issue 18: in audit mode a change's record is on disk before its commit, the commit's outcome after, one record. */
-    @Test void aChangeIsRecordedBeforeItsCommitAndItsOutcomeAfter() throws Exception {
+    /** Issue 18: in audit mode a change's record commits with it and reaches the file after: one line, committed. */
+    @Test void aChangesRecordCommitsWithItAndReachesTheFileAfter() throws Exception {
         String id;
-        try (var db = orders(); Deployment d = openOrders(true, 64 << 20, db)) {
-            Reply created = d.handle(post("{\"item\":1}"));
-            assertEquals(201, created.status(), created.text());
-            id = created.header("X-Request-Id");
+        try (var db = orders()) {
+            try (Deployment d = openOrders(true, 64 << 20, db)) {
+                Reply created = d.handle(post("{\"item\":1}"));
+                assertEquals(201, created.status(), created.text());
+                id = created.header("X-Request-Id");
+            }
+            assertEquals(List.of(), pendingIds(db));
         }
         List<String> lines = lines();
         var mine = lines.stream().filter(l -> l.contains("\"" + id + "\"")).toList();
-        assertEquals(2, mine.size(), String.join("\n", lines));
-        assertTrue(mine.get(0).contains("\"record\":{\"id\":\"" + id + "\"") && mine.get(0).contains("\"commit\":\"pending\""),
-                mine.get(0));
-        assertTrue(mine.get(1).contains("{\"outcome\":{\"id\":\"" + id + "\",\"run\":1,\"commit\":\"done\"}}"), mine.get(1));
+        assertEquals(1, mine.size(), String.join("\n", lines));
+        assertTrue(mine.getFirst().contains("\"record\":{\"id\":\"" + id + "\"")
+                && mine.getFirst().contains("\"commit\":\"committed\""), mine.getFirst());
         var read = new ArrayList<JournalRecord>();
         for (var segs : JournalFiles.segments(dir.resolve("journal")).values())
             JournalFiles.records(segs, (x, n, r) -> read.add(r));
@@ -267,23 +286,55 @@ class AuditModeTest {
         assertEquals(JournalRecord.Commit.COMMITTED, read.getFirst().commit());
     }
 
-    /** Issue 18: a record that cannot be written means the change is not committed (the old order committed it first). */
-    @Test void aRecordThatCannotBeWrittenCommitsNothing() throws Exception {
-        try (var db = orders(); Deployment d = openOrders(true, 1, db)) {
-            assertEquals("0", d.handle(get("/orders/count")).text()); // the first record: segment 1
-            Files.createDirectory(dir.resolve("journal").resolve(d.journal().instance() + "-000002.jsonl"));
-            Reply refused = d.handle(post("{\"item\":1}"));
-            assertEquals(503, refused.status(), refused.text());
-            assertTrue(refused.text().contains("journal-unavailable"), refused.text());
-            Files.delete(dir.resolve("journal").resolve(d.journal().instance() + "-000002.jsonl"));
-            assertEquals("0", d.handle(get("/orders/count")).text());
+    /**
+     * Issue 18: once the journal cannot write (a full disk), a change is answered 503 and nothing
+     * of it is committed. A change committed before the writer found out keeps its record in the
+     * database, and the next start writes it into the journal.
+     */
+    @Test void aJournalThatCannotWriteCommitsNothingAndLosesNoRecord() throws Exception {
+        String kept;
+        try (var db = orders()) {
+            try (Deployment d = openOrders(true, 1, db)) {
+                assertEquals("0", d.handle(get("/orders/count")).text()); // the first record: segment 1
+                Path blocked = dir.resolve("journal").resolve(d.journal().instance() + "-000002.jsonl");
+                Files.createDirectory(blocked); // as a full disk: every write fails
+                Reply first = d.handle(post("{\"item\":1}"));
+                assertEquals(201, first.status(), "committed with its record before the writer failed: " + first.text());
+                kept = first.header("X-Request-Id");
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (!d.journal().failing() && System.nanoTime() < deadline) Thread.sleep(1);
+                assertTrue(d.journal().failing());
+                Reply refused = d.handle(post("{\"item\":1}"));
+                assertEquals(503, refused.status(), refused.text());
+                assertTrue(refused.text().contains("journal-unavailable"), refused.text());
+                Files.delete(blocked);
+                assertEquals("1", d.handle(get("/orders/count")).text(), "the refused change was not kept");
+                assertEquals(List.of(kept), pendingIds(db), "the first change's record is kept in the database");
+            }
+            Program program = Program.load(Compiler.compile(List.of(new SourceFile("orders.mnk", ORDERS))));
+            Config now = config(true, 64 << 20);
+            var j = now.journal();
+            Config recoverAtOnce = new Config(now.source(), now.app(), now.server(), now.limits(), now.db(), now.log(), now.http(),
+                    new Config.Journal(j.path(), true, j.segmentSize(), j.keep(), j.queue(), j.redact(), j.key(),
+                            java.time.Duration.ZERO));
+            try (Deployment d = Deployment.open(program, recoverAtOnce, Deployment.Setup.test(db))) {
+                assertEquals(List.of(), pendingIds(db), "written into the new instance's journal at its start");
+            }
         }
+        var read = new ArrayList<JournalRecord>();
+        for (var segs : JournalFiles.segments(dir.resolve("journal")).values())
+            JournalFiles.records(segs, (x, n, r) -> read.add(r));
+        var recovered = read.stream().filter(r -> r.id().equals(kept)).toList();
+        assertEquals(1, recovered.size(), read.toString());
+        assertEquals(201, recovered.getFirst().response().status());
+        assertEquals(JournalRecord.Commit.COMMITTED, recovered.getFirst().commit());
+        for (var v : JournalVerifier.verify(dir.resolve("journal"))) assertNull(v.broken(), v.toString());
     }
 
     /**
      * Issue 18: a commit that fails (a deferred foreign key, checked at commit) is recorded with its
-     * run and replays to the same 500, in the default mode and in audit mode (where the record held
-     * before the commit is superseded by the request's own).
+     * run and replays to the same 500, in the default mode and in audit mode (where the record put
+     * into the transaction went with its rollback).
      */
     @Test void aFailedCommitReplaysToTheSameAnswer() throws Exception {
         for (boolean durable : new boolean[] {false, true}) {
