@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
@@ -132,12 +131,12 @@ public final class JournalFiles {
             throw new java.nio.file.NoSuchFileException(path.toString(), null, "no journal folder or segment");
         }
         for (Path f : files) {
-            Matcher m = Segments.parseName(f);
-            if (m == null) {
+            Segment s = Segments.parseName(f);
+            if (s == null) {
                 if (files.size() == 1) throw new IOException(f + ": not a journal segment (INSTANCE-NNNNNN.jsonl)");
                 continue;
             }
-            out.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(new Segment(f, m.group(1), Integer.parseInt(m.group(2))));
+            out.computeIfAbsent(s.instance(), k -> new ArrayList<>()).add(s);
         }
         for (List<Segment> l : out.values()) l.sort(Comparator.comparingInt(Segment::number));
         return out;

@@ -84,10 +84,18 @@ final class Segments implements AutoCloseable {
     /** The file of segment `number`. */
     static String fileName(String instance, int number) { return instance + "-" + String.format("%06d", number) + ".jsonl"; }
 
-    /** The instance and number of a segment file's name, or null when it is no segment. */
-    static Matcher parseName(Path file) {
-        Matcher m = NAME.matcher(file.getFileName().toString());
-        return m.matches() ? m : null;
+    /**
+     * The segment a file's name says it is, or null when the name is none {@link #fileName} writes:
+     * a number of 0 or past an int, or one with more leading zeros than six digits need (a copy
+     * named `…-0000001.jsonl` would otherwise be a second segment 1).
+     */
+    static JournalFiles.Segment parseName(Path file) {
+        String name = file.getFileName().toString();
+        Matcher m = NAME.matcher(name);
+        if (!m.matches() || m.group(2).length() > 10) return null;
+        long number = Long.parseLong(m.group(2));
+        if (number < 1 || number > Integer.MAX_VALUE || !name.equals(fileName(m.group(1), (int) number))) return null;
+        return new JournalFiles.Segment(file, m.group(1), (int) number);
     }
 
     /** True when a record of `record` bytes would take the segment past its size (a segment takes at least one). */
