@@ -167,6 +167,9 @@ final class Segments implements AutoCloseable {
     /** Ends the segment (fsynced) and begins the next, whose first line links it to the last. */
     void rotate() throws IOException {
         Path next = dir.resolve(fileName(instance, number + 1));
+        // The folder may have been moved away since (`mv journal journal.old`, then SIGUSR1): the
+        // new segment goes where the configuration says, not on into the moved folder.
+        Files.createDirectories(dir);
         FileChannel c = opener.create(next);
         String startHash = hash;
         try {

@@ -292,6 +292,34 @@ class JournalTest {
         assertTrue(broken.file().endsWith(INSTANCE + "-000003.jsonl") && broken.line() == 1, broken.toString());
     }
 
+    /**
+     * The journal folder moved away while the server runs (`mv journal journal.old`, then SIGUSR1):
+     * the rotation makes the folder again and the next records go there, not into the moved one.
+     */
+    @Test void aRotationRecreatesAMovedFolder() throws Exception {
+        Path journal = dir.resolve("journal");
+        Path moved = dir.resolve("journal.old");
+        try (Journal j = Journal.open(new Config.Journal(journal, true, 1 << 20, 0, 16), INSTANCE, SegmentFiles.DISK,
+                NOPLogger.NOP_LOGGER)) {
+            j.append(record("r-01")).get(10, TimeUnit.SECONDS);
+            Files.move(journal, moved);
+            j.reopen();
+            j.append(record("r-02")).get(10, TimeUnit.SECONDS);
+            assertEquals(0, j.dropped());
+        }
+        assertEquals(List.of(INSTANCE + "-000002.jsonl"), names(journal));
+        assertEquals(List.of(INSTANCE + "-000001.jsonl"), names(moved));
+        var back = new ArrayList<String>();
+        for (var segs : JournalFiles.segments(journal).values()) JournalFiles.records(segs, (s, n, r) -> back.add(r.id()));
+        assertEquals(List.of("r-02"), back);
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** The writer held in a rotation: records past the queue's size are dropped, counted, and the next record says so. */
     @Test void aFullQueueDropsAndCounts() throws Exception {
         var holding = new CountDownLatch(1);
