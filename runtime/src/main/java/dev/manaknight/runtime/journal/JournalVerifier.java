@@ -47,7 +47,9 @@ public final class JournalVerifier {
         var finals = new java.util.HashSet<String>(); // ids with a record of their own (not held before a commit)
         String[] last = {fromStart ? Chain.GENESIS : null}; // a journal whose first segments were deleted (`keep`) starts later
         Break[] broken = {null};
-        JournalFiles.lines(segments, (segment, n, bytes) -> {
+        long[] lines = {0}; // of the segment being read
+        JournalFiles.LineVisitor visitor = (segment, n, bytes) -> {
+            lines[0]++;
             String why = null;
             String id = null;
             switch (Chain.parse(bytes)) {
@@ -79,7 +81,25 @@ public final class JournalVerifier {
             if (why == null) return true;
             broken[0] = new Break(segment.file(), n, id, why);
             return false;
-        });
+        };
+        // Segment by segment: a number missing between two, and a segment without even its header
+        // line, are breaks the chain alone may not show (nothing follows an empty last segment).
+        int before = segments.getFirst().number() - 1;
+        for (JournalFiles.Segment segment : segments) {
+            if (segment.number() != before + 1) {
+                broken[0] = new Break(segment.file(), 1, null, "the segment before it is missing (segment "
+                        + (before + 1) + (segment.number() - before > 2 ? " to " + (segment.number() - 1) : "") + ")");
+                break;
+            }
+            before = segment.number();
+            lines[0] = 0;
+            JournalFiles.lines(List.of(segment), visitor);
+            if (broken[0] != null) break;
+            if (lines[0] == 0) {
+                broken[0] = new Break(segment.file(), 1, null, "the segment is empty (no header line)");
+                break;
+            }
+        }
         pending.removeAll(outcomes);
         // a later record of the request says its commit failed (a commit that succeeded leaves none)
         var unknown = pending.stream().map(k -> k.substring(0, k.lastIndexOf('#'))).distinct().filter(i -> !finals.contains(i))
