@@ -16,7 +16,8 @@ public final class ExitCode {
     public static final int USAGE = 64;
     /**
      * EX_DATAERR: the app does not compile, a module file is malformed or fails verification, or
-     * its migrations do not fit its database (a changed applied migration, a failing one).
+     * its migrations do not fit its database (a changed applied migration, a failing one), or a
+     * journal is damaged.
      */
     public static final int DATA = 65;
     /** EX_SOFTWARE: a failure while running, an internal error, or a command not implemented yet. */
@@ -35,6 +36,7 @@ public final class ExitCode {
             case ModuleFormatException e -> DATA;
             case VerifyException e -> DATA;
             case dev.manaknight.runtime.effects.MigrationException e -> DATA;
+            case dev.manaknight.runtime.journal.JournalFiles.Damaged e -> DATA;
             case java.sql.SQLException e -> IO;
             case IOException e -> IO;
             case UncheckedIOException e -> IO;

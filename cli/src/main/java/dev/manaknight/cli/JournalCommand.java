@@ -56,6 +56,13 @@ final class JournalCommand implements Callable<Integer> {
         }
     }
 
+    /** A line to `err`, after what `out` holds so far (they may be one terminal). */
+    static void warn(PrintWriter out, PrintWriter err, String text) {
+        out.flush();
+        err.println("manaknight: " + text);
+        err.flush();
+    }
+
     /** `; 1 commit outcome not recorded (ID)`: audit-mode records whose commit may or may not have been made. */
     static String unknown(List<String> ids) {
         if (ids.isEmpty()) return "";
@@ -76,16 +83,24 @@ final class JournalCommand implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             int[] shown = {0};
+            boolean damaged = false;
             for (Map.Entry<String, List<JournalFiles.Segment>> e : JournalFiles.segments(path).entrySet()) {
-                JournalFiles.records(e.getValue(), Reveal.SHOW, (segment, line, r) -> {
-                    if (id != null && !id.equals(r.id())) return true;
-                    out.print(RecordText.of(r));
-                    shown[0]++;
-                    return true; // every record of the id: audit mode may write one before a failed commit
-                });
+                try {
+                    JournalFiles.records(e.getValue(), Reveal.SHOW, w -> warn(out, err, "warning: " + w), (segment, line, r) -> {
+                        if (id != null && !id.equals(r.id())) return true;
+                        out.print(RecordText.of(r));
+                        shown[0]++;
+                        return true; // every record of the id: audit mode may write one before a failed commit
+                    });
+                } catch (JournalFiles.Damaged d) { // the other instances are shown all the same
+                    damaged = true;
+                    warn(out, err, d.getMessage() + "; the rest of instance " + e.getKey() + " is not shown");
+                }
             }
             out.flush();
+            if (damaged) return ExitCode.DATA;
             if (id != null && shown[0] == 0) {
                 spec.commandLine().getErr().println("manaknight: no record " + id + " in " + path);
                 return ExitCode.DATA;

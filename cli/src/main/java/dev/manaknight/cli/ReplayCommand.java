@@ -56,9 +56,11 @@ final class ReplayCommand implements Callable<Integer> {
         // The app's config keys as it runs with them: a Secret the journal names is given again here.
         Program program = cfg.settings().bind(AppLoader.standard().load(app).program());
         PrintWriter out = spec.commandLine().getOut();
-        Replayer.Summary s = new Replayer(program, cfg).replay(path, new Replayer.Filter(id, from), out);
+        PrintWriter err = spec.commandLine().getErr();
+        Replayer.Summary s = new Replayer(program, cfg).replay(path, new Replayer.Filter(id, from), out, err);
         out.println(s);
         out.flush();
+        if (s.damaged() > 0) return ExitCode.DATA;
         return s.differ() == 0 ? ExitCode.OK : DIFFER;
     }
 }

@@ -23,8 +23,16 @@ public final class JournalFiles {
 
     /** One line of a segment, without its newline; `line` counts from 1 within the file. */
     public interface LineVisitor {
-        /** @return false to stop reading */
-        boolean line(Segment segment, long line, byte[] bytes) throws IOException;
+        /**
+         * @param cut no newline ends the line: the file (or the zeros that end it) ends inside it
+         * @return false to stop reading
+         */
+        boolean line(Segment segment, long line, byte[] bytes, boolean cut) throws IOException;
+    }
+
+    /** A line that is no record where one should be, or a record that cannot be read: the journal is damaged there. */
+    public static final class Damaged extends IOException {
+        Damaged(String message, Throwable cause) { super(message, cause); }
     }
 
     /** One record read back; `line` counts from 1 within its segment. */
@@ -35,23 +43,39 @@ public final class JournalFiles {
 
     private JournalFiles() {}
 
-    /** Every record of the segments in order (segment headers skipped); a line that is no record is an IOException. */
+    /** Every record of the segments in order (segment headers skipped); a line that is no record is {@link Damaged}. */
     public static void records(List<Segment> segments, RecordVisitor visitor) throws IOException {
-        records(segments, Reveal.NOTHING, visitor);
+        records(segments, Reveal.NOTHING, null, visitor);
     }
 
     /**
      * Every record of the segments in order, what was kept out of the journal given back by
      * `reveal` where it can, an audit-mode record's commit resolved by its outcome line
      * ({@link JournalRecord.Commit}); segment headers and outcome lines are not records.
+     *
+     * <p>A torn tail — the last line of the last segment cut short (no newline ends it, and it is
+     * no whole chain line), as a crash leaves it — is skipped and told to `torn` as a warning;
+     * with `torn` null it is {@link Damaged}, as is any other line that is no record.
      */
-    public static void records(List<Segment> segments, Reveal reveal, RecordVisitor visitor) throws IOException {
+    public static void records(List<Segment> segments, Reveal reveal, java.util.function.Consumer<String> torn,
+            RecordVisitor visitor) throws IOException {
         var finals = new java.util.HashSet<String>();
         Map<String, CommitOutcome> outcomes = outcomes(segments, finals);
-        lines(segments, (segment, n, bytes) -> {
-            if (!(Chain.parse(bytes) instanceof Chain.Parsed.Line line))
-                throw new IOException(segment.file() + ":" + n + ": not a journal line (run `manaknight journal verify`)");
-            com.fasterxml.jackson.databind.JsonNode tree = RecordCodec.tree(line.record());
+        lines(segments, (segment, n, bytes, cut) -> {
+            Chain.Parsed parsed = Chain.parse(bytes);
+            if (torn != null && cut && segment == segments.getLast() && !(parsed instanceof Chain.Parsed.Line l && l.sealed())) {
+                torn.accept(segment.file() + ":" + n + ": its last line is cut short (as a crash can leave it), skipped; "
+                        + "`manaknight journal verify` reports it");
+                return true;
+            }
+            if (!(parsed instanceof Chain.Parsed.Line line))
+                throw new Damaged(segment.file() + ":" + n + ": not a journal line (run `manaknight journal verify`)", null);
+            com.fasterxml.jackson.databind.JsonNode tree;
+            try {
+                tree = RecordCodec.tree(line.record());
+            } catch (IOException e) {
+                throw new Damaged(segment.file() + ":" + n + ": its record is not JSON (run `manaknight journal verify`)", e);
+            }
             if (tree.has("segment") || tree.has("outcome")) return true;
             try {
                 JournalRecord r = RecordCodec.decode(tree, reveal);
@@ -66,7 +90,7 @@ public final class JournalFiles {
                 }
                 return visitor.record(segment, n, r);
             } catch (IllegalArgumentException e) {
-                throw new IOException(segment.file() + ":" + n + ": " + e.getMessage(), e);
+                throw new Damaged(segment.file() + ":" + n + ": " + e.getMessage(), e);
             }
         });
     }
@@ -77,14 +101,15 @@ public final class JournalFiles {
      */
     static Map<String, CommitOutcome> outcomes(List<Segment> segments, java.util.Set<String> finals) throws IOException {
         var out = new java.util.HashMap<String, CommitOutcome>();
-        lines(segments, (segment, n, bytes) -> {
-            if (!(Chain.parse(bytes) instanceof Chain.Parsed.Line line)) return true;
+        lines(segments, (segment, n, bytes, cut) -> {
+            // a line cut short is no outcome, nor any record's (records tells it)
+            if (!(Chain.parse(bytes) instanceof Chain.Parsed.Line line) || cut && !line.sealed()) return true;
             if (isOutcome(line.record())) {
                 try {
                     CommitOutcome o = RecordCodec.outcome(RecordCodec.tree(line.record()));
                     if (o != null) out.put(o.id() + "#" + o.run(), o);
                 } catch (IOException | IllegalArgumentException e) {
-                    throw new IOException(segment.file() + ":" + n + ": " + e.getMessage(), e);
+                    throw new Damaged(segment.file() + ":" + n + ": " + e.getMessage(), e);
                 }
             } else {
                 String id = finalId(line.record());
@@ -166,13 +191,13 @@ public final class JournalFiles {
                     }
                     any = true;
                     if (b == '\n') {
-                        if (!visitor.line(s, ++n, line.toByteArray())) return;
+                        if (!visitor.line(s, ++n, line.toByteArray(), false)) return;
                         line.reset();
                         any = false;
                     } else line.write(b);
                     b = in.read();
                 }
-                if (any && !visitor.line(s, ++n, line.toByteArray())) return; // a last line without its newline: cut short
+                if (any && !visitor.line(s, ++n, line.toByteArray(), true)) return; // a last line without its newline: cut short
             }
         }
     }

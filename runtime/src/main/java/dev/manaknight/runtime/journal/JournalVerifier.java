@@ -48,7 +48,7 @@ public final class JournalVerifier {
         String[] last = {fromStart ? Chain.GENESIS : null}; // a journal whose first segments were deleted (`keep`) starts later
         Break[] broken = {null};
         long[] lines = {0}; // of the segment being read
-        JournalFiles.LineVisitor visitor = (segment, n, bytes) -> {
+        JournalFiles.LineVisitor visitor = (segment, n, bytes, cut) -> {
             lines[0]++;
             String why = null;
             String id = null;

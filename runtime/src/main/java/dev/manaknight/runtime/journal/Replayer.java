@@ -32,8 +32,11 @@ public final class Replayer implements RequestCore.Hosts {
         }
     }
 
-    /** What a replay found. */
-    public record Summary(long replayed, long identical, long differ, long skipped) {
+    /**
+     * What a replay found; `damaged` counts the instances whose reading stopped at a damaged line
+     * (told to `err`, their records after it not replayed).
+     */
+    public record Summary(long replayed, long identical, long differ, long skipped, long damaged) {
         @Override public String toString() { return replayed + " replayed, " + identical + " identical, " + differ + " differ"; }
     }
 
@@ -68,36 +71,59 @@ public final class Replayer implements RequestCore.Hosts {
         return host;
     }
 
-    /** Replays the records under `path` that `filter` takes, one line per difference to `out`. */
-    public Summary replay(Path path, Filter filter, PrintWriter out) throws IOException {
-        long[] counts = new long[4]; // replayed, identical, differ, skipped
+    /**
+     * Replays the records under `path` that `filter` takes, one line per difference to `out`. A
+     * torn tail is skipped with a warning to `err`; a damaged line stops its instance's records
+     * there, told to `err`, and the other instances are replayed all the same.
+     */
+    public Summary replay(Path path, Filter filter, PrintWriter out, PrintWriter err) throws IOException {
+        long[] counts = new long[5]; // replayed, identical, differ, skipped, damaged
         try (deployment) {
             for (Map.Entry<String, List<JournalFiles.Segment>> e : JournalFiles.segments(path).entrySet()) {
-                JournalFiles.records(e.getValue(), reveal, (segment, line, r) -> {
-                    // a record held before a commit that then failed: the request's own record comes later
-                    if (!filter.takes(r) || r.commit() == JournalRecord.Commit.FAILED) return true;
-                    String skip = unreplayable(r);
-                    if (skip != null) {
-                        counts[3]++;
-                        out.println(r.id() + " " + r.target() + ": skipped (" + skip + ")");
-                        return true;
-                    }
-                    counts[0]++;
-                    if (r.commit() == JournalRecord.Commit.UNKNOWN)
-                        out.println(r.id() + " " + r.target() + ": note: its commit's outcome was not recorded (the server "
-                                + "stopped between its record and the outcome): it may or may not have been committed");
-                    List<String> differences = one(r);
-                    if (differences.isEmpty()) counts[1]++;
-                    else {
-                        counts[2]++;
-                        for (String d : differences) out.println(r.id() + " " + r.target() + route(r) + ": " + d);
-                    }
-                    return true;
-                });
+                try {
+                    instance(e.getValue(), filter, out, err, counts);
+                } catch (JournalFiles.Damaged d) {
+                    counts[4]++;
+                    warn(out, err, d.getMessage() + "; the rest of instance " + e.getKey() + " is not replayed");
+                }
             }
         }
         out.flush();
-        return new Summary(counts[0], counts[1], counts[2], counts[3]);
+        err.flush();
+        return new Summary(counts[0], counts[1], counts[2], counts[3], counts[4]);
+    }
+
+    /** Replays one instance's records that `filter` takes, counting into `counts` (see {@link #replay}). */
+    private void instance(List<JournalFiles.Segment> segments, Filter filter, PrintWriter out, PrintWriter err, long[] counts)
+            throws IOException {
+        JournalFiles.records(segments, reveal, w -> warn(out, err, "warning: " + w), (segment, line, r) -> {
+            // a record held before a commit that then failed: the request's own record comes later
+            if (!filter.takes(r) || r.commit() == JournalRecord.Commit.FAILED) return true;
+            String skip = unreplayable(r);
+            if (skip != null) {
+                counts[3]++;
+                out.println(r.id() + " " + r.target() + ": skipped (" + skip + ")");
+                return true;
+            }
+            counts[0]++;
+            if (r.commit() == JournalRecord.Commit.UNKNOWN)
+                out.println(r.id() + " " + r.target() + ": note: its commit's outcome was not recorded (the server "
+                        + "stopped between its record and the outcome): it may or may not have been committed");
+            List<String> differences = one(r);
+            if (differences.isEmpty()) counts[1]++;
+            else {
+                counts[2]++;
+                for (String d : differences) out.println(r.id() + " " + r.target() + route(r) + ": " + d);
+            }
+            return true;
+        });
+    }
+
+    /** A line to `err`, after what `out` holds so far (they may be one terminal). */
+    private static void warn(PrintWriter out, PrintWriter err, String text) {
+        out.flush();
+        err.println("manaknight: " + text);
+        err.flush();
     }
 
     /** Why a record cannot be replayed faithfully, or null: what stopped it was the clock, not the program. */

@@ -350,7 +350,7 @@ class AuditModeTest {
             }
             var out = new java.io.StringWriter();
             Replayer.Summary s = new Replayer(program, config(durable, 64 << 20)).replay(journal, new Replayer.Filter(null, null),
-                    new java.io.PrintWriter(out));
+                    new java.io.PrintWriter(out), new java.io.PrintWriter(out));
             assertEquals("3 replayed, 3 identical, 0 differ", s.toString(), "durable=" + durable + ":\n" + out);
             var read = new ArrayList<JournalRecord>();
             for (var segs : JournalFiles.segments(journal).values()) JournalFiles.records(segs, (x, n, r) -> read.add(r));

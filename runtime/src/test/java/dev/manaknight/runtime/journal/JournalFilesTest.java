@@ -1,7 +1,10 @@
 package dev.manaknight.runtime.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.runtime.config.Config;
 import java.io.IOException;
@@ -48,5 +51,46 @@ class JournalFilesTest {
             Path file = dir.resolve(Segments.fileName(INSTANCE, n));
             assertEquals(new JournalFiles.Segment(file, INSTANCE, n), Segments.parseName(file));
         }
+    }
+
+    /**
+     * A torn tail (10 bytes cut off the end of one instance's last segment, as a crash can leave
+     * it) is skipped with a warning naming its file and line; every other record of the folder
+     * is read. Readers without a warning to give, and verify, still stop at it.
+     */
+    @Test void aTornTailIsSkippedWithAWarningAndTheRestIsRead() throws IOException {
+        String other = "0000000xyz";
+        write(INSTANCE, 3);
+        write(other, 2);
+        Path torn = dir.resolve(INSTANCE + "-000001.jsonl");
+        byte[] bytes = Files.readAllBytes(torn);
+        Files.write(torn, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+
+        var read = new ArrayList<String>();
+        var warnings = new ArrayList<String>();
+        for (var segs : JournalFiles.segments(dir).values())
+            JournalFiles.records(segs, Reveal.NOTHING, warnings::add, (s, n, r) -> read.add(r.id()));
+        assertEquals(List.of(INSTANCE + "-1", INSTANCE + "-2", other + "-1", other + "-2"), read);
+        assertEquals(1, warnings.size());
+        assertEquals(torn + ":4: its last line is cut short (as a crash can leave it), skipped; "
+                + "`manaknight journal verify` reports it", warnings.getFirst());
+
+        var segments = JournalFiles.segments(dir).get(INSTANCE);
+        assertThrows(JournalFiles.Damaged.class, () -> JournalFiles.records(segments, (s, n, r) -> true));
+        var broken = JournalVerifier.verify(dir).getFirst().broken();
+        assertNotNull(broken);
+        assertEquals(torn + ":4", broken.file() + ":" + broken.line());
+    }
+
+    /** Damage that is no torn tail stops its instance's reading as before. */
+    @Test void damageBeforeTheTailIsNoTornTail() throws IOException {
+        write(INSTANCE, 3);
+        Path segment = dir.resolve(INSTANCE + "-000001.jsonl");
+        String text = Files.readString(segment);
+        int third = text.indexOf('\n', text.indexOf('\n', text.indexOf('\n') + 1) + 1); // the end of line 3
+        Files.writeString(segment, text.substring(0, third - 10) + text.substring(third));
+        var e = assertThrows(JournalFiles.Damaged.class,
+                () -> JournalFiles.records(JournalFiles.segments(dir).get(INSTANCE), Reveal.NOTHING, w -> {}, (s, n, r) -> true));
+        assertTrue(e.getMessage().startsWith(segment + ":3: "), e.getMessage());
     }
 }
