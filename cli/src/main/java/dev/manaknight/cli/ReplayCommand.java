@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** `manaknight replay PATH --app APP`: run recorded requests again against a program and compare the replies. */
 @Command(name = "replay", description = {"Run a journal's requests again in fresh VMs of APP, every effect answered from "
         + "its record, and compare each reply byte for byte.", "Prints one line per difference, then `N replayed, "
-        + "N identical, N differ`; exits 0 only when none differ (1 when some do)."})
+        + "N identical, N differ` (and `, N skipped` when some were); exits 0 only when none differ (1 when some do), "
+        + "65 when nothing was replayed (no record, or --id names none) or a line is damaged."})
 final class ReplayCommand implements Callable<Integer> {
     /** Some replies differed (as diff(1) says its inputs differ). */
     static final int DIFFER = 1;
@@ -61,6 +62,13 @@ final class ReplayCommand implements Callable<Integer> {
         out.println(s);
         out.flush();
         if (s.damaged() > 0) return ExitCode.DATA;
+        if (s.replayed() == 0) { // nothing was compared: no success to report (as `journal show --id` for no record)
+            err.println("manaknight: " + (id != null && s.skipped() == 0 ? "no record " + id + " in " + path
+                    : "nothing replayed: " + (s.skipped() > 0 ? "every record taken was skipped"
+                    : "no record in " + path + (from == null ? "" : " from " + from + " on"))));
+            err.flush();
+            return ExitCode.DATA;
+        }
         return s.differ() == 0 ? ExitCode.OK : DIFFER;
     }
 }

@@ -191,7 +191,12 @@ class JournalReplayTest {
             var one = sh.run("./manaknight replay users/journal --app users --id " + ada);
             assertEquals("1 replayed, 1 identical, 0 differ\n", one.output());
             var none = sh.run("./manaknight replay users/journal --app users --since 2999-01-01T00:00:00Z");
-            assertEquals("0 replayed, 0 identical, 0 differ\n", none.output());
+            assertEquals(65, none.exit(), none.output()); // nothing compared is no success
+            assertEquals("0 replayed, 0 identical, 0 differ\nmanaknight: nothing replayed: no record in users/journal from "
+                    + "2999-01-01T00:00:00Z on\n", none.output());
+            var nope = sh.run("./manaknight replay users/journal --app users --id nope");
+            assertEquals(65, nope.exit(), nope.output());
+            assertTrue(nope.output().endsWith("manaknight: no record nope in users/journal\n"), nope.output());
             var shown = sh.run("./manaknight journal show users/journal --id " + ada);
             assertEquals(0, shown.exit(), shown.output());
             assertTrue(shown.output().startsWith(ada + "  "), shown.output());

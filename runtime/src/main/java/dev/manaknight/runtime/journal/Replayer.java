@@ -37,7 +37,11 @@ public final class Replayer implements RequestCore.Hosts {
      * (told to `err`, their records after it not replayed).
      */
     public record Summary(long replayed, long identical, long differ, long skipped, long damaged) {
-        @Override public String toString() { return replayed + " replayed, " + identical + " identical, " + differ + " differ"; }
+        /** `3 replayed, 3 identical, 0 differ`, then `, 2 skipped` when some were. */
+        @Override public String toString() {
+            return replayed + " replayed, " + identical + " identical, " + differ + " differ"
+                    + (skipped > 0 ? ", " + skipped + " skipped" : "");
+        }
     }
 
     private final Deployment deployment;
