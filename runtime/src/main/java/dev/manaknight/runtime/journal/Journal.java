@@ -243,6 +243,12 @@ public final class Journal implements AutoCloseable {
         droppedSince.addAndGet(n);
     }
 
+    /** A queued record that could not be written: dropped, and the drops it was to tell of go to the next one. */
+    private void drop(Pending p) {
+        dropped.incrementAndGet();
+        droppedSince.addAndGet(1 + p.dropped());
+    }
+
     /** Records written so far. */
     public long written() { return written.get(); }
 
@@ -307,7 +313,7 @@ public final class Journal implements AutoCloseable {
                 chunk.cut(line);
                 if (failureLog.due()) log.error("journal: the record of request {} cannot be encoded: {}", p.id(), e.toString());
                 if (p.durable() != null) p.durable().completeExceptionally(e);
-                else drop(1);
+                else drop(p);
             }
         }
         lines[batch.size()] = chunk.size();
@@ -339,7 +345,7 @@ public final class Journal implements AutoCloseable {
             if (failureLog.due()) log.error("journal: cannot write to {}: {}", config.path(), e.toString());
             for (Pending p : batch.subList(done, batch.size())) {
                 if (p.durable() != null) p.durable().completeExceptionally(e);
-                else drop(1);
+                else drop(p);
             }
         }
         chunk.cut(0);

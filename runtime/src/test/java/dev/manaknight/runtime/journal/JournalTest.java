@@ -465,6 +465,30 @@ class JournalTest {
         }
     }
 
+    /**
+     * Default mode: a record that could not be written carried the count of those dropped before
+     * it; that count is not lost with it: the next record written says every drop since the last
+     * record written (two here), as the counter does.
+     */
+    @Test void aFailedRecordPassesOnTheDropsItCarried() throws Exception {
+        SegmentFiles fullAfterFirst = file -> file.getFileName().toString().endsWith("000001.jsonl") ? SegmentFiles.DISK.create(file)
+                : FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE);
+        try (Journal j = open(1 << 20, 0, false, 16, fullAfterFirst)) {
+            j.append(record("r-00"));
+            await(() -> j.written() == 1);
+            for (int i = 1; i <= 2; i++) {
+                j.reopen(); // the next write starts a segment on the full disk, and fails
+                j.append(record("r-0" + i));
+                int dropped = i;
+                await(() -> j.dropped() == dropped);
+            }
+            j.append(record("r-03")); // back on segment 1, which takes writes
+        }
+        List<JournalRecord> back = readAll();
+        assertEquals(List.of("r-00", "r-03"), back.stream().map(JournalRecord::id).toList());
+        assertEquals(2, back.getLast().dropped(), "r-02 carried r-01's drop when it was dropped itself");
+    }
+
     /** A full disk (/dev/full: every write fails with ENOSPC): audit mode's future fails, the default mode counts a drop. */
     @Test void aFullDiskFailsAuditModeAndDropsOtherwise() throws Exception {
         SegmentFiles fullAfterFirst = file -> file.getFileName().toString().endsWith("000001.jsonl") ? SegmentFiles.DISK.create(file)
