@@ -28,8 +28,10 @@ final class JournalCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", description = {"Follow each instance's hash chain through its segments; name the first "
-            + "record that breaks it.", "Exits 0 when every chain is whole, 65 when one is broken. Audit-mode records whose "
-            + "commit has no outcome line (the server stopped between the two) are listed, not a break."})
+            + "record that breaks it.", "Of a whole chain it prints the hash the chain ends in, which the server logs "
+            + "as each segment ends. Exits 0 when every chain is whole, 65 when one is broken. In a journal of an "
+            + "earlier version's audit mode, records whose commit has no outcome line (the server stopped between the "
+            + "two) are listed, not a break."})
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -43,7 +45,8 @@ final class JournalCommand implements Callable<Integer> {
             for (JournalVerifier.Result r : results) {
                 String what = r.records() + " record" + (r.records() == 1 ? "" : "s") + " in " + r.segments() + " segment"
                         + (r.segments() == 1 ? "" : "s") + (r.fromStart() ? "" : " (its first segments were deleted)");
-                if (r.broken() == null) out.println(r.instance() + ": " + what + ", chain intact" + unknown(r.unknown()));
+                if (r.broken() == null)
+                    out.println(r.instance() + ": " + what + ", chain intact, ending in " + r.end() + unknown(r.unknown()));
                 else {
                     broken = true;
                     out.println(r.instance() + ": broken at " + r.broken() + " (" + what + " before it)");

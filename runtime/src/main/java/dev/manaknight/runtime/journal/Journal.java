@@ -286,7 +286,10 @@ public final class Journal implements AutoCloseable {
             batch.clear();
         }
         try {
+            Path ended = segments.file();
+            String end = segments.flushedHash();
             segments.close();
+            if (ended != null) ended(ended, end);
         } catch (IOException e) {
             log.warn("journal: closing {}: {}", config.path(), e.toString());
         }
@@ -322,7 +325,7 @@ public final class Journal implements AutoCloseable {
         try {
             if (reopen) {
                 reopen = false;
-                segments.rotate();
+                rotate();
             }
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
@@ -332,7 +335,7 @@ public final class Journal implements AutoCloseable {
                     segments.flush(chunk, from, lines[i]);
                     done = complete(batch, done, i);
                     from = lines[i];
-                    segments.rotate();
+                    rotate();
                 }
                 segments.seal(chunk, lines[i], lines[i + 1]);
             }
@@ -360,6 +363,23 @@ public final class Journal implements AutoCloseable {
         for (byte x : b)
             if (x == '\n' || x == '\r') throw new IllegalArgumentException("the record of request " + l.id() + " spans lines");
         chunk.write(b, 0, b.length);
+    }
+
+    /** Ends the segment and begins the next (SIGUSR1, or the segment is full). */
+    private void rotate() throws IOException {
+        Path ended = segments.file();
+        String end = segments.flushedHash();
+        segments.rotate();
+        if (ended != null) ended(ended, end);
+    }
+
+    /**
+     * Says where a segment's chain ended, in the server's log: a copy of it kept apart from the
+     * journal is what shows that no one rewrote the journal and recomputed its hashes since
+     * (`journal verify` prints where each chain ends).
+     */
+    private void ended(Path segment, String end) {
+        log.info("journal: {} ended; its chain ends in {}", segment.getFileName(), end);
     }
 
     /** Lines `from` to `to` of the batch are on disk: their records counted, their requests answered. */

@@ -15,9 +15,12 @@ public final class JournalVerifier {
     /**
      * One instance's chain: how many records it holds, and its first break or null; `unknown`
      * the ids of audit-mode records whose commit has no outcome line (the server stopped between
-     * the two: the commit may or may not have been made).
+     * the two: the commit may or may not have been made); `end` the hash of its last line when the
+     * chain is whole (else null): what the server logged as each segment ended, to compare with
+     * a copy kept apart from the journal.
      */
-    public record Result(String instance, long records, int segments, Break broken, boolean fromStart, List<String> unknown) {
+    public record Result(String instance, long records, int segments, Break broken, boolean fromStart, List<String> unknown,
+                         String end) {
         public Result {
             unknown = List.copyOf(unknown);
         }
@@ -104,7 +107,8 @@ public final class JournalVerifier {
         // a later record of the request says its commit failed (a commit that succeeded leaves none)
         var unknown = pending.stream().map(k -> k.substring(0, k.lastIndexOf('#'))).distinct().filter(i -> !finals.contains(i))
                 .toList();
-        return new Result(instance, records[0], segments.size(), broken[0], fromStart, unknown);
+        return new Result(instance, records[0], segments.size(), broken[0], fromStart, unknown,
+                broken[0] == null ? last[0] : null);
     }
 
     private static JsonNode treeOf(byte[] record) {

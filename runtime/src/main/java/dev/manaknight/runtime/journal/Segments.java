@@ -205,6 +205,12 @@ final class Segments implements AutoCloseable {
 
     long bytes() { return bytes; }
 
+    /** The segment being written, or null once closed. */
+    Path file() { return channel == null ? null : file; }
+
+    /** The hash of the segment's last line flushed: the chain's end on disk. */
+    String flushedHash() { return flushedHash; }
+
     @Override public void close() throws IOException {
         if (channel == null) return;
         if (durable) channel.truncate(flushedSize);

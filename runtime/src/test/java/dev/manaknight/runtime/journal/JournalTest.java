@@ -465,6 +465,52 @@ class JournalTest {
         }
     }
 
+    /** Every line logged, formatted. */
+    static final class Lines extends org.slf4j.helpers.LegacyAbstractLogger {
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override protected void handleNormalizedLoggingCall(org.slf4j.event.Level l, org.slf4j.Marker m, String p, Object[] a,
+                                                             Throwable t) {
+            lines.add(org.slf4j.helpers.MessageFormatter.basicArrayFormat(p, a));
+        }
+
+        @Override protected String getFullyQualifiedCallerName() { return null; }
+
+        @Override public boolean isTraceEnabled() { return true; }
+
+        @Override public boolean isDebugEnabled() { return true; }
+
+        @Override public boolean isInfoEnabled() { return true; }
+
+        @Override public boolean isWarnEnabled() { return true; }
+
+        @Override public boolean isErrorEnabled() { return true; }
+    }
+
+    /**
+     * Where each segment's chain ends goes to the log, at a rotation and at the stop: the copy kept
+     * apart from the journal. The next segment's chain goes on from it, and `verify` ends at the last.
+     */
+    @Test void eachSegmentsEndIsLoggedAndVerifyEndsThere() throws Exception {
+        var log = new Lines();
+        try (Journal j = Journal.open(new Config.Journal(dir, false, 1 << 20, 0, 16), INSTANCE, SegmentFiles.DISK, log)) {
+            j.append(record("r-01"));
+            await(() -> j.written() == 1);
+            j.reopen();
+            j.append(record("r-02"));
+            await(() -> j.written() == 2);
+        }
+        var ends = log.lines.stream().filter(l -> l.contains("its chain ends in")).toList();
+        assertEquals(2, ends.size(), log.lines.toString());
+        assertTrue(ends.get(0).startsWith("journal: " + INSTANCE + "-000001.jsonl ended"), ends.get(0));
+        assertTrue(ends.get(1).startsWith("journal: " + INSTANCE + "-000002.jsonl ended"), ends.get(1));
+        String first = ends.get(0).substring(ends.get(0).lastIndexOf(' ') + 1);
+        String last = ends.get(1).substring(ends.get(1).lastIndexOf(' ') + 1);
+        assertTrue(Files.readString(files().get(1)).startsWith("{\"prev\":\"" + first + "\""), "segment 2 goes on from it");
+        assertEquals(last, JournalVerifier.verify(dir).getFirst().end());
+        assertTrue(Files.readString(files().get(1)).contains("\"hash\":\"" + last + "\""));
+    }
+
     /**
      * Default mode: a record that could not be written carried the count of those dropped before
      * it; that count is not lost with it: the next record written says every drop since the last
