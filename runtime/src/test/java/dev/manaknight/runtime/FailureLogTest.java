@@ -4,37 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manaknight.lang.vm.VmError;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 /** Issue 12, item 7: one 86-byte request that overflows the stack wrote ~7 KB; 20 attackers 232 MB in 12 s. */
 class FailureLogTest {
-    /** Every line logged, formatted. */
-    static final class Lines extends LegacyAbstractLogger {
-        final List<String> lines = new ArrayList<>();
-
-        @Override protected void handleNormalizedLoggingCall(Level l, Marker m, String p, Object[] a, Throwable t) {
-            lines.add(MessageFormatter.basicArrayFormat(p, a) + (t == null ? "" : " THROWABLE " + t));
-        }
-
-        @Override protected String getFullyQualifiedCallerName() { return null; }
-
-        @Override public boolean isTraceEnabled() { return true; }
-
-        @Override public boolean isDebugEnabled() { return true; }
-
-        @Override public boolean isInfoEnabled() { return true; }
-
-        @Override public boolean isWarnEnabled() { return true; }
-
-        @Override public boolean isErrorEnabled() { return true; }
-    }
 
     private static VmError overflow() {
         var frames = IntStream.range(0, 256).mapToObj(i -> new VmError.StackFrame("forever", "app.mnk", 7)).toList();
@@ -42,7 +17,7 @@ class FailureLogTest {
     }
 
     @Test void aDeepStackIsFoldedToItsEndsAndACount() {
-        var out = new Lines();
+        var out = new LogLines();
         new FailureLog(out).failed("a-1", "GET", "/forever", overflow());
         String line = out.lines.getFirst();
         assertEquals(1 + FailureLog.HEAD_FRAMES + 1 + FailureLog.TAIL_FRAMES, line.lines().count(), line);
@@ -51,7 +26,7 @@ class FailureLogTest {
     }
 
     @Test void aFloodOfOneKindIsCutToItsBurstThenCounted() {
-        var out = new Lines();
+        var out = new LogLines();
         var log = new FailureLog(out);
         long start = System.nanoTime();
         for (int i = 0; i < 10_000; i++) log.failed("a-" + i, "GET", "/forever", overflow());
@@ -65,7 +40,7 @@ class FailureLogTest {
     }
 
     @Test void theNextLineSaysHowManyWereHeldBack() throws Exception {
-        var out = new Lines();
+        var out = new LogLines();
         var log = new FailureLog(out);
         for (int i = 0; i < FailureLog.BURST + 5; i++) log.failed("a-" + i, "GET", "/x", overflow());
         Thread.sleep((long) (1000 / FailureLog.PER_SECOND) + 50); // one token refills
@@ -74,7 +49,7 @@ class FailureLogTest {
     }
 
     @Test void aJavaStackIsFoldedAndNeverPrintedWhole() {
-        var out = new Lines();
+        var out = new LogLines();
         var e = new IllegalStateException("boom", new RuntimeException("cause"));
         e.setStackTrace(IntStream.range(0, 300).mapToObj(i -> new StackTraceElement("C", "m" + i, "C.java", i))
                 .toArray(StackTraceElement[]::new));

@@ -465,34 +465,13 @@ class JournalTest {
         }
     }
 
-    /** Every line logged, formatted. */
-    static final class Lines extends org.slf4j.helpers.LegacyAbstractLogger {
-        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override protected void handleNormalizedLoggingCall(org.slf4j.event.Level l, org.slf4j.Marker m, String p, Object[] a,
-                                                             Throwable t) {
-            lines.add(org.slf4j.helpers.MessageFormatter.basicArrayFormat(p, a));
-        }
-
-        @Override protected String getFullyQualifiedCallerName() { return null; }
-
-        @Override public boolean isTraceEnabled() { return true; }
-
-        @Override public boolean isDebugEnabled() { return true; }
-
-        @Override public boolean isInfoEnabled() { return true; }
-
-        @Override public boolean isWarnEnabled() { return true; }
-
-        @Override public boolean isErrorEnabled() { return true; }
-    }
 
     /**
      * Where each segment's chain ends goes to the log, at a rotation and at the stop: the copy kept
      * apart from the journal. The next segment's chain goes on from it, and `verify` ends at the last.
      */
     @Test void eachSegmentsEndIsLoggedAndVerifyEndsThere() throws Exception {
-        var log = new Lines();
+        var log = new dev.manaknight.runtime.LogLines();
         try (Journal j = Journal.open(new Config.Journal(dir, false, 1 << 20, 0, 16), INSTANCE, SegmentFiles.DISK, log)) {
             j.append(record("r-01"));
             await(() -> j.written() == 1);
