@@ -139,9 +139,17 @@ public final class Journal implements AutoCloseable {
 
     private static Journal open(Config.Journal config, String instance, SegmentFiles opener, Map<String, String> secrets,
                                 Duration writeWait, Logger log) throws IOException {
-        return new Journal(config, instance, Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener,
-                config.durable()),
-                new Scrub(secrets, config.redact(), config.key()), writeWait, log);
+        Segments segments;
+        try {
+            segments = Segments.create(config.path(), instance, config.segmentSize(), config.keep(), opener, config.durable());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException("journal.path " + config.path() + ": " + e.getFile() + " is a file, not a folder", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("journal.path " + config.path() + ": permission denied (" + e.getFile() + ")", e);
+        } catch (IOException e) {
+            throw new IOException("journal.path " + config.path() + ": its folder or first segment cannot be made: " + e, e);
+        }
+        return new Journal(config, instance, segments, new Scrub(secrets, config.redact(), config.key()), writeWait, log);
     }
 
     /** Ten base-36 characters from the CSPRNG: instances that share a folder never share a name. */

@@ -490,6 +490,18 @@ class JournalTest {
         assertTrue(Files.readString(files().get(1)).contains("\"hash\":\"" + last + "\""));
     }
 
+    /** A `journal.path` that is a file, or under one, is named as such: not a bare path. */
+    @Test void aPathThatIsAFileSaysSo() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        for (Path path : List.of(file, file.resolve("journal"))) {
+            var e = assertThrows(IOException.class, () -> Journal.open(new Config.Journal(path, false, 1 << 20, 0, 16), INSTANCE,
+                    SegmentFiles.DISK, NOPLogger.NOP_LOGGER));
+            assertTrue(e.getMessage().startsWith("journal.path " + path + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains("is a file, not a folder") || e.getMessage().contains("cannot be made"),
+                    e.getMessage());
+        }
+    }
+
     /**
      * Default mode: a record that could not be written carried the count of those dropped before
      * it; that count is not lost with it: the next record written says every drop since the last
