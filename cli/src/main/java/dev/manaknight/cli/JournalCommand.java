@@ -105,7 +105,7 @@ final class JournalCommand implements Callable<Integer> {
             out.flush();
             if (damaged) return ExitCode.DATA;
             if (id != null && shown[0] == 0) {
-                spec.commandLine().getErr().println("manaknight: no record " + id + " in " + path);
+                warn(out, err, "no record " + id + " in " + path);
                 return ExitCode.DATA;
             }
             return ExitCode.OK;

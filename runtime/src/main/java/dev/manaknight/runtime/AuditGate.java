@@ -8,7 +8,6 @@ import dev.manaknight.runtime.journal.Journal;
 import dev.manaknight.runtime.journal.JournalRecord;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -22,8 +21,6 @@ import org.slf4j.Logger;
  * nothing it wrote is kept.
  */
 final class AuditGate implements RequestCore.CommitGate {
-    private static final CompletableFuture<Void> NO_WAIT = CompletableFuture.completedFuture(null);
-
     private final Journal journal;
     private final PendingRecords pending;
     private final BiFunction<InFlight, Reply, JournalRecord> record;
@@ -75,7 +72,6 @@ final class AuditGate implements RequestCore.CommitGate {
     @Override public void after(InFlight r, CommitFault fault) {
         byte[] line = committing.remove(r.id());
         if (fault != null || line == null) return;
-        r.outcomeWrite(NO_WAIT);
         r.journaledAtCommit();
         String id = r.id();
         journal.append(id, line).whenComplete((v, e) -> {

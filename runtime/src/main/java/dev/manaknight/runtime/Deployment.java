@@ -425,14 +425,10 @@ public final class Deployment implements AutoCloseable {
     private void completed(InFlight r, Reply reply, Consumer<InFlight> deliver) {
         CompletableFuture<Void> durable = null;
         boolean record = false;
-        if (journal != null && r.started()) {
-            // Audit mode keeps the record of a committed request before its commit (AuditGate), and
-            // then the outcome of the commit: the reply waits for that line instead.
-            if (r.isJournaledAtCommit()) durable = r.outcomeWrite();
-            else {
-                durable = journal.append(record(r, reply)); // null in the default mode
-                record = true;
-            }
+        // Audit mode committed a committed request's record with its change (AuditGate): nothing to wait for.
+        if (journal != null && r.started() && !r.isJournaledAtCommit()) {
+            durable = journal.append(record(r, reply)); // null in the default mode
+            record = true;
         }
         if (durable == null) {
             finish(r, reply, deliver);

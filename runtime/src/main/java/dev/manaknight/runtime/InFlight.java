@@ -70,8 +70,6 @@ public final class InFlight {
     /** The runs of the handler for the journal, or null when no journal keeps them. */
     private volatile List<dev.manaknight.runtime.journal.Attempt> attempts;
     private volatile boolean journaledAtCommit;
-    /** Audit mode: the line saying how the request's commit went, while the writer has it (AuditGate). */
-    private volatile java.util.concurrent.CompletableFuture<Void> outcomeWrite;
     /**
      * What still holds the request's place in the deployment once it was admitted: the thread that
      * took it (its worker's, or the transport's for an inline run) and, from when it is decided,
@@ -268,16 +266,10 @@ public final class InFlight {
         if (a != null && !a.isEmpty()) a.set(a.size() - 1, a.getLast().withCommit(fault));
     }
 
-    /** Audit mode: the request's record and its commit's outcome are durable already (journal.md, "Commits"). */
+    /** Audit mode: the request's record was committed with its change (journal.md, "Commits"): its reply waits for nothing more. */
     void journaledAtCommit() { journaledAtCommit = true; }
 
     boolean isJournaledAtCommit() { return journaledAtCommit; }
-
-    /** Audit mode: the reply waits for this outcome line too (the last one, when a conflict made the commit run again). */
-    void outcomeWrite(java.util.concurrent.CompletableFuture<Void> written) { outcomeWrite = written; }
-
-    /** The outcome line the reply waits for, or null. */
-    java.util.concurrent.CompletableFuture<Void> outcomeWrite() { return outcomeWrite; }
 
     /** The runs of the handler so far (empty when the journal is off or none ran). */
     public List<dev.manaknight.runtime.journal.Attempt> attempts() {

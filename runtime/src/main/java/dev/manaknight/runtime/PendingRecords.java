@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Audit mode's records of changes, kept in the application's database: each is inserted in the
  * transaction of its change, so that one commit makes both durable, and deleted once the journal's
- * file holds it (journal.md, "Next: the record in the transaction"). Rows older than a horizon
+ * file holds it (journal.md, "Commits"). Rows older than a horizon
  * belong to an instance that stopped between a commit and its file: any instance writes them into
  * its own journal ({@link #recover}).
  */

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Audit mode's records kept in the database with their changes (journal.md, "Next: the record in
- * the transaction"): a row commits and rolls back with its transaction; a sweep deletes what the
- * file holds and keeps what it could not delete; recovery writes old rows before it deletes them,
+ * Audit mode's records kept in the database with their changes (journal.md, "Commits"): a row
+ * commits and rolls back with its transaction; a sweep deletes what the file holds and keeps what
+ * it could not delete; recovery writes old rows before it deletes them,
  * keeps them when the writing fails, and on PostgreSQL two instances never take the same row.
  */
 class PendingRecordsTest {
